@@ -1,0 +1,75 @@
+package connector
+
+import (
+	"errors"
+)
+
+// Problem is an error a user can act on: a stable code, one plain sentence
+// saying what happened, and one sentence naming the fix. Every error the
+// Service returns to a front end is (or wraps) a *Problem, so the window and
+// the CLI show the same words. Messages never contain a token.
+//
+// Codes are stable: the UI translates by code ("problem.<code>") and the CLI
+// prints them in --json output.
+type Problem struct {
+	Code    string // e.g. "permission_missing", "port_in_use"
+	Message string // what happened, one sentence
+	Fix     string // what to do, one sentence
+	Err     error  // underlying cause, may be nil; never holds a secret
+}
+
+func (p *Problem) Error() string {
+	if p.Fix == "" {
+		return p.Message
+	}
+	return p.Message + " " + p.Fix
+}
+
+func (p *Problem) Unwrap() error { return p.Err }
+
+// AsProblem returns the *Problem in err's chain, or a generic one wrapping err.
+func AsProblem(err error) *Problem {
+	if err == nil {
+		return nil
+	}
+	var p *Problem
+	if errors.As(err, &p) {
+		return p
+	}
+	return &Problem{Code: "unexpected", Message: err.Error(), Err: err}
+}
+
+// Problem codes shared by the front ends.
+const (
+	CodeNotFound               = "connector_not_found"
+	CodeNotAuthorized          = "not_authorized"
+	CodeNeedsReauth            = "needs_reauth"
+	CodeAccessDenied           = "access_denied"
+	CodeStateMismatch          = "state_mismatch"
+	CodePortInUse              = "port_in_use"
+	CodePortForbidden          = "port_forbidden"
+	CodeTimeout                = "timeout"
+	CodeCanceled               = "canceled"
+	CodeRedirectMismatch       = "redirect_uri_mismatch"
+	CodeInvalidClient          = "invalid_client"
+	CodeAPIDisabled            = "api_disabled"
+	CodePermissionMissing      = "permission_missing"
+	CodeEnvMismatch            = "environment_mismatch"
+	CodeOrgChanged             = "org_changed"
+	CodeKeyring                = "keyring_unavailable"
+	CodeUnreachable            = "unreachable"
+	CodeRequestLimit           = "request_limit"
+	CodeDuplicate              = "duplicate_value"
+	CodeInsufficientAccess     = "insufficient_access"
+	CodeTooLarge               = "too_large"
+	CodeOrgStorageFull         = "org_storage_full"
+	CodeInvalidName            = "invalid_resource_name"
+	CodeInvalidLoginURL        = "invalid_login_url"
+	CodeInvalidBundle          = "invalid_bundle"
+	CodeBusy                   = "publish_in_progress"
+	CodeVerifyFailed           = "verify_failed"
+	CodeNoBackup               = "no_backup"
+	CodeRevokeFailed           = "revoke_failed"
+	CodeMaintenance            = "maintenance"
+	CodeProductionNotConfirmed = "production_not_confirmed"
+)

@@ -1,0 +1,164 @@
+package connector
+
+// This file is the contract the front ends (ui, cmd/connectorctl) code
+// against. Implementations live in the other files of this package.
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+// Service ties the registry, the token store and the network together.
+// Create it with NewService; all methods are safe for concurrent use.
+type Service struct {
+	// Registry holds connector definitions (no secrets).
+	Registry *Registry
+	// Tokens holds the tokens, one keyring entry per connector.
+	Tokens tokenstore.Store
+	// HTTPClient is used for every call to Salesforce; nil means a client
+	// with sane timeouts honouring HTTPS_PROXY/NO_PROXY.
+	HTTPClient *http.Client
+	// OpenBrowser opens a URL in the system browser. nil means: $BROWSER if
+	// set, else github.com/pkg/browser.
+	OpenBrowser func(url string) error
+	// Logger receives diagnostics; tokens are never logged. nil discards.
+	Logger *slog.Logger
+	// BackupDir holds local backups of published resources (last 5 per
+	// connector); empty means <config dir>/backups.
+	BackupDir string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// AllowInsecureLoopback permits http:// login URLs on loopback hosts
+	// (the simulated org). Always true in practice: http is only accepted
+	// for loopback hosts anyway.
+	AllowInsecureLoopback bool
+}
+
+// AuthorizeOptions tune one authorization.
+type AuthorizeOptions struct {
+	// LoginURL overrides the connector's login URL (anything NormalizeLoginURL accepts).
+	LoginURL string
+	// ClientID overrides the connector's client ID.
+	ClientID string
+	// Ports overrides the callback ports (tried in order).
+	Ports []int
+	// Timeout bounds the wait for the browser; 0 means 3 minutes.
+	Timeout time.Duration
+	// NoBrowser only reports the URL (OnURL) and never opens a browser.
+	NoBrowser bool
+	// AllowEnvironmentMismatch accepts a production org in a sandbox/test
+	// connector or the reverse (otherwise refused with CodeEnvMismatch).
+	AllowEnvironmentMismatch bool
+	// ResourceName sets the connector's resource name when non-empty.
+	ResourceName string
+}
+
+// AuthorizeResult is what an authorization learned.
+type AuthorizeResult struct {
+	Connector   Connector
+	Permissions Permissions
+	// OrgChanged is true when the connector had a different org ID before
+	// (typically a refreshed sandbox); PreviousOrgID names it.
+	OrgChanged    bool
+	PreviousOrgID string
+	// Problem is set (and the tokens still stored) when a permission is
+	// missing: the connector is authorized but cannot publish yet.
+	Problem *Problem
+}
+
+// AuthFlow is an authorization in progress. The front end shows URL() with
+// a Copy button, lets the user paste the final callback URL when the
+// redirect cannot reach the app, and can Cancel.
+type AuthFlow interface {
+	// URL is the Salesforce authorize URL the browser must open.
+	URL() string
+	// RedirectURI is the loopback callback URL in use, e.g. http://localhost:1717/OauthRedirect.
+	RedirectURI() string
+	// SubmitCallbackURL finishes the flow from a pasted callback URL
+	// (http://localhost:1717/OauthRedirect?code=...&state=...).
+	SubmitCallbackURL(raw string) error
+	// Wait blocks until the flow ends: tokens exchanged and stored, org
+	// checked. It returns a *Problem on failure.
+	Wait(ctx context.Context) (*AuthorizeResult, error)
+	// Cancel aborts the flow; Wait returns a CodeCanceled problem.
+	Cancel()
+}
+
+// PublishOptions tune one publish.
+type PublishOptions struct {
+	// ResourceName overrides the connector's resource name.
+	ResourceName string
+	// Force uploads even when the fingerprint matches.
+	Force bool
+	// DryRun runs the preflight (session, permissions, size, lookup) and
+	// reports what would happen without writing anything.
+	DryRun bool
+	// ConfirmProduction must be true to publish to a production connector.
+	ConfirmProduction bool
+	// Progress, when set, is called with bytes sent so far and the total
+	// (the compressed request size is unknown upfront: total is the bundle size).
+	Progress func(sent, total int64)
+}
+
+// PublishOutcome says what a publish did.
+type PublishOutcome string
+
+// Publish outcomes.
+const (
+	OutcomeCreated     PublishOutcome = "created"
+	OutcomeUpdated     PublishOutcome = "updated"
+	OutcomeUpToDate    PublishOutcome = "up_to_date"
+	OutcomeWouldCreate PublishOutcome = "would_create" // dry run
+	OutcomeWouldUpdate PublishOutcome = "would_update" // dry run
+	OutcomeFailed      PublishOutcome = "failed"
+)
+
+// PublishResult is one target's result.
+type PublishResult struct {
+	Key         Key            `json:"-"`
+	Connector   string         `json:"connector"`
+	Outcome     PublishOutcome `json:"outcome"`
+	Resource    string         `json:"resource"`
+	ResourceID  string         `json:"resourceId,omitempty"`
+	Fingerprint string         `json:"fingerprint"`
+	Size        int64          `json:"size"`
+	BytesSent   int64          `json:"bytesSent"`
+	Requests    int            `json:"requests"` // HTTP requests this publish made
+	BackupPath  string         `json:"backupPath,omitempty"`
+	Duration    time.Duration  `json:"durationNs"`
+	Problem     *Problem       `json:"-"`
+	Error       string         `json:"error,omitempty"` // Problem.Error() for JSON
+	ErrorCode   string         `json:"errorCode,omitempty"`
+}
+
+// Bundle is what the publisher needs from a content bundle; packaging.Bundle
+// satisfies it.
+type Bundle interface {
+	// Size is the ZIP's size in bytes.
+	Size() int64
+	// Fingerprint is the content fingerprint (stable across zip timestamps and entry order).
+	Fingerprint() string
+	// Open returns a fresh reader of the ZIP bytes.
+	Open() (io.ReadCloser, error)
+}
+
+// Backup is one local backup of a resource's previous body.
+type Backup struct {
+	Path        string    `json:"path"`
+	Resource    string    `json:"resource"`
+	Fingerprint string    `json:"fingerprint,omitempty"`
+	Size        int64     `json:"size"`
+	TakenAt     time.Time `json:"takenAt"`
+}
+
+// DisconnectResult says what a disconnect did.
+type DisconnectResult struct {
+	Revoked      bool     `json:"revoked"`
+	LocalDeleted bool     `json:"localDeleted"`
+	Problem      *Problem `json:"-"` // set when the revoke could not be done
+}

@@ -1,0 +1,118 @@
+package connector
+
+// Stubs of the Service contract. Each is deleted when its real
+// implementation lands in its own file. Front ends code against these
+// signatures.
+
+import (
+	"context"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+func todo() error { return &Problem{Code: "unexpected", Message: "not implemented yet."} }
+
+// Registry is the file-backed set of connectors (connectors.json in the config dir).
+type Registry struct{ dir string }
+
+// DefaultConfigDir is $CONNECTORS_CONFIG_DIR, else <os.UserConfigDir>/connectors.
+func DefaultConfigDir() (string, error) { return "", todo() }
+
+// OpenRegistry opens (creating if needed) the registry in dir; "" means DefaultConfigDir.
+func OpenRegistry(dir string) (*Registry, error) { return &Registry{dir: dir}, nil }
+
+// Dir is the config folder.
+func (r *Registry) Dir() string { return r.dir }
+
+// List returns every connector sorted by system then environment order.
+func (r *Registry) List() ([]Connector, error) { return nil, todo() }
+
+// Get returns one connector or a CodeNotFound problem.
+func (r *Registry) Get(k Key) (Connector, error) { return Connector{}, todo() }
+
+// Upsert creates or updates the connector under a cross-process lock; fn edits it in place.
+func (r *Registry) Upsert(k Key, fn func(c *Connector) error) (Connector, error) {
+	return Connector{}, todo()
+}
+
+// Delete removes the connector definition (not its tokens).
+func (r *Registry) Delete(k Key) error { return todo() }
+
+// NormalizeLoginURL turns whatever an admin pasted (Lightning URL, Setup
+// page, My Domain name, sandbox host...) into a login URL, or a
+// CodeInvalidLoginURL problem saying why not.
+func NormalizeLoginURL(input string, env Environment) (string, error) { return "", todo() }
+
+// NewService opens the registry in cfgDir ("" = default) and uses tokens.
+func NewService(cfgDir string, tokens tokenstore.Store) (*Service, error) { return nil, todo() }
+
+// StartAuthorize binds the loopback port and returns the flow; the caller
+// opens URL() in the browser (or use Authorize).
+func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptions) (AuthFlow, error) {
+	return nil, todo()
+}
+
+// Authorize runs StartAuthorize, reports the URL through onURL (always),
+// opens the browser unless opts.NoBrowser, and waits.
+func (s *Service) Authorize(ctx context.Context, k Key, opts AuthorizeOptions, onURL func(url string)) (*AuthorizeResult, error) {
+	return nil, todo()
+}
+
+// Status runs a live check of one connector (bounded by a per-check timeout).
+func (s *Service) Status(ctx context.Context, k Key) Status { return Status{Key: k} }
+
+// StatusAll checks many connectors concurrently (bounded); nil keys means all.
+// Results come back in the order of keys (or of List).
+func (s *Service) StatusAll(ctx context.Context, keys []Key) []Status { return nil }
+
+// Disconnect revokes the refresh token at Salesforce, then deletes the local
+// tokens even when the revoke failed (DisconnectResult.Problem says so).
+func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, error) {
+	return nil, todo()
+}
+
+// Remove disconnects and deletes the connector definition.
+func (s *Service) Remove(ctx context.Context, k Key) error { return todo() }
+
+// Publish uploads the bundle to one connector's StaticResource.
+func (s *Service) Publish(ctx context.Context, k Key, b Bundle, opts PublishOptions) PublishResult {
+	return PublishResult{Key: k, Outcome: OutcomeFailed}
+}
+
+// PublishMany publishes to several connectors concurrently (bounded); one
+// failure never stops the others. progress reports per connector.
+func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts PublishOptions, progress func(k Key, sent, total int64)) []PublishResult {
+	return nil
+}
+
+// Restore re-uploads the most recent local backup of the connector's resource.
+func (s *Service) Restore(ctx context.Context, k Key, resource string) PublishResult {
+	return PublishResult{Key: k, Outcome: OutcomeFailed}
+}
+
+// Backups lists local backups for the connector's resource, newest first.
+func (s *Service) Backups(k Key, resource string) ([]Backup, error) { return nil, todo() }
+
+// session returns an API client for the connector (tokens from the store,
+// refresh-once-on-401 wired in) and the connector as stored.
+func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Connector, error) {
+	return nil, Connector{}, todo()
+}
+
+// lock takes a cross-process lock named purpose ("publish", "refresh") for
+// the connector; it fails fast with CodeBusy when held elsewhere and wait is false.
+func (s *Service) lock(ctx context.Context, k Key, purpose string, wait bool) (unlock func(), err error) {
+	return nil, todo()
+}
+
+// Doctor runs the preflight checks: keyring round trip, callback port free on
+// 127.0.0.1 and ::1, a browser opener present, proxy settings, config readable.
+func (s *Service) Doctor(ctx context.Context) []Check { return nil }
+
+// Diagnostics is a redacted plain-text report for support: app version, OS,
+// keyring backend, connectors and their last status, recent errors. It never
+// contains a token.
+func (s *Service) Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string {
+	return ""
+}

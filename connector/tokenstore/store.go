@@ -1,0 +1,43 @@
+// Package tokenstore keeps a connector's tokens in the OS keyring (Secret
+// Service, macOS Keychain, Windows Credential Manager) through go-keyring.
+// There is no plaintext fallback: when the keyring is unavailable the error
+// says why and how to fix it.
+package tokenstore
+
+import (
+	"errors"
+	"time"
+)
+
+// Tokens is what one keyring entry holds: small, well under Windows' 2,560
+// bytes per secret. Never the id_token.
+type Tokens struct {
+	AccessToken  string    `json:"a"`
+	RefreshToken string    `json:"r"`
+	InstanceURL  string    `json:"i"`
+	IssuedAt     time.Time `json:"t"`
+}
+
+// Store is the interface the connector uses; key is a connector key string
+// such as "Lightning/Sandbox".
+type Store interface {
+	Load(key string) (*Tokens, error) // ErrNotFound when absent
+	Save(key string, t *Tokens) error
+	Delete(key string) error // nil when absent
+	// Backend names the storage for diagnostics, e.g. "Secret Service (gnome-keyring)".
+	Backend() string
+}
+
+// ErrNotFound means no tokens are stored for the key.
+var ErrNotFound = errors.New("no tokens stored")
+
+// UnavailableError says the keyring cannot be used, why, and how to fix it.
+type UnavailableError struct {
+	Op     string // "load", "save", "delete"
+	Reason string // plain sentence
+	Fix    string // plain sentence
+	Err    error
+}
+
+func (e *UnavailableError) Error() string { return "keyring " + e.Op + ": " + e.Reason }
+func (e *UnavailableError) Unwrap() error { return e.Err }

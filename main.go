@@ -1,0 +1,4 @@
+// Command connectors is the desktop app: Settings → Connectors.
+package main
+
+func main() {}
