@@ -11,7 +11,7 @@ FUZZTIME ?= 10s
 # Debian packages: Fyne's GL/X11 headers, a virtual X server, the Secret
 # Service (gnome-keyring) with dbus, a real browser for end-to-end tests,
 # imagemagick for screenshots.
-DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth gnome-keyring dbus dbus-x11 chromium imagemagick ca-certificates
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gnome-keyring dbus dbus-x11 libsecret-tools chromium chromium-driver imagemagick ca-certificates
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo run test vet lint boundary test-race fuzz bench fmt clean
