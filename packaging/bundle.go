@@ -4,8 +4,8 @@ package packaging
 
 import (
 	"bytes"
+	"errors"
 	"io"
-	"io/fs"
 )
 
 // MaxResourceSize is Salesforce's limit for one StaticResource: 5 MB.
@@ -25,6 +25,9 @@ type Summary struct {
 	CompressedSize   int64       `json:"compressedSize"`
 	UncompressedSize int64       `json:"uncompressedSize"`
 	Largest          []FileEntry `json:"largest"` // up to 5, largest first
+	// Skipped lists the well-known junk left out of a folder (".DS_Store",
+	// "Thumbs.db", "__MACOSX/", ".git/"), as slash-separated paths; folders end in "/".
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // FileEntry is one file of the bundle.
@@ -33,11 +36,30 @@ type FileEntry struct {
 	Size int64  `json:"size"`
 }
 
+// Sentinel errors carried by ValidationError.Err, for errors.Is.
+var (
+	ErrNotZip            = errors.New("not a zip archive")
+	ErrCorrupt           = errors.New("corrupt zip entry")
+	ErrInsecurePath      = errors.New("insecure path")
+	ErrSymlink           = errors.New("symbolic link")
+	ErrNotRegular        = errors.New("not a regular file")
+	ErrDuplicate         = errors.New("duplicate name")
+	ErrTooManyEntries    = errors.New("too many entries")
+	ErrTooLarge          = errors.New("bundle too large")
+	ErrZipBomb           = errors.New("suspicious compression ratio")
+	ErrEmpty             = errors.New("empty bundle")
+	ErrEncrypted         = errors.New("encrypted entry")
+	ErrUnsupportedMethod = errors.New("unsupported compression method")
+	ErrUnreadable        = errors.New("unreadable file")
+	ErrInvalidName       = errors.New("invalid resource name")
+)
+
 // ValidationError names the offending entry and the reason, with a fix.
 type ValidationError struct {
 	Entry  string // "" for the whole bundle
 	Reason string
 	Fix    string
+	Err    error // one of the Err* sentinels, for errors.Is
 }
 
 func (e *ValidationError) Error() string {
@@ -46,6 +68,9 @@ func (e *ValidationError) Error() string {
 	}
 	return e.Entry + ": " + e.Reason
 }
+
+// Unwrap returns the sentinel error (ErrInsecurePath, ErrTooLarge, ...).
+func (e *ValidationError) Unwrap() error { return e.Err }
 
 // Size is the ZIP's size in bytes.
 func (b *Bundle) Size() int64 { return int64(len(b.data)) }
@@ -64,7 +89,3 @@ func (b *Bundle) Source() string { return b.source }
 
 // Bytes returns the ZIP bytes (do not modify).
 func (b *Bundle) Bytes() []byte { return b.data }
-
-// Open reads a .zip file or builds a ZIP from a folder, then validates it.
-// (stub: implemented in open.go)
-var _ = fs.ErrNotExist

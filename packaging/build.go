@@ -1,0 +1,340 @@
+package packaging
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// buildLevel is the deflate level of built bundles: DefaultCompression is
+// within the time budget (see BenchmarkBuildFolder) and packs tighter than
+// BestSpeed, which matters under the 5 MB limit.
+const buildLevel = flate.DefaultCompression
+
+// dosDate2000 is 2000-01-01 in MS-DOS date format: the fixed timestamp of
+// every built entry (CreateRaw ignores FileHeader.Modified).
+const dosDate2000 = (2000-1980)<<9 | 1<<5 | 1
+
+// fileMode is the fixed permission of every built entry.
+const fileMode = 0o644
+
+var (
+	junkDirs  = map[string]bool{"__MACOSX": true, ".git": true}
+	junkFiles = map[string]bool{".DS_Store": true, "Thumbs.db": true, ".git": true}
+)
+
+var (
+	flatePool = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(io.Discard, buildLevel)
+		return w
+	}}
+	bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+// BuildZip writes a deterministic ZIP of every regular file in fsys: entries
+// sorted by path, forward slashes, a fixed timestamp (2000-01-01) and fixed
+// permissions (0644), no folder entries. Symbolic links and other special
+// files are refused; well-known junk (.DS_Store, Thumbs.db, __MACOSX/, .git/)
+// is left out and listed in Summary.Skipped. DefaultLimits apply, except the
+// 5 MB resource limit, which Open and FromFS check.
+func BuildZip(fsys fs.FS, w io.Writer) (Summary, error) {
+	l := DefaultLimits
+	s, _, err := buildZip(fsys, w, l)
+	return s, err
+}
+
+type buildEntry struct {
+	name string
+	size int64
+}
+
+// collect walks fsys and returns the files to pack, sorted by path, and the
+// junk it skipped.
+func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
+	var (
+		entries []buildEntry
+		skipped []string
+		total   int64
+	)
+	names := newNameSet(64)
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			return unreadable(p, err)
+		}
+		if p == "." {
+			return nil
+		}
+		base := path.Base(p)
+		if d.IsDir() && junkDirs[base] {
+			skipped = append(skipped, p+"/")
+			return fs.SkipDir
+		}
+		if !d.IsDir() && junkFiles[base] && d.Type()&fs.ModeSymlink == 0 {
+			skipped = append(skipped, p)
+			return nil
+		}
+		display := p
+		if d.IsDir() {
+			display += "/"
+		}
+		if verr := checkEntryName(p, display, l.MaxPathLen); verr != nil {
+			return verr
+		}
+		switch t := d.Type(); {
+		case t&fs.ModeSymlink != 0:
+			return &ValidationError{
+				Entry:  p,
+				Reason: "the file is a symbolic link; links are not followed",
+				Fix:    "Replace the link with a copy of the file or folder it points to, or remove it.",
+				Err:    ErrSymlink,
+			}
+		case d.IsDir():
+			return nil
+		case !t.IsRegular():
+			return &ValidationError{
+				Entry:  p,
+				Reason: "the file is not a regular file (device, pipe or socket)",
+				Fix:    "Remove it from the folder.",
+				Err:    ErrNotRegular,
+			}
+		}
+		if verr := names.addFile(p); verr != nil {
+			return verr
+		}
+		if l.MaxEntries > 0 && len(entries) >= l.MaxEntries {
+			return &ValidationError{
+				Reason: fmt.Sprintf("the folder has more than %d files, the limit", l.MaxEntries),
+				Fix:    "Choose the folder that holds only the content files, or split it into several resources.",
+				Err:    ErrTooManyEntries,
+			}
+		}
+		info, err := d.Info()
+		if err != nil {
+			return unreadable(p, err)
+		}
+		total += info.Size()
+		if l.MaxUncompressed > 0 && total > l.MaxUncompressed {
+			return tooMuchUnpacked(p, l.MaxUncompressed)
+		}
+		entries = append(entries, buildEntry{name: p, size: info.Size()})
+		return nil
+	})
+	if err != nil {
+		var verr *ValidationError
+		if errors.As(err, &verr) {
+			return nil, nil, verr
+		}
+		return nil, nil, fmt.Errorf("read folder: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil, nil, emptyBundle()
+	}
+	slices.SortFunc(entries, func(a, b buildEntry) int { return strings.Compare(a.name, b.name) })
+	return entries, skipped, nil
+}
+
+func unreadable(p string, err error) *ValidationError {
+	reason := "the file cannot be read"
+	if errors.Is(err, fs.ErrPermission) {
+		reason += ": permission denied"
+	}
+	return &ValidationError{
+		Entry:  p,
+		Reason: reason,
+		Fix:    "Check that the file exists and that you may read it, then try again.",
+		Err:    ErrUnreadable,
+	}
+}
+
+// packed is one entry compressed by a worker.
+type packed struct {
+	sum    fileSum
+	crc    uint32
+	method uint16
+	raw    *bytes.Buffer // file content
+	comp   *bytes.Buffer // deflated content, nil when stored
+	err    error
+	done   chan struct{}
+}
+
+func (p *packed) body() []byte {
+	if p.comp != nil {
+		return p.comp.Bytes()
+	}
+	return p.raw.Bytes()
+}
+
+func (p *packed) release() {
+	for _, b := range []*bytes.Buffer{p.raw, p.comp} {
+		if b != nil && b.Cap() <= 4<<20 {
+			bufPool.Put(b)
+		}
+	}
+	p.raw, p.comp = nil, nil
+}
+
+// buildZip compresses the entries concurrently, each into its own buffer, and
+// writes them in path order with CreateRaw, hashing while compressing.
+func buildZip(fsys fs.FS, w io.Writer, l Limits) (Summary, []fileSum, error) {
+	entries, skipped, err := collect(fsys, l)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	jobs := make([]packed, len(entries))
+	for i := range jobs {
+		jobs[i].done = make(chan struct{})
+	}
+	var (
+		next   atomic.Int64
+		total  atomic.Int64
+		failed atomic.Bool
+		wg     sync.WaitGroup
+	)
+	for range min(runtime.GOMAXPROCS(0), len(entries)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(entries) {
+					return
+				}
+				if !failed.Load() {
+					jobs[i].err = pack(fsys, entries[i], &jobs[i], &total, l)
+				}
+				close(jobs[i].done)
+			}
+		})
+	}
+	defer func() {
+		failed.Store(true)
+		wg.Wait()
+	}()
+
+	cw := &countingWriter{w: w}
+	zw := zip.NewWriter(cw)
+	sums := make([]fileSum, len(entries))
+	for i := range jobs {
+		j := &jobs[i]
+		<-j.done
+		if j.err != nil {
+			failed.Store(true)
+			return Summary{}, nil, j.err
+		}
+		if err := writeRaw(zw, j); err != nil {
+			failed.Store(true)
+			return Summary{}, nil, fmt.Errorf("write zip: %w", err)
+		}
+		sums[i] = j.sum
+		j.release()
+	}
+	if err := zw.Close(); err != nil {
+		return Summary{}, nil, fmt.Errorf("write zip: %w", err)
+	}
+	return summarize(sums, cw.n, skipped), sums, nil
+}
+
+func writeRaw(zw *zip.Writer, j *packed) error {
+	body := j.body()
+	fh := &zip.FileHeader{
+		Name:               j.sum.name,
+		Method:             j.method,
+		CRC32:              j.crc,
+		CompressedSize64:   uint64(len(body)),
+		UncompressedSize64: uint64(j.sum.size),
+		ModifiedDate:       dosDate2000, //nolint:staticcheck // CreateRaw ignores Modified; the MS-DOS field is the only way
+	}
+	fh.CreatorVersion = 20 // ZIP spec 2.0; SetMode adds "made by Unix"
+	fh.SetMode(fileMode)
+	if !isASCII(j.sum.name) && utf8.ValidString(j.sum.name) {
+		fh.Flags |= 0x800 // names are UTF-8
+	}
+	fw, err := zw.CreateRaw(fh)
+	if err != nil {
+		return err
+	}
+	_, err = fw.Write(body)
+	return err
+}
+
+// pack reads, hashes and deflates one file.
+func pack(fsys fs.FS, e buildEntry, out *packed, total *atomic.Int64, l Limits) error {
+	f, err := fsys.Open(e.name)
+	if err != nil {
+		return unreadable(e.name, err)
+	}
+	defer func() { _ = f.Close() }()
+	raw := bufPool.Get().(*bytes.Buffer)
+	raw.Reset()
+	raw.Grow(int(e.size) + bytes.MinRead)
+	out.raw = raw
+	var r io.Reader = f
+	if l.MaxUncompressed > 0 {
+		r = io.LimitReader(f, l.MaxUncompressed+1)
+	}
+	if _, err := raw.ReadFrom(r); err != nil {
+		return unreadable(e.name, err)
+	}
+	if l.MaxUncompressed > 0 && total.Add(int64(raw.Len())) > l.MaxUncompressed {
+		return tooMuchUnpacked(e.name, l.MaxUncompressed)
+	}
+	data := raw.Bytes()
+	out.sum = fileSum{name: e.name, size: int64(len(data)), sum: sha256.Sum256(data)}
+	out.crc = crc32.ChecksumIEEE(data)
+	out.method = zip.Store
+	if len(data) == 0 {
+		return nil
+	}
+	comp := bufPool.Get().(*bytes.Buffer)
+	comp.Reset()
+	fw := flatePool.Get().(*flate.Writer)
+	defer flatePool.Put(fw)
+	fw.Reset(comp)
+	if _, err := fw.Write(data); err != nil {
+		return fmt.Errorf("deflate %s: %w", e.name, err)
+	}
+	if err := fw.Close(); err != nil {
+		return fmt.Errorf("deflate %s: %w", e.name, err)
+	}
+	if comp.Len() >= len(data) {
+		bufPool.Put(comp)
+		return nil
+	}
+	out.comp = comp
+	out.method = zip.Deflate
+	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

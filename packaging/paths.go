@@ -1,0 +1,117 @@
+package packaging
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkEntryName validates a slash-separated entry name (without the trailing
+// "/" of a directory entry). It returns nil or a *ValidationError.
+func checkEntryName(name, display string, maxLen int) *ValidationError {
+	insecure := func(reason string) *ValidationError {
+		return &ValidationError{
+			Entry:  display,
+			Reason: reason,
+			Fix:    "Rebuild the ZIP from a folder so every file sits inside it, with a plain relative path.",
+			Err:    ErrInsecurePath,
+		}
+	}
+	if name == "" {
+		return insecure("the entry has an empty name")
+	}
+	if !utf8.ValidString(name) {
+		return insecure("the name is not valid UTF-8")
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return insecure("the name contains a control character")
+		}
+	}
+	switch {
+	case strings.Contains(name, `\`):
+		return insecure(`the path contains a backslash ("\"); ZIP paths must use "/"`)
+	case strings.HasPrefix(name, "/"):
+		return insecure("the path is absolute")
+	case len(name) >= 2 && name[1] == ':' && isASCIILetter(name[0]):
+		return insecure("the path starts with a drive letter")
+	case strings.Contains(name, ":"):
+		return insecure(`the path contains ":", which Windows and Salesforce do not allow in file names`)
+	}
+	for _, seg := range strings.Split(name, "/") {
+		if seg == ".." {
+			return insecure(`the path contains "..", which would leave the bundle folder`)
+		}
+	}
+	if !fs.ValidPath(name) || !filepath.IsLocal(filepath.FromSlash(name)) {
+		return insecure(`the path is not a plain relative path (empty, "." or doubled "/" segments)`)
+	}
+	if maxLen > 0 && len(name) > maxLen {
+		return &ValidationError{
+			Entry:  display,
+			Reason: fmt.Sprintf("the path is %d bytes long, over the limit of %d", len(name), maxLen),
+			Fix:    "Shorten the file or folder names.",
+			Err:    ErrInsecurePath,
+		}
+	}
+	return nil
+}
+
+// nameSet detects exact, case-insensitive and file-versus-folder clashes.
+type nameSet struct {
+	files map[string]string // fold(name) -> name
+	dirs  map[string]string // fold(dir)  -> dir (explicit and implied parents)
+}
+
+func newNameSet(n int) *nameSet {
+	return &nameSet{files: make(map[string]string, n), dirs: make(map[string]string)}
+}
+
+func fold(s string) string { return strings.ToLower(s) }
+
+func duplicate(entry, reason string) *ValidationError {
+	return &ValidationError{
+		Entry:  entry,
+		Reason: reason,
+		Fix:    "Keep one of them and rename or remove the other; Salesforce serves names case-insensitively.",
+		Err:    ErrDuplicate,
+	}
+}
+
+// addFile records a regular file; it reports a clash with an earlier file or folder.
+func (s *nameSet) addFile(name string) *ValidationError {
+	k := fold(name)
+	if prev, ok := s.files[k]; ok {
+		if prev == name {
+			return duplicate(name, "the bundle contains this file twice")
+		}
+		return duplicate(name, fmt.Sprintf("the name differs from %q only by upper/lower case", prev))
+	}
+	if prev, ok := s.dirs[k]; ok {
+		return duplicate(name, fmt.Sprintf("the name is both a file and a folder (%q)", prev+"/"))
+	}
+	s.files[k] = name
+	return s.addParents(name)
+}
+
+// addDir records a directory (explicit entry or implied parent).
+func (s *nameSet) addDir(dir string) *ValidationError {
+	k := fold(dir)
+	if prev, ok := s.files[k]; ok {
+		return duplicate(prev, fmt.Sprintf("the name is both a file and a folder (%q)", dir+"/"))
+	}
+	if _, ok := s.dirs[k]; ok {
+		return nil
+	}
+	s.dirs[k] = dir
+	return s.addParents(dir)
+}
+
+func (s *nameSet) addParents(name string) *ValidationError {
+	if i := strings.LastIndexByte(name, '/'); i > 0 {
+		return s.addDir(name[:i])
+	}
+	return nil
+}

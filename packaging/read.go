@@ -1,0 +1,319 @@
+package packaging
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// ratioFloor is the size up to which an entry may unpack regardless of its
+// compression ratio: small, very repetitive files are legitimate.
+const ratioFloor = 1 << 20
+
+// fileSum is one regular file's name, size and SHA-256.
+type fileSum struct {
+	name string
+	size int64
+	sum  [sha256.Size]byte
+}
+
+var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func corrupt(entry, detail string) *ValidationError {
+	reason := "the ZIP archive is damaged"
+	if entry != "" {
+		reason = "the entry is damaged"
+	}
+	if detail != "" {
+		reason += " (" + detail + ")"
+	}
+	return &ValidationError{
+		Entry:  entry,
+		Reason: reason,
+		Fix:    "Download or export the ZIP again, or choose the folder it came from.",
+		Err:    ErrCorrupt,
+	}
+}
+
+func tooManyEntries(n, limit int) *ValidationError {
+	return &ValidationError{
+		Reason: fmt.Sprintf("the bundle has %d entries, over the limit of %d", n, limit),
+		Fix:    "Remove files the content does not need, or split it into several resources.",
+		Err:    ErrTooManyEntries,
+	}
+}
+
+func tooMuchUnpacked(entry string, limit int64) *ValidationError {
+	return &ValidationError{
+		Entry:  entry,
+		Reason: fmt.Sprintf("the bundle unpacks to more than %s, the limit", humanSize(limit)),
+		Fix:    "Remove large files the content does not need.",
+		Err:    ErrZipBomb,
+	}
+}
+
+func emptyBundle() *ValidationError {
+	return &ValidationError{
+		Reason: "the bundle contains no files",
+		Fix:    "Choose the ZIP or folder that holds the self-hosted content files.",
+		Err:    ErrEmpty,
+	}
+}
+
+func tooBig(size, limit int64) *ValidationError {
+	shown := humanSize(size)
+	if shown == humanSize(limit) {
+		shown = fmt.Sprintf("%d bytes", size)
+	}
+	return &ValidationError{
+		Reason: fmt.Sprintf("the bundle is %s, over Salesforce's %s limit for one static resource",
+			shown, humanSize(limit)),
+		Fix: fmt.Sprintf("Remove or shrink at least %s of files (compressed), or split the content into several resources.",
+			humanSize(size-limit)),
+		Err: ErrTooLarge,
+	}
+}
+
+// scanZip validates a ZIP archive and hashes every regular file. It never
+// trusts header sizes: the unpacked bytes are counted while reading and
+// reading stops at the caps.
+func scanZip(data []byte, l Limits) ([]fileSum, error) {
+	if len(data) < 4 || !bytes.HasPrefix(data, []byte("PK")) {
+		// Go's reader accepts data before the archive (self-extracting
+		// files); a content bundle must start with a ZIP header.
+		return nil, &ValidationError{
+			Reason: "the file is not a ZIP archive",
+			Fix:    "Choose a .zip file or a folder of content files.",
+			Err:    ErrNotZip,
+		}
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, &ValidationError{
+			Reason: "the file is not a ZIP archive or is damaged",
+			Fix:    "Choose a .zip file or a folder of content files; if it is a ZIP, download or export it again.",
+			Err:    ErrNotZip,
+		}
+	}
+	if l.MaxEntries > 0 && len(zr.File) > l.MaxEntries {
+		return nil, tooManyEntries(len(zr.File), l.MaxEntries)
+	}
+	files, err := checkHeaders(zr.File, int64(len(data)), l)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, emptyBundle()
+	}
+	return hashEntries(files, l)
+}
+
+// checkHeaders runs the cheap, deterministic checks on the central directory
+// and returns the regular files.
+func checkHeaders(all []*zip.File, size int64, l Limits) ([]*zip.File, error) {
+	names := newNameSet(len(all))
+	files := make([]*zip.File, 0, len(all))
+	var claimed uint64
+	for _, f := range all {
+		isDir := strings.HasSuffix(f.Name, "/")
+		clean := strings.TrimSuffix(f.Name, "/")
+		if verr := checkEntryName(clean, f.Name, l.MaxPathLen); verr != nil {
+			return nil, verr
+		}
+		mode := f.Mode()
+		switch {
+		case mode&fs.ModeSymlink != 0:
+			return nil, &ValidationError{
+				Entry:  f.Name,
+				Reason: "the entry is a symbolic link",
+				Fix:    "Replace the link with the file it points to and build the ZIP again.",
+				Err:    ErrSymlink,
+			}
+		case mode.IsDir() || isDir:
+			if !isDir || f.UncompressedSize64 != 0 {
+				return nil, corrupt(f.Name, "a folder entry must end with \"/\" and hold no data")
+			}
+			if verr := names.addDir(clean); verr != nil {
+				return nil, verr
+			}
+			continue
+		case !mode.IsRegular():
+			return nil, &ValidationError{
+				Entry:  f.Name,
+				Reason: "the entry is not a regular file (device, pipe or socket)",
+				Fix:    "Remove it and build the ZIP again.",
+				Err:    ErrNotRegular,
+			}
+		}
+		if f.Flags&0x1 != 0 {
+			return nil, &ValidationError{
+				Entry:  f.Name,
+				Reason: "the entry is encrypted (password-protected)",
+				Fix:    "Build the ZIP again without a password.",
+				Err:    ErrEncrypted,
+			}
+		}
+		if f.Method != zip.Store && f.Method != zip.Deflate {
+			return nil, &ValidationError{
+				Entry:  f.Name,
+				Reason: fmt.Sprintf("the entry uses compression method %d; only Store (0) and Deflate (8) are supported", f.Method),
+				Fix:    "Build the ZIP again with standard (Deflate) compression.",
+				Err:    ErrUnsupportedMethod,
+			}
+		}
+		if verr := names.addFile(f.Name); verr != nil {
+			return nil, verr
+		}
+		if l.MaxUncompressed > 0 {
+			claimed += f.UncompressedSize64
+			if claimed > uint64(l.MaxUncompressed) {
+				return nil, tooMuchUnpacked(f.Name, l.MaxUncompressed)
+			}
+		}
+		if f.UncompressedSize64 > entryCap(f, l) {
+			return nil, bomb(f.Name, l.MaxRatio)
+		}
+		files = append(files, f)
+	}
+	if err := checkOverlap(files, size); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+func bomb(entry string, ratio float64) *ValidationError {
+	return &ValidationError{
+		Entry:  entry,
+		Reason: fmt.Sprintf("the entry unpacks to more than %.0f times its compressed size, like a zip bomb", ratio),
+		Fix:    "Check where the ZIP came from and build it again from the original files.",
+		Err:    ErrZipBomb,
+	}
+}
+
+// entryCap is the most bytes one entry may unpack to.
+func entryCap(f *zip.File, l Limits) uint64 {
+	if l.MaxRatio <= 0 {
+		return 1<<63 - 1
+	}
+	c := uint64(l.MaxRatio * float64(f.CompressedSize64))
+	return max(c, ratioFloor)
+}
+
+// checkOverlap refuses entries whose data lies outside the archive or overlaps
+// another entry's data (the "overlapping files" zip bomb).
+func checkOverlap(files []*zip.File, size int64) error {
+	type span struct {
+		start, end int64
+		name       string
+	}
+	spans := make([]span, 0, len(files))
+	for _, f := range files {
+		off, err := f.DataOffset()
+		if err != nil {
+			return corrupt(f.Name, "bad local header")
+		}
+		end := off + int64(f.CompressedSize64)
+		if off < 0 || end < off || end > size {
+			return corrupt(f.Name, "data past the end of the file")
+		}
+		if end > off {
+			spans = append(spans, span{off, end, f.Name})
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].start < spans[i-1].end {
+			return &ValidationError{
+				Entry:  spans[i].name,
+				Reason: fmt.Sprintf("the entry's data overlaps %q, as in a zip bomb", spans[i-1].name),
+				Fix:    "Check where the ZIP came from and build it again from the original files.",
+				Err:    ErrZipBomb,
+			}
+		}
+	}
+	return nil
+}
+
+// hashEntries unpacks and hashes the files concurrently, enforcing the caps
+// while reading. On several failures the first entry's error is returned.
+func hashEntries(files []*zip.File, l Limits) ([]fileSum, error) {
+	sums := make([]fileSum, len(files))
+	errs := make([]error, len(files))
+	var (
+		next   atomic.Int64
+		total  atomic.Int64
+		failed atomic.Bool
+		wg     sync.WaitGroup
+	)
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) || failed.Load() {
+					return
+				}
+				if err := hashEntry(files[i], &sums[i], &total, l); err != nil {
+					errs[i] = err
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sums, nil
+}
+
+func hashEntry(f *zip.File, out *fileSum, total *atomic.Int64, l Limits) error {
+	rc, err := f.Open()
+	if err != nil {
+		return corrupt(f.Name, "")
+	}
+	defer rc.Close()
+	h := sha256.New()
+	bp := copyBufPool.Get().(*[]byte)
+	defer copyBufPool.Put(bp)
+	buf := *bp
+	limit := entryCap(f, l)
+	var n uint64
+	for {
+		k, rerr := rc.Read(buf)
+		if k > 0 {
+			n += uint64(k)
+			if n > limit {
+				return bomb(f.Name, l.MaxRatio)
+			}
+			if l.MaxUncompressed > 0 && total.Add(int64(k)) > l.MaxUncompressed {
+				return tooMuchUnpacked(f.Name, l.MaxUncompressed)
+			}
+			h.Write(buf[:k])
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			if errors.Is(rerr, zip.ErrChecksum) {
+				return corrupt(f.Name, "checksum mismatch")
+			}
+			return corrupt(f.Name, "")
+		}
+	}
+	out.name = f.Name
+	out.size = int64(n)
+	h.Sum(out.sum[:0])
+	return nil
+}
