@@ -1,0 +1,365 @@
+package salesforce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// maxErrorBody caps how much of an error response the client reads.
+const maxErrorBody = 64 << 10
+
+// defaultBackoff is the wait before the 2nd and 3rd attempt of a retried call.
+var defaultBackoff = []time.Duration{200 * time.Millisecond, 800 * time.Millisecond}
+
+// Client calls one org's REST API. It is safe for concurrent use.
+type Client struct {
+	instanceURL string
+	urlErr      error // set by New when instanceURL is unusable; returned by every call
+	tokens      TokenSource
+	http        *http.Client
+
+	backoff []time.Duration // waits between retried attempts (tests shorten it)
+
+	requests atomic.Int64
+	mu       sync.Mutex
+	usage    *Usage
+}
+
+// New returns a client for the org at instanceURL (https, or http on
+// loopback). An unusable URL does not fail here: every call returns the error.
+// A nil hc uses a default client without timeout (uploads can be long).
+func New(instanceURL string, tokens TokenSource, hc *http.Client) *Client {
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	u := strings.TrimRight(strings.TrimSpace(instanceURL), "/")
+	return &Client{
+		instanceURL: u,
+		urlErr:      CheckURL(u),
+		tokens:      tokens,
+		http:        hc,
+		backoff:     defaultBackoff,
+	}
+}
+
+// CheckURL reports whether raw is an acceptable Salesforce host URL: https,
+// or http only for a loopback host (localhost, 127.0.0.0/8, ::1) such as a
+// local simulated org. Tokens are never sent anywhere else.
+func CheckURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("invalid salesforce url %q: %w", raw, err)
+	}
+	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("invalid salesforce url %q: want https://host", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("insecure salesforce url %q: http is only allowed for localhost, use https", raw)
+	default:
+		return fmt.Errorf("invalid salesforce url %q: scheme must be https", raw)
+	}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Method != "" || e.Path != "" {
+		b.WriteString(e.Method + " " + e.Path + ": ")
+	}
+	fmt.Fprintf(&b, "http %d", e.StatusCode)
+	if e.ErrorCode != "" {
+		b.WriteString(" " + e.ErrorCode)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	return b.String()
+}
+
+// IsErrorCode reports whether err is (or wraps) an *APIError with the given errorCode.
+func IsErrorCode(err error, code string) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.ErrorCode == code
+}
+
+// InstanceURL returns the org's instance URL (without trailing slash).
+func (c *Client) InstanceURL() string { return c.instanceURL }
+
+// Requests returns how many HTTP requests the client has made to the
+// instance, retried attempts included (token refreshes excluded: they go
+// through the TokenSource).
+func (c *Client) Requests() int { return int(c.requests.Load()) }
+
+// LastUsage returns the API usage from the latest Sforce-Limit-Info header, or nil.
+func (c *Client) LastUsage() *Usage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.usage == nil {
+		return nil
+	}
+	u := *c.usage
+	return &u
+}
+
+// ParseUsage parses a Sforce-Limit-Info header value such as
+// "api-usage=25/5000; per-app-api-usage=17/250(appName=x)"; nil if absent or malformed.
+func ParseUsage(h string) *Usage {
+	for part := range strings.SplitSeq(h, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || strings.TrimSpace(k) != "api-usage" {
+			continue
+		}
+		used, max, ok := strings.Cut(strings.TrimSpace(v), "/")
+		if !ok {
+			return nil
+		}
+		var u Usage
+		if _, err := fmt.Sscanf(used, "%d", &u.Used); err != nil {
+			return nil
+		}
+		if _, err := fmt.Sscanf(max, "%d", &u.Max); err != nil {
+			return nil
+		}
+		if u.Used < 0 || u.Max <= 0 {
+			return nil
+		}
+		return &u
+	}
+	return nil
+}
+
+// call is one logical API call; do may send it several times.
+type call struct {
+	method string
+	path   string // path below the instance URL, may carry a query string
+	header http.Header
+	// open returns a fresh request body per attempt; nil means no body.
+	open func() (io.ReadCloser, error)
+	// attempts > 1 retries 5xx and connection errors with backoff.
+	attempts int
+	// badOAuthText treats 403 "Bad_OAuth_Token" (userinfo) like INVALID_SESSION_ID.
+	badOAuthText bool
+}
+
+// errPath is the request path without query string, for errors.
+func (cl *call) errPath() string {
+	p, _, _ := strings.Cut(cl.path, "?")
+	return p
+}
+
+// bodyFinisher is a request body that can report, once the request is over,
+// whether it failed on its own side (reading the bundle), as opposed to the
+// transport abandoning it.
+type bodyFinisher interface {
+	finish() error
+}
+
+// sourceError marks an error of the request body's source: never retried.
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string { return e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
+
+// do sends cl with auth, refreshes the token once on 401 INVALID_SESSION_ID
+// and retries once, and retries 5xx and connection errors when cl.attempts > 1.
+// It returns a 2xx response (caller closes the body) or an error: *APIError
+// for HTTP errors, the wrapped transport error for network failures.
+func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
+	if c.urlErr != nil {
+		return nil, c.urlErr
+	}
+	token, err := c.tokens.AccessToken(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get access token: %w", err)
+	}
+	refreshed := false
+	failures := 0
+	for {
+		resp, err := c.send(ctx, cl, token)
+		var retry bool
+		if err == nil {
+			if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+				return resp, nil
+			}
+			apiErr := readAPIError(resp, cl.method, cl.errPath())
+			if !refreshed && c.sessionInvalid(apiErr, cl) {
+				refreshed = true
+				token, err = c.tokens.Refresh(ctx, token)
+				if err != nil {
+					return nil, fmt.Errorf("refresh access token: %w", err)
+				}
+				continue
+			}
+			err = apiErr
+			retry = apiErr.StatusCode >= 500
+		} else {
+			var se *sourceError
+			if errors.As(err, &se) {
+				return nil, se.err
+			}
+			retry = retryableNetError(err)
+		}
+		failures++
+		if !retry || failures >= cl.attempts || ctx.Err() != nil {
+			return nil, err
+		}
+		if werr := c.wait(ctx, failures-1); werr != nil {
+			return nil, err
+		}
+	}
+}
+
+func (c *Client) sessionInvalid(e *APIError, cl *call) bool {
+	switch {
+	case e.StatusCode == http.StatusUnauthorized && e.ErrorCode == "INVALID_SESSION_ID":
+		return true
+	case cl.badOAuthText && e.StatusCode == http.StatusForbidden && e.ErrorCode == "" &&
+		strings.Contains(e.Message, "Bad_OAuth_Token"):
+		return true
+	}
+	return false
+}
+
+// wait sleeps the i-th backoff, or returns early with ctx's error.
+func (c *Client) wait(ctx context.Context, i int) error {
+	if len(c.backoff) == 0 {
+		return ctx.Err()
+	}
+	d := c.backoff[min(i, len(c.backoff)-1)]
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// send makes one HTTP request.
+func (c *Client) send(ctx context.Context, cl *call, token string) (*http.Response, error) {
+	var body io.ReadCloser
+	if cl.open != nil {
+		b, err := cl.open()
+		if err != nil {
+			return nil, &sourceError{err}
+		}
+		body = b
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, c.instanceURL+cl.path, nil)
+	if err != nil {
+		if body != nil {
+			body.Close()
+		}
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	if body != nil {
+		req.Body = body
+		req.ContentLength = -1
+	}
+	for k, v := range cl.header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	c.requests.Add(1)
+	resp, err := c.http.Do(req)
+	var srcErr error
+	if f, ok := body.(bodyFinisher); ok {
+		srcErr = f.finish()
+	}
+	if err != nil {
+		if srcErr != nil {
+			return nil, &sourceError{srcErr}
+		}
+		return nil, fmt.Errorf("call salesforce: %w", err)
+	}
+	c.recordUsage(resp.Header.Get("Sforce-Limit-Info"))
+	return resp, nil
+}
+
+func (c *Client) recordUsage(h string) {
+	if h == "" {
+		return
+	}
+	if u := ParseUsage(h); u != nil {
+		c.mu.Lock()
+		c.usage = u
+		c.mu.Unlock()
+	}
+}
+
+// retryableNetError reports connection-level failures worth another attempt:
+// resets, broken pipes, unexpected EOF, refused connections and timeouts.
+func retryableNetError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNABORTED) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	var oe *net.OpError
+	return errors.As(err, &oe)
+}
+
+// readAPIError reads and closes a non-2xx response and turns it into an *APIError.
+func readAPIError(resp *http.Response, method, path string) *APIError {
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	ae := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path}
+	var arr []struct {
+		Message   string   `json:"message"`
+		ErrorCode string   `json:"errorCode"`
+		Fields    []string `json:"fields"`
+	}
+	if err := json.Unmarshal(raw, &arr); err == nil && len(arr) > 0 && (arr[0].ErrorCode != "" || arr[0].Message != "") {
+		ae.ErrorCode, ae.Message, ae.Fields = arr[0].ErrorCode, arr[0].Message, arr[0].Fields
+		return ae
+	}
+	// OAuth-style {"error": ..., "error_description": ...} (userinfo, token hosts).
+	var obj struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if err := json.Unmarshal(raw, &obj); err == nil && obj.Error != "" {
+		ae.ErrorCode, ae.Message = obj.Error, obj.Description
+		return ae
+	}
+	ae.Message = Excerpt(raw, 200)
+	if ae.Message == "" {
+		ae.Message = http.StatusText(resp.StatusCode)
+	}
+	return ae
+}
