@@ -185,30 +185,56 @@ func (b *uploadBody) finish() error {
 // wireBufSize is the write size into the pipe, hence the chunk size on the wire.
 const wireBufSize = 32 << 10
 
+// encoderPool keeps the gzip writer (about 1 MB of compressor state) and
+// the buffers between uploads, so retries and repeated publishes reuse them.
+var encoderPool = sync.Pool{New: func() any { return new(encoder) }}
+
+type encoder struct {
+	level int
+	zw    *gzip.Writer
+	bw    *bufio.Writer
+	buf   []byte
+}
+
 func encodeUpload(w io.Writer, src io.Reader, prefix []byte) error {
-	bw := bufio.NewWriterSize(w, wireBufSize)
-	zw, err := gzip.NewWriterLevel(bw, uploadLevel)
-	if err != nil {
+	e := encoderPool.Get().(*encoder)
+	if e.zw == nil || e.level != uploadLevel {
+		bw := bufio.NewWriterSize(w, wireBufSize)
+		zw, err := gzip.NewWriterLevel(bw, uploadLevel)
+		if err != nil {
+			return err
+		}
+		*e = encoder{level: uploadLevel, zw: zw, bw: bw, buf: make([]byte, 32<<10)}
+	} else {
+		e.bw.Reset(w)
+		e.zw.Reset(e.bw)
+	}
+	err := e.encode(src, prefix)
+	// Drop references to the pipe and source before pooling.
+	e.bw.Reset(nil)
+	e.zw.Reset(e.bw)
+	encoderPool.Put(e)
+	return err
+}
+
+func (e *encoder) encode(src io.Reader, prefix []byte) error {
+	if _, err := e.zw.Write(prefix); err != nil {
 		return err
 	}
-	if _, err := zw.Write(prefix); err != nil {
-		return err
-	}
-	enc := base64.NewEncoder(base64.StdEncoding, zw)
-	buf := make([]byte, 32<<10)
-	if _, err := io.CopyBuffer(enc, src, buf); err != nil {
+	enc := base64.NewEncoder(base64.StdEncoding, e.zw)
+	if _, err := io.CopyBuffer(enc, src, e.buf); err != nil {
 		return err
 	}
 	if err := enc.Close(); err != nil {
 		return err
 	}
-	if _, err := zw.Write([]byte(`"}`)); err != nil {
+	if _, err := e.zw.Write([]byte(`"}`)); err != nil {
 		return err
 	}
-	if err := zw.Close(); err != nil {
+	if err := e.zw.Close(); err != nil {
 		return err
 	}
-	return bw.Flush()
+	return e.bw.Flush()
 }
 
 // sourceReader reads the raw body, reports progress and remembers a read
