@@ -1,4 +1,16 @@
 // Command connectorctl is the command-line twin of the Connectors app.
 package main
 
-func main() {}
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], newFactory(systemIO()))
+	stop()
+	os.Exit(code)
+}

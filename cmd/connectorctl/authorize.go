@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector"
+)
+
+// browserGrace is how long authorize waits, after the flow ended, for the
+// browser command it started to exit.
+const browserGrace = 10 * time.Second
+
+type authorizeOptions struct {
+	Key                      connector.Key
+	LoginURL                 string
+	ClientID                 string
+	Ports                    []int
+	NoBrowser                bool
+	Timeout                  time.Duration
+	ResourceName             string
+	AllowEnvironmentMismatch bool
+	JSON                     bool
+}
+
+func newAuthorizeCmd(f *factory) *cobra.Command {
+	opts := &authorizeOptions{}
+	cmd := &cobra.Command{
+		Use:   "authorize SYSTEM/ENV",
+		Short: "Create or update a connector and authorize it in the browser",
+		Long: `Create the connector SYSTEM/ENV (or update it), open the Salesforce login page
+in the browser, wait for the redirect to the loopback callback, store the tokens
+in the OS keyring, and check the org: who you are, that the org fits the
+environment slot (production vs sandbox), and the API Enabled and Customize
+Application permissions.
+
+The authorize URL is always printed to stderr; --no-browser only prints it
+(open it on any machine). The browser is $BROWSER when set, else the system
+opener. When the redirect cannot reach this computer (SSH, WSL, a remote
+browser), paste the final URL from the browser's address bar on stdin.`,
+		Example: `  connectorctl authorize Lightning/Sandbox --login-url acme--uat.sandbox.my.salesforce.com
+  connectorctl authorize Lightning/Production --callback-port 1717,1718 --no-browser`,
+		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
+		ValidArgsFunction: completeKeys(f, 0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			keys, err := parseKeys(args)
+			if err != nil {
+				return err
+			}
+			opts.Key = keys[0]
+			opts.JSON = f.jsonOut
+			for _, p := range opts.Ports {
+				if p < 1 || p > 65535 {
+					return newUsageError(cmd.CommandPath(), fmt.Sprintf("the callback port %d is out of range 1 to 65535", p))
+				}
+			}
+			if opts.Timeout < 0 {
+				return newUsageError(cmd.CommandPath(), "the timeout is negative")
+			}
+			return runAuthorize(cmd.Context(), f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.LoginURL, "login-url", "", "login URL, My Domain or pasted org URL (default: the connector's, else login/test.salesforce.com)")
+	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth consumer key of the connected app (default: the connector's, else "+connector.DefaultClientID+")")
+	fl.IntSliceVar(&opts.Ports, "callback-port", nil, "loopback callback port, tried in order (repeat or comma-separate)")
+	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "only print the authorize URL, do not open a browser")
+	fl.DurationVar(&opts.Timeout, "timeout", 0, "how long to wait for the browser (default 3m)")
+	fl.StringVar(&opts.ResourceName, "resource", "", "StaticResource name to publish to (default "+connector.DefaultResourceName+")")
+	fl.BoolVar(&opts.AllowEnvironmentMismatch, "allow-environment-mismatch", false, "accept a production org in a sandbox/test slot or the reverse")
+	addJSONFlag(cmd, f)
+	return cmd
+}
+
+// authorizeJSON is `authorize --json`.
+type authorizeJSON struct {
+	Connector     string                `json:"connector"`
+	Org           *connector.OrgInfo    `json:"org"`
+	EnvironmentOK bool                  `json:"environmentOk"`
+	Permissions   connector.Permissions `json:"permissions"`
+	OrgChanged    bool                  `json:"orgChanged"`
+	PreviousOrgID string                `json:"previousOrgId,omitempty"`
+	LoginURL      string                `json:"loginUrl"`
+	ResourceName  string                `json:"resourceName"`
+	Problem       *problemJSON          `json:"problem,omitempty"`
+}
+
+func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error {
+	if opts.ResourceName != "" {
+		if err := validateResourceName(opts.ResourceName); err != nil {
+			return err
+		}
+	}
+	svc, err := f.service()
+	if err != nil {
+		return err
+	}
+	flow, err := svc.StartAuthorize(ctx, opts.Key, connector.AuthorizeOptions{
+		LoginURL:                 opts.LoginURL,
+		ClientID:                 opts.ClientID,
+		Ports:                    opts.Ports,
+		Timeout:                  opts.Timeout,
+		NoBrowser:                opts.NoBrowser,
+		AllowEnvironmentMismatch: opts.AllowEnvironmentMismatch,
+		ResourceName:             opts.ResourceName,
+	})
+	if err != nil {
+		return err
+	}
+	defer flow.Cancel()
+	errOut := f.io.ErrOut
+	fmt.Fprintf(errOut, "To authorize %s, open this URL in a browser:\n\n  %s\n\n", opts.Key, flow.URL())
+	opened := make(chan struct{})
+	if opts.NoBrowser {
+		close(opened)
+	} else {
+		fmt.Fprintln(errOut, "Opening the browser...")
+		open := f.browserOpener()
+		go func(u string) {
+			defer close(opened)
+			if err := open(u); err != nil {
+				fmt.Fprintf(errOut, "The browser could not be opened (%v). Open the URL above yourself.\n", err)
+			}
+		}(flow.URL())
+	}
+	// Let a browser command that runs until the page is done (a scripted
+	// browser, a wrapper) finish before exiting, within reason.
+	defer func() {
+		t := time.NewTimer(browserGrace)
+		defer t.Stop()
+		select {
+		case <-opened:
+		case <-t.C:
+		}
+	}()
+	fmt.Fprintf(errOut, "Waiting for the redirect to %s ...\n", flow.RedirectURI())
+	if f.io.InTTY {
+		fmt.Fprintln(errOut, "If the browser shows an error page for that address, paste its full URL here and press Enter.")
+		go readPastedURLs(f, flow)
+	}
+	res, err := flow.Wait(ctx)
+	if err != nil {
+		return err
+	}
+	return printAuthorizeResult(f, opts, res)
+}
+
+// readPastedURLs feeds lines typed on the terminal to the flow until one is
+// accepted; it ends with stdin.
+func readPastedURLs(f *factory, flow connector.AuthFlow) {
+	sc := bufio.NewScanner(f.io.In)
+	sc.Buffer(make([]byte, 0, 4096), 64*1024)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if err := flow.SubmitCallbackURL(line); err != nil {
+			d := describe(err)
+			fmt.Fprintf(f.io.ErrOut, "%s %s\n", d.Error, d.Fix)
+			continue
+		}
+		return
+	}
+}
+
+func printAuthorizeResult(f *factory, opts *authorizeOptions, res *connector.AuthorizeResult) error {
+	c := res.Connector
+	envOK := c.Org != nil && envMatches(c.Environment, c.Org)
+	if opts.JSON {
+		if err := writeJSON(f.io.Out, authorizeJSON{
+			Connector:     c.Key().String(),
+			Org:           c.Org,
+			EnvironmentOK: envOK,
+			Permissions:   res.Permissions,
+			OrgChanged:    res.OrgChanged,
+			PreviousOrgID: res.PreviousOrgID,
+			LoginURL:      c.LoginURL,
+			ResourceName:  c.EffectiveResourceName(),
+			Problem:       toProblemJSON(res.Problem),
+		}); err != nil {
+			return err
+		}
+	} else {
+		w := f.io.Out
+		fmt.Fprintf(w, "%s Authorized %s\n", symOK, c.Key())
+		if o := c.Org; o != nil {
+			fmt.Fprintf(w, "  Org:          %s (%s)\n", orgLabel(o), o.OrgID)
+			fmt.Fprintf(w, "  User:         %s\n", o.Username)
+			fmt.Fprintf(w, "  Instance:     %s\n", o.InstanceURL)
+			sym := symOK
+			if !envOK {
+				sym = symWarn
+			}
+			note := ""
+			if !envOK && c.AllowEnvironmentMismatch {
+				note = ", allowed by --allow-environment-mismatch"
+			}
+			fmt.Fprintf(w, "  Environment:  %s %s%s\n", sym, envCheck(c.Environment, o, envOK), note)
+		}
+		if res.Permissions.Checked {
+			fmt.Fprintf(w, "  Permissions:  %s\n", permLine(res.Permissions))
+		} else {
+			fmt.Fprintf(w, "  Permissions:  %s not checked\n", symWarn)
+		}
+		fmt.Fprintf(w, "  Resource:     %s\n", c.EffectiveResourceName())
+		if res.OrgChanged {
+			fmt.Fprintf(w, "  %s The org changed: it was %s before (a refreshed sandbox?). Publish again to fill the new org.\n", symWarn, res.PreviousOrgID)
+		}
+		if res.Problem == nil {
+			fmt.Fprintf(w, "Next: connectorctl publish BUNDLE %s\n", quoteKey(c.Key()))
+		}
+	}
+	if res.Problem != nil {
+		// The tokens are stored, but the connector cannot publish yet.
+		if !opts.JSON {
+			fmt.Fprintf(f.io.ErrOut, "%s %s\n", sentence(res.Problem.Message), res.Problem.Fix)
+		}
+		return &silentError{code: exitFailure}
+	}
+	return nil
+}

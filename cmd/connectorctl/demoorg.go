@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/sfsim"
+)
+
+type demoOrgOptions struct {
+	LoginAddr    string
+	InstanceAddr string
+	Production   bool
+}
+
+func newDemoOrgCmd(f *factory) *cobra.Command {
+	opts := &demoOrgOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo-org",
+		Short: "Run a simulated Salesforce org until interrupted (no account needed)",
+		Long: `Run a simulated Salesforce org on this computer until interrupted (Ctrl+C,
+SIGTERM). The first line printed is the org's login URL, so connectorctl, the
+window or any Salesforce client can be pointed at it; then the demo user's
+credentials. It accepts the default client ID with callback ports 1717-1719.`,
+		Example: `  connectorctl demo-org
+  connectorctl authorize Demo/Sandbox --login-url "$(connectorctl demo-org | head -1)"`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemoOrg(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.LoginAddr, "login-addr", "127.0.0.1:0", "listen address of the login host (port 0: a free port)")
+	cmd.Flags().StringVar(&opts.InstanceAddr, "instance-addr", "127.0.0.1:0", "listen address of the instance (API) host")
+	cmd.Flags().BoolVar(&opts.Production, "production", false, "simulate a production org instead of a sandbox")
+	return cmd
+}
+
+func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
+	org, err := sfsim.Start(sfsim.Options{
+		LoginAddr:    opts.LoginAddr,
+		InstanceAddr: opts.InstanceAddr,
+		DemoHint:     true,
+		Sandbox:      !opts.Production,
+	})
+	if err != nil {
+		return &connector.Problem{
+			Code:    "demo_org_failed",
+			Message: fmt.Sprintf("The demo org could not start: %v.", err),
+			Fix:     "Choose other addresses with --login-addr and --instance-addr, e.g. 127.0.0.1:0 for a free port.",
+			Err:     err,
+		}
+	}
+	env := "Sandbox"
+	if opts.Production {
+		env = "Production"
+	}
+	w := f.io.Out
+	fmt.Fprintln(w, org.LoginURL())
+	fmt.Fprintf(w, "The demo org is running (a simulated %s org; nothing leaves this computer).\n", env)
+	fmt.Fprintf(w, "  Login URL:     %s\n", org.LoginURL())
+	fmt.Fprintf(w, "  Instance URL:  %s\n", org.InstanceURL())
+	fmt.Fprintf(w, "  Username:      %s\n", org.Username())
+	fmt.Fprintf(w, "  Password:      %s\n", org.Password())
+	fmt.Fprintln(w, "Point connectorctl at it:")
+	fmt.Fprintf(w, "  connectorctl authorize Demo/%s --login-url %s\n", env, org.LoginURL())
+	fmt.Fprintln(w, "Press Ctrl+C to stop.")
+	<-ctx.Done()
+	if err := org.Close(); err != nil {
+		return fmt.Errorf("stop the demo org: %w", err)
+	}
+	fmt.Fprintln(f.io.ErrOut, "Demo org stopped.")
+	return nil
+}

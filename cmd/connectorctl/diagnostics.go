@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+type diagnosticsOptions struct {
+	JSON bool
+}
+
+func newDiagnosticsCmd(f *factory) *cobra.Command {
+	opts := &diagnosticsOptions{}
+	cmd := &cobra.Command{
+		Use:   "diagnostics",
+		Short: "Print a redacted report for support (never contains a token)",
+		Long: `Print a plain-text report to send to support: versions, operating system,
+keyring backend, the connectors and their last status, recent errors, and the
+environment that matters (proxy, browser, config folder). Proxy credentials
+are redacted and tokens are never read into the report.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.JSON = f.jsonOut
+			return runDiagnostics(cmd.Context(), f, opts)
+		},
+	}
+	addJSONFlag(cmd, f)
+	return cmd
+}
+
+// diagnosticsJSON is `diagnostics --json`.
+type diagnosticsJSON struct {
+	Version     string            `json:"version"`
+	GoVersion   string            `json:"goVersion"`
+	OS          string            `json:"os"`
+	Arch        string            `json:"arch"`
+	ConfigDir   string            `json:"configDir"`
+	Environment map[string]string `json:"environment"`
+	Report      string            `json:"report"`
+}
+
+// diagEnvVars are the variables that change how connectorctl behaves.
+var diagEnvVars = []string{
+	"CONNECTORS_CONFIG_DIR", "BROWSER", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
+	"NO_PROXY", "no_proxy", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME", "SSH_CONNECTION",
+}
+
+func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) error {
+	dir, dirErr := f.cfgDir()
+	env := map[string]string{}
+	for _, k := range diagEnvVars {
+		if v := f.getenv(k); v != "" {
+			env[k] = redactEnv(k, v)
+		}
+	}
+	svc, err := f.service()
+	if err != nil {
+		return err
+	}
+	report := svc.Diagnostics(ctx, appVersion(), recentErrors(dir))
+	if dirErr != nil {
+		dir = "unknown (" + dirErr.Error() + ")"
+	}
+	d := diagnosticsJSON{
+		Version: appVersion(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		ConfigDir: dir, Environment: env, Report: report,
+	}
+	if opts.JSON {
+		return writeJSON(f.io.Out, d)
+	}
+	w := f.io.Out
+	fmt.Fprintln(w, "connectorctl diagnostics")
+	fmt.Fprintf(w, "connectorctl: %s (%s, %s/%s)\n", d.Version, d.GoVersion, d.OS, d.Arch)
+	fmt.Fprintf(w, "config folder: %s\n", d.ConfigDir)
+	fmt.Fprintf(w, "stdin/stdout/stderr terminals: %t/%t/%t\n", f.io.InTTY, f.io.OutTTY, f.io.ErrTTY)
+	if len(env) == 0 {
+		fmt.Fprintln(w, "environment: nothing relevant set")
+	} else {
+		fmt.Fprintln(w, "environment:")
+		for _, k := range diagEnvVars {
+			if v, ok := env[k]; ok {
+				fmt.Fprintf(w, "  %s=%s\n", k, v)
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprint(w, report)
+	if report != "" && !strings.HasSuffix(report, "\n") {
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// redactEnv hides credentials in proxy URLs (user:password@host) and the
+// dbus address's guid; everything else is shown as is.
+func redactEnv(key, v string) string {
+	lk := strings.ToLower(key)
+	if strings.HasSuffix(lk, "_proxy") && lk != "no_proxy" {
+		if u, err := url.Parse(v); err == nil && u.User != nil {
+			u.User = url.User("REDACTED")
+			return u.String()
+		}
+		if i := strings.LastIndex(v, "@"); i >= 0 {
+			return "REDACTED@" + v[i+1:]
+		}
+	}
+	if key == "DBUS_SESSION_BUS_ADDRESS" {
+		if i := strings.Index(v, ",guid="); i >= 0 {
+			return v[:i] + ",guid=REDACTED"
+		}
+	}
+	return v
+}
+
+// errorLogName is where connectorctl keeps its last errors (codes and
+// plain messages only, never a token) for diagnostics.
+const errorLogName = "connectorctl-errors.log"
+
+// maxErrorLog is how many recent errors are kept.
+const maxErrorLog = 20
+
+// recentErrors reads the error log of the config folder.
+func recentErrors(dir string) []string {
+	if dir == "" {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, errorLogName))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// recordError appends a failed command's code and message (never a token:
+// Problems carry none) to the error log, keeping the last maxErrorLog.
+func recordError(dir string, now time.Time, args []string, err error) {
+	if dir == "" {
+		return
+	}
+	if st, statErr := os.Stat(dir); statErr != nil || !st.IsDir() {
+		return
+	}
+	d := describe(err)
+	cmd := "connectorctl"
+	if len(args) > 0 {
+		cmd += " " + args[0]
+	}
+	line := fmt.Sprintf("%s %s [%s] %s", now.UTC().Format(time.RFC3339), cmd, d.Code, strings.ReplaceAll(d.Error, "\n", " "))
+	lines := append(recentErrors(dir), line)
+	if len(lines) > maxErrorLog {
+		lines = lines[len(lines)-maxErrorLog:]
+	}
+	_ = os.WriteFile(filepath.Join(dir, errorLogName), []byte(strings.Join(lines, "\n")+"\n"), 0o600) //nolint:gosec // the config folder is the user's choice
+}

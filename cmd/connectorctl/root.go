@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+// version is set at build time with -ldflags "-X main.version=1.2.3"; the
+// module version from the build info otherwise.
+var version = ""
+
+func appVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// factory carries what every command needs; tests build one with buffers,
+// an in-memory token store and their own environment.
+type factory struct {
+	io *ioStreams
+	// getenv reads the environment (CONNECTORS_CONFIG_DIR, BROWSER).
+	getenv func(string) string
+	// newTokens returns the token store; the OS keyring in production.
+	newTokens func() tokenstore.Store
+	// openBrowser opens a URL; nil means $BROWSER, else the system opener.
+	openBrowser func(url string) error
+	// now is the clock.
+	now func() time.Time
+
+	// set by flags
+	configDir string
+	jsonOut   bool
+}
+
+func newFactory(ios *ioStreams) *factory {
+	return &factory{
+		io:        ios,
+		getenv:    os.Getenv,
+		newTokens: func() tokenstore.Store { return tokenstore.NewKeyring("") },
+		now:       time.Now,
+	}
+}
+
+// cfgDir is --config-dir, else $CONNECTORS_CONFIG_DIR, else the default.
+func (f *factory) cfgDir() (string, error) {
+	if f.configDir != "" {
+		return f.configDir, nil
+	}
+	if d := f.getenv("CONNECTORS_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	return connector.DefaultConfigDir()
+}
+
+// registry opens the registry only: no keyring, no network.
+func (f *factory) registry() (*connector.Registry, error) {
+	dir, err := f.cfgDir()
+	if err != nil {
+		return nil, err
+	}
+	return connector.OpenRegistry(dir)
+}
+
+// service opens the full service (registry, keyring, network).
+func (f *factory) service() (*connector.Service, error) {
+	dir, err := f.cfgDir()
+	if err != nil {
+		return nil, err
+	}
+	svc, err := connector.NewService(dir, f.newTokens())
+	if err != nil {
+		return nil, err
+	}
+	svc.AllowInsecureLoopback = true
+	svc.Now = f.now
+	svc.OpenBrowser = f.browserOpener()
+	return svc, nil
+}
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, f *factory) int {
+	root := newRootCmd(f)
+	root.SetArgs(args)
+	_, err := root.ExecuteContextC(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
+		err = &usageError{msg: sentence(firstLine(err.Error())), fix: "Run connectorctl --help to see the commands."}
+	}
+	printError(f.io.ErrOut, err, f.jsonOut || hasJSONFlag(args))
+	if code := exitCode(err); code == exitFailure && !isSilent(err) {
+		if dir, dirErr := f.cfgDir(); dirErr == nil {
+			recordError(dir, f.now(), args, err)
+		}
+	}
+	return exitCode(err)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// hasJSONFlag spots --json when parsing failed before the flag was bound.
+func hasJSONFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--json" || a == "--json=true" {
+			return true
+		}
+	}
+	return false
+}
+
+func newRootCmd(f *factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "connectorctl",
+		Short: "Authorize Salesforce orgs and publish content bundles from the command line",
+		Long: `connectorctl is the command-line twin of the Connectors app: it authorizes
+Salesforce orgs (one connector per SYSTEM/ENVIRONMENT, e.g. Lightning/Sandbox),
+checks them, and publishes a content bundle as a StaticResource.
+
+Tokens live in the OS keyring; the connector definitions in the config folder
+(--config-dir, $CONNECTORS_CONFIG_DIR, or the user config folder).`,
+		Version:       appVersion(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Example: `  connectorctl demo-org &
+  connectorctl authorize Demo/Sandbox --login-url http://localhost:PORT
+  connectorctl publish ./content Demo/Sandbox
+  connectorctl status`,
+	}
+	root.SetIn(f.io.In)
+	root.SetOut(f.io.Out)
+	root.SetErr(f.io.ErrOut)
+	root.PersistentFlags().StringVar(&f.configDir, "config-dir", "", "config folder holding the connectors (default $CONNECTORS_CONFIG_DIR or the user config folder)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return newUsageError(c.CommandPath(), err.Error())
+	})
+	root.AddCommand(
+		newAuthorizeCmd(f),
+		newListCmd(f),
+		newStatusCmd(f),
+		newPublishCmd(f),
+		newRestoreCmd(f),
+		newDisconnectCmd(f),
+		newDoctorCmd(f),
+		newDiagnosticsCmd(f),
+		newDemoOrgCmd(f),
+	)
+	return root
+}
+
+// addJSONFlag adds --json to a command that reports results.
+func addJSONFlag(cmd *cobra.Command, f *factory) {
+	cmd.Flags().BoolVar(&f.jsonOut, "json", false, "print the result as JSON (field names are stable)")
+}
+
+// exactArgs, minArgs, maxArgs and rangeArgs are cobra's validators returning usage errors.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return newUsageError(c.CommandPath(), fmt.Sprintf("%s takes %s, got %d arguments", c.Name(), what, len(args)))
+		}
+		return nil
+	}
+}
+
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) < n {
+			return newUsageError(c.CommandPath(), fmt.Sprintf("%s takes %s, got %d arguments", c.Name(), what, len(args)))
+		}
+		return nil
+	}
+}
+
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return newUsageError(c.CommandPath(), fmt.Sprintf("%s takes no arguments, got %q", c.Name(), args[0]))
+	}
+	return nil
+}
+
+// completeKeys completes SYSTEM/ENV from the registry (local, instant).
+func completeKeys(f *factory, skip int) cobra.CompletionFunc {
+	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) < skip {
+			return nil, cobra.ShellCompDirectiveDefault
+		}
+		reg, err := f.registry()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		cs, err := reg.List()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []string
+		for _, c := range cs {
+			k := c.Key().String()
+			if strings.HasPrefix(strings.ToLower(k), strings.ToLower(toComplete)) {
+				out = append(out, k)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// problemJSON is a Problem in --json output.
+type problemJSON struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+func toProblemJSON(p *connector.Problem) *problemJSON {
+	if p == nil {
+		return nil
+	}
+	return &problemJSON{Code: p.Code, Message: p.Message, Fix: p.Fix}
+}

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector"
+)
+
+type statusOptions struct {
+	Keys []connector.Key
+	JSON bool
+}
+
+func newStatusCmd(f *factory) *cobra.Command {
+	opts := &statusOptions{}
+	cmd := &cobra.Command{
+		Use:   "status [SYSTEM/ENV ...]",
+		Short: "Check connectors live (concurrently); exits 1 when any needs attention",
+		Long: `Check each connector live against its org, concurrently: tokens present, the
+session valid (refreshing it if needed), the org and the environment slot it
+sits in, the API Enabled and Customize Application permissions, the published
+resource and the API usage. Without arguments every connector is checked.
+
+Each connector needing attention says why and the command that fixes it.
+Exits 1 when any connector needs attention.`,
+		Example: `  connectorctl status
+  connectorctl status Lightning/Sandbox Lightning/Production --json`,
+		ValidArgsFunction: completeKeys(f, 0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			keys, err := parseKeys(args)
+			if err != nil {
+				return err
+			}
+			opts.Keys = keys
+			opts.JSON = f.jsonOut
+			return runStatus(cmd.Context(), f, opts)
+		},
+	}
+	addJSONFlag(cmd, f)
+	return cmd
+}
+
+// statusJSON is one connector in `status --json`: the live Status plus the
+// commands to run next.
+type statusJSON struct {
+	connector.Status
+	NeedsAttention bool     `json:"needsAttention"`
+	NextSteps      []string `json:"nextSteps"`
+}
+
+func runStatus(ctx context.Context, f *factory, opts *statusOptions) error {
+	svc, err := f.service()
+	if err != nil {
+		return err
+	}
+	for _, k := range opts.Keys {
+		if _, err := svc.Registry.Get(k); err != nil {
+			return err
+		}
+	}
+	var keys []connector.Key
+	if len(opts.Keys) > 0 {
+		keys = opts.Keys
+	}
+	sts := svc.StatusAll(ctx, keys)
+	attention := 0
+	items := make([]statusJSON, 0, len(sts))
+	for _, st := range sts {
+		if st.Connector == "" {
+			st.Connector = st.Key.String()
+		}
+		na := st.State.NeedsAttention()
+		if na {
+			attention++
+		}
+		items = append(items, statusJSON{Status: st, NeedsAttention: na, NextSteps: nextSteps(st)})
+	}
+	if opts.JSON {
+		if err := writeJSON(f.io.Out, items); err != nil {
+			return err
+		}
+	} else {
+		if len(items) == 0 {
+			fmt.Fprintln(f.io.ErrOut, "No connectors yet.")
+			fmt.Fprintln(f.io.ErrOut, "Create one with: connectorctl authorize SYSTEM/ENVIRONMENT, e.g. connectorctl authorize Lightning/Sandbox")
+		}
+		for i, it := range items {
+			if i > 0 {
+				fmt.Fprintln(f.io.Out)
+			}
+			printStatus(f.io.Out, it, f)
+		}
+		if attention > 0 && len(items) > 1 {
+			fmt.Fprintf(f.io.Out, "\n%d of %d connectors need attention.\n", attention, len(items))
+		}
+	}
+	if attention > 0 {
+		return &silentError{code: exitFailure}
+	}
+	return nil
+}
+
+// nextSteps names the commands that fix a state.
+func nextSteps(st connector.Status) []string {
+	k := quoteKey(st.Key)
+	switch st.State {
+	case connector.StateConnected:
+		return []string{}
+	case connector.StateNotAuthorized, connector.StateNeedsReauth, connector.StateSandboxRefreshed:
+		return []string{"connectorctl authorize " + k}
+	case connector.StatePermissionMissing:
+		return []string{"connectorctl status " + k}
+	case connector.StateEnvMismatch:
+		return []string{
+			"connectorctl authorize " + k,
+			"connectorctl authorize " + k + " --allow-environment-mismatch",
+		}
+	case connector.StateUnreachable, connector.StateKeyringError:
+		return []string{"connectorctl doctor", "connectorctl status " + k}
+	}
+	return []string{"connectorctl doctor"}
+}
+
+// quoteKey quotes a key for a shell when its system name has spaces.
+func quoteKey(k connector.Key) string {
+	s := k.String()
+	if strings.ContainsAny(s, " \t'\"$`\\&;|<>()*?[]#~") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+func printStatus(w io.Writer, it statusJSON, f *factory) {
+	st := it.Status
+	fmt.Fprintln(w, st.Connector)
+	if !it.NeedsAttention {
+		who := ""
+		if st.Org != nil {
+			who = fmt.Sprintf(" to %s (%s) as %s", orgLabel(st.Org), st.Org.OrgID, st.Org.Username)
+		}
+		fmt.Fprintf(w, "  %s Connected%s\n", symOK, who)
+	} else {
+		fmt.Fprintf(w, "  %s %s: %s\n", symFail, stateLabel(st.State), sentence(st.Message))
+		if st.Org != nil {
+			fmt.Fprintf(w, "  - Org: %s (%s) as %s\n", orgLabel(st.Org), st.Org.OrgID, st.Org.Username)
+		}
+	}
+	if st.Org != nil && st.Org.InstanceURL != "" {
+		fmt.Fprintf(w, "  - Instance: %s\n", st.Org.InstanceURL)
+	}
+	if st.Org != nil && st.State != connector.StateNotAuthorized {
+		sym := symOK
+		if !st.EnvironmentOK {
+			sym = symFail
+		}
+		fmt.Fprintf(w, "  %s Environment: %s\n", sym, envCheck(st.Key.Environment, st.Org, st.EnvironmentOK))
+	}
+	if st.Permissions.Checked {
+		fmt.Fprintf(w, "  %s Permissions: %s\n", permSym(st.Permissions), permLine(st.Permissions))
+	}
+	if st.Resource != nil {
+		r := st.Resource
+		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, humanBytes(r.Size), fmtTime(&r.LastModified, f.now(), f.io.OutTTY))
+	}
+	if st.APIUsage != nil && st.APIUsage.Max > 0 {
+		fmt.Fprintf(w, "  - API requests today: %d of %d\n", st.APIUsage.Used, st.APIUsage.Max)
+	}
+	if it.NeedsAttention {
+		if st.Fix != "" {
+			fmt.Fprintf(w, "  %s %s\n", symNext, st.Fix)
+		}
+		for _, c := range it.NextSteps {
+			fmt.Fprintf(w, "  %s Run: %s\n", symNext, c)
+		}
+	}
+}
+
+func orgLabel(o *connector.OrgInfo) string {
+	if o.OrgName != "" {
+		return o.OrgName
+	}
+	return o.OrgID
+}
+
+func stateLabel(s connector.State) string {
+	switch s {
+	case connector.StateNotAuthorized:
+		return "Not authorized"
+	case connector.StateNeedsReauth:
+		return "Needs reauthorization"
+	case connector.StateSandboxRefreshed:
+		return "Sandbox refreshed"
+	case connector.StatePermissionMissing:
+		return "Permission missing"
+	case connector.StateEnvMismatch:
+		return "Wrong environment"
+	case connector.StateUnreachable:
+		return "Unreachable"
+	case connector.StateKeyringError:
+		return "Keyring unavailable"
+	case connector.StateConnected:
+		return "Connected"
+	}
+	return string(s)
+}
+
+// envCheck describes the org's kind against the connector's slot.
+func envCheck(env connector.Environment, org *connector.OrgInfo, ok bool) string {
+	kind := "a production org"
+	if org.IsSandbox {
+		kind = "a sandbox org"
+	}
+	if ok {
+		return fmt.Sprintf("%s in the %s slot", kind, env.Title())
+	}
+	return fmt.Sprintf("%s in the %s slot (mismatch)", kind, env.Title())
+}
+
+// envMatches reports whether the org's kind fits the slot.
+func envMatches(env connector.Environment, org *connector.OrgInfo) bool {
+	return org.IsSandbox != env.IsProduction()
+}
+
+func permSym(p connector.Permissions) string {
+	if len(p.Missing()) > 0 {
+		return symFail
+	}
+	return symOK
+}
+
+func permLine(p connector.Permissions) string {
+	mark := func(ok bool, name string) string {
+		if ok {
+			return name + " " + symOK
+		}
+		return name + " " + symFail + " (missing)"
+	}
+	return mark(p.APIEnabled, "API Enabled") + ", " + mark(p.CustomizeApplication, "Customize Application")
+}
