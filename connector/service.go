@@ -37,6 +37,8 @@ type Service struct {
 	// (the simulated org). Always true in practice: http is only accepted
 	// for loopback hosts anyway.
 	AllowInsecureLoopback bool
+	// CheckTimeout bounds each live status check; 0 means DefaultCheckTimeout.
+	CheckTimeout time.Duration
 }
 
 // AuthorizeOptions tune one authorization.

@@ -6,46 +6,14 @@ package connector
 
 import (
 	"context"
-
-	"github.com/connectors-app/connectors/connector/salesforce"
-	"github.com/connectors-app/connectors/connector/tokenstore"
 )
 
 func todo() error { return &Problem{Code: "unexpected", Message: "not implemented yet."} }
-
-// Registry is the file-backed set of connectors (connectors.json in the config dir).
-type Registry struct{ dir string }
-
-// DefaultConfigDir is $CONNECTORS_CONFIG_DIR, else <os.UserConfigDir>/connectors.
-func DefaultConfigDir() (string, error) { return "", todo() }
-
-// OpenRegistry opens (creating if needed) the registry in dir; "" means DefaultConfigDir.
-func OpenRegistry(dir string) (*Registry, error) { return &Registry{dir: dir}, nil }
-
-// Dir is the config folder.
-func (r *Registry) Dir() string { return r.dir }
-
-// List returns every connector sorted by system then environment order.
-func (r *Registry) List() ([]Connector, error) { return nil, todo() }
-
-// Get returns one connector or a CodeNotFound problem.
-func (r *Registry) Get(k Key) (Connector, error) { return Connector{}, todo() }
-
-// Upsert creates or updates the connector under a cross-process lock; fn edits it in place.
-func (r *Registry) Upsert(k Key, fn func(c *Connector) error) (Connector, error) {
-	return Connector{}, todo()
-}
-
-// Delete removes the connector definition (not its tokens).
-func (r *Registry) Delete(k Key) error { return todo() }
 
 // NormalizeLoginURL turns whatever an admin pasted (Lightning URL, Setup
 // page, My Domain name, sandbox host...) into a login URL, or a
 // CodeInvalidLoginURL problem saying why not.
 func NormalizeLoginURL(input string, env Environment) (string, error) { return "", todo() }
-
-// NewService opens the registry in cfgDir ("" = default) and uses tokens.
-func NewService(cfgDir string, tokens tokenstore.Store) (*Service, error) { return nil, todo() }
 
 // StartAuthorize binds the loopback port and returns the flow; the caller
 // opens URL() in the browser (or use Authorize).
@@ -93,18 +61,6 @@ func (s *Service) Restore(ctx context.Context, k Key, resource string) PublishRe
 
 // Backups lists local backups for the connector's resource, newest first.
 func (s *Service) Backups(k Key, resource string) ([]Backup, error) { return nil, todo() }
-
-// session returns an API client for the connector (tokens from the store,
-// refresh-once-on-401 wired in) and the connector as stored.
-func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Connector, error) {
-	return nil, Connector{}, todo()
-}
-
-// lock takes a cross-process lock named purpose ("publish", "refresh") for
-// the connector; it fails fast with CodeBusy when held elsewhere and wait is false.
-func (s *Service) lock(ctx context.Context, k Key, purpose string, wait bool) (unlock func(), err error) {
-	return nil, todo()
-}
 
 // Doctor runs the preflight checks: keyring round trip, callback port free on
 // 127.0.0.1 and ::1, a browser opener present, proxy settings, config readable.

@@ -1,0 +1,301 @@
+package connector
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/internal/filelock"
+	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+// refreshed is what a refresh-token grant returns.
+type refreshed struct {
+	AccessToken  string
+	RefreshToken string // empty unless the app rotates refresh tokens
+	InstanceURL  string
+	IssuedAt     time.Time
+}
+
+// session returns an API client for the connector (tokens from the store,
+// refresh-once-on-401 wired in) and the connector as stored.
+func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Connector, error) {
+	conn, err := s.Registry.Get(k)
+	if err != nil {
+		return nil, Connector{}, err
+	}
+	key := conn.Key()
+	tok, err := s.loadTokens(key)
+	if err != nil {
+		return nil, conn, err
+	}
+	instance := tok.InstanceURL
+	if instance == "" && conn.Org != nil {
+		instance = conn.Org.InstanceURL
+	}
+	if instance == "" {
+		return nil, conn, notAuthorized(key)
+	}
+	ts := &tokenSource{s: s, k: key, conn: conn, access: tok.AccessToken}
+	return salesforce.New(instance, ts, s.httpClient()), conn, nil
+}
+
+// loadTokens reads the connector's tokens, mapping store errors to problems.
+func (s *Service) loadTokens(k Key) (*tokenstore.Tokens, error) {
+	if s.Tokens == nil {
+		return nil, &Problem{Code: CodeKeyring, Message: "No token store is configured.", Fix: "Restart Connectors."}
+	}
+	tok, err := s.Tokens.Load(k.String())
+	switch {
+	case errors.Is(err, tokenstore.ErrNotFound):
+		return nil, notAuthorized(k)
+	case err != nil:
+		return nil, keyringProblem(err)
+	case tok == nil || tok.RefreshToken == "" && tok.AccessToken == "":
+		return nil, notAuthorized(k)
+	}
+	return tok, nil
+}
+
+func notAuthorized(k Key) *Problem {
+	return &Problem{
+		Code:    CodeNotAuthorized,
+		Message: fmt.Sprintf("%s is not authorized yet.", k),
+		Fix:     fmt.Sprintf("Click Authorize (or run connectorctl authorize %s).", k),
+	}
+}
+
+func keyringProblem(err error) *Problem {
+	var ue *tokenstore.UnavailableError
+	if errors.As(err, &ue) {
+		return &Problem{Code: CodeKeyring, Message: ue.Reason, Fix: ue.Fix, Err: err}
+	}
+	if errors.Is(err, tokenstore.ErrTooLarge) {
+		return &Problem{
+			Code:    CodeKeyring,
+			Message: "The tokens Salesforce issued are too large for the keyring.",
+			Fix:     "Ask your Salesforce admin to use opaque (non-JWT) access tokens for the app, then authorize again.",
+			Err:     err,
+		}
+	}
+	return &Problem{
+		Code:    CodeKeyring,
+		Message: "The keyring could not be used: " + err.Error() + ".",
+		Fix:     "Check that your system keyring is running and unlocked, then try again.",
+		Err:     err,
+	}
+}
+
+// tokenSource serves a connector's access token and refreshes it: one
+// refresh at a time per connector, across processes, re-reading the
+// keyring first because another process may have refreshed already.
+type tokenSource struct {
+	s    *Service
+	k    Key
+	conn Connector
+
+	mu     sync.Mutex
+	access string
+}
+
+func (ts *tokenSource) AccessToken(context.Context) (string, error) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.access == "" {
+		return "", notAuthorized(ts.k)
+	}
+	return ts.access, nil
+}
+
+func (ts *tokenSource) Refresh(ctx context.Context, failed string) (string, error) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.access != "" && ts.access != failed {
+		return ts.access, nil // refreshed by a concurrent call of this client
+	}
+	tok, err := ts.s.refreshTokens(ctx, ts.k, ts.conn, failed)
+	if err != nil {
+		return "", err
+	}
+	ts.access = tok.AccessToken
+	return ts.access, nil
+}
+
+// refreshTokens gets a new access token for the connector under the
+// cross-process "refresh" lock and stores it (and a rotated refresh token)
+// before returning. failed is the access token that was refused.
+func (s *Service) refreshTokens(ctx context.Context, k Key, conn Connector, failed string) (*tokenstore.Tokens, error) {
+	log := s.logger().With("connector", k.String())
+	unlock, err := s.lock(ctx, k, "refresh", true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	tok, err := s.loadTokens(k)
+	if err != nil {
+		return nil, err
+	}
+	if tok.AccessToken != "" && tok.AccessToken != failed {
+		log.Debug("refresh: another process already refreshed; using the stored token")
+		return tok, nil
+	}
+	if tok.RefreshToken == "" {
+		return nil, s.markNeedsReauth(k, errors.New("no refresh token stored"))
+	}
+	log.Info("refreshing access token", "login", hostOf(conn.LoginURL))
+	res, err := refreshGrant(ctx, s.httpClient(), conn.LoginURL, conn.EffectiveClientID(), tok.RefreshToken)
+	if err != nil {
+		if isInvalidGrant(err) {
+			log.Warn("refresh refused: invalid_grant; the connector needs a new authorization")
+			return nil, s.markNeedsReauth(k, err)
+		}
+		log.Warn("refresh failed", "error", err)
+		return nil, Explain(fmt.Errorf("refresh access token: %w", err))
+	}
+	next := *tok
+	next.AccessToken = res.AccessToken
+	if res.RefreshToken != "" {
+		next.RefreshToken = res.RefreshToken
+	}
+	if res.InstanceURL != "" {
+		next.InstanceURL = res.InstanceURL
+	}
+	next.IssuedAt = res.IssuedAt
+	if next.IssuedAt.IsZero() {
+		next.IssuedAt = s.now()
+	}
+	// Store before use: with rotation the old refresh token is dead now.
+	if err := s.Tokens.Save(k.String(), &next); err != nil {
+		log.Error("refreshed tokens could not be stored", "error", err)
+		return nil, keyringProblem(err)
+	}
+	log.Info("access token refreshed", "rotated", res.RefreshToken != "")
+	return &next, nil
+}
+
+// markNeedsReauth flags the connector and returns the CodeNeedsReauth problem.
+func (s *Service) markNeedsReauth(k Key, cause error) *Problem {
+	if _, err := s.Registry.Update(k, func(c *Connector) error {
+		c.NeedsReauth = true
+		c.LastState = StateNeedsReauth
+		return nil
+	}); err != nil {
+		s.logger().Warn("could not record needs-reauth", "connector", k.String(), "error", err)
+	}
+	return needsReauthProblem(k, cause)
+}
+
+func needsReauthProblem(k Key, cause error) *Problem {
+	return &Problem{
+		Code: CodeNeedsReauth,
+		Message: fmt.Sprintf("The authorization of %s has expired or was revoked. Likely causes: the sandbox was refreshed, "+
+			"the app's access was revoked in Setup, the refresh token policy of the app expired it, or the same user "+
+			"authorized this app more than five times (Salesforce then revokes the oldest).", k),
+		Fix: fmt.Sprintf("Authorize it again (click Authorize, or run connectorctl authorize %s).", k),
+		Err: cause,
+	}
+}
+
+// lock takes a cross-process lock named purpose ("publish", "refresh") for
+// the connector; it fails fast with CodeBusy when held elsewhere and wait
+// is false, and polls until ctx ends when wait is true.
+func (s *Service) lock(ctx context.Context, k Key, purpose string, wait bool) (unlock func(), err error) {
+	path := filepath.Join(s.Registry.Dir(), "locks", lockName(k)+"."+sanitize(purpose)+".lock")
+	if wait {
+		u, err := filelock.LockContext(ctx, path)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, Explain(ctx.Err())
+			}
+			return nil, configIOProblem(s.Registry.Dir(), err)
+		}
+		return u, nil
+	}
+	u, ok, err := filelock.TryLock(path)
+	if err != nil {
+		return nil, configIOProblem(s.Registry.Dir(), err)
+	}
+	if !ok {
+		if c, err := s.Registry.Get(k); err == nil {
+			k = c.Key() // name it as the user created it
+		}
+		what := "A " + purpose + " of " + k.String()
+		if purpose == "publish" {
+			what = "A publish to " + k.String()
+		}
+		return nil, &Problem{
+			Code:    CodeBusy,
+			Message: what + " is already running (in this window or in connectorctl).",
+			Fix:     "Wait for it to finish, then try again.",
+		}
+	}
+	return u, nil
+}
+
+// lockName is a file-name-safe, case-insensitive name for the key.
+func lockName(k Key) string {
+	sys := strings.ToLower(strings.TrimSpace(k.System))
+	sum := sha256.Sum256([]byte(sys))
+	return sanitize(sys) + "-" + hex.EncodeToString(sum[:4]) + "." + string(k.Environment)
+}
+
+func sanitize(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() > 40 {
+		return b.String()[:40]
+	}
+	return b.String()
+}
+
+func (s *Service) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return DiscardLogger()
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func hostOf(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	if i := strings.IndexAny(u, "/?#"); i >= 0 {
+		u = u[:i]
+	}
+	return u
+}
+
+// refreshGrant runs the refresh-token grant; replaced by oauth.Refresh once
+// that lands (tests may swap it).
+var refreshGrant = func(ctx context.Context, hc *http.Client, loginURL, clientID, refreshToken string) (*refreshed, error) {
+	return nil, errors.New("refresh not available yet")
+}
+
+// isInvalidGrant reports a token-endpoint invalid_grant (revoked, expired,
+// rotated away, sandbox refreshed).
+func isInvalidGrant(err error) bool {
+	var c interface{ GrantErrorCode() string }
+	return errors.As(err, &c) && c.GrantErrorCode() == "invalid_grant"
+}
