@@ -95,12 +95,19 @@ func FromFS(fsys fs.FS, source string) (*Bundle, error) {
 
 func fromFS(fsys fs.FS, source string, l Limits) (*Bundle, error) {
 	var buf bytes.Buffer
-	s, sums, err := buildZip(fsys, &buf, l)
+	s, sums, err := buildZip(fsys, &buf, l, fastLevel)
 	if err != nil {
 		return nil, err
 	}
 	if l.MaxCompressed > 0 && int64(buf.Len()) > l.MaxCompressed {
-		return nil, tooBig(int64(buf.Len()), l.MaxCompressed)
+		// Too big at the fast level: try the tightest before refusing.
+		buf.Reset()
+		if s, sums, err = buildZip(fsys, &buf, l, smallLevel); err != nil {
+			return nil, err
+		}
+		if int64(buf.Len()) > l.MaxCompressed {
+			return nil, tooBig(int64(buf.Len()), l.MaxCompressed)
+		}
 	}
 	return &Bundle{data: buf.Bytes(), fingerprint: fingerprintOf(sums), summary: s, source: source}, nil
 }
