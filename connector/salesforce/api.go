@@ -84,13 +84,15 @@ type UploadSpec struct {
 	// Open returns a fresh reader of the raw (zip) body; called once per attempt.
 	Open     func() (io.ReadCloser, error)
 	BodySize int64 // raw size, used for progress
-	// Progress is called with raw body bytes consumed so far.
+	// Progress is called with raw body bytes consumed so far, from the
+	// encoding goroutine (not the caller's); it starts again from 0 when an
+	// attempt is retried.
 	Progress func(sent, total int64)
 }
 
 // UploadStats reports what an upload put on the wire.
 type UploadStats struct {
-	WireBytes int64 // bytes of the (gzip-compressed) request body
+	WireBytes int64 // bytes of the (gzip-compressed) request body, summed over attempts
 }
 
 // Usage is parsed from the Sforce-Limit-Info header: api-usage=used/max.

@@ -228,7 +228,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 			return nil, err
 		}
 		if werr := c.wait(ctx, failures-1); werr != nil {
-			return nil, err
+			return nil, fmt.Errorf("stop retrying: %w (last attempt: %w)", werr, err)
 		}
 	}
 }

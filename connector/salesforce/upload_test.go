@@ -253,11 +253,7 @@ func TestUpdateBackoffHonoursContext(t *testing.T) {
 	cancel()
 	select {
 	case err := <-done:
-		var ae *APIError
-		if !errors.Is(err, context.Canceled) {
-			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, 503, ae.StatusCode)
-		}
+		require.ErrorIs(t, err, context.Canceled)
 	case <-time.After(5 * time.Second):
 		t.Fatal("update did not return after cancel")
 	}
