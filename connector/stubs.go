@@ -43,25 +43,6 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 // Remove disconnects and deletes the connector definition.
 func (s *Service) Remove(ctx context.Context, k Key) error { return todo() }
 
-// Publish uploads the bundle to one connector's StaticResource.
-func (s *Service) Publish(ctx context.Context, k Key, b Bundle, opts PublishOptions) PublishResult {
-	return PublishResult{Key: k, Outcome: OutcomeFailed}
-}
-
-// PublishMany publishes to several connectors concurrently (bounded); one
-// failure never stops the others. progress reports per connector.
-func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts PublishOptions, progress func(k Key, sent, total int64)) []PublishResult {
-	return nil
-}
-
-// Restore re-uploads the most recent local backup of the connector's resource.
-func (s *Service) Restore(ctx context.Context, k Key, resource string) PublishResult {
-	return PublishResult{Key: k, Outcome: OutcomeFailed}
-}
-
-// Backups lists local backups for the connector's resource, newest first.
-func (s *Service) Backups(k Key, resource string) ([]Backup, error) { return nil, todo() }
-
 // Doctor runs the preflight checks: keyring round trip, callback port free on
 // 127.0.0.1 and ::1, a browser opener present, proxy settings, config readable.
 func (s *Service) Doctor(ctx context.Context) []Check { return nil }

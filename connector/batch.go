@@ -1,0 +1,98 @@
+package connector
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// publishManyLimit bounds concurrent publishes in PublishMany. Each publish
+// streams its body (tens of KB of buffers, no copy of the bundle) and waits
+// mostly on the network, so 20 orgs (a consultant's typical fleet) go in a
+// single wave.
+const publishManyLimit = 20
+
+// PublishMany publishes to several connectors concurrently (bounded); one
+// failure never stops the others. progress reports per connector. Results
+// come back in the order of keys; a key listed twice is published once.
+// When ctx is canceled, publishes not yet started fail with CodeCanceled and
+// running ones stop at their next request.
+func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts PublishOptions, progress func(k Key, sent, total int64)) []PublishResult {
+	results := make([]PublishResult, len(keys))
+	first := make(map[Key]int, len(keys))
+	sem := make(chan struct{}, publishManyLimit)
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		if _, dup := first[k]; dup {
+			continue
+		}
+		first[k] = i
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				results[i] = batchFailed(k, b, opts, publishProblem(ctx.Err()))
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				results[i] = batchFailed(k, b, opts, publishProblem(err))
+				return
+			}
+			results[i] = s.publishGuarded(ctx, k, b, batchOptions(k, opts, progress))
+		}()
+	}
+	wg.Wait()
+	for i, k := range keys {
+		if j := first[k]; j != i {
+			results[i] = results[j]
+		}
+	}
+	return results
+}
+
+// publishGuarded runs Publish, turning a panic into a failed result so one
+// target can never take the others down.
+func (s *Service) publishGuarded(ctx context.Context, k Key, b Bundle, opts PublishOptions) (res PublishResult) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.pubLogger().Error("publish panicked", "connector", k.String(), "panic", fmt.Sprint(v))
+			res = batchFailed(k, b, opts, &Problem{
+				Code:    "unexpected",
+				Message: fmt.Sprintf("Publishing to %s stopped on an internal error.", k),
+				Fix:     "Publish to this connector again; if it keeps failing, send the diagnostics to support.",
+				Err:     fmt.Errorf("panic: %v", v),
+			})
+		}
+	}()
+	return s.Publish(ctx, k, b, opts)
+}
+
+// batchOptions gives each target its own progress callback.
+func batchOptions(k Key, opts PublishOptions, progress func(k Key, sent, total int64)) PublishOptions {
+	o := opts
+	if progress != nil || opts.Progress != nil {
+		o.Progress = func(sent, total int64) {
+			if progress != nil {
+				progress(k, sent, total)
+			}
+			if opts.Progress != nil {
+				opts.Progress(sent, total)
+			}
+		}
+	}
+	return o
+}
+
+func batchFailed(k Key, b Bundle, opts PublishOptions, p *Problem) PublishResult {
+	res := PublishResult{
+		Key: k, Connector: k.String(), Outcome: OutcomeFailed, Resource: opts.ResourceName,
+		Problem: p, Error: p.Error(), ErrorCode: p.Code,
+	}
+	if b != nil {
+		res.Fingerprint, res.Size = b.Fingerprint(), b.Size()
+	}
+	return res
+}

@@ -1,0 +1,165 @@
+package connector
+
+// Test helpers shared by the publish, backup, restore and batch tests (core
+// may reuse them): a simulated org, a Service on a temporary config dir, an
+// authorized connector obtained by running the OAuth code exchange directly
+// against sfsim, and small deterministic bundles.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/packaging"
+)
+
+// testRedirectURI is registered by sfsim by default; PlayUser stops at the
+// redirect, so nothing ever listens on it.
+const testRedirectURI = "http://localhost:1717/OauthRedirect"
+
+// startTestOrg starts a simulated org closed at the end of the test.
+func startTestOrg(tb testing.TB, opts sfsim.Options) *sfsim.Org {
+	tb.Helper()
+	org, err := sfsim.Start(opts)
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = org.Close() })
+	return org
+}
+
+// newTestService is a Service on a temporary config dir with in-memory tokens.
+func newTestService(tb testing.TB) *Service {
+	tb.Helper()
+	dir := tb.TempDir()
+	svc, err := NewService(dir, tokenstore.NewMemory())
+	require.NoError(tb, err)
+	svc.BackupDir = filepath.Join(dir, "backups")
+	svc.AllowInsecureLoopback = true
+	return svc
+}
+
+// authorizeTestConnector authorizes connector k on org without the Service's
+// own flow: it plays the user at /authorize, exchanges the code (PKCE) at
+// /token, stores the tokens and records the connector with its OrgInfo.
+func authorizeTestConnector(tb testing.TB, svc *Service, org *sfsim.Org, k Key) Connector {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	verifier := oauth2.GenerateVerifier()
+	q := url.Values{
+		"response_type":         {"code"},
+		"client_id":             {DefaultClientID},
+		"redirect_uri":          {testRedirectURI},
+		"state":                 {"test-state"},
+		"scope":                 {"refresh_token api web"},
+		"code_challenge":        {oauth2.S256ChallengeFromVerifier(verifier)},
+		"code_challenge_method": {"S256"},
+	}
+	loc, err := org.PlayUser(ctx, org.LoginURL()+"/services/oauth2/authorize?"+q.Encode(), true)
+	require.NoError(tb, err)
+	u, err := url.Parse(loc)
+	require.NoError(tb, err)
+	code := u.Query().Get("code")
+	require.NotEmpty(tb, code, "no code in %s", loc)
+
+	form := url.Values{
+		"grant_type":    {"authorization_code"},
+		"code":          {code},
+		"client_id":     {DefaultClientID},
+		"redirect_uri":  {testRedirectURI},
+		"code_verifier": {verifier},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, org.LoginURL()+"/services/oauth2/token", strings.NewReader(form.Encode()))
+	require.NoError(tb, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(tb, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(tb, err)
+	require.Equal(tb, http.StatusOK, resp.StatusCode, "token exchange: %s", raw)
+	var tok struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		InstanceURL  string `json:"instance_url"`
+	}
+	require.NoError(tb, json.Unmarshal(raw, &tok))
+	require.NotEmpty(tb, tok.RefreshToken)
+
+	require.NoError(tb, svc.Tokens.Save(k.String(), &tokenstore.Tokens{
+		AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken,
+		InstanceURL: tok.InstanceURL, IssuedAt: time.Now(),
+	}))
+	c, err := svc.Registry.Upsert(k, func(c *Connector) error {
+		c.System, c.Environment = k.System, k.Environment
+		c.LoginURL = org.LoginURL()
+		c.Org = &OrgInfo{
+			OrgID: org.OrgID(), OrgName: "Demo Org", InstanceURL: tok.InstanceURL,
+			Username: org.Username(), UserID: org.UserID(),
+			IsSandbox:    !k.Environment.IsProduction(),
+			AuthorizedAt: time.Now().UTC(),
+		}
+		c.NeedsReauth = false
+		return nil
+	})
+	require.NoError(tb, err)
+	return c
+}
+
+// testBundle builds a deterministic bundle from name → content.
+func testBundle(tb testing.TB, files map[string]string) *packaging.Bundle {
+	tb.Helper()
+	fsys := fstest.MapFS{}
+	for name, content := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(content), Mode: 0o644}
+	}
+	b, err := packaging.FromFS(fsys, "test")
+	require.NoError(tb, err)
+	return b
+}
+
+// versionBundle is a small bundle whose content depends on v.
+func versionBundle(tb testing.TB, v int) *packaging.Bundle {
+	tb.Helper()
+	return testBundle(tb, map[string]string{
+		"index.html":  fmt.Sprintf("<html><body>version %d</body></html>", v),
+		"js/app.js":   fmt.Sprintf("console.log('version %d');\n", v),
+		"css/app.css": "body { margin: 0 }\n",
+	})
+}
+
+// publishFixture is an org with one authorized connector.
+type publishFixture struct {
+	svc *Service
+	org *sfsim.Org
+	k   Key
+}
+
+func newPublishFixture(tb testing.TB, opts sfsim.Options) *publishFixture {
+	tb.Helper()
+	org := startTestOrg(tb, opts)
+	svc := newTestService(tb)
+	k := Key{System: "Lightning", Environment: Sandbox}
+	authorizeTestConnector(tb, svc, org, k)
+	return &publishFixture{svc: svc, org: org, k: k}
+}
+
+// testCtx is a context bounded for one test.
+func testCtx(tb testing.TB) context.Context {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	tb.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,439 @@
+package connector
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/packaging"
+)
+
+const resourcesPath = "/services/data/" // prefix of every REST path
+
+// countRequests counts sfsim's instance-host requests matching method and
+// a path containing part.
+func countRequests(org *sfsim.Org, method, part string) int {
+	n := 0
+	for _, r := range org.Requests() {
+		if r.Host == "instance" && (method == "" || r.Method == method) && strings.Contains(r.Path, part) {
+			n++
+		}
+	}
+	return n
+}
+
+// requireOneResource asserts the org holds exactly one resource named name
+// and returns it.
+func requireOneResource(t *testing.T, org *sfsim.Org, name string) sfsim.Resource {
+	t.Helper()
+	var found []sfsim.Resource
+	for _, r := range org.Resources() {
+		if strings.EqualFold(r.Name, name) && r.NamespacePrefix == "" {
+			found = append(found, r)
+		}
+	}
+	require.Len(t, found, 1, "resources named %s", name)
+	return found[0]
+}
+
+func requireOK(t *testing.T, res PublishResult, want PublishOutcome) {
+	t.Helper()
+	require.Nil(t, res.Problem, "problem: %v", res.Problem)
+	require.Equal(t, want, res.Outcome)
+	require.Empty(t, res.Error)
+}
+
+func requireFailed(t *testing.T, res PublishResult, code string) {
+	t.Helper()
+	require.Equal(t, OutcomeFailed, res.Outcome)
+	require.NotNil(t, res.Problem)
+	assert.Equal(t, code, res.Problem.Code, "problem: %v", res.Problem)
+	assert.Equal(t, code, res.ErrorCode)
+	assert.Equal(t, res.Problem.Error(), res.Error)
+	assert.NotEmpty(t, res.Problem.Message)
+	assert.NotEmpty(t, res.Problem.Fix, "a problem names its fix")
+}
+
+func fileBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+func TestPublishCreateUpToDateUpdate(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	var progressed atomic.Int64
+
+	// Given an empty org, when we publish, then the resource is created.
+	res := f.svc.Publish(ctx, f.k, v1, PublishOptions{Progress: func(sent, total int64) {
+		progressed.Store(sent)
+		assert.Equal(t, v1.Size(), total)
+	}})
+	requireOK(t, res, OutcomeCreated)
+	assert.Equal(t, 3, res.Requests, "list + POST + verify")
+	assert.Equal(t, v1.Size(), progressed.Load(), "progress reaches the bundle size")
+	assert.Positive(t, res.BytesSent)
+	assert.Empty(t, res.BackupPath, "nothing to back up on create")
+	got := requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, v1.Bytes(), got.Body)
+	assert.Equal(t, DescriptionFor(v1.Fingerprint()), got.Description)
+	assert.Equal(t, "application/zip", got.ContentType)
+	assert.Equal(t, "Private", got.CacheControl)
+	assert.Equal(t, got.ID, res.ResourceID)
+
+	c, err := f.svc.Registry.Get(f.k)
+	require.NoError(t, err)
+	require.NotNil(t, c.LastPublish)
+	assert.Equal(t, v1.Fingerprint(), c.LastPublish.Fingerprint)
+	assert.Equal(t, v1.Size(), c.LastPublish.Size)
+	assert.False(t, c.LastPublish.Restored)
+
+	// When the same bundle is published again, then nothing is sent: one lookup.
+	f.org.ResetRequests()
+	res = f.svc.Publish(ctx, f.k, v1, PublishOptions{})
+	requireOK(t, res, OutcomeUpToDate)
+	assert.Equal(t, 1, res.Requests)
+	assert.Equal(t, 1, countRequests(f.org, "", resourcesPath))
+
+	// When a changed bundle is published, then it is updated after a backup
+	// of v1 taken from our local copy (no download).
+	f.org.ResetRequests()
+	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, 3, res.Requests, "list + PATCH + verify")
+	assert.Zero(t, countRequests(f.org, http.MethodGet, "/Body"), "backup came from the local copy")
+	got = requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, v2.Bytes(), got.Body)
+	require.NotEmpty(t, res.BackupPath)
+	assert.Equal(t, v1.Bytes(), fileBytes(t, res.BackupPath), "the previous body exists locally")
+
+	// Force re-sends an unchanged bundle.
+	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{Force: true})
+	requireOK(t, res, OutcomeUpdated)
+}
+
+func TestPublishDryRun(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+
+	res := f.svc.Publish(ctx, f.k, v1, PublishOptions{DryRun: true})
+	requireOK(t, res, OutcomeWouldCreate)
+	assert.Equal(t, 1, res.Requests)
+	assert.Empty(t, f.org.Resources(), "a dry run writes nothing")
+
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{DryRun: true}), OutcomeUpToDate)
+	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{DryRun: true})
+	requireOK(t, res, OutcomeWouldUpdate)
+	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+	backups, err := f.svc.Backups(f.k, "")
+	require.NoError(t, err)
+	assert.Empty(t, backups, "a dry run takes no backup")
+}
+
+// fakeBundle is a Bundle of a given size whose body is never read.
+type fakeBundle struct{ size int64 }
+
+func (b fakeBundle) Size() int64         { return b.size }
+func (b fakeBundle) Fingerprint() string { return "sha256:" + strings.Repeat("ab", 32) }
+func (b fakeBundle) Open() (io.ReadCloser, error) {
+	return io.NopCloser(io.LimitReader(zeroReader{}, b.size)), nil
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func TestPublishValidation(t *testing.T) {
+	org := startTestOrg(t, sfsim.Options{})
+	svc := newTestService(t)
+	sandbox := Key{System: "Lightning", Environment: Sandbox}
+	prod := Key{System: "Lightning", Environment: Production}
+	authorizeTestConnector(t, svc, org, sandbox)
+	authorizeTestConnector(t, svc, org, prod)
+	small := versionBundle(t, 1)
+
+	tests := []struct {
+		name     string
+		key      Key
+		bundle   Bundle
+		opts     PublishOptions
+		code     string
+		contains string
+	}{
+		{"invalid name", sandbox, small, PublishOptions{ResourceName: "bad name"}, CodeInvalidName, "bad name"},
+		{"double underscore", sandbox, small, PublishOptions{ResourceName: "a__b"}, CodeInvalidName, "a__b"},
+		{"trailing underscore", sandbox, small, PublishOptions{ResourceName: "ab_"}, CodeInvalidName, "ab_"},
+		{"starts with digit", sandbox, small, PublishOptions{ResourceName: "1ab"}, CodeInvalidName, "1ab"},
+		{"over 5 MB", sandbox, fakeBundle{size: packaging.MaxResourceSize + 1}, PublishOptions{}, CodeTooLarge, "5 MB"},
+		{"no bundle", sandbox, nil, PublishOptions{}, CodeInvalidBundle, "bundle"},
+		{"empty bundle", sandbox, fakeBundle{size: 0}, PublishOptions{}, CodeInvalidBundle, "empty"},
+		{"production unconfirmed", prod, small, PublishOptions{}, CodeProductionNotConfirmed, "Demo Org"},
+		{"unknown connector", Key{System: "Nope", Environment: Test}, small, PublishOptions{}, CodeNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			org.ResetRequests()
+			res := svc.Publish(testCtx(t), tt.key, tt.bundle, tt.opts)
+			requireFailed(t, res, tt.code)
+			assert.Contains(t, res.Problem.Message, tt.contains)
+			assert.Zero(t, res.Requests)
+			assert.Empty(t, org.Requests(), "nothing is sent before validation passes")
+		})
+	}
+	assert.Empty(t, org.Resources())
+
+	// A production publish goes through once confirmed; a dry run needs no confirmation.
+	requireOK(t, svc.Publish(testCtx(t), prod, small, PublishOptions{DryRun: true}), OutcomeWouldCreate)
+	requireOK(t, svc.Publish(testCtx(t), prod, small, PublishOptions{ConfirmProduction: true}), OutcomeCreated)
+}
+
+func TestPublishOrgStorageFull(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1 := versionBundle(t, 1)
+	// Given an org whose other resources leave less room than the bundle needs.
+	defer setOrgStorageLimit(t, 64*1024)()
+	f.org.PutResource(sfsim.Resource{Name: "Other", ContentType: "text/plain", CacheControl: "Public", Body: bytes.Repeat([]byte("x"), 64*1024-100)})
+
+	res := f.svc.Publish(ctx, f.k, v1, PublishOptions{})
+	requireFailed(t, res, CodeOrgStorageFull)
+	assert.Contains(t, res.Problem.Message, "of the 64.0 KB allowed")
+	assert.Equal(t, 1, res.Requests, "refused after the lookup")
+	assert.Len(t, f.org.Resources(), 1)
+
+	// Our own resource's current size is replaced, so it does not count twice.
+	f.org.PutResource(sfsim.Resource{Name: "Other", ContentType: "text/plain", CacheControl: "Public", Body: []byte("small")})
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+}
+
+func TestPublishSalesforceErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(org *sfsim.Org)
+		code  string
+	}{
+		{"API disabled", func(org *sfsim.Org) { org.SetAPIEnabled(false) }, CodeAPIDisabled},
+		{"customize application missing", func(org *sfsim.Org) { org.SetCustomizeApplication(false) }, CodeInsufficientAccess},
+		{"request limit", func(org *sfsim.Org) { org.FailNext(1, http.StatusForbidden) }, CodeRequestLimit},
+		{"maintenance", func(org *sfsim.Org) { org.FailNext(1, http.StatusServiceUnavailable) }, CodeMaintenance},
+		{"session revoked", func(org *sfsim.Org) { org.RevokeRefreshTokens() }, CodeNeedsReauth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPublishFixture(t, sfsim.Options{})
+			tt.setup(f.org)
+			res := f.svc.Publish(testCtx(t), f.k, versionBundle(t, 1), PublishOptions{})
+			requireFailed(t, res, tt.code)
+			assert.Empty(t, f.org.Resources())
+		})
+	}
+}
+
+func TestPublishSessionExpiresMidPublish(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	// Given a session that dies after the lookup, the POST gets a 401, the
+	// client refreshes once and the publish succeeds.
+	f.org.ExpireSessionsAfter(1)
+	res := f.svc.Publish(ctx, f.k, versionBundle(t, 1), PublishOptions{})
+	requireOK(t, res, OutcomeCreated)
+	assert.Equal(t, versionBundle(t, 1).Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+	assert.Equal(t, 1, countRequests(f.org, http.MethodPost, "/sobjects/StaticResource"), "one successful POST")
+}
+
+func TestPublishPatchRetriedOn503(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+
+	for _, status := range []int{http.StatusServiceUnavailable, 0} {
+		f.org.FailNextMatching(http.MethodPatch, resourcesPath, 1, status)
+		b := v2
+		if status == 0 {
+			b = v1
+		}
+		res := f.svc.Publish(ctx, f.k, b, PublishOptions{})
+		requireOK(t, res, OutcomeUpdated)
+		assert.Equal(t, 4, res.Requests, "list + PATCH (failed) + PATCH + verify")
+		got := requireOneResource(t, f.org, DefaultResourceName)
+		assert.Equal(t, b.Bytes(), got.Body)
+		assert.FileExists(t, res.BackupPath)
+	}
+}
+
+func TestPublishPostFailureNeverDuplicates(t *testing.T) {
+	tests := []struct {
+		name     string
+		failures int
+		status   int
+		outcome  PublishOutcome
+		code     string
+		posts    int
+		lookups  int
+	}{
+		{"one 503: looked up, then posted again", 1, http.StatusServiceUnavailable, OutcomeCreated, "", 2, 2},
+		{"one dropped connection", 1, 0, OutcomeCreated, "", 2, 2},
+		{"two 503s: gives up, nothing created", 2, http.StatusServiceUnavailable, OutcomeFailed, CodeMaintenance, 2, 3},
+		{"500s", 3, http.StatusInternalServerError, OutcomeFailed, CodeUnreachable, 2, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPublishFixture(t, sfsim.Options{})
+			v1 := versionBundle(t, 1)
+			f.org.FailNextMatching(http.MethodPost, resourcesPath, tt.failures, tt.status)
+			res := f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{})
+			assert.Equal(t, tt.posts, countRequests(f.org, http.MethodPost, "/sobjects/StaticResource"))
+			assert.Equal(t, tt.lookups, countRequests(f.org, http.MethodGet, "/query"), "a lookup before the POST and one after each failure")
+			if tt.code != "" {
+				requireFailed(t, res, tt.code)
+				assert.Empty(t, f.org.Resources(), "nothing created")
+				return
+			}
+			requireOK(t, res, tt.outcome)
+			assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+		})
+	}
+}
+
+func TestPublishPostLandedDespiteError(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	v1 := versionBundle(t, 1)
+	// Given a POST whose answer is lost after the org stored it (we emulate
+	// it: the hook stores our exact body, then the request is dropped).
+	var once sync.Once
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/sobjects/StaticResource") {
+			once.Do(func() {
+				f.org.PutResource(sfsim.Resource{
+					Name: DefaultResourceName, ContentType: "application/zip", CacheControl: "Private",
+					Description: DescriptionFor(v1.Fingerprint()), Body: v1.Bytes(),
+				})
+			})
+		}
+	})
+	f.org.FailNextMatching(http.MethodPost, resourcesPath, 1, 0)
+	res := f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{})
+	requireOK(t, res, OutcomeCreated)
+	assert.Equal(t, 1, countRequests(f.org, http.MethodPost, "/sobjects/StaticResource"), "never posted twice")
+	got := requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, got.ID, res.ResourceID)
+}
+
+func TestPublishCreatedElsewhereMeanwhile(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	v1 := versionBundle(t, 1)
+	theirs := []byte("somebody else's body")
+	// Given a resource of the same name created by someone else between our
+	// lookup and our POST.
+	var once sync.Once
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/sobjects/StaticResource") {
+			once.Do(func() {
+				f.org.PutResource(sfsim.Resource{Name: DefaultResourceName, ContentType: "text/plain", CacheControl: "Public", Body: theirs})
+			})
+		}
+	})
+	res := f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{})
+	requireFailed(t, res, CodeDuplicate)
+	assert.Contains(t, res.Problem.Message, "A static resource named "+DefaultResourceName+" was created in the org meanwhile")
+	got := requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, theirs, got.Body, "their resource is untouched")
+
+	// Publishing again replaces it, after backing up their body (downloaded).
+	f.org.ResetRequests()
+	res = f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{})
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, 4, res.Requests, "list + download + PATCH + verify")
+	assert.Equal(t, 1, countRequests(f.org, http.MethodGet, "/Body"))
+	assert.Equal(t, theirs, fileBytes(t, res.BackupPath))
+	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+
+	// And their version can be restored.
+	res = f.svc.Restore(testCtx(t), f.k, "")
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, theirs, requireOneResource(t, f.org, DefaultResourceName).Body)
+}
+
+func TestPublishTwoAtOnce(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	inPost := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/sobjects/StaticResource") {
+			once.Do(func() {
+				close(inPost)
+				select {
+				case <-release:
+				case <-ctx.Done():
+				}
+			})
+		}
+	})
+	first := make(chan PublishResult, 1)
+	go func() { first <- f.svc.Publish(ctx, f.k, v1, PublishOptions{}) }()
+	select {
+	case <-inPost:
+	case <-ctx.Done():
+		t.Fatal("first publish never reached its POST")
+	}
+	// While the first is uploading, a second publish to the same connector is refused.
+	second := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireFailed(t, second, CodeBusy)
+	assert.Zero(t, second.Requests)
+	close(release)
+	var res PublishResult
+	select {
+	case res = <-first:
+	case <-ctx.Done():
+		t.Fatal("first publish never finished")
+	}
+	requireOK(t, res, OutcomeCreated)
+	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+	// The lock is released afterwards.
+	requireOK(t, f.svc.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated)
+}
+
+func TestPublishCanceled(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx, cancel := context.WithCancel(testCtx(t))
+	cancel()
+	res := f.svc.Publish(ctx, f.k, versionBundle(t, 1), PublishOptions{})
+	requireFailed(t, res, CodeCanceled)
+	assert.Empty(t, f.org.Resources())
+}
+
+func TestFingerprintDescriptionRoundTrip(t *testing.T) {
+	fp := "sha256:" + strings.Repeat("0123456789abcdef", 4)
+	assert.Equal(t, "Published by Connectors; fingerprint="+fp, DescriptionFor(fp))
+	assert.Equal(t, fp, FingerprintFromDescription(DescriptionFor(fp)))
+	for _, d := range []string{"", "App Bundle - auto-uploaded", "fingerprint=", "fingerprint=md5:abc"} {
+		assert.Empty(t, FingerprintFromDescription(d), d)
+	}
+}
+
+// setOrgStorageLimit lowers the org storage limit for one test; call the
+// returned func to restore it.
+func setOrgStorageLimit(t *testing.T, n int64) func() {
+	t.Helper()
+	old := orgStorageLimit.Swap(n)
+	return func() { orgStorageLimit.Store(old) }
+}

@@ -1,0 +1,161 @@
+package connector
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/packaging"
+)
+
+func TestRestoreBringsBackPreviousVersionByteForByte(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	requireOK(t, f.svc.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated)
+
+	// When we restore, then v1 is back, byte for byte, and v2 was backed up first.
+	f.org.ResetRequests()
+	res := f.svc.Restore(ctx, f.k, "")
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, 3, res.Requests, "list + PATCH + verify: both bodies are local")
+	got := requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, v1.Bytes(), got.Body)
+	assert.Equal(t, DescriptionFor(v1.Fingerprint()), got.Description)
+	assert.Equal(t, v1.Fingerprint(), res.Fingerprint)
+	assert.Equal(t, v2.Bytes(), fileBytes(t, res.BackupPath))
+	c, err := f.svc.Registry.Get(f.k)
+	require.NoError(t, err)
+	require.NotNil(t, c.LastPublish)
+	assert.True(t, c.LastPublish.Restored)
+	assert.Equal(t, v1.Fingerprint(), c.LastPublish.Fingerprint)
+
+	// A second restore undoes the first (the newest backup other than the org's body).
+	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
+	assert.Equal(t, v2.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+
+	// Publishing v1 again after that is an ordinary update.
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeUpdated)
+}
+
+func TestRestoreRecreatesDeletedResource(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	requireOK(t, f.svc.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated)
+	client, _, err := f.svc.session(ctx, f.k)
+	require.NoError(t, err)
+	require.NoError(t, client.DeleteStaticResource(ctx, requireOneResource(t, f.org, DefaultResourceName).ID))
+	require.Empty(t, f.org.Resources())
+
+	res := f.svc.Restore(ctx, f.k, "")
+	requireOK(t, res, OutcomeCreated)
+	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+}
+
+func TestRestoreWithoutBackup(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	res := f.svc.Restore(ctx, f.k, "")
+	requireFailed(t, res, CodeNoBackup)
+	assert.Zero(t, res.Requests)
+
+	// Only one version ever published: still nothing to go back to.
+	requireOK(t, f.svc.Publish(ctx, f.k, versionBundle(t, 1), PublishOptions{}), OutcomeCreated)
+	requireFailed(t, f.svc.Restore(ctx, f.k, ""), CodeNoBackup)
+
+	requireFailed(t, f.svc.Restore(ctx, f.k, "not valid"), CodeInvalidName)
+}
+
+func TestBackupsKeepLastFive(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	const n = 8
+	bundles := make([]*packaging.Bundle, n)
+	for i := range bundles {
+		bundles[i] = versionBundle(t, i)
+		outcome := OutcomeUpdated
+		if i == 0 {
+			outcome = OutcomeCreated
+		}
+		requireOK(t, f.svc.Publish(ctx, f.k, bundles[i], PublishOptions{}), outcome)
+	}
+	// n publishes overwrite n-1 times; the last 5 backups remain, newest first:
+	// the bodies of versions n-2 … n-6.
+	list, err := f.svc.Backups(f.k, DefaultResourceName)
+	require.NoError(t, err)
+	require.Len(t, list, keepBackups)
+	for i, bk := range list {
+		want := bundles[n-2-i]
+		assert.Equal(t, want.Fingerprint(), bk.Fingerprint, "backup %d", i)
+		assert.Equal(t, want.Size(), bk.Size)
+		assert.Equal(t, DefaultResourceName, bk.Resource)
+		assert.Equal(t, want.Bytes(), fileBytes(t, bk.Path))
+		assert.FileExists(t, bk.Path[:len(bk.Path)-len(".zip")]+".json")
+		if i > 0 {
+			assert.False(t, bk.TakenAt.After(list[i-1].TakenAt), "newest first")
+		}
+	}
+	zips, err := filepath.Glob(filepath.Join(filepath.Dir(list[0].Path), "*.zip"))
+	require.NoError(t, err)
+	assert.Len(t, zips, keepBackups, "older backups were deleted")
+	published, err := filepath.Glob(filepath.Join(filepath.Dir(list[0].Path), publishedDir, "*.zip"))
+	require.NoError(t, err)
+	assert.LessOrEqual(t, len(published), keepPublished)
+
+	// The folder is named after the connector and the resource.
+	assert.Equal(t, filepath.Join(f.svc.BackupDir, "Lightning_Sandbox", DefaultResourceName), filepath.Dir(list[0].Path))
+}
+
+func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	// Someone uploads another body by hand (same name, no fingerprint).
+	hand := []byte("PK-not-really-a-zip uploaded by hand")
+	f.org.PutResource(sfsim.Resource{Name: DefaultResourceName, ContentType: "application/zip", CacheControl: "Public", Body: hand})
+
+	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, 4, res.Requests, "list + download + PATCH + verify")
+	assert.Equal(t, hand, fileBytes(t, res.BackupPath))
+	got := requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, "Public", got.CacheControl, "the existing cache control is kept")
+
+	// The hand-made body (not a valid bundle, no fingerprint) restores byte for byte.
+	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
+	assert.Equal(t, hand, requireOneResource(t, f.org, DefaultResourceName).Body)
+}
+
+func TestBackupsListing(t *testing.T) {
+	svc := newTestService(t)
+	k := Key{System: "Demo/Org", Environment: Test}
+	list, err := svc.Backups(k, "Res")
+	require.NoError(t, err)
+	assert.Empty(t, list)
+
+	folder, err := svc.backupFolder(k, "Res")
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(folder, 0o700))
+	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range 3 {
+		p := backupNewPath(folder, base.Add(time.Duration(i)*time.Minute), "sha256:"+string(rune('a'+i))+"0000000000000000") + ".zip"
+		require.NoError(t, os.WriteFile(p, []byte{byte(i)}, 0o600))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(folder, ".tmp-123"), nil, 0o600))
+	list, err = svc.Backups(k, "Res")
+	require.NoError(t, err)
+	require.Len(t, list, 3)
+	assert.Equal(t, base.Add(2*time.Minute), list[0].TakenAt, "time read from the name without a sidecar")
+	assert.Equal(t, base, list[2].TakenAt)
+	assert.Equal(t, int64(1), list[0].Size)
+	assert.Equal(t, filepath.Join(svc.BackupDir, "Demo_Org_Test", "Res"), folder)
+}
