@@ -34,8 +34,17 @@ type PortError struct {
 	Ports     []int // every port tried, in order (Port first)
 }
 
+// Error is Reason, Fix and, in parentheses, the OS error if any.
 func (e *PortError) Error() string {
-	var b strings.Builder
+	s := e.Reason() + " " + e.Fix()
+	if e.Err != nil {
+		s += " (" + e.Err.Error() + ")"
+	}
+	return s
+}
+
+// portList names the ports tried: "port 1717" or "ports 1717, 1718".
+func (e *PortError) portList() string {
 	ports := e.Ports
 	if len(ports) == 0 {
 		ports = []int{e.Port}
@@ -44,36 +53,40 @@ func (e *PortError) Error() string {
 	for i, p := range ports {
 		names[i] = strconv.Itoa(p)
 	}
-	list := strings.Join(names, ", ")
-	what := "port " + list
 	if len(ports) > 1 {
-		what = "ports " + list
+		return "ports " + strings.Join(names, ", ")
 	}
+	return "port " + names[0]
+}
+
+// Reason is one plain sentence saying what happened.
+func (e *PortError) Reason() string {
 	switch {
 	case e.Forbidden:
-		fmt.Fprintf(&b, "Connectors cannot listen for the login callback on %s: the operating system refused access.", what)
-		if runtime.GOOS == "windows" {
-			b.WriteString(" Windows may reserve it (check `netsh interface ipv4 show excludedportrange protocol=tcp`);")
-		} else {
-			b.WriteString(" Ports below 1024 need special rights;")
-		}
-		b.WriteString(" add another callback port registered in your External Client App.")
+		return fmt.Sprintf("Connectors cannot listen for the login callback on %s: the operating system refused access.", e.portList())
 	case e.InUse:
-		fmt.Fprintf(&b, "Connectors cannot listen for the login callback on %s: another program is using it.", what)
-		if runtime.GOOS == "windows" {
-			fmt.Fprintf(&b, " Close that program (find it with `netstat -ano | findstr %d`; if nothing shows, check `netsh interface ipv4 show excludedportrange protocol=tcp`),", e.Port)
-		} else {
-			fmt.Fprintf(&b, " Close that program (find it with `lsof -i :%d`),", e.Port)
-		}
-		b.WriteString(" or add another callback port registered in your External Client App.")
-	default:
-		fmt.Fprintf(&b, "Connectors cannot listen for the login callback on %s.", what)
-		b.WriteString(" Add another callback port registered in your External Client App, or check local firewall software.")
+		return fmt.Sprintf("Connectors cannot listen for the login callback on %s: another program is using it.", e.portList())
 	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, " (%v)", e.Err)
+	return fmt.Sprintf("Connectors cannot listen for the login callback on %s.", e.portList())
+}
+
+// Fix says what to do, for this platform.
+func (e *PortError) Fix() string { return e.fix(runtime.GOOS) }
+
+func (e *PortError) fix(goos string) string {
+	const other = "add another callback port registered in your External Client App"
+	const netsh = "`netsh interface ipv4 show excludedportrange protocol=tcp`"
+	switch {
+	case e.Forbidden && goos == "windows":
+		return "Windows may reserve the port for Hyper-V or WSL, which " + netsh + " shows; " + other + "."
+	case e.Forbidden:
+		return "Ports below 1024 need administrator rights; " + other + "."
+	case e.InUse && goos == "windows":
+		return fmt.Sprintf("Close the program using it, which `netstat -ano | findstr %d` shows; if none does, Windows may reserve it, which "+netsh+" shows. Or "+other+".", e.Port)
+	case e.InUse:
+		return fmt.Sprintf("Close the program using it, which `lsof -i :%d` shows, or "+other+".", e.Port)
 	}
-	return b.String()
+	return "Check local firewall or security software, or " + other + "."
 }
 
 func (e *PortError) Unwrap() error { return e.Err }
@@ -114,3 +127,6 @@ func (e *ExchangeError) Error() string {
 	}
 	return fmt.Sprintf("token endpoint: HTTP %d", e.Status)
 }
+
+// GrantErrorCode is the OAuth error code (e.g. "invalid_grant").
+func (e *ExchangeError) GrantErrorCode() string { return e.Code }

@@ -497,6 +497,7 @@ func TestPorts(t *testing.T) {
 		msg := err.Error()
 		assert.Contains(t, msg, fmt.Sprintf("ports %d, %d", a, b))
 		assert.Contains(t, msg, fmt.Sprintf("lsof -i :%d", a))
+		assert.NotContains(t, msg, " (", "only the OS error is in parentheses")
 		assert.Contains(t, msg, "External Client App")
 	})
 	t.Run("bound but not answering", func(t *testing.T) {
@@ -526,7 +527,7 @@ func TestPortErrMapping(t *testing.T) {
 	}{
 		{&net.OpError{Op: "listen", Err: &osSyscallError{syscall.EADDRINUSE}}, true, false, "another program is using it"},
 		{&net.OpError{Op: "listen", Err: &osSyscallError{syscall.EACCES}}, false, true, "refused access"},
-		{errors.New("odd"), false, false, "check local firewall"},
+		{errors.New("odd"), false, false, "Check local firewall"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.msg, func(t *testing.T) {
@@ -578,4 +579,29 @@ func TestCheckLoginURL(t *testing.T) {
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, got)
 	}
+}
+
+func TestPortErrorFixPerPlatform(t *testing.T) {
+	tests := []struct {
+		goos             string
+		inUse, forbidden bool
+		want             string
+	}{
+		{"linux", true, false, "lsof -i :1717"},
+		{"darwin", true, false, "lsof -i :1717"},
+		{"windows", true, false, "netstat -ano | findstr 1717"},
+		{"windows", false, true, "netsh interface ipv4 show excludedportrange protocol=tcp"},
+		{"linux", false, true, "administrator rights"},
+	}
+	for _, tt := range tests {
+		pe := &PortError{Port: 1717, InUse: tt.inUse, Forbidden: tt.forbidden}
+		fix := pe.fix(tt.goos)
+		assert.Contains(t, fix, tt.want)
+		assert.Contains(t, fix, "External Client App")
+		assert.NotContains(t, fix, " (")
+		assert.True(t, strings.HasSuffix(fix, "."), fix)
+	}
+	pe := &PortError{Port: 1717, InUse: true, Err: errors.New("bind: address already in use")}
+	assert.Equal(t, pe.Reason()+" "+pe.Fix()+" (bind: address already in use)", pe.Error())
+	assert.Equal(t, "invalid_grant", (&ExchangeError{Code: "invalid_grant"}).GrantErrorCode())
 }
