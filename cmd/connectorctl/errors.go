@@ -76,6 +76,10 @@ func describe(err error) jsonError {
 	if errors.As(err, &u) {
 		return jsonError{Error: u.msg, Code: codeUsage, Fix: u.fix}
 	}
+	var pr *connector.Problem
+	if errors.As(err, &pr) {
+		return jsonError{Error: sentence(pr.Message), Code: pr.Code, Fix: pr.Fix}
+	}
 	var v *packaging.ValidationError
 	if errors.As(err, &v) {
 		code := connector.CodeInvalidBundle

@@ -235,7 +235,7 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb string) (bool, error) {
 	var prod []connector.Connector
 	for _, c := range targets {
-		if c.Environment.IsProduction() {
+		if isProductionTarget(c) {
 			prod = append(prod, c)
 		}
 	}
@@ -277,6 +277,12 @@ func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb
 		}
 	}
 	return true, nil
+}
+
+// isProductionTarget is the service's rule: a production slot, or a
+// production org sitting in another slot (allowed mismatch).
+func isProductionTarget(c connector.Connector) bool {
+	return c.Environment.IsProduction() || (c.Org != nil && !c.Org.IsSandbox && c.Org.OrgID != "")
 }
 
 // printResult writes one target's result line (and its fix on failure).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -60,10 +61,10 @@ func newFactory(ios *ioStreams) *factory {
 // cfgDir is --config-dir, else $CONNECTORS_CONFIG_DIR, else the default.
 func (f *factory) cfgDir() (string, error) {
 	if f.configDir != "" {
-		return f.configDir, nil
+		return filepath.Abs(f.configDir)
 	}
-	if d := f.getenv("CONNECTORS_CONFIG_DIR"); d != "" {
-		return d, nil
+	if d := strings.TrimSpace(f.getenv(connector.ConfigDirEnv)); d != "" {
+		return filepath.Abs(d)
 	}
 	return connector.DefaultConfigDir()
 }
@@ -166,6 +167,20 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newDiagnosticsCmd(f),
 		newDemoOrgCmd(f),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(c *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return &usageError{
+						msg: sentence(fmt.Sprintf("unknown shell %q for completion", args[0])),
+						fix: "Use bash, zsh, fish or powershell, e.g. connectorctl completion bash.",
+					}
+				}
+				return c.Help()
+			}
+		}
+	}
 	return root
 }
 

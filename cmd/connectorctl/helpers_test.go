@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+// cli drives connectorctl in-process with buffers, an isolated config
+// folder, a private environment and an in-memory token store.
+type cli struct {
+	t      *testing.T
+	dir    string
+	env    map[string]string
+	tokens tokenstore.Store
+	in     io.Reader
+	inTTY  bool
+	outTTY bool
+	errTTY bool
+	now    time.Time
+	// browser, when set, replaces the system browser.
+	browser func(url string) error
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	return &cli{
+		t:      t,
+		dir:    t.TempDir(),
+		env:    map[string]string{},
+		tokens: tokenstore.NewMemory(),
+		in:     strings.NewReader(""),
+		now:    time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC),
+	}
+}
+
+type result struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+func (c *cli) factory(out, errOut io.Writer) *factory {
+	f := newFactory(&ioStreams{In: c.in, Out: out, ErrOut: errOut, InTTY: c.inTTY, OutTTY: c.outTTY, ErrTTY: c.errTTY})
+	f.getenv = func(k string) string {
+		if k == connector.ConfigDirEnv {
+			if v, ok := c.env[k]; ok {
+				return v
+			}
+			return c.dir
+		}
+		return c.env[k]
+	}
+	f.newTokens = func() tokenstore.Store { return c.tokens }
+	f.now = func() time.Time { return c.now }
+	f.openBrowser = c.browser
+	return f
+}
+
+func (c *cli) run(args ...string) result {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, c.factory(&out, &errOut))
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// registry opens the test's registry.
+func (c *cli) registry() *connector.Registry {
+	c.t.Helper()
+	reg, err := connector.OpenRegistry(c.dir)
+	require.NoError(c.t, err)
+	return reg
+}
+
+// addConnector creates a connector as an authorization would leave it.
+func (c *cli) addConnector(key string, org *connector.OrgInfo, edit func(*connector.Connector)) connector.Connector {
+	c.t.Helper()
+	k, err := connector.ParseKey(key)
+	require.NoError(c.t, err)
+	conn, err := c.registry().Upsert(k, func(cn *connector.Connector) error {
+		cn.Org = org
+		if edit != nil {
+			edit(cn)
+		}
+		return nil
+	})
+	require.NoError(c.t, err)
+	return conn
+}
+
+// jsonKeys decodes a JSON object and returns its keys.
+func jsonKeys(t *testing.T, raw []byte) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(raw, &m), "not a JSON object: %s", raw)
+	return m
+}
+
+// requireKeys asserts the object has at least these keys (the stable field names).
+func requireKeys(t *testing.T, m map[string]json.RawMessage, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		require.Contains(t, m, k, "JSON field %q missing", k)
+	}
+}
