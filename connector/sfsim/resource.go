@@ -1,0 +1,758 @@
+package sfsim
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+type resource struct {
+	id, name, ns, contentType, cacheControl, description string
+	body                                                 [][]byte
+	size                                                 int64
+	created, modified                                    time.Time
+	seq                                                  int
+}
+
+var nameRule = regexp.MustCompile(`^[A-Za-z](?:_?[A-Za-z0-9])*$`)
+
+// Resources returns copies of every StaticResource, oldest first.
+func (o *Org) Resources() []Resource {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	list := make([]*resource, 0, len(o.resources))
+	for _, r := range o.resources {
+		list = append(list, r)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].seq < list[j].seq })
+	out := make([]Resource, 0, len(list))
+	for _, r := range list {
+		out = append(out, r.export())
+	}
+	return out
+}
+
+// Resource returns a copy of the unmanaged resource named name
+// (case-insensitive), or nil.
+func (o *Org) Resource(name string) *Resource {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if r := o.findByNameLocked("", name); r != nil {
+		e := r.export()
+		return &e
+	}
+	return nil
+}
+
+// PutResource seeds or overwrites a resource directly, bypassing validation
+// and permissions: a matching ID, else the same namespace and name, is
+// replaced. Empty ContentType/CacheControl default to application/zip and
+// Private; zero dates to now. It returns the Id.
+func (o *Org) PutResource(r Resource) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	var cur *resource
+	if r.ID != "" {
+		for id, x := range o.resources {
+			if sameID(r.ID, id) {
+				cur = x
+			}
+		}
+	}
+	if cur == nil {
+		cur = o.findByNameLocked(r.NamespacePrefix, r.Name)
+	}
+	if cur == nil {
+		id := r.ID
+		if len(id) == 15 {
+			id = caseSafe(id)
+		}
+		if len(id) != 18 {
+			id = newID("081")
+		}
+		o.seq++
+		cur = &resource{id: id, seq: o.seq, created: now}
+		o.resources[id] = cur
+	}
+	cur.name, cur.ns, cur.description = r.Name, r.NamespacePrefix, r.Description
+	cur.contentType, cur.cacheControl = r.ContentType, r.CacheControl
+	if cur.contentType == "" {
+		cur.contentType = "application/zip"
+	}
+	if cur.cacheControl == "" {
+		cur.cacheControl = "Private"
+	}
+	cur.body = [][]byte{append([]byte(nil), r.Body...)}
+	cur.size = int64(len(r.Body))
+	if !r.CreatedDate.IsZero() {
+		cur.created = r.CreatedDate.UTC()
+	}
+	cur.modified = now
+	if !r.LastModifiedDate.IsZero() {
+		cur.modified = r.LastModifiedDate.UTC()
+	}
+	return cur.id
+}
+
+func (r *resource) export() Resource {
+	body := make([]byte, 0, r.size)
+	for _, c := range r.body {
+		body = append(body, c...)
+	}
+	return Resource{
+		ID: r.id, Name: r.name, NamespacePrefix: r.ns, ContentType: r.contentType,
+		CacheControl: r.cacheControl, Description: r.description, Body: body,
+		CreatedDate: r.created, LastModifiedDate: r.modified,
+	}
+}
+
+func (o *Org) findByNameLocked(ns, name string) *resource {
+	for _, r := range o.resources {
+		if strings.EqualFold(r.ns, ns) && strings.EqualFold(r.name, name) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (o *Org) findByIDLocked(id string) *resource {
+	for rid, r := range o.resources {
+		if sameID(id, rid) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (o *Org) resourceRecordLocked(r *resource, c restCtx) record {
+	var ns, desc any
+	if r.ns != "" {
+		ns = r.ns
+	}
+	if r.description != "" {
+		desc = r.description
+	}
+	state := "unmanaged"
+	if r.ns != "" {
+		state = "installed"
+	}
+	return record{typ: "StaticResource", id: r.id, values: map[string]any{
+		"Id": r.id, "NamespacePrefix": ns, "Name": r.name, "ContentType": r.contentType,
+		"BodyLength": r.size, "Body": c.base() + "/sobjects/StaticResource/" + r.id + "/Body",
+		"Description": desc, "CreatedDate": r.created, "CreatedById": o.userID,
+		"LastModifiedDate": r.modified, "LastModifiedById": o.userID, "SystemModstamp": r.modified,
+		"CacheControl": r.cacheControl, "ManageableState": state,
+	}}
+}
+
+// ---- sObject routes ----
+
+func (o *Org) handleSObject(w http.ResponseWriter, r *http.Request, c restCtx, parts []string) {
+	ent := entities[strings.ToLower(parts[0])]
+	if ent == nil || (ent.name != "StaticResource" && ent.name != "User" && ent.name != "Organization") {
+		writeErrors(w, r, http.StatusNotFound, errNotFound)
+		return
+	}
+	switch {
+	case len(parts) == 1 && ent.name == "StaticResource":
+		if c.method != http.MethodPost {
+			methodNotAllowed(w, r, c, "GET,POST")
+			return
+		}
+		o.createResource(w, r, c)
+	case len(parts) == 2:
+		switch c.method {
+		case http.MethodGet, http.MethodHead:
+			o.getRecord(w, r, c, ent, parts[1])
+		case http.MethodPatch:
+			if ent.name != "StaticResource" {
+				writeErrors(w, r, http.StatusBadRequest, errNoAccess)
+				return
+			}
+			o.updateResource(w, r, c, parts[1])
+		case http.MethodDelete:
+			if ent.name != "StaticResource" {
+				writeErrors(w, r, http.StatusBadRequest, errNoAccess)
+				return
+			}
+			o.deleteResource(w, r, parts[1])
+		default:
+			methodNotAllowed(w, r, c, "GET,PATCH,HEAD,DELETE")
+		}
+	case len(parts) == 3 && ent.name == "StaticResource" && parts[2] == "Body":
+		if c.method != http.MethodGet && c.method != http.MethodHead {
+			methodNotAllowed(w, r, c, "GET,HEAD")
+			return
+		}
+		o.mu.Lock()
+		res := o.findByIDLocked(parts[1])
+		var chunks [][]byte
+		ctype := ""
+		if res != nil {
+			chunks, ctype = res.body, res.contentType
+		}
+		o.mu.Unlock()
+		if res == nil {
+			writeErrors(w, r, http.StatusNotFound, errNotFound)
+			return
+		}
+		writeChunks(w, r, http.StatusOK, ctype, chunks)
+	default:
+		writeErrors(w, r, http.StatusNotFound, errNotFound)
+	}
+}
+
+func (o *Org) getRecord(w http.ResponseWriter, r *http.Request, c restCtx, ent *entity, id string) {
+	o.mu.Lock()
+	var rec *record
+	for _, row := range o.rowsLocked(ent, c) {
+		if row.id != "" && sameID(id, row.id) {
+			rec = &row
+			break
+		}
+	}
+	o.mu.Unlock()
+	if rec == nil {
+		writeErrors(w, r, http.StatusNotFound, errNotFound)
+		return
+	}
+	var fields []string
+	if fs := r.URL.Query().Get("fields"); fs != "" {
+		for _, f := range strings.Split(fs, ",") {
+			f = strings.TrimSpace(f)
+			canon := ent.field(f, c.tooling)
+			if canon == "" {
+				writeErrors(w, r, http.StatusBadRequest, apiErr("INVALID_FIELD",
+					"No such column '"+f+"' on sobject of type "+ent.name))
+				return
+			}
+			fields = append(fields, canon)
+		}
+	} else {
+		for _, f := range ent.fields {
+			if ent.field(f, c.tooling) != "" {
+				fields = append(fields, f)
+			}
+		}
+	}
+	writeBody(w, r, http.StatusOK, "application/json;charset=UTF-8", recordJSON(*rec, c, fields))
+}
+
+// ---- uploads ----
+
+// chunkBuf stores a body as fixed-size chunks, so growing it never copies;
+// past max it only counts.
+type chunkBuf struct {
+	chunks [][]byte
+	n, max int64
+}
+
+const chunkSize = 64 * 1024
+
+func (b *chunkBuf) Write(p []byte) (int, error) {
+	total := len(p)
+	b.n += int64(total)
+	if b.n > b.max {
+		b.chunks = nil
+		return total, nil
+	}
+	for len(p) > 0 {
+		if len(b.chunks) == 0 || len(b.chunks[len(b.chunks)-1]) == chunkSize {
+			b.chunks = append(b.chunks, make([]byte, 0, chunkSize))
+		}
+		last := &b.chunks[len(b.chunks)-1]
+		k := min(chunkSize-len(*last), len(p))
+		*last = append(*last, p[:k]...)
+		p = p[k:]
+	}
+	return total, nil
+}
+
+// upload is a decoded create or update request.
+type upload struct {
+	fields   map[string]json.RawMessage // canonical-cased as sent
+	order    []string
+	hasBody  bool
+	bodyNull bool
+	body     chunkBuf
+}
+
+type uploadError struct {
+	status int
+	err    apiError
+}
+
+func jsonParseErr(msg string) *uploadError {
+	return &uploadError{http.StatusBadRequest, apiErr("JSON_PARSER_ERROR", msg)}
+}
+
+// errTooLarge marks a request over MaxRequestSize.
+var errTooLarge = errors.New("request too large")
+
+type capReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > MaxRequestSize {
+		return n, errTooLarge
+	}
+	return n, err
+}
+
+// decodeUpload reads a JSON or multipart request body (optionally gzip or
+// deflate encoded), streaming the Body straight into the chunk buffer.
+func (o *Org) decodeUpload(r *http.Request) (*upload, *uploadError) {
+	if r.ContentLength > MaxRequestSize {
+		return nil, tooLarge()
+	}
+	var in io.Reader = &capReader{r: r.Body}
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(in)
+		if err != nil {
+			return nil, jsonParseErr("Unable to decompress the request body: " + err.Error())
+		}
+		defer func() { _ = zr.Close() }()
+		in = zr
+	case "deflate":
+		// RFC 9110 deflate is zlib-wrapped; accept raw deflate too.
+		in = newDeflateReader(in)
+	default:
+		return nil, &uploadError{http.StatusUnsupportedMediaType, apiErr("UNSUPPORTED_MEDIA_TYPE", "Content-Encoding "+enc+" is not supported")}
+	}
+	// Decompressed bytes are capped too (a zip bomb must not fill memory).
+	in = &capReader{r: in}
+	up := &upload{fields: map[string]json.RawMessage{}, body: chunkBuf{max: o.opts.MaxResourceSize}}
+	mediaType, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var uerr *uploadError
+	if strings.HasPrefix(mediaType, "multipart/") {
+		uerr = up.readMultipart(in, params["boundary"])
+	} else {
+		uerr = up.readJSON(in)
+	}
+	if uerr != nil {
+		return nil, uerr
+	}
+	return up, nil
+}
+
+func tooLarge() *uploadError {
+	return &uploadError{http.StatusRequestEntityTooLarge, apiErr("JSON_PARSER_ERROR",
+		fmt.Sprintf("Maximum size of request reached. Maximum size of request is %d bytes.", MaxRequestSize))}
+}
+
+func readErr(err error) *uploadError {
+	if errors.Is(err, errTooLarge) {
+		return tooLarge()
+	}
+	return jsonParseErr("Unexpected end-of-input or malformed request body: " + err.Error())
+}
+
+func (up *upload) readJSON(in io.Reader) *uploadError {
+	s := &jsonScan{r: newBufReader(in)}
+	if err := s.object(func(key string) error {
+		if strings.EqualFold(key, "Body") {
+			c, err := s.peekNonSpace()
+			if err != nil {
+				return err
+			}
+			switch c {
+			case '"':
+				up.hasBody = true
+				return s.base64String(&up.body)
+			case 'n':
+				up.hasBody, up.bodyNull = true, true
+			}
+		}
+		raw, err := s.value()
+		if err != nil {
+			return err
+		}
+		if _, dup := up.fields[key]; !dup {
+			up.order = append(up.order, key)
+		}
+		up.fields[key] = raw
+		return nil
+	}); err != nil {
+		var se *syntaxError
+		if errors.As(err, &se) {
+			return jsonParseErr(se.msg)
+		}
+		return readErr(err)
+	}
+	return nil
+}
+
+func (up *upload) readMultipart(in io.Reader, boundary string) *uploadError {
+	if boundary == "" {
+		return jsonParseErr("Multipart request is missing its boundary")
+	}
+	mr := multipart.NewReader(in, boundary)
+	gotEntity := false
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return readErr(err)
+		}
+		name := part.FormName()
+		if strings.EqualFold(name, "Body") {
+			up.hasBody = true
+			if _, err := io.Copy(&up.body, part); err != nil {
+				return readErr(err)
+			}
+			continue
+		}
+		if gotEntity {
+			_, _ = io.Copy(io.Discard, part)
+			continue
+		}
+		gotEntity = true
+		sub := &upload{fields: up.fields}
+		if uerr := sub.readJSON(io.LimitReader(part, 1<<20)); uerr != nil {
+			return uerr
+		}
+		up.order = sub.order
+		if sub.hasBody && !sub.bodyNull {
+			up.hasBody = true
+			up.body = sub.body
+		}
+	}
+	if !gotEntity {
+		return jsonParseErr("Multipart request must contain a JSON entity part")
+	}
+	return nil
+}
+
+type deflateReader struct {
+	src  *bufReader
+	rd   io.Reader
+	init bool
+}
+
+func newDeflateReader(r io.Reader) io.Reader { return &deflateReader{src: newBufReader(r)} }
+
+func (d *deflateReader) Read(p []byte) (int, error) {
+	if !d.init {
+		d.init = true
+		hdr, _ := d.src.Peek(2)
+		if len(hdr) == 2 && hdr[0]&0x0f == 8 && (uint16(hdr[0])<<8|uint16(hdr[1]))%31 == 0 {
+			_, _ = d.src.Discard(2) // zlib header; the adler32 trailer is ignored
+		}
+		d.rd = flate.NewReader(d.src)
+	}
+	return d.rd.Read(p)
+}
+
+// ---- create / update / delete ----
+
+var writable = []string{"Name", "Description", "ContentType", "CacheControl", "Body"}
+
+func (o *Org) writeDenied(w http.ResponseWriter, r *http.Request) bool {
+	o.mu.Lock()
+	ok := o.customize
+	o.mu.Unlock()
+	if !ok {
+		writeErrors(w, r, http.StatusBadRequest, errNoAccess)
+	}
+	return !ok
+}
+
+// fieldsOf validates the non-Body fields and returns them as strings
+// (nil value: JSON null).
+func fieldsOf(up *upload, objType string) (map[string]*string, *uploadError) {
+	out := map[string]*string{}
+	for _, key := range up.order {
+		raw := up.fields[key]
+		canon := ""
+		for _, f := range writable {
+			if strings.EqualFold(f, key) {
+				canon = f
+			}
+		}
+		if canon == "" {
+			if ent := entities["staticresource"]; ent.field(key, true) != "" {
+				return nil, &uploadError{http.StatusBadRequest, dmlErr("INVALID_FIELD_FOR_INSERT_UPDATE",
+					"Unable to create/update fields: "+ent.field(key, true)+". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+					ent.field(key, true))}
+			}
+			return nil, &uploadError{http.StatusBadRequest, apiErr("INVALID_FIELD",
+				"No such column '"+key+"' on sobject of type "+objType)}
+		}
+		if canon == "Body" {
+			continue // only reached for non-string, non-null Body values
+		}
+		if string(raw) == "null" {
+			out[canon] = nil
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, jsonParseErr("Cannot deserialize instance of string from " + tokenKind(raw) + " value " + string(raw) + " or request may be missing a required field")
+		}
+		out[canon] = &s
+	}
+	for _, key := range up.order {
+		if strings.EqualFold(key, "Body") && !up.bodyNull {
+			if _, isStr := up.fields[key]; isStr {
+				return nil, jsonParseErr("Cannot deserialize instance of base64 from " + tokenKind(up.fields[key]) + " value " + string(up.fields[key]) + " or request may be missing a required field")
+			}
+		}
+	}
+	return out, nil
+}
+
+func tokenKind(raw json.RawMessage) string {
+	switch {
+	case len(raw) == 0:
+		return "VALUE_NULL"
+	case raw[0] == '{':
+		return "START_OBJECT"
+	case raw[0] == '[':
+		return "START_ARRAY"
+	case raw[0] == 't':
+		return "VALUE_TRUE"
+	case raw[0] == 'f':
+		return "VALUE_FALSE"
+	case bytes.ContainsAny(raw, ".eE"):
+		return "VALUE_NUMBER_FLOAT"
+	}
+	return "VALUE_NUMBER_INT"
+}
+
+// validateLocked checks the merged state of a resource being written.
+func (o *Org) validateLocked(self *resource, name, contentType, cacheControl, description string, size int64) *apiError {
+	maxName := o.opts.MaxNameLength
+	switch {
+	case len(name) > maxName:
+		e := dmlErr("STRING_TOO_LONG", fmt.Sprintf("Name: data value too large: %s (max length=%d)", truncate(name, 80), maxName), "Name")
+		return &e
+	case !nameRule.MatchString(name):
+		e := dmlErr("FIELD_INTEGRITY_EXCEPTION", "The "+"Static Resource Name"+` field can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.`, "Name")
+		return &e
+	case len(description) > 255:
+		e := dmlErr("STRING_TOO_LONG", fmt.Sprintf("Description: data value too large: %s (max length=255)", truncate(description, 80)), "Description")
+		return &e
+	case len(contentType) > 120:
+		e := dmlErr("STRING_TOO_LONG", fmt.Sprintf("MIME Type: data value too large: %s (max length=120)", truncate(contentType, 80)), "ContentType")
+		return &e
+	case cacheControl != "Private" && cacheControl != "Public":
+		e := dmlErr("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Cache Control: bad value for restricted picklist field: "+cacheControl, "CacheControl")
+		return &e
+	case size > o.opts.MaxResourceSize:
+		e := dmlErr("STORAGE_LIMIT_EXCEEDED", "static resource cannot exceed "+sizeText(o.opts.MaxResourceSize), "Body")
+		return &e
+	}
+	var total int64
+	for _, r := range o.resources {
+		if r != self {
+			total += r.size
+		}
+	}
+	if total+size > o.opts.MaxOrgStorage {
+		e := dmlErr("STORAGE_LIMIT_EXCEEDED", "storage limit exceeded: your organization can have up to "+sizeText(o.opts.MaxOrgStorage)+" of static resources", "Body")
+		return &e
+	}
+	if dup := o.findByNameLocked("", name); dup != nil && dup != self {
+		e := dmlErr("DUPLICATE_VALUE", "duplicate value found: Name duplicates value on record with id: "+dup.id[:15])
+		return &e
+	}
+	return nil
+}
+
+func sizeText(n int64) string {
+	const mb = 1024 * 1024
+	if n%mb == 0 {
+		return fmt.Sprintf("%dMB", n/mb)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func (o *Org) createResource(w http.ResponseWriter, r *http.Request, c restCtx) {
+	if o.writeDenied(w, r) {
+		return
+	}
+	up, uerr := o.decodeUpload(r)
+	if uerr == nil {
+		var fields map[string]*string
+		fields, uerr = fieldsOf(up, "StaticResource")
+		if uerr == nil {
+			uerr = o.commitCreate(w, r, c, up, fields)
+		}
+	}
+	if uerr != nil {
+		writeErrors(w, r, uerr.status, uerr.err)
+	}
+}
+
+func (o *Org) commitCreate(w http.ResponseWriter, r *http.Request, c restCtx, up *upload, fields map[string]*string) *uploadError {
+	get := func(k string) string {
+		if v := fields[k]; v != nil {
+			return *v
+		}
+		return ""
+	}
+	var missing []string
+	if get("Name") == "" {
+		missing = append(missing, "Name")
+	}
+	if !up.hasBody || up.bodyNull {
+		missing = append(missing, "Body")
+	}
+	if get("ContentType") == "" {
+		missing = append(missing, "ContentType")
+	}
+	cache := get("CacheControl")
+	if cache == "" {
+		if c.tooling {
+			missing = append(missing, "CacheControl")
+		}
+		cache = "Private"
+	}
+	if len(missing) > 0 {
+		return &uploadError{http.StatusBadRequest, dmlErr("REQUIRED_FIELD_MISSING",
+			"Required fields are missing: ["+strings.Join(missing, ", ")+"]", missing...)}
+	}
+	o.mu.Lock()
+	if !o.customize {
+		o.mu.Unlock()
+		return &uploadError{http.StatusBadRequest, errNoAccess}
+	}
+	if e := o.validateLocked(nil, get("Name"), get("ContentType"), cache, get("Description"), up.body.n); e != nil {
+		o.mu.Unlock()
+		return &uploadError{http.StatusBadRequest, *e}
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	o.seq++
+	res := &resource{
+		id: newID("081"), name: get("Name"), contentType: get("ContentType"), cacheControl: cache,
+		description: get("Description"), body: up.body.chunks, size: up.body.n,
+		created: now, modified: now, seq: o.seq,
+	}
+	o.resources[res.id] = res
+	o.mu.Unlock()
+	w.Header().Set("Location", c.base()+"/sobjects/StaticResource/"+res.id)
+	if c.tooling {
+		writeBody(w, r, http.StatusCreated, "application/json;charset=UTF-8",
+			[]byte(`{"id":"`+res.id+`","success":true,"errors":[],"warnings":[],"infos":[]}`))
+	} else {
+		writeBody(w, r, http.StatusCreated, "application/json;charset=UTF-8",
+			[]byte(`{"id":"`+res.id+`","success":true,"errors":[]}`))
+	}
+	return nil
+}
+
+func (o *Org) updateResource(w http.ResponseWriter, r *http.Request, _ restCtx, id string) {
+	if o.writeDenied(w, r) {
+		return
+	}
+	o.mu.Lock()
+	exists := o.findByIDLocked(id) != nil
+	o.mu.Unlock()
+	if !exists {
+		writeErrors(w, r, http.StatusNotFound, errNotFound)
+		return
+	}
+	up, uerr := o.decodeUpload(r)
+	if uerr == nil {
+		var fields map[string]*string
+		fields, uerr = fieldsOf(up, "StaticResource")
+		if uerr == nil {
+			uerr = o.commitUpdate(id, up, fields)
+		}
+	}
+	if uerr != nil {
+		writeErrors(w, r, uerr.status, uerr.err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (o *Org) commitUpdate(id string, up *upload, fields map[string]*string) *uploadError {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	res := o.findByIDLocked(id)
+	if res == nil {
+		return &uploadError{http.StatusNotFound, errNotFound}
+	}
+	if !o.customize || res.ns != "" {
+		return &uploadError{http.StatusBadRequest, errNoAccess}
+	}
+	name, ctype, cache, desc := res.name, res.contentType, res.cacheControl, res.description
+	var missing []string
+	for k, v := range fields {
+		switch {
+		case v == nil && k != "Description":
+			missing = append(missing, k)
+		case k == "Name":
+			name = *v
+		case k == "ContentType":
+			ctype = *v
+		case k == "CacheControl":
+			cache = *v
+		case k == "Description":
+			desc = ""
+			if v != nil {
+				desc = *v
+			}
+		}
+	}
+	if up.bodyNull {
+		missing = append(missing, "Body")
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return &uploadError{http.StatusBadRequest, dmlErr("REQUIRED_FIELD_MISSING",
+			"Required fields are missing: ["+strings.Join(missing, ", ")+"]", missing...)}
+	}
+	size := res.size
+	if up.hasBody {
+		size = up.body.n
+	}
+	if e := o.validateLocked(res, name, ctype, cache, desc, size); e != nil {
+		return &uploadError{http.StatusBadRequest, *e}
+	}
+	res.name, res.contentType, res.cacheControl, res.description = name, ctype, cache, desc
+	if up.hasBody {
+		res.body, res.size = up.body.chunks, up.body.n
+	}
+	res.modified = time.Now().UTC().Truncate(time.Millisecond)
+	return nil
+}
+
+func (o *Org) deleteResource(w http.ResponseWriter, r *http.Request, id string) {
+	o.mu.Lock()
+	res := o.findByIDLocked(id)
+	switch {
+	case res == nil:
+		o.mu.Unlock()
+		writeErrors(w, r, http.StatusNotFound, errNotFound)
+		return
+	case !o.customize || res.ns != "":
+		o.mu.Unlock()
+		writeErrors(w, r, http.StatusBadRequest, errNoAccess)
+		return
+	}
+	delete(o.resources, res.id)
+	o.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}

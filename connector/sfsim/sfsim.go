@@ -1,0 +1,545 @@
+// Package sfsim is an in-process simulated Salesforce org: a login host
+// (OAuth 2.0 web-server flow with PKCE, token, revoke, userinfo, identity
+// URLs) and an instance host (REST API: versions, limits, a SOQL subset and
+// StaticResource CRUD on /sobjects and /tooling/sobjects).
+//
+// It follows /work/shared/docs/salesforce-api.md on the wire and serves tests,
+// benchmarks and the app's demo mode. It deliberately imports no other
+// package of this module, so a misunderstanding of the wire format cannot
+// hide on both sides.
+package sfsim
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures a simulated org. The zero value is a usable org.
+type Options struct {
+	// Callbacks maps client_id -> registered redirect URIs (exact match). Default (nil):
+	// {"PlatformCLI": {"http://localhost:1717/OauthRedirect","http://localhost:1718/OauthRedirect","http://localhost:1719/OauthRedirect"}}.
+	Callbacks map[string][]string
+	// ClientSecrets maps client_id -> secret for confidential clients. A
+	// client without an entry is public: any (or no) secret is accepted.
+	ClientSecrets map[string]string
+
+	Username, Password, UserDisplayName string // defaults "admin@demo.example", "demo-password", "Ada Admin"
+	OrgName                             string // default "Demo Org"
+	Sandbox                             bool   // Organization.IsSandbox; identity URLs use the login host either way
+	RotateRefreshTokens                 bool
+	Latency                             time.Duration // added to every request
+	DemoHint                            bool          // login page shows the demo credentials and prefills them
+	// LoginAddr, InstanceAddr are listen addresses; default "127.0.0.1:0"
+	// each. LoginAddr also listens on [::1] same port when possible.
+	LoginAddr, InstanceAddr string
+	MaxResourceSize         int64 // default 5 MB (5*1024*1024)
+	MaxOrgStorage           int64 // default 250 MB
+	MaxNameLength           int   // default 255
+	APIUsageMax             int   // default 15000 (for Sforce-Limit-Info and /limits)
+	// MaxApprovals caps live refresh tokens per user per app (Salesforce:
+	// five); the next approval silently revokes the oldest. 0: no cap.
+	MaxApprovals int
+	// CodeTTL is the authorization-code lifetime; default 15 minutes.
+	CodeTTL time.Duration
+}
+
+// RequestLog records one request on either host.
+type RequestLog struct {
+	Time            time.Time
+	Host            string // "login" or "instance"
+	Method          string
+	Path            string
+	RawQuery        string
+	Status          int
+	BytesIn         int64 // request body bytes on the wire (compressed if sent compressed)
+	BytesOut        int64 // response body bytes on the wire
+	ContentEncoding string
+	Authorization   bool // had a bearer token (never the token)
+}
+
+// Resource is a StaticResource record.
+type Resource struct {
+	ID, Name, NamespacePrefix, ContentType, CacheControl, Description string
+	Body                                                              []byte
+	CreatedDate, LastModifiedDate                                     time.Time
+}
+
+// MaxRequestSize is Salesforce's REST request cap (bytes on the wire).
+const MaxRequestSize = 52428800
+
+// Org is a running simulated org. All methods are safe for concurrent use.
+type Org struct {
+	opts Options
+
+	loginSrv, instSrv *http.Server
+	loginURL, instURL string
+	servers           sync.WaitGroup
+
+	mu          sync.Mutex
+	orgID       string
+	userID      string
+	callbacks   map[string][]string
+	flows       map[string]*flow
+	codes       map[string]*authCode
+	sessions    map[string]*session // access token -> session
+	refresh     map[string]*grant   // every refresh token ever issued -> its grant
+	grants      []*grant
+	apiEnabled  bool
+	customize   bool
+	sandbox     bool
+	rotate      bool
+	latency     time.Duration
+	expireAfter int // -1: off; else sessions die after this many more REST requests
+	failures    []*failRule
+	requests    []RequestLog
+	hooks       []func(*http.Request)
+	resources   map[string]*resource // by 18-char id
+	apiUsage    int
+	seq         int
+	createdDate time.Time
+}
+
+type failRule struct {
+	method, prefix string
+	n, status      int
+}
+
+// Start starts both hosts on loopback and returns the running org.
+func Start(opts Options) (*Org, error) {
+	if opts.Callbacks == nil {
+		opts.Callbacks = map[string][]string{"PlatformCLI": {
+			"http://localhost:1717/OauthRedirect",
+			"http://localhost:1718/OauthRedirect",
+			"http://localhost:1719/OauthRedirect",
+		}}
+	}
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&opts.Username, "admin@demo.example")
+	def(&opts.Password, "demo-password")
+	def(&opts.UserDisplayName, "Ada Admin")
+	def(&opts.OrgName, "Demo Org")
+	def(&opts.LoginAddr, "127.0.0.1:0")
+	def(&opts.InstanceAddr, "127.0.0.1:0")
+	if opts.MaxResourceSize <= 0 {
+		opts.MaxResourceSize = 5 * 1024 * 1024
+	}
+	if opts.MaxOrgStorage <= 0 {
+		opts.MaxOrgStorage = 250 * 1024 * 1024
+	}
+	if opts.MaxNameLength <= 0 {
+		opts.MaxNameLength = 255
+	}
+	if opts.APIUsageMax <= 0 {
+		opts.APIUsageMax = 15000
+	}
+	if opts.CodeTTL <= 0 {
+		opts.CodeTTL = 15 * time.Minute
+	}
+	o := &Org{
+		opts:        opts,
+		orgID:       newID("00D"),
+		userID:      newID("005"),
+		callbacks:   map[string][]string{},
+		flows:       map[string]*flow{},
+		codes:       map[string]*authCode{},
+		sessions:    map[string]*session{},
+		refresh:     map[string]*grant{},
+		apiEnabled:  true,
+		customize:   true,
+		sandbox:     opts.Sandbox,
+		rotate:      opts.RotateRefreshTokens,
+		latency:     opts.Latency,
+		expireAfter: -1,
+		resources:   map[string]*resource{},
+		createdDate: time.Now().UTC().Add(-90 * 24 * time.Hour).Truncate(time.Second),
+	}
+	for id, uris := range opts.Callbacks {
+		o.callbacks[id] = append([]string(nil), uris...)
+	}
+
+	loginLn, err := net.Listen("tcp", opts.LoginAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen login host: %w", err)
+	}
+	loginLns := []net.Listener{loginLn}
+	if host, _, _ := net.SplitHostPort(opts.LoginAddr); host == "127.0.0.1" || host == "localhost" {
+		port := loginLn.Addr().(*net.TCPAddr).Port
+		if ln6, err := net.Listen("tcp", net.JoinHostPort("::1", strconv.Itoa(port))); err == nil {
+			loginLns = append(loginLns, ln6)
+		}
+	}
+	instLn, err := net.Listen("tcp", opts.InstanceAddr)
+	if err != nil {
+		for _, ln := range loginLns {
+			_ = ln.Close()
+		}
+		return nil, fmt.Errorf("listen instance host: %w", err)
+	}
+	o.loginURL = "http://localhost:" + strconv.Itoa(loginLn.Addr().(*net.TCPAddr).Port)
+	instHost := "127.0.0.1"
+	if h, _, _ := net.SplitHostPort(opts.InstanceAddr); h != "" && h != "0.0.0.0" && h != "::" {
+		instHost = h
+	}
+	o.instURL = "http://" + net.JoinHostPort(instHost, strconv.Itoa(instLn.Addr().(*net.TCPAddr).Port))
+
+	o.loginSrv = &http.Server{Handler: o.wrap("login", http.HandlerFunc(o.serveLogin)), ReadHeaderTimeout: 30 * time.Second}
+	o.instSrv = &http.Server{Handler: o.wrap("instance", http.HandlerFunc(o.serveInstance)), ReadHeaderTimeout: 30 * time.Second}
+	for _, ln := range loginLns {
+		o.serve(o.loginSrv, ln)
+	}
+	o.serve(o.instSrv, instLn)
+	return o, nil
+}
+
+func (o *Org) serve(srv *http.Server, ln net.Listener) {
+	o.servers.Add(1)
+	go func() {
+		defer o.servers.Done()
+		_ = srv.Serve(ln)
+	}()
+}
+
+// Close stops both hosts and drops open connections.
+func (o *Org) Close() error {
+	err := errors.Join(o.loginSrv.Close(), o.instSrv.Close())
+	o.servers.Wait()
+	return err
+}
+
+// LoginURL is "http://localhost:PORT" (the name localhost, like a login host).
+func (o *Org) LoginURL() string { return o.loginURL }
+
+// InstanceURL is "http://127.0.0.1:PORT2", the org's API host.
+func (o *Org) InstanceURL() string { return o.instURL }
+
+// OrgID is the 18-char organization id (it changes on RefreshSandbox).
+func (o *Org) OrgID() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.orgID
+}
+
+// UserID is the 18-char id of the org's user.
+func (o *Org) UserID() string { return o.userID }
+
+// Username is the login user name.
+func (o *Org) Username() string { return o.opts.Username }
+
+// Password is the login password.
+func (o *Org) Password() string { return o.opts.Password }
+
+// RegisterCallback adds a redirect URI for clientID (creating the client).
+func (o *Org) RegisterCallback(clientID, redirectURI string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.callbacks[clientID] = append(o.callbacks[clientID], redirectURI)
+}
+
+// ExpireSessions kills every access token now; refresh tokens keep working.
+func (o *Org) ExpireSessions() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.expireSessionsLocked()
+}
+
+func (o *Org) expireSessionsLocked() {
+	for _, s := range o.sessions {
+		s.dead = true
+	}
+}
+
+// ExpireSessionsAfter makes every access token die after n more
+// authenticated REST requests (n <= 0: now).
+func (o *Org) ExpireSessionsAfter(n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if n <= 0 {
+		o.expireSessionsLocked()
+		o.expireAfter = -1
+		return
+	}
+	o.expireAfter = n
+}
+
+// RevokeRefreshTokens kills every refresh token and every access token.
+func (o *Org) RevokeRefreshTokens() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, g := range o.grants {
+		g.dead = true
+	}
+	o.expireSessionsLocked()
+}
+
+// SetAPIEnabled false makes every REST call by the user fail with 403
+// API_DISABLED_FOR_ORG (the OAuth login still succeeds).
+func (o *Org) SetAPIEnabled(v bool) { o.set(func() { o.apiEnabled = v }) }
+
+// SetCustomizeApplication false makes UserPermissionAccess report false and
+// StaticResource writes fail with INSUFFICIENT_ACCESS_OR_READONLY.
+func (o *Org) SetCustomizeApplication(v bool) { o.set(func() { o.customize = v }) }
+
+// SetSandbox sets Organization.IsSandbox.
+func (o *Org) SetSandbox(v bool) { o.set(func() { o.sandbox = v }) }
+
+// SetRotateRefreshTokens turns refresh-token rotation on or off.
+func (o *Org) SetRotateRefreshTokens(v bool) { o.set(func() { o.rotate = v }) }
+
+// SetLatency sets the delay added to every request.
+func (o *Org) SetLatency(d time.Duration) { o.set(func() { o.latency = d }) }
+
+// RefreshSandbox simulates a sandbox refresh: a new org id, every old token,
+// code and login flow dead. Resources survive.
+func (o *Org) RefreshSandbox() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.orgID = newID("00D")
+	o.sessions = map[string]*session{}
+	o.refresh = map[string]*grant{}
+	o.grants = nil
+	o.codes = map[string]*authCode{}
+	o.flows = map[string]*flow{}
+}
+
+// FailNext makes the next n requests on the instance host fail with status:
+// 503 a maintenance HTML page, 500 UNKNOWN_EXCEPTION, 403
+// REQUEST_LIMIT_EXCEEDED, 0 a dropped connection after reading part of the
+// request body; any other status a generic JSON error array.
+func (o *Org) FailNext(n, status int) { o.FailNextMatching("", "", n, status) }
+
+// FailNextMatching is FailNext for requests whose method equals method ("" any)
+// and whose path starts with pathPrefix.
+func (o *Org) FailNextMatching(method, pathPrefix string, n, status int) {
+	if n <= 0 {
+		return
+	}
+	o.set(func() {
+		o.failures = append(o.failures, &failRule{method: strings.ToUpper(method), prefix: pathPrefix, n: n, status: status})
+	})
+}
+
+// Requests returns a copy of the log of every request on both hosts.
+func (o *Org) Requests() []RequestLog {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]RequestLog(nil), o.requests...)
+}
+
+// ResetRequests empties the request log.
+func (o *Org) ResetRequests() { o.set(func() { o.requests = nil }) }
+
+// OnRequest registers a hook called before each request (both hosts) is handled.
+func (o *Org) OnRequest(f func(r *http.Request)) { o.set(func() { o.hooks = append(o.hooks, f) }) }
+
+func (o *Org) set(f func()) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	f()
+}
+
+// ---- request plumbing ----
+
+type countingReader struct {
+	r io.ReadCloser
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Close() error { return c.r.Close() }
+
+type logWriter struct {
+	http.ResponseWriter
+	status   int
+	n        int64
+	hijacked bool
+}
+
+func (w *logWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.n += int64(n)
+	return n, err
+}
+
+func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (o *Org) wrap(host string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		cr := &countingReader{r: r.Body}
+		r.Body = cr
+		lw := &logWriter{ResponseWriter: w}
+		o.mu.Lock()
+		hooks := append([]func(*http.Request){}, o.hooks...)
+		latency := o.latency
+		o.mu.Unlock()
+		for _, f := range hooks {
+			f(r)
+		}
+		if latency > 0 {
+			t := time.NewTimer(latency)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+			}
+		}
+		if host == "instance" && o.injectFailure(lw, r) {
+			// handled
+		} else {
+			h.ServeHTTP(lw, r)
+		}
+		if !lw.hijacked && lw.status != http.StatusRequestEntityTooLarge {
+			_, _ = io.Copy(io.Discard, io.LimitReader(cr, MaxRequestSize+1))
+		}
+		status := lw.status
+		if status == 0 && !lw.hijacked {
+			status = http.StatusOK
+		}
+		entry := RequestLog{
+			Time: start, Host: host, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+			Status: status, BytesIn: cr.n, BytesOut: lw.n,
+			ContentEncoding: r.Header.Get("Content-Encoding"),
+			Authorization:   hasBearer(r),
+		}
+		o.mu.Lock()
+		o.requests = append(o.requests, entry)
+		o.mu.Unlock()
+	})
+}
+
+func hasBearer(r *http.Request) bool {
+	a := r.Header.Get("Authorization")
+	return strings.HasPrefix(a, "Bearer ") || strings.HasPrefix(a, "OAuth ") || r.URL.Query().Get("oauth_token") != ""
+}
+
+func (o *Org) injectFailure(w *logWriter, r *http.Request) bool {
+	o.mu.Lock()
+	var rule *failRule
+	for i, f := range o.failures {
+		if (f.method == "" || f.method == r.Method) && strings.HasPrefix(r.URL.Path, f.prefix) {
+			rule = f
+			f.n--
+			if f.n <= 0 {
+				o.failures = append(o.failures[:i:i], o.failures[i+1:]...)
+			}
+			break
+		}
+	}
+	o.mu.Unlock()
+	if rule == nil {
+		return false
+	}
+	switch rule.status {
+	case 0:
+		// Read part of the body, then drop the connection.
+		want := r.ContentLength / 2
+		if want <= 0 || want > 64*1024 {
+			want = 64 * 1024
+		}
+		_, _ = io.CopyN(io.Discard, r.Body, want)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			w.hijacked = true
+			_ = conn.Close()
+			return true
+		}
+		panic(http.ErrAbortHandler)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Content-Type", "text/html;charset=UTF-8")
+		w.Header().Set("Retry-After", "60")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, maintenancePage)
+	case http.StatusInternalServerError:
+		writeErrors(w, r, http.StatusInternalServerError, apiErr("UNKNOWN_EXCEPTION",
+			"An unexpected error occurred. Please include this ErrorId if you contact support: 1520853318-38219 (-1438381925)"))
+	case http.StatusForbidden:
+		writeErrors(w, r, http.StatusForbidden, apiErr("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
+	default:
+		writeErrors(w, r, rule.status, apiErr("UNKNOWN_EXCEPTION", http.StatusText(rule.status)))
+	}
+	return true
+}
+
+const maintenancePage = `<!DOCTYPE html>
+<html><head><meta charset="UTF-8"><title>Salesforce - Down For Maintenance</title>
+<style>body{font-family:Arial,Helvetica,sans-serif;background:#f4f6f9;color:#16325c;text-align:center;padding-top:80px}</style>
+</head><body><h1>Down For Maintenance</h1>
+<p>This Salesforce instance is currently undergoing maintenance. Please try again later.</p>
+<p>For the latest information, visit <a href="https://status.salesforce.com">status.salesforce.com</a>.</p>
+</body></html>
+`
+
+// ---- ids and random strings ----
+
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+func randString(n int, alphabet string) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// newID returns an 18-char case-safe id with the given 3-char key prefix.
+func newID(prefix string) string {
+	return caseSafe(prefix + "5g0000" + randString(6, alnum))
+}
+
+// caseSafe appends the 3-char checksum to a 15-char id (§2.10).
+func caseSafe(id15 string) string {
+	const table = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+	suffix := make([]byte, 3)
+	for block := range 3 {
+		bits := 0
+		for i := range 5 {
+			c := id15[block*5+i]
+			if c >= 'A' && c <= 'Z' {
+				bits |= 1 << i
+			}
+		}
+		suffix[block] = table[bits]
+	}
+	return id15 + string(suffix)
+}
+
+// sameID compares a 15- or 18-char id with an 18-char one.
+func sameID(given, id18 string) bool {
+	switch len(given) {
+	case 15:
+		return given == id18[:15]
+	case 18:
+		return given[:15] == id18[:15] && strings.EqualFold(given[15:], id18[15:])
+	}
+	return false
+}
