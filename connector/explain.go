@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )
@@ -27,7 +28,7 @@ func Explain(err error) *Problem {
 	if errors.As(err, &p) {
 		return p
 	}
-	for _, f := range explainers {
+	for _, f := range []func(error) *Problem{explainOAuth, explainAPI, explainKeyring, explainNetwork} {
 		if p := f(err); p != nil {
 			if p.Err == nil {
 				p.Err = err
@@ -43,16 +44,99 @@ func Explain(err error) *Problem {
 	}
 }
 
-// explainers are tried in order; the first that recognises the error wins.
-var explainers = []func(error) *Problem{explainAPI, explainKeyring, explainNetwork}
-
 const (
 	appFix           = "Check the client ID of the connector, or ask your Salesforce admin to install the app (or grant you \"Approve Uninstalled Connected Apps\")."
-	portFix          = "Close the program using it, or add another callback port that is registered in your External Client App."
 	reauthFix        = "Authorize the connector again."
 	setupPermPath    = "In Setup, open Users → Permission Sets (or Profiles) → your user's permission set → System Permissions and turn on %s."
 	revokeManualPath = "open Setup → Connected Apps OAuth Usage in the org and revoke the app for your user"
 )
+
+// explainOAuth maps errors of the authorization flow and the token endpoint.
+func explainOAuth(err error) *Problem {
+	var pe *oauth.PortError
+	if errors.As(err, &pe) {
+		code := CodePortInUse
+		if pe.Forbidden {
+			code = CodePortForbidden
+		}
+		return &Problem{Code: code, Message: pe.Reason(), Fix: pe.Fix()}
+	}
+	switch {
+	case errors.Is(err, oauth.ErrStateMismatch):
+		return &Problem{
+			Code:    CodeStateMismatch,
+			Message: "The answer from the browser belongs to another login attempt (its state does not match), so it was refused.",
+			Fix:     "Start the authorization again and finish it in the browser window it opens.",
+		}
+	case errors.Is(err, oauth.ErrTimeout):
+		return &Problem{
+			Code:    CodeTimeout,
+			Message: "The browser did not come back to Connectors in time.",
+			Fix:     "Start again; if the browser cannot reach this computer, copy the address from its address bar after clicking Allow and paste it into Connectors.",
+		}
+	case errors.Is(err, oauth.ErrCanceled):
+		return &Problem{Code: CodeCanceled, Message: "The authorization was canceled.", Fix: "Start it again when you are ready."}
+	}
+	var ae *oauth.AuthError
+	if errors.As(err, &ae) {
+		return explainOAuthCode(ae.Code, ae.Description)
+	}
+	var ee *oauth.ExchangeError
+	if errors.As(err, &ee) {
+		if ee.Code == "" {
+			if ee.Status >= 500 {
+				return unreachableProblem("Salesforce's login service answered with an error (HTTP " + fmt.Sprint(ee.Status) + ").")
+			}
+			return &Problem{
+				Code:    "token_exchange_failed",
+				Message: fmt.Sprintf("Salesforce refused to issue tokens (HTTP %d).", ee.Status),
+				Fix:     "Start the authorization again; if it fails again, check the login URL of the connector.",
+			}
+		}
+		return explainOAuthCode(ee.Code, ee.Description)
+	}
+	return nil
+}
+
+// explainOAuthCode maps an OAuth error code (from the redirect or the token endpoint).
+func explainOAuthCode(code, desc string) *Problem {
+	d := ""
+	if desc != "" {
+		d = " (" + strings.TrimSuffix(desc, ".") + ")"
+	}
+	switch code {
+	case "access_denied":
+		return &Problem{Code: CodeAccessDenied, Message: "Access was denied on the Salesforce page, so Connectors was not authorized.", Fix: "Start again and click Allow."}
+	case "redirect_uri_mismatch":
+		return &Problem{
+			Code:    CodeRedirectMismatch,
+			Message: "Salesforce refused the login because the callback URL Connectors uses is not registered in the app" + d + ".",
+			Fix:     "Add the callback URL (http://localhost:PORT/OauthRedirect, shown by Connectors) to the External Client App under Callback URL, or use another client ID.",
+		}
+	case "invalid_client_id", "invalid_client", "invalid_app_access", "app_blocked":
+		return &Problem{Code: CodeInvalidClient, Message: "Salesforce does not accept this app for your user" + d + ".", Fix: appFix}
+	case "invalid_grant":
+		if strings.Contains(strings.ToLower(desc), "verifier") || strings.Contains(strings.ToLower(desc), "authorization code") {
+			return &Problem{
+				Code:    "token_exchange_failed",
+				Message: "Salesforce refused the login code" + d + ".",
+				Fix:     "Start the authorization again; do not reuse an old browser tab.",
+			}
+		}
+		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce refused the stored authorization" + d + ".", Fix: reauthFix}
+	case "inactive_user", "inactive_org":
+		return &Problem{Code: CodeAccessDenied, Message: "Salesforce says the user or the org is inactive" + d + ".", Fix: "Ask your Salesforce admin to reactivate it."}
+	case "rate_limit_exceeded":
+		return &Problem{Code: CodeRequestLimit, Message: "Salesforce refused the login because there were too many logins recently.", Fix: "Wait a few minutes and try again."}
+	case "invalid_scope":
+		return &Problem{Code: CodeInvalidClient, Message: "The app is not allowed the access Connectors asks for (api, refresh_token)" + d + ".", Fix: "Ask your admin to add the api and refresh_token scopes to the app."}
+	}
+	return &Problem{
+		Code:    CodeAccessDenied,
+		Message: fmt.Sprintf("Salesforce refused the authorization: %s%s.", code, d),
+		Fix:     "Start the authorization again; if it keeps failing, show this message to your Salesforce admin.",
+	}
+}
 
 // explainAPI maps Salesforce REST errors.
 func explainAPI(err error) *Problem {

@@ -14,17 +14,10 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/internal/filelock"
+	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )
-
-// refreshed is what a refresh-token grant returns.
-type refreshed struct {
-	AccessToken  string
-	RefreshToken string // empty unless the app rotates refresh tokens
-	InstanceURL  string
-	IssuedAt     time.Time
-}
 
 // session returns an API client for the connector (tokens from the store,
 // refresh-once-on-401 wired in) and the connector as stored.
@@ -287,15 +280,14 @@ func hostOf(u string) string {
 	return u
 }
 
-// refreshGrant runs the refresh-token grant; replaced by oauth.Refresh once
-// that lands (tests may swap it).
-var refreshGrant = func(ctx context.Context, hc *http.Client, loginURL, clientID, refreshToken string) (*refreshed, error) {
-	return nil, errors.New("refresh not available yet")
+// refreshGrant runs the refresh-token grant (a seam for tests).
+var refreshGrant = func(ctx context.Context, hc *http.Client, loginURL, clientID, refreshToken string) (*oauth.Result, error) {
+	return oauth.Refresh(ctx, hc, loginURL, clientID, refreshToken)
 }
 
 // isInvalidGrant reports a token-endpoint invalid_grant (revoked, expired,
 // rotated away, sandbox refreshed).
 func isInvalidGrant(err error) bool {
-	var c interface{ GrantErrorCode() string }
-	return errors.As(err, &c) && c.GrantErrorCode() == "invalid_grant"
+	var ee *oauth.ExchangeError
+	return errors.As(err, &ee) && ee.Code == "invalid_grant"
 }

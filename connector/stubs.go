@@ -10,11 +10,6 @@ import (
 
 func todo() error { return &Problem{Code: "unexpected", Message: "not implemented yet."} }
 
-// NormalizeLoginURL turns whatever an admin pasted (Lightning URL, Setup
-// page, My Domain name, sandbox host...) into a login URL, or a
-// CodeInvalidLoginURL problem saying why not.
-func NormalizeLoginURL(input string, env Environment) (string, error) { return "", todo() }
-
 // StartAuthorize binds the loopback port and returns the flow; the caller
 // opens URL() in the browser (or use Authorize).
 func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptions) (AuthFlow, error) {

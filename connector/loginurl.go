@@ -1,0 +1,226 @@
+package connector
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Salesforce host families a pasted address may come from, longest suffix
+// first within each, and what they map to. kind is the label before the
+// family ("sandbox", "develop", "scratch", ...) or "" for production.
+var hostFamilies = []struct {
+	suffix string // e.g. ".lightning.force.com"
+	what   string // for messages
+}{
+	{".my.salesforce.com", "My Domain"},
+	{".lightning.force.com", "Lightning"},
+	{".my.salesforce-setup.com", "Setup"},
+	{".vf.force.com", "Visualforce"},
+	{".my.site.com", "Experience Cloud site"},
+}
+
+// hostKinds are the enhanced-domain partition labels between the My Domain
+// name and the family suffix.
+var hostKinds = map[string]bool{"sandbox": true, "develop": true, "scratch": true, "demo": true, "patch": true, "trailblaze": true, "free": true}
+
+var (
+	labelRE  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	bareName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+)
+
+// NormalizeLoginURL turns whatever an admin pasted (Lightning URL, Setup
+// page, My Domain name, sandbox host...) into a login URL, or a
+// CodeInvalidLoginURL problem saying why not. Empty means the environment's
+// generic login host. http:// is accepted only for loopback hosts (a
+// simulated org), whose port is kept.
+func NormalizeLoginURL(input string, env Environment) (string, error) {
+	in := strings.TrimSpace(input)
+	if in == "" {
+		return env.DefaultLoginURL(), nil
+	}
+	if !strings.Contains(in, "://") && !strings.ContainsAny(in, "./:@") {
+		return bareMyDomain(input, strings.ToLower(in), env)
+	}
+	raw := in
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", badLoginURL(input, "it is not a web address", "Paste the address of your Salesforce login page or My Domain, e.g. https://acme.my.salesforce.com.")
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "https" && scheme != "http" {
+		return "", badLoginURL(input, "it does not start with https://", "Paste an https:// address such as https://acme.my.salesforce.com.")
+	}
+	if u.User != nil {
+		return "", badLoginURL(input, "it contains a user name or password", "Remove everything before the @ and never paste passwords into a login address.")
+	}
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	port := u.Port()
+	if isLoopbackHost(host) {
+		out := scheme + "://" + host
+		if strings.Contains(host, ":") {
+			out = scheme + "://[" + host + "]"
+		}
+		if port != "" {
+			out += ":" + port
+		}
+		return out, nil
+	}
+	if net.ParseIP(host) != nil {
+		return "", badLoginURL(input, "it is an IP address, not a Salesforce host", "Use your My Domain address, e.g. https://acme.my.salesforce.com.")
+	}
+	if scheme == "http" {
+		return "", badLoginURL(input, "it uses http://, which would send your login unencrypted", "Use https:// instead.")
+	}
+	if port != "" && port != "443" {
+		return "", badLoginURL(input, "Salesforce login addresses have no port number", "Remove the :"+port+".")
+	}
+	for _, l := range strings.Split(host, ".") {
+		if !labelRE.MatchString(l) {
+			return "", badLoginURL(input, "it contains characters a host name cannot have", "Paste the address from your browser's address bar, e.g. https://acme.my.salesforce.com.")
+		}
+	}
+	login, sandbox, err := mapSalesforceHost(input, host)
+	if err != nil {
+		return "", err
+	}
+	if err := checkHostEnv(login, sandbox, env); err != nil {
+		return "", err
+	}
+	return login, nil
+}
+
+// bareMyDomain handles a My Domain name typed without a host ("acme",
+// "acme--uat").
+func bareMyDomain(input, name string, env Environment) (string, error) {
+	if !bareName.MatchString(name) {
+		return "", badLoginURL(input, "it is neither a web address nor a My Domain name", "Paste the address of your Salesforce login page, or type just the My Domain name (for example acme).")
+	}
+	hasSandbox := strings.Contains(name, "--")
+	switch {
+	case env.IsProduction() && hasSandbox:
+		return "", &Problem{
+			Code:    CodeInvalidLoginURL,
+			Message: fmt.Sprintf("%q looks like a sandbox (mydomain--sandboxname), but this is a production connector.", strings.TrimSpace(input)),
+			Fix:     "Use the sandbox or test connector for it, or type the production My Domain name without --.",
+		}
+	case env.IsProduction():
+		return "https://" + name + ".my.salesforce.com", nil
+	case !hasSandbox:
+		return "", &Problem{
+			Code:    CodeInvalidLoginURL,
+			Message: fmt.Sprintf("%q has no sandbox name, but a %s connector needs mydomain--sandboxname.", strings.TrimSpace(input), env),
+			Fix:     "Type it as mydomain--sandboxname (for example " + name + "--uat), or paste the sandbox's address from your browser.",
+		}
+	}
+	return "https://" + name + ".sandbox.my.salesforce.com", nil
+}
+
+// mapSalesforceHost maps a Salesforce host to its login host and says
+// whether it is a sandbox (or scratch org) host.
+func mapSalesforceHost(input, host string) (login string, sandbox bool, err error) {
+	switch host {
+	case "login.salesforce.com":
+		return "https://login.salesforce.com", false, nil
+	case "test.salesforce.com":
+		return "https://test.salesforce.com", true, nil
+	}
+	for _, f := range hostFamilies {
+		if !strings.HasSuffix(host, f.suffix) {
+			continue
+		}
+		rest := strings.TrimSuffix(host, f.suffix) // "acme", "acme--uat.sandbox", "acme--c"
+		kind := ""
+		if i := strings.LastIndex(rest, "."); i >= 0 {
+			kind = rest[i+1:]
+			rest = rest[:i]
+			if !hostKinds[kind] {
+				return "", false, badLoginURL(input, "it is not a Salesforce login host", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
+			}
+		}
+		if rest == "" || strings.Contains(rest, ".") {
+			return "", false, badLoginURL(input, "it is not a Salesforce login host", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
+		}
+		if f.suffix == ".vf.force.com" {
+			// mydomain--c, mydomain--uat--c, mydomain--namespace: drop the last "--part"
+			i := strings.LastIndex(rest, "--")
+			if i <= 0 {
+				return "", false, badLoginURL(input, "it is a Visualforce address Connectors cannot read the My Domain from", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
+			}
+			rest = rest[:i]
+		}
+		if kind == "sandbox" && !strings.Contains(rest, "--") && f.suffix != ".my.site.com" {
+			return "", false, badLoginURL(input, "a sandbox address must look like mydomain--sandboxname", "Paste the address from the sandbox's browser tab.")
+		}
+		out := "https://" + rest
+		if kind != "" {
+			out += "." + kind
+		}
+		return out + ".my.salesforce.com", kind == "sandbox" || kind == "scratch", nil
+	}
+	switch {
+	case strings.HasSuffix(host, ".salesforce.com") || strings.HasSuffix(host, ".force.com") ||
+		strings.HasSuffix(host, ".salesforce-setup.com") || strings.HasSuffix(host, ".site.com") ||
+		strings.HasSuffix(host, ".cloudforce.com") || strings.HasSuffix(host, ".documentforce.com"):
+		return "", false, badLoginURL(input, "it is a Salesforce address but not a login host", "Paste your My Domain address (Setup → My Domain shows it), e.g. https://acme.my.salesforce.com.")
+	}
+	return "", false, badLoginURL(input, "it is not a Salesforce address", "Paste your My Domain address (for example https://acme.my.salesforce.com), or leave it empty to use the generic login page.")
+}
+
+// checkHostEnv refuses a sandbox host in a production connector and the reverse.
+func checkHostEnv(login string, sandbox bool, env Environment) error {
+	host := strings.TrimPrefix(login, "https://")
+	switch {
+	case env.IsProduction() && sandbox:
+		return &Problem{
+			Code:    CodeInvalidLoginURL,
+			Message: fmt.Sprintf("%s is a sandbox address, but this is a production connector.", host),
+			Fix:     "Use the sandbox or test connector for it, or paste the production org's address.",
+		}
+	case !env.IsProduction() && !sandbox:
+		return &Problem{
+			Code:    CodeInvalidLoginURL,
+			Message: fmt.Sprintf("%s is a production address, but this is a %s connector.", host, env),
+			Fix:     "Paste the sandbox's address (mydomain--sandboxname.sandbox.my.salesforce.com), or use the production connector for it.",
+		}
+	}
+	return nil
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func badLoginURL(input, why, fix string) *Problem {
+	shown := shownInput(input)
+	if len(shown) > 80 {
+		shown = shown[:77] + "..."
+	}
+	return &Problem{
+		Code:    CodeInvalidLoginURL,
+		Message: fmt.Sprintf("%q cannot be used as a login address: %s.", shown, why),
+		Fix:     fix,
+	}
+}
+
+var userinfoRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)?[^/?#@]*@`)
+
+// shownInput is the input as quoted in messages: without user name,
+// password, query or fragment (a pasted URL may carry a code or token).
+func shownInput(input string) string {
+	s := strings.TrimSpace(input)
+	s = userinfoRE.ReplaceAllString(s, "$1")
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
