@@ -100,6 +100,7 @@ func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
 			display += "/"
 		}
 		if verr := checkEntryName(p, display, l.MaxPathLen); verr != nil {
+			verr.Fix = "Rename the file or folder with plain letters, digits, dots, dashes and underscores, and keep paths short."
 			return verr
 		}
 		switch t := d.Type(); {
