@@ -100,6 +100,9 @@ func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error
 	if err != nil {
 		return err
 	}
+	if c, err := svc.Registry.Get(opts.Key); err == nil {
+		opts.Key = c.Key() // the registry's spelling of the system name
+	}
 	flow, err := svc.StartAuthorize(ctx, opts.Key, connector.AuthorizeOptions{
 		LoginURL:                 opts.LoginURL,
 		ClientID:                 opts.ClientID,

@@ -335,7 +335,7 @@ func TestDoctorReportsChecks(t *testing.T) {
 	c := newCLI(t)
 	r := c.run("doctor", "--json")
 	var d struct {
-		OK     bool                           `json:"ok"`
+		OK     bool                         `json:"ok"`
 		Checks []map[string]json.RawMessage `json:"checks"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &d), r.stdout+r.stderr)

@@ -175,6 +175,10 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 		}
 		targets = append(targets, c)
 	}
+	keys := make([]connector.Key, len(targets))
+	for i, c := range targets {
+		keys[i] = c.Key() // the registry's spelling of the system name
+	}
 	sum := b.Summary()
 	if !opts.JSON {
 		fmt.Fprintf(f.io.Out, "Bundle %s: %s\n", opts.BundlePath, sum.String())
@@ -184,8 +188,8 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 	if err != nil {
 		return err
 	}
-	prog := newProgressView(f, len(opts.Keys), b.Size(), !opts.JSON)
-	results := svc.PublishMany(ctx, opts.Keys, b, connector.PublishOptions{
+	prog := newProgressView(f, len(keys), b.Size(), !opts.JSON)
+	results := svc.PublishMany(ctx, keys, b, connector.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
 		DryRun:            opts.DryRun,

@@ -60,7 +60,7 @@ func runRestore(ctx context.Context, f *factory, opts *restoreOptions) error {
 	if _, err := confirmProduction(f, []connector.Connector{c}, opts.Yes, "restore"); err != nil {
 		return err
 	}
-	r := toResultJSON(svc.Restore(ctx, opts.Key, opts.ResourceName))
+	r := toResultJSON(svc.Restore(ctx, c.Key(), opts.ResourceName))
 	if opts.JSON {
 		if err := writeJSON(f.io.Out, r); err != nil {
 			return err
@@ -118,9 +118,11 @@ func runDisconnect(ctx context.Context, f *factory, opts *disconnectOptions) err
 	if err != nil {
 		return err
 	}
-	if _, err := svc.Registry.Get(opts.Key); err != nil {
+	c, err := svc.Registry.Get(opts.Key)
+	if err != nil {
 		return err
 	}
+	opts.Key = c.Key() // the registry's spelling of the system name
 	res, err := svc.Disconnect(ctx, opts.Key)
 	if err != nil {
 		return err

@@ -58,14 +58,13 @@ func runStatus(ctx context.Context, f *factory, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
+	var keys []connector.Key
 	for _, k := range opts.Keys {
-		if _, err := svc.Registry.Get(k); err != nil {
+		c, err := svc.Registry.Get(k)
+		if err != nil {
 			return err
 		}
-	}
-	var keys []connector.Key
-	if len(opts.Keys) > 0 {
-		keys = opts.Keys
+		keys = append(keys, c.Key()) // the registry's spelling of the system name
 	}
 	sts := svc.StatusAll(ctx, keys)
 	attention := 0
