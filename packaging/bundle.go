@@ -60,7 +60,7 @@ type ValidationError struct {
 	Entry  string // "" for the whole bundle; folders end in "/"
 	Reason string // what is wrong, lowercase, no final period
 	Fix    string // one sentence naming the fix
-	Err    error // one of the Err* sentinels, for errors.Is
+	Err    error  // one of the Err* sentinels, for errors.Is
 }
 
 func (e *ValidationError) Error() string {
