@@ -134,11 +134,16 @@ func TestAuthorizeErrors(t *testing.T) {
 }
 
 func TestLoginPages(t *testing.T) {
+	plain := startOrg(t, Options{})
+	page := do(t, http.MethodGet, authorizeURL(plain, nil), nil, nil)
+	assert.NotContains(t, string(page.body), "demo-password")
+	assert.NotContains(t, string(page.body), `id="demo-hint"`)
+
 	o := startOrg(t, Options{DemoHint: true})
-	page := do(t, http.MethodGet, authorizeURL(o, url.Values{"login_hint": {"who@x.example"}}), nil, nil)
+	page = do(t, http.MethodGet, authorizeURL(o, url.Values{"login_hint": {"who@x.example"}}), nil, nil)
 	require.Equal(t, http.StatusOK, page.status)
 	body := string(page.body)
-	for _, id := range []string{`id="username"`, `id="password"`, `id="Login"`, `id="demo-hint"`, `value="demo-password"`} {
+	for _, id := range []string{`id="username"`, `id="password"`, `id="Login"`, `id="demo-hint"`, `value="demo-password"`, `value="who@x.example"`} {
 		assert.Contains(t, body, id)
 	}
 	flowID := flowField.FindStringSubmatch(body)[1]

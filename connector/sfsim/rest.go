@@ -147,6 +147,13 @@ func (o *Org) serveInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := r.URL.Path
+	switch p {
+	case "/services/oauth2/authorize", "/login", "/setup/secur/RemoteAccessAuthorizationPage.apexp",
+		"/setup/secur/RemoteAccessErrorPage.apexp", "/.well-known/openid-configuration":
+		// The instance host is the org's My Domain: it serves the login flow too.
+		o.serveLogin(w, r)
+		return
+	}
 	if p == "/services/data" || p == "/services/data/" {
 		o.handleVersions(w, r)
 		return

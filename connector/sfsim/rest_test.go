@@ -329,10 +329,34 @@ func TestFailNext(t *testing.T) {
 			assert.Equal(t, http.StatusOK, api(t, o, at, http.MethodGet, v+"/limits/", nil, nil).status)
 		})
 	}
-	// The login host is never failed.
+	// The login host and the OAuth endpoints are never failed by FailNext.
 	o.FailNext(1, 500)
 	assert.Equal(t, http.StatusOK, do(t, http.MethodGet, o.LoginURL()+"/services/data/", nil, nil).status)
+	assert.Equal(t, http.StatusOK, do(t, http.MethodGet, o.InstanceURL()+"/services/oauth2/userinfo", http.Header{"Authorization": {"Bearer " + at}}, nil).status)
 	assert.Equal(t, 500, api(t, o, at, http.MethodGet, v+"/limits/", nil, nil).status)
+	// FailNextMatching with an empty prefix hits the instance host's token endpoint too.
+	o.FailNextMatching("POST", "", 1, 503)
+	res := postForm(t, o.InstanceURL()+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"}})
+	assert.Equal(t, http.StatusServiceUnavailable, res.status)
+}
+
+func TestInstanceHostServesLoginFlow(t *testing.T) {
+	o := startOrg(t, Options{})
+	authURL := strings.Replace(authorizeURL(o, nil), o.LoginURL(), o.InstanceURL(), 1)
+	loc, err := o.PlayUser(testCtx(t), authURL, true)
+	require.NoError(t, err)
+	u, err := url.Parse(loc)
+	require.NoError(t, err)
+	res := postForm(t, o.InstanceURL()+"/services/oauth2/token", url.Values{
+		"grant_type": {"authorization_code"}, "code": {u.Query().Get("code")}, "client_id": {testClient},
+		"redirect_uri": {testCallback}, "code_verifier": {testVerifier},
+	})
+	require.Equal(t, http.StatusOK, res.status)
+	// The identity URL still names the login host.
+	assert.Equal(t, o.LoginURL()+"/id/"+o.OrgID()+"/"+o.UserID(), res.json(t)["id"])
+	res = do(t, http.MethodGet, o.InstanceURL()+"/.well-known/openid-configuration", nil, nil)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, o.LoginURL()+"/services/oauth2/token", res.json(t)["token_endpoint"])
 }
 
 func TestFailNextMatching(t *testing.T) {

@@ -313,14 +313,16 @@ func (o *Org) RefreshSandbox() {
 	o.flows = map[string]*flow{}
 }
 
-// FailNext makes the next n requests on the instance host fail with status:
-// 503 a maintenance HTML page, 500 UNKNOWN_EXCEPTION, 403
-// REQUEST_LIMIT_EXCEEDED, 0 a dropped connection after reading part of the
-// request body; any other status a generic JSON error array.
-func (o *Org) FailNext(n, status int) { o.FailNextMatching("", "", n, status) }
+// FailNext makes the next n REST requests (instance host, paths under
+// /services/data) fail with status: 503 a maintenance HTML page, 500
+// UNKNOWN_EXCEPTION, 403 REQUEST_LIMIT_EXCEEDED, 0 a dropped connection
+// after reading part of the request body; any other status a generic JSON
+// error array. Failed requests change nothing in the org.
+func (o *Org) FailNext(n, status int) { o.FailNextMatching("", "/services/data", n, status) }
 
-// FailNextMatching is FailNext for requests whose method equals method ("" any)
-// and whose path starts with pathPrefix.
+// FailNextMatching is FailNext for instance-host requests whose method
+// equals method ("" any) and whose path starts with pathPrefix ("" any,
+// including the OAuth endpoints the instance host serves).
 func (o *Org) FailNextMatching(method, pathPrefix string, n, status int) {
 	if n <= 0 {
 		return
