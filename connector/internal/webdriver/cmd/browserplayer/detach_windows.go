@@ -1,0 +1,7 @@
+//go:build windows
+
+package main
+
+import "os/exec"
+
+func detach(*exec.Cmd) {}
