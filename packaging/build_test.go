@@ -350,3 +350,42 @@ func TestOverLimitRetriesTighterCompression(t *testing.T) {
 	_, err = fromFS(mapfs, "", l)
 	assert.ErrorIs(t, err, ErrTooLarge)
 }
+
+// denyFS refuses to open one file, like a file without read permission.
+type denyFS struct {
+	fstest.MapFS
+	deny string
+}
+
+func (d denyFS) Open(name string) (fs.File, error) {
+	if name == d.deny {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return d.MapFS.Open(name)
+}
+
+func (d denyFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name == d.deny {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrPermission}
+	}
+	return d.MapFS.ReadDir(name)
+}
+
+func TestUnreadable(t *testing.T) {
+	fsys := denyFS{MapFS: fstest.MapFS{"a.js": {Data: []byte("a")}, "secret/b.js": {Data: []byte("b")}}, deny: "secret/b.js"}
+	_, err := FromFS(fsys, "")
+	assert.ErrorIs(t, err, ErrUnreadable)
+	var verr *ValidationError
+	require.ErrorAs(t, err, &verr)
+	assert.Equal(t, "secret/b.js", verr.Entry)
+	assert.Equal(t, "the file cannot be read: permission denied", verr.Reason)
+
+	fsys.deny = "secret"
+	_, err = FromFS(fsys, "")
+	require.ErrorAs(t, err, &verr)
+	assert.Equal(t, "secret", verr.Entry)
+
+	_, err = FromFS(os.DirFS(filepath.Join(t.TempDir(), "missing")), "")
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.ErrorContains(t, err, "read folder")
+}
