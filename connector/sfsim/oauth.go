@@ -293,7 +293,14 @@ func (o *Org) handleToken(w http.ResponseWriter, r *http.Request) {
 	form := r.PostForm
 	clientID, secret := form.Get("client_id"), form.Get("client_secret")
 	if id, s, ok := r.BasicAuth(); ok {
+		// RFC 6749 §2.3.1: both parts are form-urlencoded (golang.org/x/oauth2 does this).
 		clientID, secret = id, s
+		if u, err := url.QueryUnescape(id); err == nil {
+			clientID = u
+		}
+		if u, err := url.QueryUnescape(s); err == nil {
+			secret = u
+		}
 	}
 	grantType := form.Get("grant_type")
 	if grantType == "" {

@@ -236,6 +236,15 @@ func TestTokenErrors(t *testing.T) {
 
 func TestTokenBasicAuthAndSecret(t *testing.T) {
 	o := startOrg(t, Options{ClientSecrets: map[string]string{testClient: "s3cret"}})
+	// Basic credentials are form-encoded (RFC 6749 §2.3.1).
+	o.RegisterCallback("3MVG9.id+x", testCallback)
+	c0 := code(t, o, url.Values{"client_id": {"3MVG9.id+x"}})
+	h0 := http.Header{"Content-Type": {"application/x-www-form-urlencoded"},
+		"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape("3MVG9.id+x")+":"))}}
+	res0 := do(t, http.MethodPost, o.LoginURL()+"/services/oauth2/token", h0, strings.NewReader(url.Values{
+		"grant_type": {"authorization_code"}, "code": {c0}, "redirect_uri": {testCallback}, "code_verifier": {testVerifier}}.Encode()))
+	require.Equal(t, http.StatusOK, res0.status, string(res0.body))
+
 	c := code(t, o, nil)
 	req := url.Values{"grant_type": {"authorization_code"}, "code": {c}, "redirect_uri": {testCallback}, "code_verifier": {testVerifier}}
 	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"},

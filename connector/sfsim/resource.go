@@ -166,12 +166,12 @@ func (o *Org) handleSObject(w http.ResponseWriter, r *http.Request, c restCtx, p
 		return
 	}
 	switch {
-	case len(parts) == 1 && ent.name == "StaticResource":
-		if c.method != http.MethodPost {
-			methodNotAllowed(w, r, c, "GET,POST")
-			return
-		}
+	case len(parts) == 1 && ent.name == "StaticResource" && c.method == http.MethodPost:
 		o.createResource(w, r, c)
+	case len(parts) == 1 && (c.method == http.MethodGet || c.method == http.MethodHead):
+		o.basicInfo(w, r, c, ent)
+	case len(parts) == 1:
+		methodNotAllowed(w, r, c, "GET,POST")
 	case len(parts) == 2:
 		switch c.method {
 		case http.MethodGet, http.MethodHead:
@@ -212,6 +212,21 @@ func (o *Org) handleSObject(w http.ResponseWriter, r *http.Request, c restCtx, p
 	default:
 		writeErrors(w, r, http.StatusNotFound, errNotFound)
 	}
+}
+
+// basicInfo is GET /sobjects/{Type}: the object's summary and recent items.
+func (o *Org) basicInfo(w http.ResponseWriter, r *http.Request, c restCtx, ent *entity) {
+	prefix := map[string]string{"StaticResource": "081", "User": "005", "Organization": "00D"}[ent.name]
+	sb := c.base() + "/sobjects/" + ent.name
+	writeJSONRaw(w, r, http.StatusOK, map[string]any{
+		"objectDescribe": map[string]any{
+			"activateable": false, "createable": ent.name == "StaticResource", "custom": false,
+			"deletable": ent.name == "StaticResource", "keyPrefix": prefix, "label": ent.name,
+			"name": ent.name, "queryable": true, "retrieveable": true, "updateable": ent.name != "Organization",
+			"urls": map[string]string{"rowTemplate": sb + "/{ID}", "describe": sb + "/describe", "sobject": sb},
+		},
+		"recentItems": []any{},
+	})
 }
 
 func (o *Org) getRecord(w http.ResponseWriter, r *http.Request, c restCtx, ent *entity, id string) {
@@ -701,8 +716,10 @@ func (o *Org) commitUpdate(id string, up *upload, fields map[string]*string) *up
 	var missing []string
 	for k, v := range fields {
 		switch {
-		case v == nil && k != "Description":
+		case (v == nil || *v == "") && (k == "Name" || k == "ContentType"):
 			missing = append(missing, k)
+		case v == nil && k == "CacheControl":
+			cache = ""
 		case k == "Name":
 			name = *v
 		case k == "ContentType":

@@ -237,6 +237,10 @@ func TestStaticResourceValidation(t *testing.T) {
 	assert.Contains(t, string(res.body), "DUPLICATE_VALUE")
 	res = api(t, o, at, http.MethodPatch, v+"/sobjects/StaticResource/"+other, []byte(`{"Name":null}`), nil)
 	assert.JSONEq(t, `[{"message":"Required fields are missing: [Name]","errorCode":"REQUIRED_FIELD_MISSING","fields":["Name"]}]`, string(res.body))
+	res = api(t, o, at, http.MethodPatch, v+"/sobjects/StaticResource/"+other, []byte(`{"Name":"","ContentType":""}`), nil)
+	assert.JSONEq(t, `[{"message":"Required fields are missing: [ContentType, Name]","errorCode":"REQUIRED_FIELD_MISSING","fields":["ContentType","Name"]}]`, string(res.body))
+	res = api(t, o, at, http.MethodPatch, v+"/sobjects/StaticResource/"+other, []byte(`{"CacheControl":null}`), nil)
+	assert.Contains(t, string(res.body), "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
 	// Renaming to itself in another case is fine.
 	res = api(t, o, at, http.MethodPatch, v+"/sobjects/StaticResource/"+other, []byte(`{"Name":"OTHER"}`), nil)
 	assert.Equal(t, http.StatusNoContent, res.status)

@@ -186,6 +186,7 @@ func (o *Org) serveInstance(w http.ResponseWriter, r *http.Request) {
 	usage, maxUsage := o.apiUsage, o.opts.APIUsageMax
 	o.mu.Unlock()
 	if !valid {
+		w.Header().Set("WWW-Authenticate", "Token")
 		writeErrors(w, r, http.StatusUnauthorized, errInvalidSession)
 		return
 	}

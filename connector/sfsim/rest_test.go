@@ -71,6 +71,7 @@ func TestRESTAuth(t *testing.T) {
 			}
 			if tt.status == 401 {
 				assert.Empty(t, res.header.Get("Sforce-Limit-Info"))
+				assert.Equal(t, "Token", res.header.Get("WWW-Authenticate"))
 			}
 		})
 	}
@@ -132,6 +133,11 @@ func TestSObjectUserAndOrganization(t *testing.T) {
 	assert.Equal(t, "Acme", res.json(t)["Name"])
 	res = api(t, o, at, http.MethodPatch, v+"/sobjects/User/"+o.UserID(), []byte(`{"FirstName":"x"}`), nil)
 	assert.Equal(t, http.StatusBadRequest, res.status)
+	res = api(t, o, at, http.MethodGet, v+"/sobjects/StaticResource/", nil, nil)
+	require.Equal(t, http.StatusOK, res.status)
+	desc := res.json(t)["objectDescribe"].(map[string]any)
+	assert.Equal(t, "081", desc["keyPrefix"])
+	assert.Equal(t, "StaticResource", desc["name"])
 	res = api(t, o, at, http.MethodPut, v+"/sobjects/StaticResource/081000000000000", []byte(`{}`), nil)
 	assert.Equal(t, http.StatusMethodNotAllowed, res.status)
 	assert.Contains(t, string(res.body), "METHOD_NOT_ALLOWED")

@@ -7,6 +7,33 @@
 // benchmarks and the app's demo mode. It deliberately imports no other
 // package of this module, so a misunderstanding of the wire format cannot
 // hide on both sides.
+//
+// Where the reference marks a fact unconfirmed ([U]) sfsim answers with the
+// suggested response:
+//   - /authorize with an unknown client_id or a redirect_uri mismatch: 302 to
+//     /setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client_id|redirect_uri_mismatch
+//     (an HTML page on the same host), never to the redirect_uri.
+//   - Wrong or missing PKCE verifier: 400 invalid_grant "invalid code verifier";
+//     code_challenge_method=plain is accepted. Verifiers of any length.
+//   - Codes live 15 minutes (Options.CodeTTL) and are single use; a reused or
+//     expired code gives "expired authorization code", an unknown one
+//     "invalid authorization code". Failed exchanges do not burn the code.
+//   - Revoke errors: 400 JSON {"error":"invalid_token","error_description":"Token was invalid"}.
+//   - StaticResource errors (§6.6): DUPLICATE_VALUE, FIELD_INTEGRITY_EXCEPTION
+//     (name rule), STORAGE_LIMIT_EXCEEDED ("static resource cannot exceed 5MB";
+//     org total), STRING_TOO_LONG, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST,
+//     REQUIRED_FIELD_MISSING, INSUFFICIENT_ACCESS_OR_READONLY, all 400 with
+//     "fields". Names are unique per namespace, case-insensitively, ≤ 255.
+//   - REST create requires Name, Body and ContentType (CacheControl defaults
+//     to Private); Tooling create also requires CacheControl. Tooling create
+//     responses carry "warnings":[] and "infos":[].
+//   - Request cap: 52,428,800 bytes counted on the wire (compressed); the
+//     decompressed body is capped at the same size. Over it: 413.
+//   - UserPermissionAccess records have attributes {"type"} only (no url).
+//
+// The instance host also serves the login flow and the token, revoke,
+// userinfo and identity endpoints (it plays the org's My Domain); token
+// responses and identity URLs always name the login host.
 package sfsim
 
 import (
