@@ -107,11 +107,11 @@ func explainOAuthCode(code, desc string) *Problem {
 	switch code {
 	case "access_denied":
 		return &Problem{Code: CodeAccessDenied, Message: "Access was denied on the Salesforce page, so Connectors was not authorized.", Fix: "Start again and click Allow."}
-	case "redirect_uri_mismatch":
+	case "redirect_uri_mismatch", "redirect_uri_missing":
 		return &Problem{
 			Code:    CodeRedirectMismatch,
-			Message: "Salesforce refused the login because the callback URL Connectors uses is not registered in the app" + d + ".",
-			Fix:     "Add the callback URL (http://localhost:PORT/OauthRedirect, shown by Connectors) to the External Client App under Callback URL, or use another client ID.",
+			Message: "Salesforce refused the login because the callback URL " + redirectPlaceholder + " is not registered in the External Client App" + d + ".",
+			Fix:     "Add " + redirectPlaceholder + " to the app under Callback URL, or use another client ID.",
 		}
 	case "invalid_client_id", "invalid_client", "invalid_app_access", "app_blocked":
 		return &Problem{Code: CodeInvalidClient, Message: "Salesforce does not accept this app for your user" + d + ".", Fix: appFix}

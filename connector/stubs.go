@@ -10,18 +10,6 @@ import (
 
 func todo() error { return &Problem{Code: "unexpected", Message: "not implemented yet."} }
 
-// StartAuthorize binds the loopback port and returns the flow; the caller
-// opens URL() in the browser (or use Authorize).
-func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptions) (AuthFlow, error) {
-	return nil, todo()
-}
-
-// Authorize runs StartAuthorize, reports the URL through onURL (always),
-// opens the browser unless opts.NoBrowser, and waits.
-func (s *Service) Authorize(ctx context.Context, k Key, opts AuthorizeOptions, onURL func(url string)) (*AuthorizeResult, error) {
-	return nil, todo()
-}
-
 // Status runs a live check of one connector (bounded by a per-check timeout).
 func (s *Service) Status(ctx context.Context, k Key) Status { return Status{Key: k} }
 

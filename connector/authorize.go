@@ -1,0 +1,410 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/oauth"
+	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+// DefaultAuthorizeTimeout bounds the wait for the browser.
+const DefaultAuthorizeTimeout = 3 * time.Minute
+
+// postExchangeTimeout bounds the identity, organization and permission
+// checks after the token exchange, and the revoke of a refused token.
+const postExchangeTimeout = 60 * time.Second
+
+// Problem codes of the authorization flow beyond problem.go's.
+const (
+	CodeInvalidCallbackURL = "invalid_callback_url"
+	CodeTokenExchange      = "token_exchange_failed"
+)
+
+// redirectPlaceholder is replaced by the flow's real callback URL in messages.
+const redirectPlaceholder = "http://localhost:PORT/OauthRedirect"
+
+// StartAuthorize makes sure the connector exists (created or updated with
+// the normalised login URL, client ID, ports and resource name of opts),
+// binds the loopback port and returns the flow; the caller opens URL() in
+// the browser (or uses Authorize). ctx bounds the whole flow.
+func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptions) (AuthFlow, error) {
+	if err := validateKey(k); err != nil {
+		return nil, err
+	}
+	existing, err := s.Registry.Get(k)
+	if err != nil && AsProblem(err).Code != CodeNotFound {
+		return nil, err
+	}
+	login := opts.LoginURL
+	if login == "" {
+		login = existing.LoginURL
+	}
+	login, err = NormalizeLoginURL(login, k.Environment)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range opts.Ports {
+		if p < 0 || p > 65535 {
+			return nil, &Problem{Code: CodePortForbidden, Message: fmt.Sprintf("%d is not a port number.", p), Fix: "Use callback ports between 1024 and 65535."}
+		}
+	}
+	conn, err := s.Registry.Upsert(k, func(c *Connector) error {
+		c.LoginURL = login
+		if opts.ClientID != "" {
+			c.ClientID = strings.TrimSpace(opts.ClientID)
+		}
+		if len(opts.Ports) > 0 {
+			c.CallbackPorts = append([]int(nil), opts.Ports...)
+		}
+		if opts.ResourceName != "" {
+			c.ResourceName = strings.TrimSpace(opts.ResourceName)
+		}
+		if opts.AllowEnvironmentMismatch {
+			c.AllowEnvironmentMismatch = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultAuthorizeTimeout
+	}
+	log := s.logger().With("connector", conn.Key().String())
+	flow, err := oauth.Start(ctx, oauth.Config{
+		LoginURL:     conn.LoginURL,
+		ClientID:     conn.EffectiveClientID(),
+		Ports:        conn.EffectivePorts(),
+		CallbackPath: CallbackPath,
+		Timeout:      timeout,
+		HTTPClient:   s.httpClient(),
+	})
+	if err != nil {
+		log.Warn("authorization could not start", "error", err)
+		return nil, Explain(err)
+	}
+	log.Info("authorization started", "login", hostOf(conn.LoginURL), "client", conn.EffectiveClientID(), "redirect", flow.RedirectURI())
+	af := &authFlow{
+		s: s, k: conn.Key(), conn: conn, flow: flow,
+		allowMismatch: conn.AllowEnvironmentMismatch || opts.AllowEnvironmentMismatch,
+		done:          make(chan struct{}),
+	}
+	go af.run(ctx)
+	return af, nil
+}
+
+// Authorize runs StartAuthorize, reports the URL through onURL (always),
+// opens the browser unless opts.NoBrowser, and waits.
+func (s *Service) Authorize(ctx context.Context, k Key, opts AuthorizeOptions, onURL func(url string)) (*AuthorizeResult, error) {
+	f, err := s.StartAuthorize(ctx, k, opts)
+	if err != nil {
+		return nil, err
+	}
+	if onURL != nil {
+		onURL(f.URL())
+	}
+	if !opts.NoBrowser {
+		if err := s.openBrowser(f.URL()); err != nil {
+			// the URL was shown: the user can still open it by hand
+			s.logger().Warn("browser could not be opened", "connector", k.String(), "error", err)
+		}
+	}
+	return f.Wait(ctx)
+}
+
+func (s *Service) openBrowser(u string) error {
+	if s.OpenBrowser != nil {
+		return s.OpenBrowser(u)
+	}
+	return oauth.OpenBrowser(u)
+}
+
+// authFlow is the AuthFlow of StartAuthorize: the oauth flow plus the
+// checks and storage after the token exchange.
+type authFlow struct {
+	s             *Service
+	k             Key
+	conn          Connector
+	flow          *oauth.Flow
+	allowMismatch bool
+
+	mu       sync.Mutex
+	override *Problem // set when the user pasted a Salesforce error page
+
+	done chan struct{}
+	res  *AuthorizeResult
+	err  error
+}
+
+func (f *authFlow) URL() string         { return f.flow.URL() }
+func (f *authFlow) RedirectURI() string { return f.flow.RedirectURI() }
+func (f *authFlow) Cancel()             { f.flow.Cancel() }
+
+// SubmitCallbackURL finishes the flow from a pasted callback URL. A pasted
+// Salesforce error page (RemoteAccessErrorPage) ends the flow with that
+// error explained.
+func (f *authFlow) SubmitCallbackURL(raw string) error {
+	if p := f.errorPageProblem(raw); p != nil {
+		f.mu.Lock()
+		f.override = p
+		f.mu.Unlock()
+		f.flow.Cancel()
+		return p
+	}
+	err := f.flow.Submit(raw)
+	if err == nil {
+		return nil
+	}
+	switch {
+	case errors.Is(err, oauth.ErrStateMismatch):
+		return &Problem{
+			Code:    CodeStateMismatch,
+			Message: "The pasted address belongs to another login attempt (its state does not match this one).",
+			Fix:     "Paste the address of the tab this authorization opened, or start again.",
+			Err:     err,
+		}
+	case errors.Is(err, oauth.ErrFinished):
+		return &Problem{Code: CodeInvalidCallbackURL, Message: "This authorization has already finished.", Fix: "Start a new authorization if it did not succeed.", Err: err}
+	}
+	msg := strings.TrimPrefix(err.Error(), "pasted URL: ")
+	return &Problem{
+		Code:    CodeInvalidCallbackURL,
+		Message: "The pasted address cannot finish the authorization: " + msg + ".",
+		Fix:     "Copy the whole address from the browser tab that shows " + f.flow.RedirectURI() + " and paste it again.",
+		Err:     err,
+	}
+}
+
+// errorPageProblem explains a pasted Salesforce error page URL, or nil.
+func (f *authFlow) errorPageProblem(raw string) *Problem {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || !strings.HasSuffix(u.Path, "/RemoteAccessErrorPage.apexp") {
+		return nil
+	}
+	code := u.Query().Get("error")
+	if code == "" {
+		return nil
+	}
+	return f.localize(explainOAuthCode(code, u.Query().Get("error_description")))
+}
+
+// localize puts the flow's real callback URL into a problem's words.
+func (f *authFlow) localize(p *Problem) *Problem {
+	if p == nil || !strings.Contains(p.Message+p.Fix, redirectPlaceholder) {
+		return p
+	}
+	q := *p
+	q.Message = strings.ReplaceAll(q.Message, redirectPlaceholder, f.flow.RedirectURI())
+	q.Fix = strings.ReplaceAll(q.Fix, redirectPlaceholder, f.flow.RedirectURI())
+	return &q
+}
+
+// Wait blocks until the flow ends or ctx ends (which cancels the flow).
+func (f *authFlow) Wait(ctx context.Context) (*AuthorizeResult, error) {
+	select {
+	case <-f.done:
+		return f.res, f.err
+	case <-ctx.Done():
+		f.flow.Cancel()
+		<-f.done
+		if f.res != nil {
+			return f.res, nil // finished in the same instant
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, Explain(oauth.ErrTimeout)
+		}
+		return nil, f.err
+	}
+}
+
+func (f *authFlow) run(ctx context.Context) {
+	defer close(f.done)
+	res, err := f.flow.Wait(ctx)
+	if err != nil {
+		f.mu.Lock()
+		p := f.override
+		f.mu.Unlock()
+		if p == nil {
+			p = f.localize(Explain(err))
+		}
+		f.s.logger().Warn("authorization failed", "connector", f.k.String(), "code", p.Code, "error", err)
+		f.err = p
+		return
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), postExchangeTimeout)
+	defer cancel()
+	f.res, f.err = f.s.completeAuthorization(cctx, f.conn, res, f.allowMismatch)
+}
+
+// staticToken serves one fresh access token; it cannot refresh.
+type staticToken string
+
+func (t staticToken) AccessToken(context.Context) (string, error) { return string(t), nil }
+func (t staticToken) Refresh(context.Context, string) (string, error) {
+	return "", errors.New("a freshly issued access token was refused")
+}
+
+// completeAuthorization checks the org behind freshly issued tokens, then
+// stores them and records what it learned. A wrong environment is refused
+// (the tokens are revoked, nothing is stored); a missing permission is
+// reported in the result with the tokens stored.
+func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res *oauth.Result, allowMismatch bool) (*AuthorizeResult, error) {
+	k := conn.Key()
+	log := s.logger().With("connector", k.String())
+	hc := s.httpClient()
+	client := salesforce.New(res.InstanceURL, staticToken(res.AccessToken), hc)
+	revoke := func() {
+		tok := res.RefreshToken
+		if tok == "" {
+			tok = res.AccessToken
+		}
+		if err := salesforce.Revoke(ctx, hc, conn.LoginURL, tok); err != nil {
+			log.Warn("could not revoke the refused tokens", "error", err)
+		}
+	}
+
+	info := &OrgInfo{InstanceURL: res.InstanceURL, AuthorizedAt: s.now().UTC()}
+	info.OrgID, info.UserID = idsFromIdentityURL(res.IDURL)
+	ui, err := client.UserInfo(ctx)
+	if err != nil {
+		log.Warn("userinfo failed after the token exchange", "error", err)
+		revoke()
+		return nil, Explain(fmt.Errorf("read identity: %w", err))
+	}
+	info.OrgID, info.UserID, info.Username = ui.OrganizationID, ui.UserID, ui.PreferredUsername
+
+	perms := Permissions{APIEnabled: true}
+	orgKnown := false
+	org, err := client.Organization(ctx)
+	switch {
+	case err == nil:
+		orgKnown = true
+		info.OrgName, info.IsSandbox = org.Name, org.IsSandbox
+		if org.ID != "" {
+			info.OrgID = org.ID
+		}
+	case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
+		perms.APIEnabled = false
+		perms.Checked = true
+	default:
+		log.Warn("organization query failed after the token exchange", "error", err)
+		revoke()
+		return nil, Explain(fmt.Errorf("read organization: %w", err))
+	}
+
+	if orgKnown && info.IsSandbox == k.Environment.IsProduction() && !allowMismatch {
+		revoke()
+		log.Warn("authorization refused: environment mismatch", "org", info.OrgID, "isSandbox", info.IsSandbox)
+		return nil, envMismatchProblem(k, info)
+	}
+
+	if perms.APIEnabled {
+		ok, err := client.CustomizeApplication(ctx)
+		switch {
+		case err == nil:
+			perms.CustomizeApplication, perms.Checked = ok, true
+		case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
+			perms.APIEnabled, perms.Checked = false, true
+		default:
+			log.Warn("permission check failed", "error", err)
+		}
+	}
+
+	// Store before returning: the connector is usable from now on.
+	tok := &tokenstore.Tokens{AccessToken: res.AccessToken, RefreshToken: res.RefreshToken, InstanceURL: res.InstanceURL, IssuedAt: res.IssuedAt}
+	if tok.IssuedAt.IsZero() {
+		tok.IssuedAt = s.now().UTC()
+	}
+	if err := s.Tokens.Save(k.String(), tok); err != nil {
+		log.Error("tokens could not be stored; revoking them", "error", err)
+		revoke()
+		return nil, keyringProblem(err)
+	}
+
+	out := &AuthorizeResult{Permissions: perms}
+	if conn.Org != nil && conn.Org.OrgID != "" && !sameOrgID(conn.Org.OrgID, info.OrgID) {
+		out.OrgChanged, out.PreviousOrgID = true, conn.Org.OrgID
+	}
+	state := StateConnected
+	switch {
+	case !perms.APIEnabled:
+		out.Problem = apiDisabledProblem()
+		state = StatePermissionMissing
+	case perms.Checked && !perms.CustomizeApplication:
+		out.Problem = customizeAppProblem()
+		state = StatePermissionMissing
+	case orgKnown && info.IsSandbox == k.Environment.IsProduction():
+		state = StateEnvMismatch // allowed explicitly; still worth a badge
+	}
+	now := s.now().UTC()
+	updated, err := s.Registry.Upsert(k, func(c *Connector) error {
+		c.Org = info
+		c.NeedsReauth = false
+		c.LastCheck = &now
+		c.LastState = state
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Connector = updated
+	log.Info("authorized", "org", info.OrgID, "orgName", info.OrgName, "user", info.Username,
+		"sandbox", info.IsSandbox, "orgChanged", out.OrgChanged, "apiEnabled", perms.APIEnabled,
+		"customizeApplication", perms.CustomizeApplication, "rotatable", res.RefreshToken != "")
+	return out, nil
+}
+
+func envMismatchProblem(k Key, info *OrgInfo) *Problem {
+	kind, want := "a production org", "a sandbox"
+	if info.IsSandbox {
+		kind, want = "a sandbox", "a production org"
+	}
+	name := info.OrgName
+	if name == "" {
+		name = "The org"
+	}
+	return &Problem{
+		Code: CodeEnvMismatch,
+		Message: fmt.Sprintf("%q (%s) is %s, but %s is a %s connector, so the authorization was refused and nothing was stored.",
+			name, info.OrgID, kind, k, k.Environment),
+		Fix: fmt.Sprintf("Sign in to %s instead (log out of Salesforce in the browser first), or authorize the connector of the right environment; "+
+			"to connect it anyway, allow the environment mismatch (connectorctl authorize --allow-env-mismatch).", want),
+	}
+}
+
+func customizeAppProblem() *Problem {
+	return &Problem{
+		Code:    CodePermissionMissing,
+		Message: "Your user lacks the Customize Application permission, which publishing static resources needs.",
+		Fix:     fmt.Sprintf(setupPermPath, "Customize Application"),
+	}
+}
+
+// idsFromIdentityURL splits https://login.salesforce.com/id/{orgId}/{userId}.
+func idsFromIdentityURL(id string) (orgID, userID string) {
+	u, err := url.Parse(id)
+	if err != nil {
+		return "", ""
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(parts) >= 3 && parts[len(parts)-3] == "id" {
+		return parts[len(parts)-2], parts[len(parts)-1]
+	}
+	return "", ""
+}
+
+// sameOrgID compares org IDs by their case-sensitive 15-character prefix.
+func sameOrgID(a, b string) bool {
+	if len(a) >= 15 && len(b) >= 15 {
+		return a[:15] == b[:15]
+	}
+	return a == b
+}
