@@ -34,6 +34,13 @@ const dosDate2000 = (2000-1980)<<9 | 1<<5 | 1
 // fileMode is the fixed permission of every built entry.
 const fileMode = 0o644
 
+// precompressed lists extensions stored as is: deflating them costs time and
+// saves nothing.
+var precompressed = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true,
+	".woff": true, ".woff2": true, ".gz": true, ".zip": true, ".br": true, ".mp3": true, ".mp4": true, ".webm": true,
+}
+
 var (
 	junkDirs  = map[string]bool{"__MACOSX": true, ".git": true}
 	junkFiles = map[string]bool{".DS_Store": true, "Thumbs.db": true, ".git": true}
@@ -53,7 +60,8 @@ func newFlatePool(level int) *sync.Pool {
 
 // BuildZip writes a deterministic ZIP of every regular file in fsys: entries
 // sorted by path, forward slashes, a fixed timestamp (2000-01-01) and fixed
-// permissions (0644), no folder entries. Symbolic links and other special
+// permissions (0644), no folder entries; images, fonts and archives are
+// stored, everything else deflated unless that does not shrink it. Symbolic links and other special
 // files are refused; well-known junk (.DS_Store, Thumbs.db, __MACOSX/, .git/)
 // is left out and listed in Summary.Skipped. DefaultLimits apply, except the
 // 5 MB resource limit, which Open and FromFS check.
@@ -303,7 +311,7 @@ func pack(fsys fs.FS, e buildEntry, out *packed, total *atomic.Int64, l Limits, 
 	out.sum = fileSum{name: e.name, size: int64(len(data)), sum: sha256.Sum256(data)}
 	out.crc = crc32.ChecksumIEEE(data)
 	out.method = zip.Store
-	if len(data) == 0 {
+	if len(data) == 0 || precompressed[strings.ToLower(path.Ext(e.name))] {
 		return nil
 	}
 	comp := bufPool.Get().(*bytes.Buffer)

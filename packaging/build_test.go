@@ -190,6 +190,7 @@ func TestBuildDeterministic(t *testing.T) {
 		"a.b/c.json":   `{"k": "v"}`,
 		"ünïcode/é.js": "é",
 		"zero":         "",
+		"img/logo.PNG": strings.Repeat("not really a png ", 100),
 	}
 	dir1, dir2 := t.TempDir(), t.TempDir()
 	writeTree(t, dir1, files)
@@ -228,10 +229,11 @@ func TestBuildDeterministic(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	assert.Equal(t, []string{"a.b/c.json", "a.js", "a/z.css", "b.js", "zero", "ünïcode/é.js"}, names, "sorted by full path")
+	assert.Equal(t, []string{"a.b/c.json", "a.js", "a/z.css", "b.js", "img/logo.PNG", "zero", "ünïcode/é.js"}, names, "sorted by full path")
 	assert.Equal(t, zip.Deflate, zr.File[3].Method, "compressible files are deflated")
 	assert.Equal(t, zip.Store, zr.File[1].Method, "tiny files are stored")
-	assert.NotZero(t, zr.File[5].Flags&0x800, "UTF-8 names are flagged")
+	assert.Equal(t, zip.Store, zr.File[4].Method, "images are stored as is")
+	assert.NotZero(t, zr.File[6].Flags&0x800, "UTF-8 names are flagged")
 }
 
 func TestBuildZipWriteError(t *testing.T) {

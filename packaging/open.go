@@ -58,11 +58,12 @@ func OpenWithLimits(path string, l Limits) (*Bundle, error) {
 	if l.MaxCompressed > 0 {
 		r = io.LimitReader(f, l.MaxCompressed+1)
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, fmt.Errorf("read bundle: %w", err)
 	}
-	return fromZip(data, path, l)
+	return fromZip(buf.Bytes(), path, l)
 }
 
 // FromZip validates ZIP bytes and fingerprints them with DefaultLimits. The
