@@ -61,6 +61,8 @@ func (o *Org) serveLogin(w http.ResponseWriter, r *http.Request) {
 		o.handleVersions(w, r)
 	case "/.well-known/openid-configuration":
 		o.handleOpenIDConfig(w, r)
+	case "/":
+		o.render(w, pageData{Kind: "home", Title: "Home", User: o.opts.Username})
 	default:
 		if o.serveCommonOAuth(w, r) {
 			return
@@ -648,7 +650,7 @@ ul{padding-left:20px} .org{font-size:12px;color:#54698d;margin-top:16px}
 <h1>Log in to {{.OrgName}}</h1>
 {{if .Hint}}<div class="hint" id="demo-hint">Demo org: username <b>{{.HintUser}}</b>, password <b>{{.HintPassword}}</b></div>{{end}}
 {{if .Error}}<div class="error" id="error" role="alert">{{.Error}}</div>{{end}}
-<form method="post" action="/login" id="login_form" autocomplete="off">
+<form method="post" action="/login" id="login_form" autocomplete="off" novalidate>
 <input type="hidden" name="flow" value="{{.Flow}}">
 <label for="username">Username</label><input type="email" id="username" name="username" value="{{.User}}" autofocus>
 <label for="password">Password</label><input type="password" id="password" name="password" value="{{.Pass}}">
@@ -664,6 +666,10 @@ ul{padding-left:20px} .org{font-size:12px;color:#54698d;margin-top:16px}
 <button type="submit" class="btn alt" id="oadeny" name="action" value="deny">Deny</button>
 <button type="submit" class="btn" id="oaapprove" name="action" value="allow">Allow</button>
 </form>
+{{else if eq .Kind "home"}}
+<h1>{{.OrgName}}</h1>
+<p>This is the login host of a simulated Salesforce org. Apps log in here through
+<code>/services/oauth2/authorize</code>; there is nothing to do on this page.</p>
 {{else}}
 <h1>OAuth Error</h1>
 <p>We can't authorize you because of an OAuth error. For more information, contact your Salesforce administrator.</p>

@@ -165,6 +165,14 @@ func TestLoginPages(t *testing.T) {
 	}
 }
 
+func TestLoginHostHome(t *testing.T) {
+	o := startOrg(t, Options{OrgName: "Acme Sandbox"})
+	res := do(t, http.MethodGet, o.LoginURL()+"/", nil, nil)
+	assert.Equal(t, http.StatusOK, res.status)
+	assert.Contains(t, string(res.body), "Acme Sandbox")
+	assert.Equal(t, http.StatusNotFound, do(t, http.MethodGet, o.LoginURL()+"/nope", nil, nil).status)
+}
+
 func TestDeny(t *testing.T) {
 	o := startOrg(t, Options{})
 	loc, err := o.PlayUser(testCtx(t), authorizeURL(o, nil), false)
