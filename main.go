@@ -1,4 +1,171 @@
 // Command connectors is the desktop app: Settings → Connectors.
+//
+//	connectors               the connectors in your config folder, tokens in the OS keyring
+//	connectors --demo        a simulated Salesforce org on this computer, nothing leaves it
+//	connectors --config-dir  use another config folder
+//	connectors --version
 package main
 
-func main() {}
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"github.com/pkg/browser"
+
+	"github.com/connectors-app/connectors/assets"
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/packaging"
+	"github.com/connectors-app/connectors/ui"
+)
+
+const appID = "app.connectors.desktop"
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// demoKeyringService keeps the demo's tokens apart from real connectors'.
+const demoKeyringService = appID + ".demo"
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	fs := flag.NewFlagSet("connectors", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "run on a simulated Salesforce org on this computer (no account needed)")
+	cfgDir := fs.String("config-dir", "", "config folder (default $CONNECTORS_CONFIG_DIR, else <user config>/connectors)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *showVersion {
+		fmt.Println("connectors", version)
+		return 0
+	}
+	if err := ui.LoadTranslations(); err != nil {
+		fmt.Fprintln(os.Stderr, "connectors:", err)
+	}
+
+	deps := ui.Deps{Version: version}
+	var cleanup []func()
+	defer func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}()
+	var err error
+	if *demo {
+		err = setupDemo(&deps, *cfgDir, &cleanup)
+	} else {
+		err = setupReal(&deps, *cfgDir)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "connectors:", err)
+		return 1
+	}
+	deps.Service.OpenBrowser = openBrowser
+
+	a := app.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
+	w := a.NewWindow("Connectors")
+	w.Resize(fyne.NewSize(1000, 700))
+	w.SetContent(ui.New(a, w, deps))
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sig
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+	return 0
+}
+
+// setupReal opens the user's registry with the OS keyring; whether the
+// keyring works is checked in the background and shown in the window.
+func setupReal(deps *ui.Deps, cfgDir string) error {
+	svc, err := connector.NewService(cfgDir, tokenstore.NewKeyring(""))
+	if err != nil {
+		return err
+	}
+	deps.Service = svc
+	deps.CheckKeyring = func() error { return tokenstore.ProbeKeyring("") }
+	return nil
+}
+
+// setupDemo starts the simulated org, a separate config folder and keyring
+// namespace (the demo never touches real connectors), the Demo/Sandbox
+// connector pointing at the org, and the sample content.
+func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
+	org, err := sfsim.Start(sfsim.Options{DemoHint: true, Sandbox: true})
+	if err != nil {
+		return fmt.Errorf("start the demo org: %w", err)
+	}
+	*cleanup = append(*cleanup, func() { _ = org.Close() })
+	if cfgDir == "" {
+		dir, err := os.MkdirTemp("", "connectors-demo-")
+		if err != nil {
+			return fmt.Errorf("demo config folder: %w", err)
+		}
+		*cleanup = append(*cleanup, func() { _ = os.RemoveAll(dir) })
+		cfgDir = dir
+	}
+	var store tokenstore.Store
+	demo := &ui.Demo{
+		Key:      connector.Key{System: "Demo", Environment: connector.Sandbox},
+		Username: org.Username(),
+		Password: org.Password(),
+	}
+	if perr := tokenstore.ProbeKeyring(demoKeyringService); perr != nil {
+		store = tokenstore.NewMemory()
+		demo.MemoryTokens = true
+		deps.KeyringProblem = perr
+	} else {
+		kr := tokenstore.NewKeyring(demoKeyringService)
+		_ = kr.Delete(demo.Key.String()) // tokens of an earlier demo org are useless
+		store = kr
+	}
+	svc, err := connector.NewService(cfgDir, store)
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Registry.Upsert(demo.Key, func(c *connector.Connector) error {
+		c.System, c.Environment = demo.Key.System, demo.Key.Environment
+		c.LoginURL = org.LoginURL()
+		c.CallbackPorts = []int{1717, 1718, 1719}
+		c.Org, c.NeedsReauth, c.LastState = nil, false, ""
+		return nil
+	}); err != nil {
+		return fmt.Errorf("add the demo connector: %w", err)
+	}
+	sample, err := packaging.FromFS(assets.SampleContent(), "sample content")
+	if err != nil {
+		return fmt.Errorf("open the sample content: %w", err)
+	}
+	demo.Bundle = sample
+	deps.Service = svc
+	deps.Demo = demo
+	return nil
+}
+
+// openBrowser opens url with $BROWSER when set, else the system browser.
+func openBrowser(url string) error {
+	if b := os.Getenv("BROWSER"); b != "" {
+		cmd := exec.Command(b, url) //nolint:gosec // $BROWSER is the user's own choice of browser command
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Start(); err != nil {
+			return fmt.Errorf("start %s: %w", b, err)
+		}
+		go func() { _ = cmd.Wait() }()
+		return nil
+	}
+	return browser.OpenURL(url)
+}

@@ -1,3 +1,433 @@
 // Package ui holds the Fyne screens of the Connectors app. It receives the
 // fyne.App and fyne.Window from main and never imports fyne/v2/app.
+//
+// Threading: every Fyne callback runs on the UI goroutine; anything that
+// blocks (registry file, keyring, network, zip I/O) runs in a goroutine
+// started by view.goWork, and each result comes back through fyne.Do. The
+// window owns a root context: closing the window cancels work in flight.
 package ui
+
+import (
+	"context"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/packaging"
+)
+
+// DefaultStatusInterval is how often the connectors are re-checked.
+const DefaultStatusInterval = 5 * time.Minute
+
+// Deps is what main hands to the window.
+type Deps struct {
+	// Service is the domain service (registry, tokens, network).
+	Service *connector.Service
+	// Version is the app version shown in diagnostics.
+	Version string
+	// Demo is set in demo mode; nil otherwise.
+	Demo *Demo
+	// KeyringProblem is why the OS keyring cannot be used (nil when it works).
+	// Outside demo mode the window shows it with its fix.
+	KeyringProblem error
+	// CheckKeyring, when set, is run in the background at start; an error
+	// becomes KeyringProblem and is shown in the banner.
+	CheckKeyring func() error
+	// OpenBrowser opens the authorize URL; nil means the Service's opener,
+	// else the app's OpenURL.
+	OpenBrowser func(url string) error
+	// OpenBundle opens a .zip or a folder as a content bundle; nil means
+	// packaging.Open.
+	OpenBundle func(path string) (*packaging.Bundle, error)
+	// StatusInterval is the period of the background re-check; 0 means
+	// DefaultStatusInterval, negative disables it (tests).
+	StatusInterval time.Duration
+}
+
+// Demo describes demo mode: a simulated org on this computer.
+type Demo struct {
+	// Key is the demo connector, e.g. Demo/Sandbox.
+	Key connector.Key
+	// Username and Password are the demo org's sign-in, shown in the banner.
+	Username, Password string
+	// Bundle is the sample content, preselected.
+	Bundle *packaging.Bundle
+	// MemoryTokens is set when the keyring is unavailable and tokens are
+	// kept in memory for this session; KeyringProblem says why.
+	MemoryTokens bool
+}
+
+// New builds the window content and starts the background status checks.
+// Closing the window (or stopping the app) cancels work in flight.
+func New(a fyne.App, w fyne.Window, deps Deps) fyne.CanvasObject {
+	v := newView(a, w, deps)
+	w.SetCloseIntercept(func() {
+		v.stop()
+		w.Close()
+	})
+	a.Lifecycle().SetOnStopped(v.stop)
+	obj := v.build()
+	v.start()
+	return obj
+}
+
+// view is the whole window: the connectors list on the left, the
+// Connectors and Content bundle tabs on the right.
+type view struct {
+	app  fyne.App
+	win  fyne.Window
+	deps Deps
+	svc  backend
+	reg  registry
+
+	ctx  context.Context
+	stop context.CancelFunc
+	jobs atomic.Int64 // background goroutines in flight
+
+	// UI goroutine state.
+	connectors []connector.Connector
+	status     map[connector.Key]connector.Status
+	perms      map[connector.Key]connector.Permissions
+	selected   connector.Key
+	recent     []string // recent errors for diagnostics (never a token)
+	loaded     bool
+	picked     bool // the user chose a connector
+
+	list *listScreen
+	auth *authScreen
+	pub  *publishScreen
+	tabs *container.AppTabs
+	top  *fyne.Container
+}
+
+func newView(a fyne.App, w fyne.Window, deps Deps) *view {
+	ctx, cancel := context.WithCancel(context.Background())
+	v := &view{
+		app: a, win: w, deps: deps,
+		ctx: ctx, stop: cancel,
+		status: map[connector.Key]connector.Status{},
+		perms:  map[connector.Key]connector.Permissions{},
+	}
+	if deps.Service != nil {
+		v.svc = deps.Service
+		v.reg = deps.Service.Registry
+	}
+	v.selected = connector.Key{System: "Lightning", Environment: connector.Production}
+	if deps.Demo != nil {
+		v.selected = deps.Demo.Key
+	}
+	v.list = newListScreen(v)
+	v.auth = newAuthScreen(v)
+	v.pub = newPublishScreen(v)
+	return v
+}
+
+func (v *view) build() fyne.CanvasObject {
+	v.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("Connectors"), theme.SettingsIcon(), v.auth.build()),
+		container.NewTabItemWithIcon(lang.L("Content bundle"), theme.UploadIcon(), v.pub.build()),
+	)
+	split := container.NewHSplit(v.list.build(), v.tabs)
+	split.Offset = 0.34
+	v.top = container.NewVBox()
+	v.refreshBanner()
+	v.auth.show(v.selected)
+	v.pub.updateTargets()
+	return container.NewBorder(v.top, nil, nil, nil, split)
+}
+
+// start loads the registry, checks every connector and schedules re-checks.
+func (v *view) start() {
+	if v.deps.Demo != nil && v.deps.Demo.Bundle != nil {
+		v.pub.setBundle(v.deps.Demo.Bundle, nil)
+	}
+	v.reload(true)
+	if check := v.deps.CheckKeyring; check != nil {
+		v.goWork(func(context.Context) {
+			err := check()
+			if err == nil {
+				return
+			}
+			fyne.Do(func() {
+				v.deps.KeyringProblem = err
+				v.noteError(err)
+				v.refreshBanner()
+			})
+		})
+	}
+	interval := v.deps.StatusInterval
+	if interval == 0 {
+		interval = DefaultStatusInterval
+	}
+	if interval > 0 {
+		go v.every(interval)
+	}
+}
+
+// every re-checks all connectors periodically until the window closes.
+func (v *view) every(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-v.ctx.Done():
+			return
+		case <-t.C:
+			fyne.Do(func() { v.checkAll(v.keys()) })
+		}
+	}
+}
+
+// refreshBanner shows the demo notice or the keyring problem, if any.
+func (v *view) refreshBanner() {
+	v.top.RemoveAll()
+	if b := v.banner(); b != nil {
+		v.top.Add(b)
+	}
+}
+
+// banner is the demo notice or the keyring problem, if any.
+func (v *view) banner() fyne.CanvasObject {
+	var text string
+	icon := theme.InfoIcon()
+	bg := theme.ColorNamePrimary
+	switch {
+	case v.deps.Demo != nil:
+		d := v.deps.Demo
+		text = lang.L("Demo mode: a simulated Salesforce org on this computer; nothing leaves your machine. Sign in with {{.User}} / {{.Password}}.",
+			map[string]any{"User": d.Username, "Password": d.Password})
+		if d.MemoryTokens {
+			msg, _ := problemText(v.deps.KeyringProblem)
+			text += " " + lang.L("The system keyring is not available, so tokens are kept in memory for this session only.")
+			if msg != "" {
+				text += " " + msg
+			}
+		}
+	case v.deps.KeyringProblem != nil:
+		text = problemLine(v.deps.KeyringProblem)
+		icon = theme.WarningIcon()
+		bg = theme.ColorNameError
+	default:
+		return nil
+	}
+	label := &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	th := theme.Current()
+	fill := th.Color(bg, v.app.Settings().ThemeVariant())
+	r, g, b, _ := fill.RGBA()
+	rect := canvas.NewRectangle(rgba(r, g, b, 0x40))
+	return container.NewStack(rect, container.NewPadded(
+		container.NewBorder(nil, nil, widget.NewIcon(icon), nil, label)))
+}
+
+// goWork runs fn off the UI goroutine with the window's context; results
+// must come back through fyne.Do.
+func (v *view) goWork(fn func(ctx context.Context)) {
+	v.jobs.Add(1)
+	go func() {
+		defer v.jobs.Add(-1)
+		fn(v.ctx)
+	}()
+}
+
+// keys lists the known connectors in display order.
+func (v *view) keys() []connector.Key {
+	keys := make([]connector.Key, 0, len(v.connectors))
+	for _, c := range v.connectors {
+		keys = append(keys, c.Key())
+	}
+	return keys
+}
+
+// connectorFor returns the stored connector for k.
+func (v *view) connectorFor(k connector.Key) (connector.Connector, bool) {
+	for _, c := range v.connectors {
+		if c.Key() == k {
+			return c, true
+		}
+	}
+	return connector.Connector{}, false
+}
+
+// reload re-reads the registry in the background, then (when check is set)
+// re-checks every connector.
+func (v *view) reload(check bool) {
+	if v.reg == nil {
+		return
+	}
+	v.goWork(func(ctx context.Context) {
+		list, err := v.reg.List()
+		if ctx.Err() != nil {
+			return
+		}
+		fyne.Do(func() {
+			v.loaded = true
+			if err != nil {
+				v.noteError(err)
+				v.list.showError(err)
+				return
+			}
+			v.setConnectors(list)
+			if check {
+				v.checkAll(v.keys())
+			}
+		})
+	})
+}
+
+// setConnectors replaces the cached list and refreshes every screen.
+func (v *view) setConnectors(list []connector.Connector) {
+	v.connectors = list
+	if _, ok := v.connectorFor(v.selected); !ok && len(list) > 0 && !v.picked {
+		v.selected = list[0].Key()
+	}
+	v.list.refresh()
+	v.auth.show(v.selected)
+	v.pub.updateTargets()
+}
+
+// checkAll runs a live status check of each key, at most four at a time;
+// each row is refreshed as soon as its own result lands.
+func (v *view) checkAll(keys []connector.Key) {
+	if v.svc == nil || len(keys) == 0 {
+		return
+	}
+	sem := make(chan struct{}, 4)
+	for _, k := range keys {
+		v.list.setChecking(k, true)
+		v.goWork(func(ctx context.Context) {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			st := v.svc.Status(ctx, k)
+			<-sem
+			if ctx.Err() != nil {
+				return
+			}
+			st.Key = k
+			fyne.Do(func() { v.setStatus(st) })
+		})
+	}
+}
+
+// setStatus records a status result and refreshes what shows it.
+func (v *view) setStatus(st connector.Status) {
+	k := st.Key
+	v.status[k] = st
+	if st.Permissions.Checked {
+		v.perms[k] = st.Permissions
+	}
+	v.list.setChecking(k, false)
+	v.list.refreshKey(k)
+	if k == v.selected {
+		v.auth.show(k)
+	}
+}
+
+// selectKey makes k the connector the tabs act on.
+func (v *view) selectKey(k connector.Key) {
+	if k == v.selected {
+		return
+	}
+	v.selected = k
+	v.picked = true
+	v.list.markSelected(k)
+	v.auth.show(k)
+	v.pub.updateTargets()
+}
+
+// noteError keeps the last 20 errors for diagnostics.
+func (v *view) noteError(err error) {
+	if err == nil {
+		return
+	}
+	line := time.Now().UTC().Format(time.RFC3339) + " " + connector.AsProblem(err).Error()
+	v.recent = append(v.recent, line)
+	if len(v.recent) > 20 {
+		v.recent = v.recent[len(v.recent)-20:]
+	}
+}
+
+// openBrowser opens u with the injected opener, the Service's, or Fyne's.
+func (v *view) openBrowser(u string) error {
+	switch {
+	case v.deps.OpenBrowser != nil:
+		return v.deps.OpenBrowser(u)
+	case v.deps.Service != nil && v.deps.Service.OpenBrowser != nil:
+		return v.deps.Service.OpenBrowser(u)
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return err
+	}
+	return v.app.OpenURL(parsed)
+}
+
+// onCopyDiagnostics puts the redacted report on the clipboard.
+func (v *view) onCopyDiagnostics() {
+	if v.svc == nil {
+		return
+	}
+	recent := append([]string(nil), v.recent...)
+	v.goWork(func(ctx context.Context) {
+		text := v.svc.Diagnostics(ctx, v.deps.Version, recent)
+		fyne.Do(func() {
+			v.app.Clipboard().SetContent(text)
+			dialog.ShowInformation(lang.L("Diagnostics copied"),
+				lang.L("The report is on your clipboard, ready to paste into a support request. It contains no tokens or passwords."), v.win)
+		})
+	})
+}
+
+// showError shows err as a dialog with its fix.
+func (v *view) showError(title string, err error) {
+	v.noteError(err)
+	msg, fix := problemText(err)
+	content := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}
+	box := container.NewVBox(content)
+	if fix != "" {
+		box.Add(&widget.Label{Text: fix, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+	}
+	d := dialog.NewCustom(title, lang.L("Close"), box, v.win)
+	d.Resize(fyne.NewSize(440, 0))
+	d.Show()
+}
+
+// progressThrottle remembers the last percentage shown per key so progress
+// callbacks only hop to the UI goroutine when the bar would move.
+type progressThrottle struct {
+	mu   sync.Mutex
+	last map[connector.Key]int
+}
+
+func (p *progressThrottle) changed(k connector.Key, sent, total int64) (float64, bool) {
+	if total <= 0 {
+		return 0, false
+	}
+	f := float64(sent) / float64(total)
+	if f > 1 {
+		f = 1
+	}
+	pct := int(f * 100)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last == nil {
+		p.last = map[connector.Key]int{}
+	}
+	if old, ok := p.last[k]; ok && old == pct {
+		return f, false
+	}
+	p.last[k] = pct
+	return f, true
+}

@@ -1,0 +1,515 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectors-app/connectors/connector"
+)
+
+// authScreen is the Connectors tab, after the Editor's Settings →
+// Connectors: environment, optional My Domain, Authorize; while
+// authorizing a spinner, the URL with Copy, Cancel and the paste-the-URL
+// fallback; afterwards the org card.
+type authScreen struct {
+	v   *view
+	key connector.Key
+
+	system     *widget.Label
+	env        *widget.Select
+	domain     *widget.Entry
+	domainHint *widget.Label
+	authBtn    *widget.Button
+	settingEnv bool
+
+	waiting   *fyne.Container
+	spinner   *widget.Activity
+	waitLabel *widget.Label
+	urlLabel  *widget.Label
+	copyBtn   *widget.Button
+	cancelBtn *widget.Button
+	paste     *widget.Entry
+	submitBtn *widget.Button
+	pasteErr  *widget.Label
+
+	errBox *fyne.Container
+	errMsg *widget.Label
+	errFix *widget.Label
+
+	orgCard       *widget.Card
+	orgBox        *fyne.Container
+	envStrip      *canvas.Rectangle
+	envBadge      *statusBadge
+	stateBadge    *statusBadge
+	user          *widget.Label
+	loginURL      *widget.Label
+	stateMsg      *widget.Label
+	perms         *fyne.Container
+	reauthBtn     *widget.Button
+	disconnectBtn *widget.Button
+
+	flow       connector.AuthFlow
+	flowCancel context.CancelFunc
+	flowKey    connector.Key
+	errKey     connector.Key
+	lastErr    error
+	domainFor  connector.Key
+}
+
+func newAuthScreen(v *view) *authScreen {
+	s := &authScreen{v: v}
+	s.system = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
+	s.env = widget.NewSelect(envOptions(), s.onEnvChanged)
+	s.domain = &widget.Entry{PlaceHolder: lang.L("e.g. acme or https://acme.my.salesforce.com"), OnChanged: s.onDomainChanged}
+	s.domain.ExtendBaseWidget(s.domain)
+	s.domainHint = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	s.authBtn = &widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}
+
+	s.spinner = widget.NewActivity()
+	s.waitLabel = &widget.Label{Text: lang.L("Waiting for you to sign in in your browser…"), TextStyle: fyne.TextStyle{Bold: true}}
+	s.urlLabel = &widget.Label{Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
+	s.copyBtn = &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: s.onCopyURL}
+	s.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
+	s.paste = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect?code=…"}
+	s.paste.ExtendBaseWidget(s.paste)
+	s.submitBtn = &widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}
+	s.pasteErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	s.pasteErr.Hide()
+
+	s.errMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
+	s.errFix = &widget.Label{Wrapping: fyne.TextWrapWord}
+
+	s.envBadge = newStatusBadge("", toneNeutral)
+	s.stateBadge = newStatusBadge("", toneNeutral)
+	s.user = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	s.loginURL = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	s.stateMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	s.perms = container.NewVBox()
+	s.reauthBtn = &widget.Button{Text: lang.L("Re-authorize"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onAuthorize}
+	s.disconnectBtn = &widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}
+	return s
+}
+
+func (s *authScreen) build() fyne.CanvasObject {
+	form := &widget.Form{Items: []*widget.FormItem{
+		{Text: lang.L("System"), Widget: s.system},
+		{Text: lang.L("Salesforce Environment"), Widget: s.env},
+		{Text: lang.L("My Domain (optional)"), Widget: container.NewVBox(s.domain, s.domainHint)},
+	}}
+	form.ExtendBaseWidget(form)
+
+	s.waiting = container.NewVBox(
+		widget.NewSeparator(),
+		container.NewHBox(container.NewGridWrap(fyne.NewSquareSize(theme.IconInlineSize()*1.5), s.spinner), s.waitLabel),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.copyBtn, s.cancelBtn), s.urlLabel),
+		&widget.Label{Text: lang.L("Browser didn't come back? Paste the address from its address bar:"), Wrapping: fyne.TextWrapWord},
+		container.NewBorder(nil, nil, nil, s.submitBtn, s.paste),
+		s.pasteErr,
+	)
+	s.waiting.Hide()
+
+	s.errBox = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))), nil,
+		container.NewVBox(s.errMsg, s.errFix))
+	s.errBox.Hide()
+
+	authCard := &widget.Card{
+		Title:    lang.L("Salesforce Authorization"),
+		Subtitle: lang.L("To publish to your Salesforce account, enter your administrator credentials"),
+		Content: container.NewVBox(form,
+			container.NewHBox(layout.NewSpacer(), s.authBtn),
+			s.waiting, s.errBox),
+	}
+	authCard.ExtendBaseWidget(authCard)
+
+	s.envStrip = canvas.NewRectangle(nil)
+	s.envStrip.SetMinSize(fyne.NewSize(0, 4))
+	details := &widget.Form{Items: []*widget.FormItem{
+		{Text: lang.L("User"), Widget: s.user},
+		{Text: lang.L("Signs in at"), Widget: s.loginURL},
+	}}
+	details.ExtendBaseWidget(details)
+	s.orgCard = &widget.Card{Content: container.NewVBox(
+		container.NewHBox(s.envBadge, s.stateBadge),
+		details,
+		&widget.Label{Text: lang.L("Permission check"), TextStyle: fyne.TextStyle{Bold: true}},
+		s.perms,
+		s.stateMsg,
+		container.NewHBox(layout.NewSpacer(), s.reauthBtn, s.disconnectBtn),
+	)}
+	s.orgCard.ExtendBaseWidget(s.orgCard)
+	s.orgBox = container.NewBorder(s.envStrip, nil, nil, nil, s.orgCard)
+	s.orgBox.Hide()
+
+	return container.NewVScroll(container.NewPadded(container.NewVBox(authCard, s.orgBox)))
+}
+
+// show displays connector k (stored or not yet).
+func (s *authScreen) show(k connector.Key) {
+	s.key = k
+	s.system.SetText(k.System)
+	s.settingEnv = true
+	for i, e := range connector.Environments {
+		if e == k.Environment {
+			s.env.SetSelectedIndex(i)
+		}
+	}
+	s.settingEnv = false
+	if s.domainFor != k {
+		s.domainFor = k
+		text := ""
+		if c, ok := s.v.connectorFor(k); ok && c.LoginURL != "" && c.LoginURL != k.Environment.DefaultLoginURL() {
+			text = c.LoginURL
+		}
+		s.domain.SetText(text)
+	}
+	s.onDomainChanged(s.domain.Text)
+	s.render()
+}
+
+// authorizing reports whether a flow is running for the shown connector.
+func (s *authScreen) authorizing() bool { return s.flowCancel != nil && s.flowKey == s.key }
+
+func (s *authScreen) render() {
+	k := s.key
+	busy := s.flowCancel != nil
+	if busy {
+		s.authBtn.Disable()
+		s.reauthBtn.Disable()
+		s.disconnectBtn.Disable()
+		s.env.Disable()
+		s.domain.Disable()
+	} else {
+		s.authBtn.Enable()
+		s.reauthBtn.Enable()
+		s.disconnectBtn.Enable()
+		s.env.Enable()
+		s.domain.Enable()
+	}
+	if s.authorizing() {
+		s.waiting.Show()
+		s.spinner.Start()
+	} else {
+		s.spinner.Stop()
+		s.waiting.Hide()
+	}
+	if s.lastErr != nil && s.errKey == k && !s.authorizing() {
+		msg, fix := problemText(s.lastErr)
+		s.errMsg.SetText(msg)
+		s.errFix.SetText(fix)
+		s.errBox.Show()
+	} else {
+		s.errBox.Hide()
+	}
+	c, ok := s.v.connectorFor(k)
+	if !ok || c.Org == nil || s.authorizing() {
+		s.orgBox.Hide()
+		return
+	}
+	s.renderOrg(c)
+	s.orgBox.Show()
+}
+
+// renderOrg fills the org card: who, where, which environment, and whether
+// the user may publish.
+func (s *authScreen) renderOrg(c connector.Connector) {
+	k := c.Key()
+	org := c.Org
+	s.orgCard.SetTitle(org.OrgName)
+	s.orgCard.SetSubTitle(lang.L("Org ID {{.ID}}", map[string]any{"ID": org.OrgID}))
+	envLabel := envText(k.Environment)
+	if k.Environment.IsProduction() {
+		envLabel = strings.ToUpper(envLabel)
+	}
+	s.envBadge.Set(envLabel, envTone(k.Environment))
+	bg, _ := s.envBadge.colors()
+	s.envStrip.FillColor = theme.Color(bg)
+	s.envStrip.Refresh()
+	s.user.SetText(org.Username)
+	s.loginURL.SetText(c.LoginURL)
+
+	st, hasStatus := s.v.status[k]
+	state := c.LastState
+	if hasStatus {
+		state = st.State
+	}
+	if state == "" {
+		state = connector.StateConnected
+	}
+	s.stateBadge.Set(stateText(state), stateTone(state))
+	msg, fix := statusText(st)
+	if hasStatus && state.NeedsAttention() && msg != "" {
+		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
+		s.stateMsg.Show()
+	} else {
+		s.stateMsg.Hide()
+	}
+
+	s.perms.RemoveAll()
+	p, ok := s.v.perms[k]
+	if !ok || !p.Checked {
+		s.perms.Add(&widget.Label{Text: lang.L("Not checked yet: it runs with the next status check."), Importance: widget.LowImportance})
+		return
+	}
+	for _, perm := range []struct {
+		name string
+		ok   bool
+	}{{"API Enabled", p.APIEnabled}, {"Customize Application", p.CustomizeApplication}} {
+		s.perms.Add(permissionRow(perm.name, perm.ok))
+	}
+}
+
+// permissionRow is "✓ API Enabled" or "✗ Customize Application" with the fix.
+func permissionRow(name string, ok bool) fyne.CanvasObject {
+	if ok {
+		return container.NewHBox(widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())),
+			widget.NewLabel("✓ "+permissionName(name)))
+	}
+	fix := &widget.Label{Text: permissionFix(name), Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
+	head := &widget.Label{Text: "✗ " + lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))), nil,
+		container.NewVBox(head, fix))
+}
+
+func (s *authScreen) onEnvChanged(string) {
+	if s.settingEnv {
+		return
+	}
+	i := s.env.SelectedIndex()
+	if i < 0 {
+		return
+	}
+	s.v.selectKey(connector.Key{System: s.key.System, Environment: connector.Environments[i]})
+}
+
+// resolveLoginURL is the login URL Authorize will use: the stored one when
+// the field shows it, the environment's default when the field is empty,
+// else the normalised My Domain.
+func (s *authScreen) resolveLoginURL() (string, error) {
+	text := strings.TrimSpace(s.domain.Text)
+	if text == "" {
+		return s.key.Environment.DefaultLoginURL(), nil
+	}
+	if c, ok := s.v.connectorFor(s.key); ok && text == c.LoginURL {
+		return c.LoginURL, nil
+	}
+	return connector.NormalizeLoginURL(text, s.key.Environment)
+}
+
+// onDomainChanged shows the resolved login URL live, or why it can't be used.
+func (s *authScreen) onDomainChanged(string) {
+	u, err := s.resolveLoginURL()
+	if err != nil {
+		s.domainHint.Importance = widget.DangerImportance
+		s.domainHint.SetText(lang.L("Can't use this address: {{.Reason}}", map[string]any{"Reason": problemLine(err)}))
+		return
+	}
+	s.domainHint.Importance = widget.LowImportance
+	s.domainHint.SetText(lang.L("Signs in at {{.URL}}", map[string]any{"URL": u}))
+}
+
+// onAuthorize starts the OAuth flow in the background; the browser opens on
+// the authorize URL and the window waits for the redirect.
+func (s *authScreen) onAuthorize() {
+	if s.flowCancel != nil || s.v.svc == nil {
+		return
+	}
+	k := s.key
+	loginURL, err := s.resolveLoginURL()
+	if err != nil {
+		s.setError(k, err)
+		s.render()
+		return
+	}
+	ctx, cancel := context.WithCancel(s.v.ctx)
+	s.flowCancel, s.flowKey, s.flow = cancel, k, nil
+	s.lastErr = nil
+	s.waitLabel.SetText(lang.L("Opening the sign-in page…"))
+	s.urlLabel.SetText("")
+	s.copyBtn.Disable()
+	s.paste.SetText("")
+	s.pasteErr.Hide()
+	s.render()
+	s.v.goWork(func(context.Context) {
+		defer cancel()
+		res, err := s.runAuthorize(ctx, k, loginURL)
+		if err != nil && ctx.Err() != nil {
+			err = &connector.Problem{Code: connector.CodeCanceled, Message: "The authorization was canceled.", Err: err}
+		}
+		fyne.Do(func() { s.finishAuthorize(k, res, err) })
+	})
+}
+
+// runAuthorize runs off the UI goroutine: save the login URL, start the
+// flow, show the URL, open the browser, wait.
+func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL string) (*connector.AuthorizeResult, error) {
+	if _, err := s.v.reg.Upsert(k, func(c *connector.Connector) error {
+		c.System, c.Environment = k.System, k.Environment
+		c.LoginURL = loginURL
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	flow, err := s.v.svc.StartAuthorize(ctx, k, connector.AuthorizeOptions{LoginURL: loginURL})
+	if err != nil {
+		return nil, err
+	}
+	u := flow.URL()
+	fyne.Do(func() {
+		s.flow = flow
+		s.waitLabel.SetText(lang.L("Waiting for you to sign in in your browser…"))
+		s.urlLabel.SetText(u)
+		s.copyBtn.SetText(lang.L("Copy"))
+		s.copyBtn.SetIcon(theme.ContentCopyIcon())
+		s.copyBtn.Enable()
+	})
+	if err := s.v.openBrowser(u); err != nil {
+		fyne.Do(func() {
+			s.waitLabel.SetText(lang.L("Couldn't open your browser: copy the address below into it."))
+		})
+	}
+	return flow.Wait(ctx)
+}
+
+// finishAuthorize shows the outcome: the org card, or the error with its fix.
+func (s *authScreen) finishAuthorize(k connector.Key, res *connector.AuthorizeResult, err error) {
+	s.flow, s.flowCancel = nil, nil
+	if err != nil {
+		if connector.AsProblem(err).Code != connector.CodeCanceled {
+			s.setError(k, err)
+			s.v.noteError(err)
+		}
+		s.render()
+		return
+	}
+	c := res.Connector
+	replaced := false
+	for i := range s.v.connectors {
+		if s.v.connectors[i].Key() == k {
+			s.v.connectors[i] = c
+			replaced = true
+		}
+	}
+	if !replaced {
+		s.v.connectors = append(s.v.connectors, c)
+	}
+	s.v.perms[k] = res.Permissions
+	st := connector.Status{Key: k, Connector: k.String(), State: connector.StateConnected, Org: c.Org,
+		TokensPresent: true, SessionValid: true, EnvironmentOK: true, Permissions: res.Permissions}
+	if res.Problem != nil {
+		st.State = connector.StatePermissionMissing
+		if res.Problem.Code != connector.CodePermissionMissing && res.Problem.Code != connector.CodeAPIDisabled {
+			st.State = connector.State(res.Problem.Code)
+		}
+		st.Message, st.Fix = res.Problem.Message, res.Problem.Fix
+		s.v.noteError(res.Problem)
+	}
+	s.v.status[k] = st
+	s.v.list.refresh()
+	s.render()
+	s.v.pub.updateTargets()
+	s.v.reload(false)
+}
+
+func (s *authScreen) setError(k connector.Key, err error) {
+	s.errKey, s.lastErr = k, err
+}
+
+func (s *authScreen) onCopyURL() {
+	if s.urlLabel.Text == "" {
+		return
+	}
+	s.v.app.Clipboard().SetContent(s.urlLabel.Text)
+	s.copyBtn.SetText(lang.L("Copied"))
+	s.copyBtn.SetIcon(theme.ConfirmIcon())
+}
+
+func (s *authScreen) onCancel() {
+	if s.flow != nil {
+		s.flow.Cancel()
+	}
+	if s.flowCancel != nil {
+		s.flowCancel()
+	}
+}
+
+// onSubmitPasted finishes the flow from the address the user pasted.
+func (s *authScreen) onSubmitPasted() {
+	raw := strings.TrimSpace(s.paste.Text)
+	flow := s.flow
+	if flow == nil || raw == "" {
+		return
+	}
+	s.submitBtn.Disable()
+	s.v.goWork(func(context.Context) {
+		err := flow.SubmitCallbackURL(raw)
+		fyne.Do(func() {
+			s.submitBtn.Enable()
+			if err != nil {
+				s.pasteErr.SetText(problemLine(err))
+				s.pasteErr.Show()
+				return
+			}
+			s.pasteErr.Hide()
+		})
+	})
+}
+
+// onDisconnect asks first, then revokes and deletes the local tokens.
+func (s *authScreen) onDisconnect() {
+	k := s.key
+	c, ok := s.v.connectorFor(k)
+	if !ok || s.v.svc == nil {
+		return
+	}
+	org := k.System
+	if c.Org != nil {
+		org = c.Org.OrgName + " (" + c.Org.OrgID + ")"
+	}
+	msg := lang.L("Disconnect {{.Connector}} from {{.Org}}? Access is revoked at Salesforce and the tokens are deleted from this computer.",
+		map[string]any{"Connector": keyText(k), "Org": org})
+	d := dialog.NewConfirm(lang.L("Disconnect?"), msg, func(yes bool) {
+		if yes {
+			s.disconnect(k)
+		}
+	}, s.v.win)
+	d.SetConfirmText(lang.L("Disconnect"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (s *authScreen) disconnect(k connector.Key) {
+	s.disconnectBtn.Disable()
+	s.v.goWork(func(ctx context.Context) {
+		res, err := s.v.svc.Disconnect(ctx, k)
+		fyne.Do(func() {
+			s.disconnectBtn.Enable()
+			if err != nil {
+				s.v.showError(lang.L("Couldn't disconnect"), err)
+				return
+			}
+			if res != nil && res.Problem != nil {
+				s.v.showError(lang.L("Disconnected on this computer only"), res.Problem)
+			}
+			delete(s.v.status, k)
+			delete(s.v.perms, k)
+			for i := range s.v.connectors {
+				if s.v.connectors[i].Key() == k {
+					s.v.connectors[i].Org = nil
+				}
+			}
+			s.v.list.refresh()
+			s.render()
+			s.v.reload(true)
+		})
+	})
+}

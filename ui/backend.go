@@ -1,0 +1,32 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/connectors-app/connectors/connector"
+)
+
+// backend is the slice of *connector.Service the window uses. Tests wrap the
+// real service to pause a call half-way and look at the window.
+type backend interface {
+	StartAuthorize(ctx context.Context, k connector.Key, opts connector.AuthorizeOptions) (connector.AuthFlow, error)
+	Status(ctx context.Context, k connector.Key) connector.Status
+	Disconnect(ctx context.Context, k connector.Key) (*connector.DisconnectResult, error)
+	PublishMany(ctx context.Context, keys []connector.Key, b connector.Bundle, opts connector.PublishOptions,
+		progress func(k connector.Key, sent, total int64)) []connector.PublishResult
+	Restore(ctx context.Context, k connector.Key, resource string) connector.PublishResult
+	Backups(k connector.Key, resource string) ([]connector.Backup, error)
+	Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string
+}
+
+// registry is the slice of *connector.Registry the window uses.
+type registry interface {
+	List() ([]connector.Connector, error)
+	Get(k connector.Key) (connector.Connector, error)
+	Upsert(k connector.Key, fn func(c *connector.Connector) error) (connector.Connector, error)
+}
+
+var (
+	_ backend  = (*connector.Service)(nil)
+	_ registry = (*connector.Registry)(nil)
+)

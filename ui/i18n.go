@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/packaging"
+)
+
+//go:embed translation
+var translations embed.FS
+
+// LoadTranslations registers the embedded English and French strings and
+// picks the language from the OS locale (LC_ALL, LC_MESSAGES, LANG,
+// LANGUAGE), falling back to English. main calls it once before building the
+// window; calling it again re-reads the locale.
+func LoadTranslations() error {
+	if err := lang.AddTranslationsFS(translations, "translation"); err != nil {
+		return fmt.Errorf("load translations: %w", err)
+	}
+	return nil
+}
+
+// stateText is the short label of a connector state.
+func stateText(s connector.State) string {
+	switch s {
+	case connector.StateConnected:
+		return lang.L("Connected")
+	case connector.StateNotAuthorized:
+		return lang.L("Not authorized")
+	case connector.StateNeedsReauth:
+		return lang.L("Needs re-authorization")
+	case connector.StateSandboxRefreshed:
+		return lang.L("Sandbox refreshed")
+	case connector.StatePermissionMissing:
+		return lang.L("Permission missing")
+	case connector.StateEnvMismatch:
+		return lang.L("Wrong environment")
+	case connector.StateUnreachable:
+		return lang.L("Unreachable")
+	case connector.StateKeyringError:
+		return lang.L("Keyring unavailable")
+	}
+	return lang.L("Checking…")
+}
+
+// stateTone is the colour of a connector state.
+func stateTone(s connector.State) tone {
+	switch s {
+	case connector.StateConnected:
+		return toneGood
+	case connector.StateNeedsReauth, connector.StateSandboxRefreshed,
+		connector.StatePermissionMissing, connector.StateEnvMismatch:
+		return toneWarn
+	case connector.StateUnreachable, connector.StateKeyringError:
+		return toneBad
+	}
+	return toneNeutral
+}
+
+// envText is the display name of an environment.
+func envText(e connector.Environment) string {
+	switch e {
+	case connector.Production:
+		return lang.L("Production")
+	case connector.Sandbox:
+		return lang.L("Sandbox")
+	case connector.Test:
+		return lang.L("Test")
+	}
+	return e.Title()
+}
+
+// envTone is the colour of an environment: Production cannot be missed.
+func envTone(e connector.Environment) tone {
+	switch e {
+	case connector.Production:
+		return toneDanger
+	case connector.Sandbox:
+		return toneCalm
+	}
+	return toneQuiet
+}
+
+// keyText is "System · Environment" with the environment translated.
+func keyText(k connector.Key) string {
+	return k.System + " · " + envText(k.Environment)
+}
+
+// problemText maps any error the window shows to one plain sentence saying
+// what happened and one naming the fix, translated by code
+// ("problem.<code>", "problem.<code>.fix") with the English text of the
+// error as the fallback. It is the one place errors become words.
+func problemText(err error) (msg, fix string) {
+	if err == nil {
+		return "", ""
+	}
+	var ve *packaging.ValidationError
+	if errors.As(err, &ve) {
+		if ve.Entry != "" {
+			msg = lang.L("The bundle can't be used: {{.Entry}}: {{.Reason}}.", map[string]any{"Entry": ve.Entry, "Reason": ve.Reason})
+		} else {
+			msg = lang.L("The bundle can't be used: {{.Reason}}.", map[string]any{"Reason": ve.Reason})
+		}
+		return msg, ve.Fix
+	}
+	var ue *tokenstore.UnavailableError
+	if errors.As(err, &ue) {
+		return lang.L("The keyring can't be used: {{.Reason}}", map[string]any{"Reason": ue.Reason}), ue.Fix
+	}
+	p := connector.AsProblem(err)
+	if p.Code == "unexpected" || p.Code == "" {
+		return p.Message, p.Fix
+	}
+	msg = lang.X("problem."+p.Code, p.Message)
+	fix = p.Fix
+	if fix != "" {
+		fix = lang.X("problem."+p.Code+".fix", p.Fix)
+	}
+	return msg, fix
+}
+
+// problemLine joins problemText into one line.
+func problemLine(err error) string {
+	msg, fix := problemText(err)
+	if fix == "" {
+		return msg
+	}
+	return msg + " " + fix
+}
+
+// statusText is the translated message of a status check.
+func statusText(st connector.Status) (msg, fix string) {
+	if st.State == "" {
+		return "", ""
+	}
+	msg, fix = st.Message, st.Fix
+	if st.State != connector.StateConnected {
+		msg = lang.X("problem."+string(st.State), st.Message)
+		if fix != "" {
+			fix = lang.X("problem."+string(st.State)+".fix", st.Fix)
+		}
+	}
+	return msg, fix
+}
+
+// permissionFix says how to grant a missing permission.
+func permissionFix(name string) string {
+	switch name {
+	case "API Enabled":
+		return lang.L("Ask a Salesforce administrator to turn on API Enabled in your profile or a permission set.")
+	case "Customize Application":
+		return lang.L("Ask a Salesforce administrator to grant Customize Application in your profile or a permission set.")
+	}
+	return ""
+}
+
+// permissionName is the translated name of a permission.
+func permissionName(name string) string {
+	switch name {
+	case "API Enabled":
+		return lang.L("API Enabled")
+	case "Customize Application":
+		return lang.L("Customize Application")
+	}
+	return name
+}
+
+// humanSize formats a byte count: 532 B, 12.3 KB, 4.1 MB.
+func humanSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+}

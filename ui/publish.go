@@ -1,0 +1,471 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/packaging"
+)
+
+// publishScreen is the Content bundle tab: pick a .zip or a folder, see its
+// summary and validation, publish to one or several connectors with per-row
+// progress, retry the failed ones, restore the previous version.
+type publishScreen struct {
+	v      *view
+	bundle *packaging.Bundle
+
+	zipBtn    *widget.Button
+	folderBtn *widget.Button
+	source    *widget.Label
+	summary   *widget.Label
+	largest   *widget.Label
+	validIcon *widget.Icon
+	valid     *widget.Label
+	validFix  *widget.Label
+
+	targets    *widget.Label
+	publishBtn *widget.Button
+	retryBtn   *widget.Button
+	restoreBtn *widget.Button
+	rowsBox    *fyne.Container
+	rows       map[connector.Key]*publishRow
+
+	running bool
+	failed  []connector.Key
+}
+
+// publishRow is one target's progress and result.
+type publishRow struct {
+	name    *widget.Label
+	bar     *widget.ProgressBar
+	icon    *widget.Icon
+	outcome *widget.Label
+	fix     *widget.Label
+}
+
+func newPublishScreen(v *view) *publishScreen {
+	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}}
+	s.zipBtn = &widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}
+	s.folderBtn = &widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}
+	s.source = &widget.Label{Text: lang.L("No bundle chosen yet."), Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
+	s.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.largest = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance}
+	s.validIcon = widget.NewIcon(nil)
+	s.valid = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.validFix = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
+	s.targets = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.publishBtn = &widget.Button{Text: lang.L("Publish"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: s.onPublish}
+	s.retryBtn = &widget.Button{Text: lang.L("Retry failed"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onRetryFailed}
+	s.restoreBtn = &widget.Button{Text: lang.L("Restore previous version"), Icon: theme.HistoryIcon(), OnTapped: s.onRestore}
+	s.rowsBox = container.NewVBox()
+	return s
+}
+
+func (s *publishScreen) build() fyne.CanvasObject {
+	s.summary.Hide()
+	s.largest.Hide()
+	s.validIcon.Hide()
+	s.valid.Hide()
+	s.validFix.Hide()
+	s.retryBtn.Disable()
+	bundleCard := &widget.Card{
+		Title:    lang.L("Content bundle"),
+		Subtitle: lang.L("A .zip of your self-hosted files, or a folder to zip, published as a static resource."),
+		Content: container.NewVBox(
+			container.NewHBox(s.zipBtn, s.folderBtn),
+			s.source, s.summary, s.largest,
+			container.NewBorder(nil, nil, container.NewVBox(s.validIcon), nil, container.NewVBox(s.valid, s.validFix)),
+		),
+	}
+	bundleCard.ExtendBaseWidget(bundleCard)
+	publishCard := &widget.Card{
+		Title: lang.L("Publish"),
+		Content: container.NewVBox(
+			s.targets,
+			container.NewHBox(s.restoreBtn, layout.NewSpacer(), s.retryBtn, s.publishBtn),
+			s.rowsBox,
+		),
+	}
+	publishCard.ExtendBaseWidget(publishCard)
+	s.updateTargets()
+	return container.NewVScroll(container.NewPadded(container.NewVBox(bundleCard, publishCard)))
+}
+
+// targetKeys are the ticked connectors, or the selected one when none is ticked.
+func (s *publishScreen) targetKeys() []connector.Key {
+	if keys := s.v.list.checkedKeys(); len(keys) > 0 {
+		return keys
+	}
+	if _, ok := s.v.connectorFor(s.v.selected); ok {
+		return []connector.Key{s.v.selected}
+	}
+	return nil
+}
+
+// updateTargets says where Publish will go and enables the buttons.
+func (s *publishScreen) updateTargets() {
+	keys := s.targetKeys()
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = keyText(k)
+	}
+	switch {
+	case len(keys) == 0:
+		s.targets.SetText(lang.L("Select a connector in the list, or tick several to publish to all of them."))
+	default:
+		s.targets.SetText(lang.L("Publishes to: {{.Targets}}", map[string]any{"Targets": strings.Join(names, ", ")}))
+	}
+	if s.running || s.bundle == nil || len(keys) == 0 {
+		s.publishBtn.Disable()
+	} else {
+		s.publishBtn.Enable()
+	}
+	if s.running || len(keys) != 1 {
+		s.restoreBtn.Disable()
+	} else {
+		s.restoreBtn.Enable()
+	}
+	if s.running || len(s.failed) == 0 {
+		s.retryBtn.Disable()
+	} else {
+		s.retryBtn.Enable()
+	}
+}
+
+func (s *publishScreen) onChooseZip() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.v.showError(lang.L("Couldn't open the file"), err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		s.load(path)
+	}, s.v.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip", ".ZIP"}))
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+func (s *publishScreen) onChooseFolder() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			s.v.showError(lang.L("Couldn't open the folder"), err)
+			return
+		}
+		if u == nil {
+			return
+		}
+		s.load(u.Path())
+	}, s.v.win)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// load opens and validates the bundle at path in the background.
+func (s *publishScreen) load(path string) {
+	open := s.v.deps.OpenBundle
+	if open == nil {
+		open = packaging.Open
+	}
+	s.source.SetText(path)
+	s.valid.SetText(lang.L("Checking the bundle…"))
+	s.valid.Importance = widget.MediumImportance
+	s.valid.Show()
+	s.validIcon.Hide()
+	s.validFix.Hide()
+	s.v.goWork(func(context.Context) {
+		b, err := open(path)
+		fyne.Do(func() {
+			if err != nil {
+				s.v.noteError(err)
+			}
+			s.setBundle(b, err)
+			if err != nil {
+				s.source.SetText(path)
+			}
+		})
+	})
+}
+
+// setBundle shows the bundle's summary and validation result.
+func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
+	s.bundle = b
+	s.valid.Show()
+	s.validIcon.Show()
+	if err != nil || b == nil {
+		msg, fix := problemText(err)
+		s.summary.Hide()
+		s.largest.Hide()
+		s.validIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+		s.valid.Importance = widget.DangerImportance
+		s.valid.SetText(msg)
+		s.validFix.SetText(fix)
+		s.validFix.Show()
+		s.updateTargets()
+		return
+	}
+	sum := b.Summary()
+	s.source.SetText(b.Source())
+	s.summary.SetText(lang.L("{{.Files}} files, {{.Size}} zipped ({{.Unzipped}} unzipped)",
+		map[string]any{"Files": sum.Files, "Size": humanSize(sum.CompressedSize), "Unzipped": humanSize(sum.UncompressedSize)}))
+	s.summary.Show()
+	if len(sum.Largest) > 0 {
+		parts := make([]string, len(sum.Largest))
+		for i, f := range sum.Largest {
+			parts[i] = f.Name + " (" + humanSize(f.Size) + ")"
+		}
+		s.largest.SetText(lang.L("Largest: {{.Files}}", map[string]any{"Files": strings.Join(parts, ", ")}))
+		s.largest.Show()
+	} else {
+		s.largest.Hide()
+	}
+	s.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	s.valid.Importance = widget.SuccessImportance
+	s.valid.SetText(lang.L("Valid: ready to publish."))
+	s.validFix.Hide()
+	s.updateTargets()
+}
+
+// onPublish publishes the bundle to the targets; Production asks first.
+func (s *publishScreen) onPublish() { s.publishTo(s.targetKeys()) }
+
+// onRetryFailed publishes again to the targets that failed last time.
+func (s *publishScreen) onRetryFailed() { s.publishTo(append([]connector.Key(nil), s.failed...)) }
+
+func (s *publishScreen) publishTo(keys []connector.Key) {
+	if s.running || s.bundle == nil || len(keys) == 0 || s.v.svc == nil {
+		return
+	}
+	var prod []connector.Key
+	for _, k := range keys {
+		if k.Environment.IsProduction() {
+			prod = append(prod, k)
+		}
+	}
+	if len(prod) == 0 {
+		s.start(keys, false)
+		return
+	}
+	s.confirmProduction(prod, func() { s.start(keys, true) })
+}
+
+// confirmProduction asks the user to type the org name (or, for several
+// production orgs, the word Production) before publishing.
+func (s *publishScreen) confirmProduction(prod []connector.Key, onYes func()) {
+	var lines []string
+	expected := envText(connector.Production)
+	for _, k := range prod {
+		c, _ := s.v.connectorFor(k)
+		name, id := k.System, "?"
+		if c.Org != nil {
+			name, id = c.Org.OrgName, c.Org.OrgID
+		}
+		lines = append(lines, lang.L("{{.Org}} (Org ID {{.ID}}), Production", map[string]any{"Org": name, "ID": id}))
+		if len(prod) == 1 {
+			expected = name
+		}
+	}
+	intro := &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true},
+		Text: lang.L("You are about to publish to Production:") + "\n" + strings.Join(lines, "\n")}
+	typed := &widget.Entry{PlaceHolder: expected}
+	typed.Validator = func(v string) error {
+		if strings.TrimSpace(v) != expected {
+			return &connector.Problem{Code: connector.CodeProductionNotConfirmed,
+				Message: lang.L("Type {{.Name}} to confirm.", map[string]any{"Name": expected})}
+		}
+		return nil
+	}
+	typed.ExtendBaseWidget(typed)
+	items := []*widget.FormItem{
+		{Widget: intro},
+		{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), Widget: typed},
+	}
+	d := dialog.NewForm(lang.L("Publish to Production?"), lang.L("Publish to Production"), lang.L("Cancel"), items, func(ok bool) {
+		if ok && strings.TrimSpace(typed.Text) == expected {
+			onYes()
+		}
+	}, s.v.win)
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+	s.v.win.Canvas().Focus(typed)
+}
+
+// start runs PublishMany in the background with one progress row per target.
+func (s *publishScreen) start(keys []connector.Key, confirmedProduction bool) {
+	b := s.bundle
+	s.running = true
+	s.failed = nil
+	s.rowsBox.RemoveAll()
+	s.rows = map[connector.Key]*publishRow{}
+	for _, k := range keys {
+		r := newPublishRow(keyText(k))
+		r.outcome.SetText(lang.L("Publishing…"))
+		s.rows[k] = r
+		s.rowsBox.Add(r.build())
+	}
+	s.updateTargets()
+	th := &progressThrottle{}
+	s.v.goWork(func(ctx context.Context) {
+		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction}
+		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
+			if f, ok := th.changed(k, sent, total); ok {
+				fyne.Do(func() {
+					if r := s.rows[k]; r != nil {
+						r.bar.SetValue(f)
+					}
+				})
+			}
+		})
+		fyne.Do(func() { s.finish(keys, results) })
+	})
+}
+
+// finish shows each target's outcome and remembers the failed ones.
+func (s *publishScreen) finish(keys []connector.Key, results []connector.PublishResult) {
+	s.running = false
+	byKey := map[connector.Key]connector.PublishResult{}
+	for i, r := range results {
+		k := r.Key
+		if k == (connector.Key{}) && i < len(keys) {
+			k = keys[i]
+		}
+		byKey[k] = r
+	}
+	for _, k := range keys {
+		r, ok := byKey[k]
+		if !ok {
+			r = connector.PublishResult{Key: k, Outcome: connector.OutcomeFailed, Problem: &connector.Problem{
+				Code: connector.CodeCanceled, Message: lang.L("The publish was interrupted."), Fix: lang.L("Publish again.")}}
+		}
+		s.rows[k].show(r)
+		if r.Outcome == connector.OutcomeFailed {
+			s.failed = append(s.failed, k)
+			if r.Problem != nil {
+				s.v.noteError(r.Problem)
+			}
+		}
+	}
+	s.updateTargets()
+	s.v.reload(false)
+}
+
+// onRestore re-uploads the most recent local backup, after a confirmation.
+func (s *publishScreen) onRestore() {
+	keys := s.targetKeys()
+	if len(keys) != 1 || s.running || s.v.svc == nil {
+		return
+	}
+	k := keys[0]
+	c, _ := s.v.connectorFor(k)
+	org := k.System
+	if c.Org != nil {
+		org = c.Org.OrgName + " (" + c.Org.OrgID + ")"
+	}
+	msg := lang.L("Put back the previous version of {{.Resource}} on {{.Connector}} ({{.Org}})? The current version is backed up first.",
+		map[string]any{"Resource": c.EffectiveResourceName(), "Connector": keyText(k), "Org": org})
+	d := dialog.NewConfirm(lang.L("Restore previous version?"), msg, func(yes bool) {
+		if yes {
+			s.restore(k, c.EffectiveResourceName())
+		}
+	}, s.v.win)
+	d.SetConfirmText(lang.L("Restore"))
+	d.SetDismissText(lang.L("Cancel"))
+	if k.Environment.IsProduction() {
+		d.SetConfirmImportance(widget.DangerImportance)
+	}
+	d.Show()
+}
+
+func (s *publishScreen) restore(k connector.Key, resource string) {
+	s.running = true
+	s.rowsBox.RemoveAll()
+	r := newPublishRow(keyText(k))
+	r.outcome.SetText(lang.L("Restoring…"))
+	r.bar.Hide()
+	s.rows = map[connector.Key]*publishRow{k: r}
+	s.rowsBox.Add(r.build())
+	s.updateTargets()
+	s.v.goWork(func(ctx context.Context) {
+		res := s.v.svc.Restore(ctx, k, resource)
+		fyne.Do(func() {
+			s.running = false
+			r.bar.Show()
+			r.show(res)
+			if res.Outcome == connector.OutcomeFailed && res.Problem != nil {
+				s.v.noteError(res.Problem)
+			}
+			s.updateTargets()
+			s.v.reload(false)
+		})
+	})
+}
+
+func newPublishRow(name string) *publishRow {
+	return &publishRow{
+		name:    &widget.Label{Text: name, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
+		bar:     widget.NewProgressBar(),
+		icon:    widget.NewIcon(theme.UploadIcon()),
+		outcome: &widget.Label{Wrapping: fyne.TextWrapWord},
+		fix:     &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance},
+	}
+}
+
+func (r *publishRow) build() fyne.CanvasObject {
+	r.fix.Hide()
+	head := container.NewGridWithColumns(2, r.name, r.bar)
+	return container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, container.NewVBox(r.icon), nil, container.NewVBox(head, r.outcome, r.fix)))
+}
+
+// show renders a result: published, already up to date, or failed with the fix.
+func (r *publishRow) show(res connector.PublishResult) {
+	switch res.Outcome {
+	case connector.OutcomeCreated, connector.OutcomeUpdated:
+		r.bar.SetValue(1)
+		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		r.outcome.Importance = widget.SuccessImportance
+		if res.Outcome == connector.OutcomeCreated {
+			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
+		} else {
+			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
+		}
+		r.fix.Hide()
+	case connector.OutcomeUpToDate:
+		r.bar.SetValue(1)
+		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		r.outcome.Importance = widget.MediumImportance
+		r.outcome.SetText(lang.L("Already up to date: {{.Resource}} has this content.", map[string]any{"Resource": res.Resource}))
+		r.fix.Hide()
+	default:
+		r.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+		r.outcome.Importance = widget.DangerImportance
+		var err error = res.Problem
+		if res.Problem == nil {
+			err = &connector.Problem{Code: "unexpected", Message: res.Error}
+		}
+		msg, fix := problemText(err)
+		r.outcome.SetText(lang.L("Failed: {{.Message}}", map[string]any{"Message": msg}))
+		r.outcome.Refresh()
+		if fix != "" {
+			r.fix.SetText(fix)
+			r.fix.Show()
+		} else {
+			r.fix.Hide()
+		}
+	}
+	r.outcome.Refresh()
+}
