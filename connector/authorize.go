@@ -341,8 +341,6 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	case perms.Checked && !perms.CustomizeApplication:
 		out.Problem = customizeAppProblem()
 		state = StatePermissionMissing
-	case orgKnown && info.IsSandbox == k.Environment.IsProduction():
-		state = StateEnvMismatch // allowed explicitly; still worth a badge
 	}
 	now := s.now().UTC()
 	updated, err := s.Registry.Upsert(k, func(c *Connector) error {

@@ -274,7 +274,7 @@ func TestAuthorizeEnvironmentMismatch(t *testing.T) {
 			opts.AllowEnvironmentMismatch = true
 			res, err := e.authorizeWith(e.svc, tt.key, opts)
 			require.NoError(t, err)
-			assert.Equal(t, StateEnvMismatch, res.Connector.LastState)
+			assert.Equal(t, StateConnected, res.Connector.LastState)
 			assert.True(t, res.Connector.AllowEnvironmentMismatch, "the choice is remembered")
 		})
 	}

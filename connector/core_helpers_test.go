@@ -47,6 +47,7 @@ type coreEnv struct {
 	t      *testing.T
 	ctx    context.Context
 	org    *sfsim.Org
+	orgs   []*sfsim.Org // org and any added with addOrg
 	svc    *Service
 	store  tokenstore.Store
 	port   int
@@ -78,11 +79,26 @@ func newCoreEnv(t *testing.T, opts sfsim.Options) *coreEnv {
 	org, err := sfsim.Start(opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { org.Close() })
-	e := &coreEnv{t: t, ctx: ctx, org: org, port: freePort(t), logs: &syncBuffer{}, allow: true, follow: true}
+	e := &coreEnv{t: t, ctx: ctx, org: org, orgs: []*sfsim.Org{org}, port: freePort(t), logs: &syncBuffer{}, allow: true, follow: true}
 	org.RegisterCallback(DefaultClientID, e.redirectURI())
 	e.store = tokenstore.NewMemory()
 	e.svc = e.newService(t.TempDir(), e.store)
 	return e
+}
+
+// addOrg starts another simulated org that accepts the env's callback.
+func (e *coreEnv) addOrg(opts sfsim.Options) *sfsim.Org {
+	e.t.Helper()
+	if opts.Callbacks == nil {
+		opts.Callbacks = map[string][]string{DefaultClientID: {e.redirectURI()}}
+	}
+	org, err := sfsim.Start(opts)
+	require.NoError(e.t, err)
+	e.t.Cleanup(func() { org.Close() })
+	e.mu.Lock()
+	e.orgs = append(e.orgs, org)
+	e.mu.Unlock()
+	return org
 }
 
 func (e *coreEnv) redirectURI() string {
@@ -102,7 +118,15 @@ func (e *coreEnv) newService(dir string, store tokenstore.Store) *Service {
 // our loopback server, like a real browser.
 func (e *coreEnv) browser(u string) error {
 	go func() {
-		redirect, err := e.org.PlayUser(e.ctx, u, e.allow)
+		org := e.org
+		e.mu.Lock()
+		for _, o := range e.orgs {
+			if strings.HasPrefix(u, o.LoginURL()+"/") {
+				org = o
+			}
+		}
+		e.mu.Unlock()
+		redirect, err := org.PlayUser(e.ctx, u, e.allow)
 		e.mu.Lock()
 		e.redirects = append(e.redirects, redirect)
 		e.playErrs = append(e.playErrs, err)

@@ -1,0 +1,92 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+// revokeTimeout bounds the revoke call of Disconnect.
+const revokeTimeout = 15 * time.Second
+
+// Disconnect revokes the refresh token at Salesforce, then deletes the local
+// tokens even when the revoke failed (DisconnectResult.Problem says so and
+// how to revoke by hand). The connector definition stays.
+func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, error) {
+	conn, err := s.Registry.Get(k)
+	if err != nil {
+		return nil, err
+	}
+	k = conn.Key()
+	log := s.logger().With("connector", k.String())
+	res := &DisconnectResult{}
+	tok, err := s.Tokens.Load(k.String())
+	switch {
+	case errors.Is(err, tokenstore.ErrNotFound):
+		tok = nil
+	case err != nil:
+		return nil, keyringProblem(err)
+	}
+	if tok != nil {
+		secret := tok.RefreshToken
+		if secret == "" {
+			secret = tok.AccessToken
+		}
+		rctx, cancel := context.WithTimeout(ctx, revokeTimeout)
+		err := salesforce.Revoke(rctx, s.httpClient(), conn.LoginURL, secret)
+		cancel()
+		var ae *salesforce.APIError
+		switch {
+		case err == nil:
+			res.Revoked = true
+		case errors.As(err, &ae) && ae.StatusCode == 400:
+			// invalid_token: already revoked or expired; nothing lingers
+			res.Revoked = true
+			log.Info("the token was already invalid at Salesforce")
+		default:
+			log.Warn("revoke failed; removing the local tokens anyway", "error", err)
+			res.Problem = &Problem{
+				Code:    CodeRevokeFailed,
+				Message: "The app could not reach Salesforce to revoke the authorization, so it was only removed from this computer.",
+				Fix:     "To revoke it, " + revokeManualPath + ".",
+				Err:     err,
+			}
+		}
+	}
+	if err := s.Tokens.Delete(k.String()); err != nil {
+		return res, keyringProblem(err)
+	}
+	res.LocalDeleted = true
+	now := s.now().UTC()
+	if _, err := s.Registry.Update(k, func(c *Connector) error {
+		c.NeedsReauth = false
+		c.LastState = StateNotAuthorized
+		c.LastCheck = &now
+		return nil
+	}); err != nil {
+		log.Warn("could not record the disconnect", "error", err)
+	}
+	log.Info("disconnected", "revoked", res.Revoked)
+	return res, nil
+}
+
+// Remove disconnects and deletes the connector definition. When the revoke
+// failed, the connector is still removed and the CodeRevokeFailed problem
+// is returned so the user learns how to revoke it by hand.
+func (s *Service) Remove(ctx context.Context, k Key) error {
+	res, err := s.Disconnect(ctx, k)
+	if err != nil {
+		return err
+	}
+	if err := s.Registry.Delete(k); err != nil {
+		return err
+	}
+	s.logger().Info("connector removed", "connector", k.String())
+	if res.Problem != nil {
+		return res.Problem
+	}
+	return nil
+}

@@ -1,0 +1,246 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
+)
+
+// StatusConcurrency bounds how many connectors StatusAll checks at once.
+const StatusConcurrency = 8
+
+// Status runs a live check of one connector, bounded by the per-check
+// timeout (CheckTimeout), and records LastCheck/LastState in the registry.
+func (s *Service) Status(ctx context.Context, k Key) Status {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, s.checkTimeout())
+	defer cancel()
+	st := Status{Key: k, Connector: k.String(), CheckedAt: s.now().UTC()}
+	found := s.check(ctx, k, &st)
+	st.Duration = time.Since(start)
+	if found {
+		checked := st.CheckedAt
+		if _, err := s.Registry.Update(st.Key, func(c *Connector) error {
+			c.LastCheck, c.LastState = &checked, st.State
+			if st.SessionValid {
+				c.NeedsReauth = false
+			}
+			return nil
+		}); err != nil {
+			s.logger().Warn("could not record the status", "connector", st.Connector, "error", err)
+		}
+	}
+	s.logger().Info("status checked", "connector", st.Connector, "state", st.State, "duration", st.Duration.Round(time.Millisecond))
+	return st
+}
+
+// StatusAll checks many connectors concurrently (at most StatusConcurrency
+// at a time, each bounded by the per-check timeout, so one slow org never
+// stalls the rest); nil keys means all. Results come back in the order of
+// keys (or of List).
+func (s *Service) StatusAll(ctx context.Context, keys []Key) []Status {
+	if keys == nil {
+		list, err := s.Registry.List()
+		if err != nil {
+			p := Explain(err)
+			return []Status{{State: StateUnreachable, Message: p.Message, Fix: p.Fix, CheckedAt: s.now().UTC()}}
+		}
+		for _, c := range list {
+			keys = append(keys, c.Key())
+		}
+	}
+	out := make([]Status, len(keys))
+	sem := make(chan struct{}, StatusConcurrency)
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				out[i] = s.Status(ctx, k) // reports the cancellation quickly
+				return
+			}
+			defer func() { <-sem }()
+			out[i] = s.Status(ctx, k)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (s *Service) checkTimeout() time.Duration {
+	if s.CheckTimeout > 0 {
+		return s.CheckTimeout
+	}
+	return DefaultCheckTimeout
+}
+
+// check fills st; it reports whether the connector exists.
+func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
+	conn, err := s.Registry.Get(k)
+	if err != nil {
+		p := Explain(err)
+		st.State, st.Message, st.Fix = StateNotAuthorized, p.Message, p.Fix
+		return false
+	}
+	st.Key, st.Connector = conn.Key(), conn.Key().String()
+	if conn.Org != nil {
+		org := *conn.Org
+		st.Org = &org
+	}
+	client, _, err := s.session(ctx, st.Key)
+	if err != nil {
+		s.failState(st, conn, err)
+		return true
+	}
+	st.TokensPresent = true
+
+	org, orgErr := client.Organization(ctx)
+	switch {
+	case orgErr == nil:
+		st.SessionValid = true
+		st.Permissions.APIEnabled = true
+	case salesforce.IsErrorCode(orgErr, "API_DISABLED_FOR_ORG"):
+		st.SessionValid = true
+		st.Permissions.Checked = true
+	default:
+		s.failState(st, conn, orgErr)
+		return true
+	}
+	if u := client.LastUsage(); u != nil {
+		st.APIUsage = &APIUsage{Used: u.Used, Max: u.Max}
+	}
+
+	var envOK, orgChanged bool
+	envOK = true
+	if org != nil {
+		envOK = org.IsSandbox != conn.Environment.IsProduction()
+		if st.Org == nil {
+			st.Org = &OrgInfo{InstanceURL: client.InstanceURL()}
+		}
+		orgChanged = st.Org.OrgID != "" && !sameOrgID(st.Org.OrgID, org.ID)
+		st.Org.OrgName, st.Org.IsSandbox = org.Name, org.IsSandbox
+		if !orgChanged {
+			st.Org.OrgID = org.ID
+		}
+	}
+	st.EnvironmentOK = envOK
+
+	if st.Permissions.APIEnabled {
+		ok, err := client.CustomizeApplication(ctx)
+		switch {
+		case err == nil:
+			st.Permissions.CustomizeApplication, st.Permissions.Checked = ok, true
+		case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
+			st.Permissions.APIEnabled, st.Permissions.Checked = false, true
+		default:
+			s.logger().Warn("permission check failed", "connector", st.Connector, "error", err)
+		}
+		if list, err := client.ListStaticResources(ctx); err == nil {
+			if r := list.Find(conn.EffectiveResourceName()); r != nil {
+				st.Resource = &ResourceInfo{
+					ID: r.ID, Name: r.Name, Size: r.BodyLength, LastModified: r.LastModifiedDate,
+					Fingerprint: FingerprintFromDescription(r.Description), ContentType: r.ContentType,
+				}
+			}
+		} else {
+			s.logger().Warn("resource lookup failed", "connector", st.Connector, "error", err)
+		}
+		if u := client.LastUsage(); u != nil {
+			st.APIUsage = &APIUsage{Used: u.Used, Max: u.Max}
+		}
+	}
+
+	switch missing := st.Permissions.Missing(); {
+	case orgChanged:
+		st.State = StateSandboxRefreshed
+		st.Message = fmt.Sprintf("%s now reaches a different org (%s, was %s): the sandbox was probably refreshed.", st.Connector, org.ID, conn.Org.OrgID)
+		st.Fix = "Authorize it again so Connectors records the new org."
+	case !envOK && !conn.AllowEnvironmentMismatch:
+		st.State = StateEnvMismatch
+		kind := "a production org"
+		if org.IsSandbox {
+			kind = "a sandbox"
+		}
+		st.Message = fmt.Sprintf("%s is a %s connector, but it is connected to %s (%s).", st.Connector, conn.Environment, kind, org.Name)
+		st.Fix = "Authorize it again with the right org, or use the connector of the matching environment."
+	case len(missing) > 0:
+		st.State = StatePermissionMissing
+		p := customizeAppProblem()
+		if !st.Permissions.APIEnabled {
+			p = apiDisabledProblem()
+		}
+		st.Message, st.Fix = p.Message, p.Fix
+	default:
+		st.State = StateConnected
+		st.Message = fmt.Sprintf("%s is connected to %s as %s.", st.Connector, orgLabel(st.Org), userLabel(st.Org))
+		if !envOK {
+			st.Message = fmt.Sprintf("%s is connected to %s as %s (environment mismatch allowed).", st.Connector, orgLabel(st.Org), userLabel(st.Org))
+		}
+	}
+	return true
+}
+
+// failState sets the state for a failed session or first call.
+func (s *Service) failState(st *Status, conn Connector, err error) {
+	p := Explain(err)
+	st.Message, st.Fix = p.Message, p.Fix
+	switch p.Code {
+	case CodeNotAuthorized:
+		st.State = StateNotAuthorized
+	case CodeKeyring:
+		st.State = StateKeyringError
+		return
+	case CodeNeedsReauth:
+		st.TokensPresent = true
+		st.State = StateNeedsReauth
+		if conn.LastState == StateSandboxRefreshed {
+			st.State = StateSandboxRefreshed // the org ID had already changed: that is why
+			st.Message = fmt.Sprintf("%s can no longer reach its org: the sandbox was refreshed.", conn.Key())
+			st.Fix = "Authorize it again."
+		}
+	case CodeAPIDisabled:
+		st.TokensPresent, st.SessionValid = true, true
+		st.Permissions = Permissions{Checked: true}
+		st.State = StatePermissionMissing
+	default:
+		st.TokensPresent = true
+		st.State = StateUnreachable
+		var ctxErr bool
+		if errors.Is(err, context.DeadlineExceeded) {
+			ctxErr = true
+		}
+		if ctxErr || p.Code == CodeTimeout {
+			st.Message = fmt.Sprintf("%s did not answer within %s.", hostOf(instanceOf(conn)), s.checkTimeout())
+			st.Fix = "Check your internet connection and proxy settings, or try again later."
+		}
+	}
+}
+
+func instanceOf(c Connector) string {
+	if c.Org != nil && c.Org.InstanceURL != "" {
+		return c.Org.InstanceURL
+	}
+	return c.LoginURL
+}
+
+func orgLabel(o *OrgInfo) string {
+	if o == nil {
+		return "its org"
+	}
+	if o.OrgName != "" {
+		return fmt.Sprintf("%q (%s)", o.OrgName, o.OrgID)
+	}
+	return o.OrgID
+}
+
+func userLabel(o *OrgInfo) string {
+	if o == nil || o.Username == "" {
+		return "the authorized user"
+	}
+	return o.Username
+}
