@@ -151,7 +151,12 @@ func (o *Org) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	method := q.Get("code_challenge_method")
 	switch method {
-	case "", "S256", "plain":
+	case "", "S256":
+	case "plain":
+		if o.opts.Quirks.RejectPlainPKCE {
+			fail("invalid_request", "invalid code challenge method")
+			return
+		}
 	default:
 		fail("invalid_request", "invalid code challenge method")
 		return
@@ -331,14 +336,17 @@ func (o *Org) handleToken(w http.ResponseWriter, r *http.Request) {
 		case c == nil || c.clientID != clientID:
 			writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "invalid authorization code")
 			return
-		case c.used || time.Now().After(c.expires):
+		case c.used:
+			writeOAuthError(w, http.StatusBadRequest, "invalid_grant", o.opts.Quirks.ReusedCodeDescription)
+			return
+		case time.Now().After(c.expires):
 			writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "expired authorization code")
 			return
 		case form.Get("redirect_uri") != c.redirectURI:
 			writeOAuthError(w, http.StatusBadRequest, "redirect_uri_mismatch", "redirect_uri must match configuration")
 			return
 		case c.challenge != "" && !verifierMatches(c, form.Get("code_verifier")):
-			writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "invalid code verifier")
+			writeOAuthError(w, http.StatusBadRequest, o.opts.Quirks.PKCEErrorCode, "invalid code verifier")
 			return
 		}
 		c.used = true
@@ -480,6 +488,12 @@ func (o *Org) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	if g := o.refresh[tok]; g != nil && !g.dead && g.current == tok {
 		o.killGrantLocked(g)
 		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if o.opts.Quirks.RevokeErrorFormEncoded {
+		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(url.Values{"error": {"invalid_token"}, "error_description": {"Token was invalid"}}.Encode()))
 		return
 	}
 	writeOAuthError(w, http.StatusBadRequest, "invalid_token", "Token was invalid")

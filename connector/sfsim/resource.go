@@ -302,6 +302,7 @@ type upload struct {
 	hasBody  bool
 	bodyNull bool
 	body     chunkBuf
+	maxReq   int64
 }
 
 type uploadError struct {
@@ -317,14 +318,14 @@ func jsonParseErr(msg string) *uploadError {
 var errTooLarge = errors.New("request too large")
 
 type capReader struct {
-	r io.Reader
-	n int64
+	r        io.Reader
+	n, limit int64
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	if c.n > MaxRequestSize {
+	if c.n > c.limit {
 		return n, errTooLarge
 	}
 	return n, err
@@ -333,10 +334,11 @@ func (c *capReader) Read(p []byte) (int, error) {
 // decodeUpload reads a JSON or multipart request body (optionally gzip or
 // deflate encoded), streaming the Body straight into the chunk buffer.
 func (o *Org) decodeUpload(r *http.Request) (*upload, *uploadError) {
-	if r.ContentLength > MaxRequestSize {
-		return nil, tooLarge()
+	maxReq := o.opts.maxRequestSize
+	if r.ContentLength > maxReq {
+		return nil, tooLarge(maxReq)
 	}
-	var in io.Reader = &capReader{r: r.Body}
+	var in io.Reader = &capReader{r: r.Body, limit: maxReq}
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip", "x-gzip":
@@ -352,12 +354,22 @@ func (o *Org) decodeUpload(r *http.Request) (*upload, *uploadError) {
 	default:
 		return nil, &uploadError{http.StatusUnsupportedMediaType, apiErr("UNSUPPORTED_MEDIA_TYPE", "Content-Encoding "+enc+" is not supported")}
 	}
-	// Decompressed bytes are capped too (a zip bomb must not fill memory).
-	in = &capReader{r: in}
-	up := &upload{fields: map[string]json.RawMessage{}, body: chunkBuf{max: o.opts.MaxResourceSize}}
+	// Decompressed bytes are capped too: at the request cap with
+	// Quirks.CapDecompressed, else generously (a zip bomb must not run
+	// forever; bodies past MaxResourceSize are counted, not stored).
+	limit := 4 * maxReq
+	if o.opts.Quirks.CapDecompressed {
+		limit = maxReq
+	}
+	in = &capReader{r: in, limit: limit}
+	up := &upload{fields: map[string]json.RawMessage{}, body: chunkBuf{max: o.opts.MaxResourceSize}, maxReq: maxReq}
 	mediaType, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var uerr *uploadError
 	if strings.HasPrefix(mediaType, "multipart/") {
+		if o.opts.Quirks.RejectMultipart {
+			return nil, &uploadError{http.StatusUnsupportedMediaType, apiErr("UNSUPPORTED_MEDIA_TYPE",
+				"Content type '"+mediaType+"' not supported for StaticResource")}
+		}
 		uerr = up.readMultipart(in, params["boundary"])
 	} else {
 		uerr = up.readJSON(in)
@@ -368,14 +380,14 @@ func (o *Org) decodeUpload(r *http.Request) (*upload, *uploadError) {
 	return up, nil
 }
 
-func tooLarge() *uploadError {
+func tooLarge(maxReq int64) *uploadError {
 	return &uploadError{http.StatusRequestEntityTooLarge, apiErr("JSON_PARSER_ERROR",
-		fmt.Sprintf("Maximum size of request reached. Maximum size of request is %d bytes.", MaxRequestSize))}
+		fmt.Sprintf("Maximum size of request reached. Maximum size of request is %d bytes.", maxReq))}
 }
 
-func readErr(err error) *uploadError {
+func (up *upload) readErr(err error) *uploadError {
 	if errors.Is(err, errTooLarge) {
-		return tooLarge()
+		return tooLarge(up.maxReq)
 	}
 	return jsonParseErr("Unexpected end-of-input or malformed request body: " + err.Error())
 }
@@ -410,7 +422,7 @@ func (up *upload) readJSON(in io.Reader) *uploadError {
 		if errors.As(err, &se) {
 			return jsonParseErr(se.msg)
 		}
-		return readErr(err)
+		return up.readErr(err)
 	}
 	return nil
 }
@@ -427,13 +439,13 @@ func (up *upload) readMultipart(in io.Reader, boundary string) *uploadError {
 			break
 		}
 		if err != nil {
-			return readErr(err)
+			return up.readErr(err)
 		}
 		name := part.FormName()
 		if strings.EqualFold(name, "Body") {
 			up.hasBody = true
 			if _, err := io.Copy(&up.body, part); err != nil {
-				return readErr(err)
+				return up.readErr(err)
 			}
 			continue
 		}
@@ -442,7 +454,7 @@ func (up *upload) readMultipart(in io.Reader, boundary string) *uploadError {
 			continue
 		}
 		gotEntity = true
-		sub := &upload{fields: up.fields}
+		sub := &upload{fields: up.fields, maxReq: up.maxReq, body: chunkBuf{max: up.body.max}}
 		if uerr := sub.readJSON(io.LimitReader(part, 1<<20)); uerr != nil {
 			return uerr
 		}
@@ -487,7 +499,7 @@ func (o *Org) writeDenied(w http.ResponseWriter, r *http.Request) bool {
 	ok := o.customize
 	o.mu.Unlock()
 	if !ok {
-		writeErrors(w, r, http.StatusBadRequest, errNoAccess)
+		writeErrors(w, r, o.opts.Quirks.InsufficientAccessStatus, errNoAccess)
 	}
 	return !ok
 }
@@ -562,7 +574,7 @@ func (o *Org) validateLocked(self *resource, name, contentType, cacheControl, de
 		e := dmlErr("STRING_TOO_LONG", fmt.Sprintf("Name: data value too large: %s (max length=%d)", truncate(name, 80), maxName), "Name")
 		return &e
 	case !nameRule.MatchString(name):
-		e := dmlErr("FIELD_INTEGRITY_EXCEPTION", "The "+"Static Resource Name"+` field can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.`, "Name")
+		e := dmlErr(o.opts.Quirks.InvalidNameErrorCode, "The Static Resource Name"+` field can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.`, "Name")
 		return &e
 	case len(description) > 255:
 		e := dmlErr("STRING_TOO_LONG", fmt.Sprintf("Description: data value too large: %s (max length=255)", truncate(description, 80)), "Description")
@@ -574,7 +586,7 @@ func (o *Org) validateLocked(self *resource, name, contentType, cacheControl, de
 		e := dmlErr("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Cache Control: bad value for restricted picklist field: "+cacheControl, "CacheControl")
 		return &e
 	case size > o.opts.MaxResourceSize:
-		e := dmlErr("STORAGE_LIMIT_EXCEEDED", "static resource cannot exceed "+sizeText(o.opts.MaxResourceSize), "Body")
+		e := dmlErr(o.opts.Quirks.OversizeErrorCode, "static resource cannot exceed "+sizeText(o.opts.MaxResourceSize), "Body")
 		return &e
 	}
 	var total int64
@@ -650,7 +662,7 @@ func (o *Org) commitCreate(w http.ResponseWriter, r *http.Request, c restCtx, up
 	o.mu.Lock()
 	if !o.customize {
 		o.mu.Unlock()
-		return &uploadError{http.StatusBadRequest, errNoAccess}
+		return &uploadError{o.opts.Quirks.InsufficientAccessStatus, errNoAccess}
 	}
 	if e := o.validateLocked(nil, get("Name"), get("ContentType"), cache, get("Description"), up.body.n); e != nil {
 		o.mu.Unlock()
@@ -710,7 +722,7 @@ func (o *Org) commitUpdate(id string, up *upload, fields map[string]*string) *up
 		return &uploadError{http.StatusNotFound, errNotFound}
 	}
 	if !o.customize || res.ns != "" {
-		return &uploadError{http.StatusBadRequest, errNoAccess}
+		return &uploadError{o.opts.Quirks.InsufficientAccessStatus, errNoAccess}
 	}
 	name, ctype, cache, desc := res.name, res.contentType, res.cacheControl, res.description
 	var missing []string
@@ -766,7 +778,7 @@ func (o *Org) deleteResource(w http.ResponseWriter, r *http.Request, id string) 
 		return
 	case !o.customize || res.ns != "":
 		o.mu.Unlock()
-		writeErrors(w, r, http.StatusBadRequest, errNoAccess)
+		writeErrors(w, r, o.opts.Quirks.InsufficientAccessStatus, errNoAccess)
 		return
 	}
 	delete(o.resources, res.id)

@@ -382,30 +382,28 @@ func TestCompressedRequestsAndResponses(t *testing.T) {
 }
 
 func TestRequestTooLarge(t *testing.T) {
-	o := startOrg(t, Options{})
+	const limit = 200_000
+	o := startOrg(t, Options{maxRequestSize: limit})
 	at := accessToken(t, o)
+	want := `[{"message":"Maximum size of request reached. Maximum size of request is 200000 bytes.","errorCode":"JSON_PARSER_ERROR"}]`
 	// Declared size over the cap: refused before reading.
-	req, err := http.NewRequestWithContext(testCtx(t), http.MethodPost, o.InstanceURL()+v+"/sobjects/StaticResource/", io.LimitReader(zeroReader{}, MaxRequestSize+1))
+	res := api(t, o, at, http.MethodPost, v+"/sobjects/StaticResource/", make([]byte, limit+1), nil)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, res.status)
+	assert.JSONEq(t, want, string(res.body))
+	// Unknown size (chunked): refused once the cap is crossed.
+	body := mustJSON(t, createBody("Big", make([]byte, limit)))
+	req, err := http.NewRequestWithContext(testCtx(t), http.MethodPost, o.InstanceURL()+v+"/sobjects/StaticResource/", io.MultiReader(bytes.NewReader(body)))
 	require.NoError(t, err)
-	req.ContentLength = MaxRequestSize + 1
 	req.Header.Set("Authorization", "Bearer "+at)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
-	if err == nil {
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
-		assert.Contains(t, string(b), "Maximum size of request is 52428800 bytes")
-	}
-	// Either way the org stored nothing.
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	assert.JSONEq(t, want, string(b))
 	assert.Empty(t, o.Resources())
-}
-
-type zeroReader struct{}
-
-func (zeroReader) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
+	assert.Equal(t, MaxRequestSize, 52428800)
 }
 
 func TestJSONBodyEscapes(t *testing.T) {

@@ -9,7 +9,7 @@
 // hide on both sides.
 //
 // Where the reference marks a fact unconfirmed ([U]) sfsim answers with the
-// suggested response:
+// suggested response by default (Options.Quirks switches to alternatives):
 //   - /authorize with an unknown client_id or a redirect_uri mismatch: 302 to
 //     /setup/secur/RemoteAccessErrorPage.apexp?error=invalid_client_id|redirect_uri_mismatch
 //     (an HTML page on the same host), never to the redirect_uri.
@@ -76,6 +76,40 @@ type Options struct {
 	MaxApprovals int
 	// CodeTTL is the authorization-code lifetime; default 15 minutes.
 	CodeTTL time.Duration
+	// Quirks switches the answers the reference marks unconfirmed ([U], §9)
+	// to their alternatives, so clients can be tested against both.
+	Quirks Quirks
+
+	maxRequestSize int64 // MaxRequestSize; smaller in tests
+}
+
+// Quirks are alternative answers for facts not verified against a real org.
+// The zero value is sfsim's default (the reference's suggestion).
+type Quirks struct {
+	// PKCEErrorCode is the token error for a wrong or missing verifier:
+	// "invalid_grant" (default, observed) or "invalid_request" (doc text).
+	PKCEErrorCode string
+	// RejectPlainPKCE refuses code_challenge_method=plain at /authorize.
+	RejectPlainPKCE bool
+	// ReusedCodeDescription is the invalid_grant description for a reused
+	// code; default "expired authorization code".
+	ReusedCodeDescription string
+	// RevokeErrorFormEncoded answers revoke errors form-encoded, not JSON.
+	RevokeErrorFormEncoded bool
+	// OversizeErrorCode is the errorCode for a body over MaxResourceSize:
+	// STORAGE_LIMIT_EXCEEDED (default) or FIELD_INTEGRITY_EXCEPTION.
+	OversizeErrorCode string
+	// InvalidNameErrorCode is the errorCode for a name breaking the rule:
+	// FIELD_INTEGRITY_EXCEPTION (default) or INVALID_FIELD.
+	InvalidNameErrorCode string
+	// InsufficientAccessStatus is the HTTP status of
+	// INSUFFICIENT_ACCESS_OR_READONLY on StaticResource writes: 400 (default) or 403.
+	InsufficientAccessStatus int
+	// RejectMultipart answers multipart StaticResource uploads with 415.
+	RejectMultipart bool
+	// CapDecompressed counts the 52,428,800-byte request cap on the
+	// decompressed body as well (default: wire bytes only).
+	CapDecompressed bool
 }
 
 // RequestLog records one request on either host.
@@ -173,6 +207,17 @@ func Start(opts Options) (*Org, error) {
 	}
 	if opts.CodeTTL <= 0 {
 		opts.CodeTTL = 15 * time.Minute
+	}
+	if opts.maxRequestSize <= 0 {
+		opts.maxRequestSize = MaxRequestSize
+	}
+	q := &opts.Quirks
+	def(&q.PKCEErrorCode, "invalid_grant")
+	def(&q.ReusedCodeDescription, "expired authorization code")
+	def(&q.OversizeErrorCode, "STORAGE_LIMIT_EXCEEDED")
+	def(&q.InvalidNameErrorCode, "FIELD_INTEGRITY_EXCEPTION")
+	if q.InsufficientAccessStatus == 0 {
+		q.InsufficientAccessStatus = http.StatusBadRequest
 	}
 	o := &Org{
 		opts:        opts,
@@ -445,7 +490,7 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 			h.ServeHTTP(lw, r)
 		}
 		if !lw.hijacked && lw.status != http.StatusRequestEntityTooLarge {
-			_, _ = io.Copy(io.Discard, io.LimitReader(cr, MaxRequestSize+1))
+			_, _ = io.Copy(io.Discard, io.LimitReader(cr, o.opts.maxRequestSize+1))
 		}
 		status := lw.status
 		if status == 0 && !lw.hijacked {
