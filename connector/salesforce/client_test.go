@@ -55,7 +55,7 @@ func (f *fakeTokens) refreshes() int {
 	return f.refreshN
 }
 
-func testCtx(t *testing.T) context.Context {
+func testCtx(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
