@@ -374,6 +374,8 @@ func TestSimRetries(t *testing.T) {
 					var ae *APIError
 					require.ErrorAs(t, err, &ae)
 					assert.Equal(t, tt.status, ae.StatusCode)
+				} else {
+					assert.True(t, retryableNetError(err), "a drop reads as a connection error: %v", err)
 				}
 				assert.Nil(t, org.Resource("Fresh"))
 				return
