@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // publishManyLimit bounds concurrent publishes in PublishMany. Each publish
@@ -22,6 +23,13 @@ func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts Pu
 	first := make(map[Key]int, len(keys))
 	sem := make(chan struct{}, publishManyLimit)
 	var wg sync.WaitGroup
+	var recMu sync.Mutex
+	records := map[Key]*PublishRecord{}
+	recordFn := func(k Key, rec *PublishRecord) {
+		recMu.Lock()
+		defer recMu.Unlock()
+		records[k] = rec
+	}
 	for i, k := range keys {
 		if _, dup := first[k]; dup {
 			continue
@@ -41,10 +49,13 @@ func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts Pu
 				results[i] = batchFailed(k, b, opts, publishProblem(err))
 				return
 			}
-			results[i] = s.publishGuarded(ctx, k, b, batchOptions(k, opts, progress))
+			results[i] = s.publishGuarded(ctx, k, b, batchOptions(k, opts, progress), recordFn)
 		}()
 	}
 	wg.Wait()
+	if err := s.recordPublishes(records); err != nil {
+		s.pubLogger().Warn("record the publishes on the connectors", "err", err)
+	}
 	for i, k := range keys {
 		if j := first[k]; j != i {
 			results[i] = results[j]
@@ -55,7 +66,7 @@ func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts Pu
 
 // publishGuarded runs Publish, turning a panic into a failed result so one
 // target can never take the others down.
-func (s *Service) publishGuarded(ctx context.Context, k Key, b Bundle, opts PublishOptions) (res PublishResult) {
+func (s *Service) publishGuarded(ctx context.Context, k Key, b Bundle, opts PublishOptions, recordFn func(Key, *PublishRecord)) (res PublishResult) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.pubLogger().Error("publish panicked", "connector", k.String(), "panic", fmt.Sprint(v))
@@ -67,7 +78,28 @@ func (s *Service) publishGuarded(ctx context.Context, k Key, b Bundle, opts Publ
 			})
 		}
 	}()
-	return s.Publish(ctx, k, b, opts)
+	return s.publishOne(ctx, k, b, opts, recordFn)
+}
+
+// recordPublishes sets LastPublish on every connector of records in one
+// registry transaction (one lock, one write), instead of one write per
+// target serialised behind the registry lock. Removed connectors are skipped.
+func (s *Service) recordPublishes(records map[Key]*PublishRecord) error {
+	if len(records) == 0 {
+		return nil
+	}
+	now := s.pubNow().UTC().Truncate(time.Millisecond)
+	return s.Registry.transact(func(doc *registryDoc) (bool, error) {
+		changed := false
+		for k, rec := range records {
+			if i := findConnector(doc.Connectors, k); i >= 0 {
+				doc.Connectors[i].LastPublish = rec
+				doc.Connectors[i].UpdatedAt = now
+				changed = true
+			}
+		}
+		return changed, nil
+	})
 }
 
 // batchOptions gives each target its own progress callback.

@@ -56,6 +56,9 @@ type publishRun struct {
 	reqStart int
 	restored bool
 	log      *slog.Logger
+	// recordFn, when set, receives the publish record instead of the
+	// registry (PublishMany writes all records in one transaction).
+	recordFn func(k Key, rec *PublishRecord)
 }
 
 func (s *Service) pubNow() time.Time {
@@ -74,12 +77,16 @@ func (s *Service) pubLogger() *slog.Logger {
 
 // Publish uploads the bundle to one connector's StaticResource.
 func (s *Service) Publish(ctx context.Context, k Key, b Bundle, opts PublishOptions) PublishResult {
+	return s.publishOne(ctx, k, b, opts, nil)
+}
+
+func (s *Service) publishOne(ctx context.Context, k Key, b Bundle, opts PublishOptions, recordFn func(Key, *PublishRecord)) PublishResult {
 	start := time.Now()
 	res := PublishResult{Key: k, Connector: k.String(), Outcome: OutcomeFailed, Resource: opts.ResourceName}
 	if b != nil {
 		res.Fingerprint, res.Size = b.Fingerprint(), b.Size()
 	}
-	r := &publishRun{s: s, k: k, opts: opts, res: &res, log: s.pubLogger()}
+	r := &publishRun{s: s, k: k, opts: opts, res: &res, log: s.pubLogger(), recordFn: recordFn}
 	err := r.publish(ctx, b)
 	r.finish(err, start)
 	return res
@@ -414,7 +421,11 @@ func (r *publishRun) record(b Bundle, id string) {
 		At: now.UTC(), Resource: r.resource, ResourceID: id,
 		Fingerprint: b.Fingerprint(), Size: b.Size(), Restored: r.restored,
 	}
-	if _, err := r.s.Registry.Upsert(r.k, func(c *Connector) error {
+	if r.recordFn != nil {
+		r.recordFn(r.k, rec)
+		return
+	}
+	if _, err := r.s.Registry.Update(r.k, func(c *Connector) error {
 		c.LastPublish = rec
 		return nil
 	}); err != nil {

@@ -50,13 +50,17 @@ func newTestService(tb testing.TB) *Service {
 	return svc
 }
 
-// authorizeTestConnector authorizes connector k on org without the Service's
-// own flow: it plays the user at /authorize, exchanges the code (PKCE) at
-// /token, stores the tokens and records the connector with its OrgInfo.
-func authorizeTestConnector(tb testing.TB, svc *Service, org *sfsim.Org, k Key) Connector {
-	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+// testTokens is what an OAuth code exchange against sfsim gave, plus what
+// the connector records about the org.
+type testTokens struct {
+	Access, Refresh, Instance string
+	Login, OrgID, UserID      string
+	Username                  string
+}
+
+// exchangeTestTokens plays the user at /authorize and exchanges the code
+// (PKCE) at /token, without the Service's own flow.
+func exchangeTestTokens(ctx context.Context, org *sfsim.Org) (testTokens, error) {
 	verifier := oauth2.GenerateVerifier()
 	q := url.Values{
 		"response_type":         {"code"},
@@ -68,12 +72,17 @@ func authorizeTestConnector(tb testing.TB, svc *Service, org *sfsim.Org, k Key) 
 		"code_challenge_method": {"S256"},
 	}
 	loc, err := org.PlayUser(ctx, org.LoginURL()+"/services/oauth2/authorize?"+q.Encode(), true)
-	require.NoError(tb, err)
+	if err != nil {
+		return testTokens{}, fmt.Errorf("play user: %w", err)
+	}
 	u, err := url.Parse(loc)
-	require.NoError(tb, err)
+	if err != nil {
+		return testTokens{}, fmt.Errorf("parse redirect: %w", err)
+	}
 	code := u.Query().Get("code")
-	require.NotEmpty(tb, code, "no code in %s", loc)
-
+	if code == "" {
+		return testTokens{}, fmt.Errorf("no code in %s", loc)
+	}
 	form := url.Values{
 		"grant_type":    {"authorization_code"},
 		"code":          {code},
@@ -82,32 +91,51 @@ func authorizeTestConnector(tb testing.TB, svc *Service, org *sfsim.Org, k Key) 
 		"code_verifier": {verifier},
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, org.LoginURL()+"/services/oauth2/token", strings.NewReader(form.Encode()))
-	require.NoError(tb, err)
+	if err != nil {
+		return testTokens{}, fmt.Errorf("build token request: %w", err)
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := http.DefaultClient.Do(req)
-	require.NoError(tb, err)
+	if err != nil {
+		return testTokens{}, fmt.Errorf("token request: %w", err)
+	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	require.NoError(tb, err)
-	require.Equal(tb, http.StatusOK, resp.StatusCode, "token exchange: %s", raw)
+	if err != nil {
+		return testTokens{}, fmt.Errorf("read token response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return testTokens{}, fmt.Errorf("token exchange: http %d: %s", resp.StatusCode, raw)
+	}
 	var tok struct {
 		AccessToken  string `json:"access_token"`
 		RefreshToken string `json:"refresh_token"`
 		InstanceURL  string `json:"instance_url"`
 	}
-	require.NoError(tb, json.Unmarshal(raw, &tok))
-	require.NotEmpty(tb, tok.RefreshToken)
+	if err := json.Unmarshal(raw, &tok); err != nil {
+		return testTokens{}, fmt.Errorf("decode token response: %w", err)
+	}
+	if tok.RefreshToken == "" {
+		return testTokens{}, fmt.Errorf("no refresh token in the token response")
+	}
+	return testTokens{
+		Access: tok.AccessToken, Refresh: tok.RefreshToken, Instance: tok.InstanceURL,
+		Login: org.LoginURL(), OrgID: org.OrgID(), UserID: org.UserID(), Username: org.Username(),
+	}, nil
+}
 
+// saveTestConnector stores the tokens and records connector k with its OrgInfo.
+func saveTestConnector(tb testing.TB, svc *Service, k Key, tt testTokens) Connector {
+	tb.Helper()
 	require.NoError(tb, svc.Tokens.Save(k.String(), &tokenstore.Tokens{
-		AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken,
-		InstanceURL: tok.InstanceURL, IssuedAt: time.Now(),
+		AccessToken: tt.Access, RefreshToken: tt.Refresh, InstanceURL: tt.Instance, IssuedAt: time.Now(),
 	}))
 	c, err := svc.Registry.Upsert(k, func(c *Connector) error {
 		c.System, c.Environment = k.System, k.Environment
-		c.LoginURL = org.LoginURL()
+		c.LoginURL = tt.Login
 		c.Org = &OrgInfo{
-			OrgID: org.OrgID(), OrgName: "Demo Org", InstanceURL: tok.InstanceURL,
-			Username: org.Username(), UserID: org.UserID(),
+			OrgID: tt.OrgID, OrgName: "Demo Org", InstanceURL: tt.Instance,
+			Username: tt.Username, UserID: tt.UserID,
 			IsSandbox:    !k.Environment.IsProduction(),
 			AuthorizedAt: time.Now().UTC(),
 		}
@@ -116,6 +144,17 @@ func authorizeTestConnector(tb testing.TB, svc *Service, org *sfsim.Org, k Key) 
 	})
 	require.NoError(tb, err)
 	return c
+}
+
+// authorizeTestConnector authorizes connector k on org without the Service's
+// own flow: tokens from exchangeTestTokens, stored, connector recorded.
+func authorizeTestConnector(tb testing.TB, svc *Service, org *sfsim.Org, k Key) Connector {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tt, err := exchangeTestTokens(ctx, org)
+	require.NoError(tb, err)
+	return saveTestConnector(tb, svc, k, tt)
 }
 
 // testBundle builds a deterministic bundle from name → content.

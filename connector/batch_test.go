@@ -1,0 +1,104 @@
+package connector
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector/sfsim"
+)
+
+// batchFixture is one Service with n connectors, each on its own org.
+func batchFixture(tb testing.TB, n int, opts sfsim.Options) (*Service, []Key, []*sfsim.Org) {
+	tb.Helper()
+	svc := newTestService(tb)
+	keys := make([]Key, n)
+	orgs := make([]*sfsim.Org, n)
+	for i := range n {
+		orgs[i] = startTestOrg(tb, opts)
+		keys[i] = Key{System: fmt.Sprintf("System%02d", i), Environment: Sandbox}
+		authorizeTestConnector(tb, svc, orgs[i], keys[i])
+	}
+	return svc, keys, orgs
+}
+
+func TestPublishManyOneFailingOrg(t *testing.T) {
+	svc, keys, orgs := batchFixture(t, 4, sfsim.Options{})
+	ctx := testCtx(t)
+	b := versionBundle(t, 1)
+	// Given one org whose user lost API access.
+	orgs[2].SetAPIEnabled(false)
+
+	var mu sync.Mutex
+	progress := map[Key]int64{}
+	results := svc.PublishMany(ctx, keys, b, PublishOptions{}, func(k Key, sent, total int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		progress[k] = sent
+		assert.Equal(t, b.Size(), total)
+	})
+	require.Len(t, results, len(keys))
+	for i, res := range results {
+		assert.Equal(t, keys[i], res.Key, "results in the order of keys")
+		assert.Equal(t, keys[i].String(), res.Connector)
+		if i == 2 {
+			requireFailed(t, res, CodeAPIDisabled)
+			assert.Empty(t, orgs[i].Resources())
+			continue
+		}
+		requireOK(t, res, OutcomeCreated)
+		assert.Equal(t, b.Bytes(), requireOneResource(t, orgs[i], DefaultResourceName).Body)
+		mu.Lock()
+		assert.Equal(t, b.Size(), progress[keys[i]], "progress per connector")
+		mu.Unlock()
+	}
+
+	// Once fixed, publishing again creates it there and leaves the others up to date.
+	orgs[2].SetAPIEnabled(true)
+	results = svc.PublishMany(ctx, keys, b, PublishOptions{}, nil)
+	for i, res := range results {
+		want := OutcomeUpToDate
+		if i == 2 {
+			want = OutcomeCreated
+		}
+		requireOK(t, res, want)
+	}
+}
+
+func TestPublishManyCanceled(t *testing.T) {
+	svc, keys, orgs := batchFixture(t, 3, sfsim.Options{})
+	ctx, cancel := context.WithCancel(testCtx(t))
+	cancel()
+	results := svc.PublishMany(ctx, keys, versionBundle(t, 1), PublishOptions{}, nil)
+	require.Len(t, results, 3)
+	for i, res := range results {
+		requireFailed(t, res, CodeCanceled)
+		assert.Equal(t, keys[i], res.Key)
+		assert.Empty(t, orgs[i].Resources())
+	}
+}
+
+func TestPublishManyDuplicateKeyPublishedOnce(t *testing.T) {
+	svc, keys, orgs := batchFixture(t, 1, sfsim.Options{})
+	results := svc.PublishMany(testCtx(t), []Key{keys[0], keys[0]}, versionBundle(t, 1), PublishOptions{}, nil)
+	require.Len(t, results, 2)
+	requireOK(t, results[0], OutcomeCreated)
+	assert.Equal(t, results[0], results[1])
+	requireOneResource(t, orgs[0], DefaultResourceName)
+}
+
+func TestPublishManyMixedValidation(t *testing.T) {
+	svc, keys, orgs := batchFixture(t, 2, sfsim.Options{})
+	unknown := Key{System: "Unknown", Environment: Test}
+	results := svc.PublishMany(testCtx(t), []Key{keys[0], unknown, keys[1]}, versionBundle(t, 1), PublishOptions{}, nil)
+	requireOK(t, results[0], OutcomeCreated)
+	requireFailed(t, results[1], CodeNotFound)
+	requireOK(t, results[2], OutcomeCreated)
+	for _, org := range orgs {
+		requireOneResource(t, org, DefaultResourceName)
+	}
+}
