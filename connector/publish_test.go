@@ -281,6 +281,9 @@ func TestPublishPatchRetriedOn503(t *testing.T) {
 		assert.Equal(t, b.Bytes(), got.Body)
 		assert.FileExists(t, res.BackupPath)
 	}
+	// The version before the last publish (v2) can be restored.
+	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
+	assert.Equal(t, v2.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 }
 
 func TestPublishPostFailureNeverDuplicates(t *testing.T) {
@@ -405,6 +408,13 @@ func TestPublishTwoAtOnce(t *testing.T) {
 	second := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
 	requireFailed(t, second, CodeBusy)
 	assert.Zero(t, second.Requests)
+	// So is one from another Service on the same config folder (the CLI
+	// next to the window): the lock is a file lock.
+	other, err := NewService(f.svc.Registry.Dir(), f.svc.Tokens)
+	require.NoError(t, err)
+	other.BackupDir = f.svc.BackupDir
+	requireFailed(t, other.Publish(ctx, f.k, v2, PublishOptions{}), CodeBusy)
+	requireFailed(t, other.Restore(ctx, f.k, ""), CodeNoBackup)
 	close(release)
 	var res PublishResult
 	select {
@@ -414,8 +424,10 @@ func TestPublishTwoAtOnce(t *testing.T) {
 	}
 	requireOK(t, res, OutcomeCreated)
 	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
-	// The lock is released afterwards.
+	// The lock is released afterwards, and the first version can be restored.
 	requireOK(t, f.svc.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated)
+	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
+	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 }
 
 func TestPublishCanceled(t *testing.T) {
