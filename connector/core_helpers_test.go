@@ -240,3 +240,19 @@ func walkFiles(dir string, fn func(path string, data []byte)) error {
 		return nil
 	})
 }
+
+var defaultProbeKeyring = probeKeyring
+
+var tokenstoreUnavailable = tokenstore.UnavailableError{Op: "probe", Reason: "No Secret Service keyring is running on D-Bus.", Fix: "Start gnome-keyring."}
+
+func itoa(i int) string { return fmt.Sprint(i) }
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// listenOn holds a TCP port on 127.0.0.1 until closed.
+func listenOn(t *testing.T, port int) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	require.NoError(t, err)
+	return ln
+}

@@ -39,6 +39,9 @@ type Service struct {
 	AllowInsecureLoopback bool
 	// CheckTimeout bounds each live status check; 0 means DefaultCheckTimeout.
 	CheckTimeout time.Duration
+
+	// doctorPorts overrides the callback ports Doctor checks (tests).
+	doctorPorts []int
 }
 
 // AuthorizeOptions tune one authorization.
