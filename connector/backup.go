@@ -4,9 +4,12 @@ package connector
 //
 // Layout under the backup root (Service.BackupDir, else <config dir>/backups):
 //
-//	<sanitised key>/<resource>/<UTC timestamp>_<short fp>.zip   previous body
-//	<sanitised key>/<resource>/<UTC timestamp>_<short fp>.json  sidecar (Backup)
-//	<sanitised key>/<resource>/published/<fp hex>.zip          what WE published
+//	<key>/<resource>/<UTC timestamp>_<short fp>.zip   previous body
+//	<key>/<resource>/<UTC timestamp>_<short fp>.json  sidecar (Backup)
+//	<key>/<resource>/published/<fp hex>.zip          what WE published
+//
+// with <key> and <resource> lower-cased and sanitised, e.g.
+// lightning_sandbox/walkme_content/20261124T221503.123456789Z_3f2a9c1b0d4e.zip.
 //
 // A backup is taken before every overwrite. When the body in the org is one
 // we published (its fingerprint names a file under published/), the backup
@@ -73,13 +76,15 @@ func backupSanitize(s string) string {
 	return out
 }
 
-// backupFolder is the folder holding the backups of one connector's resource.
+// backupFolder is the folder holding the backups of one connector's
+// resource. Both names are lower-cased: the registry matches systems and
+// Salesforce matches resource names case-insensitively.
 func (s *Service) backupFolder(k Key, resource string) (string, error) {
 	root, err := s.backupRoot()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, backupSanitize(k.String()), backupSanitize(resource)), nil
+	return filepath.Join(root, backupSanitize(strings.ToLower(k.String())), backupSanitize(strings.ToLower(resource))), nil
 }
 
 // backupFPHex is the hex part of "sha256:<hex>" (or a hash of fp for other forms),

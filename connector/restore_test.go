@@ -111,7 +111,11 @@ func TestBackupsKeepLastFive(t *testing.T) {
 	assert.LessOrEqual(t, len(published), keepPublished)
 
 	// The folder is named after the connector and the resource.
-	assert.Equal(t, filepath.Join(f.svc.BackupDir, "Lightning_Sandbox", DefaultResourceName), filepath.Dir(list[0].Path))
+	assert.Equal(t, filepath.Join(f.svc.BackupDir, "lightning_sandbox", "walkme_content"), filepath.Dir(list[0].Path))
+	// Names differing only in case share the backups.
+	same, err := f.svc.Backups(Key{System: "LIGHTNING", Environment: Sandbox}, "WALKME_CONTENT")
+	require.NoError(t, err)
+	assert.Equal(t, list, same)
 }
 
 func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
@@ -157,5 +161,5 @@ func TestBackupsListing(t *testing.T) {
 	assert.Equal(t, base.Add(2*time.Minute), list[0].TakenAt, "time read from the name without a sidecar")
 	assert.Equal(t, base, list[2].TakenAt)
 	assert.Equal(t, int64(1), list[0].Size)
-	assert.Equal(t, filepath.Join(svc.BackupDir, "Demo_Org_Test", "Res"), folder)
+	assert.Equal(t, filepath.Join(svc.BackupDir, "demo_org_test", "res"), folder)
 }
