@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -21,12 +22,14 @@ func BenchmarkBuildFolder(b *testing.B) {
 	bundle, err := Open(dir)
 	require.NoError(b, err)
 	b.SetBytes(bundle.Summary().UncompressedSize)
+	cpu := processCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Open(dir); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(bundle.Summary().UncompressedSize)/float64(bundle.Size()), "x-ratio")
 }
 
@@ -39,12 +42,14 @@ func BenchmarkOpenZip(b *testing.B) {
 	p := filepath.Join(dir, "bundle.zip")
 	require.NoError(b, os.WriteFile(p, bundle.Bytes(), 0o644))
 	b.SetBytes(bundle.Summary().UncompressedSize)
+	cpu := processCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Open(p); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkFingerprint measures Fingerprint on the ZIP bytes of the same folder.
@@ -55,10 +60,21 @@ func BenchmarkFingerprint(b *testing.B) {
 	require.NoError(b, err)
 	data := bundle.Bytes()
 	b.SetBytes(bundle.Summary().UncompressedSize)
+	cpu := processCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Fingerprint(data); err != nil {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU adds the process CPU time per operation (all cores, user+system):
+// on a busy shared machine it is steadier than wall time, and CPU/GOMAXPROCS
+// is the wall time to expect on an idle one.
+func reportCPU(b *testing.B, since time.Duration) {
+	if b.N > 0 {
+		b.ReportMetric(float64(processCPU()-since)/float64(b.N)/1e6, "cpu-ms/op")
 	}
 }

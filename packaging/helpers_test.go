@@ -111,7 +111,7 @@ func jsLike(r *rand.Rand, n int) []byte {
 	var b strings.Builder
 	b.Grow(n + 32)
 	for b.Len() < n {
-		if r.IntN(20) == 0 {
+		if r.IntN(30) == 0 {
 			// identifiers and numbers that do not repeat
 			b.WriteString("_x")
 			for range 6 {
