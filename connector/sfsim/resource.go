@@ -402,7 +402,8 @@ func (up *upload) readJSON(in io.Reader) *uploadError {
 			}
 			switch c {
 			case '"':
-				up.hasBody = true
+				up.hasBody, up.bodyNull = true, false
+				up.body = chunkBuf{max: up.body.max} // a repeated key replaces
 				return s.base64String(&up.body)
 			case 'n':
 				up.hasBody, up.bodyNull = true, true
