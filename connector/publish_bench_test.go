@@ -209,33 +209,52 @@ func BenchmarkPublishPeakHeap5MB(b *testing.B) {
 	})
 }
 
+// batchBundles are the two versions published alternately by the batch
+// benchmarks: "typical" ≈ 200 KB of deflated text, "small" ≈ 20 KB.
+func batchBundles(tb testing.TB, size string) []*packaging.Bundle {
+	files := 50
+	if size == "small" {
+		files = 5
+	}
+	return []*packaging.Bundle{typicalBundle(tb, files, 8<<10, 1), typicalBundle(tb, files, 8<<10, 2)}
+}
+
 // batchVariants runs a batch benchmark with sfsim in this process and in a
-// child process (then this process holds only the publisher's work).
-func batchVariants(b *testing.B, n int, fn func(b *testing.B, svc *Service, keys []Key)) {
+// child process (then this process holds only the publisher's work), with
+// the typical bundle, and with a small one (latency-bound, which shows the
+// cost of the batch itself rather than of the CPU the machine has left).
+func batchVariants(b *testing.B, n int, fn func(b *testing.B, svc *Service, keys []Key, v []*packaging.Bundle)) {
 	latency := 100 * time.Millisecond
-	b.Run("sfsim=in-process", func(b *testing.B) {
-		svc, keys, _ := batchFixture(b, n, sfsim.Options{Latency: latency})
-		fn(b, svc, keys)
-	})
-	b.Run("sfsim=child-process", func(b *testing.B) {
-		svc := newTestService(b)
-		keys := make([]Key, n)
-		for i, tt := range startChildOrgs(b, n, latency) {
-			keys[i] = Key{System: fmt.Sprintf("System%02d", i), Environment: Sandbox}
-			saveTestConnector(b, svc, keys[i], tt)
-		}
-		fn(b, svc, keys)
-	})
+	for _, variant := range []struct{ sim, size string }{
+		{"in-process", "typical"}, {"child-process", "typical"}, {"child-process", "small"},
+	} {
+		b.Run("sfsim="+variant.sim+"/bundle="+variant.size, func(b *testing.B) {
+			v := batchBundles(b, variant.size)
+			if variant.sim == "in-process" {
+				svc, keys, _ := batchFixture(b, n, sfsim.Options{Latency: latency})
+				fn(b, svc, keys, v)
+				return
+			}
+			svc := newTestService(b)
+			keys := make([]Key, n)
+			for i, tt := range startChildOrgs(b, n, latency) {
+				keys[i] = Key{System: fmt.Sprintf("System%02d", i), Environment: Sandbox}
+				saveTestConnector(b, svc, keys[i], tt)
+			}
+			fn(b, svc, keys, v)
+		})
+	}
 }
 
 func BenchmarkPublishOne(b *testing.B) {
-	batchVariants(b, 1, func(b *testing.B, svc *Service, keys []Key) { benchPublishMany(b, svc, keys) })
+	batchVariants(b, 1, func(b *testing.B, svc *Service, keys []Key, v []*packaging.Bundle) {
+		benchPublishMany(b, svc, keys, v)
+	})
 }
 
 func BenchmarkPublishMany20(b *testing.B) {
-	batchVariants(b, 20, func(b *testing.B, svc *Service, keys []Key) {
+	batchVariants(b, 20, func(b *testing.B, svc *Service, keys []Key, v []*packaging.Bundle) {
 		// Reference: one publish to one of these connectors, same latency.
-		v := []*packaging.Bundle{typicalBundle(b, 50, 8<<10, 1), typicalBundle(b, 50, 8<<10, 2)}
 		ctx := context.Background()
 		requireOK2(b, svc.Publish(ctx, keys[0], v[1], PublishOptions{}))
 		var one []time.Duration
@@ -245,16 +264,15 @@ func BenchmarkPublishMany20(b *testing.B) {
 			one = append(one, time.Since(start))
 		}
 		sort.Slice(one, func(i, j int) bool { return one[i] < one[j] })
-		elapsed := benchPublishMany(b, svc, keys)
+		elapsed := benchPublishMany(b, svc, keys, v)
 		b.ReportMetric(float64(elapsed)/float64(b.N)/float64(one[len(one)/2]), "x-one")
 	})
 }
 
 // benchPublishMany publishes a changed bundle to keys b.N times; it returns
 // the time spent in the timed loop.
-func benchPublishMany(b *testing.B, svc *Service, keys []Key) time.Duration {
+func benchPublishMany(b *testing.B, svc *Service, keys []Key, v []*packaging.Bundle) time.Duration {
 	ctx := context.Background()
-	v := []*packaging.Bundle{typicalBundle(b, 50, 8<<10, 1), typicalBundle(b, 50, 8<<10, 2)}
 	for _, res := range svc.PublishMany(ctx, keys, v[1], PublishOptions{}, nil) {
 		requireOK2(b, res)
 	}
