@@ -148,3 +148,39 @@ func genFolder(t testing.TB, dir string, n, total int) {
 		require.NoError(t, os.WriteFile(filepath.Join(sub, fmt.Sprintf("file%04d.js", i)), jsLike(r, size), 0o644))
 	}
 }
+
+// dropCentral removes name's record from the central directory, leaving its
+// local header and data in place: an entry only a streaming reader would see.
+func dropCentral(t testing.TB, data []byte, name string) []byte {
+	t.Helper()
+	eocd := bytes.LastIndex(data, []byte("PK\x05\x06"))
+	require.Positive(t, eocd)
+	cd := int(binary.LittleEndian.Uint32(data[eocd+16:]))
+	for p := cd; p < eocd; {
+		nameLen := int(binary.LittleEndian.Uint16(data[p+28:]))
+		n := 46 + nameLen + int(binary.LittleEndian.Uint16(data[p+30:])) + int(binary.LittleEndian.Uint16(data[p+32:]))
+		if string(data[p+46:p+46+nameLen]) == name {
+			out := append(append([]byte{}, data[:p]...), data[p+n:]...)
+			e := eocd - n
+			binary.LittleEndian.PutUint16(out[e+8:], binary.LittleEndian.Uint16(out[e+8:])-1)
+			binary.LittleEndian.PutUint16(out[e+10:], binary.LittleEndian.Uint16(out[e+10:])-1)
+			binary.LittleEndian.PutUint32(out[e+12:], binary.LittleEndian.Uint32(out[e+12:])-uint32(n))
+			return out
+		}
+		p += n
+	}
+	t.Fatalf("no central record for %q", name)
+	return nil
+}
+
+// renameLocal changes the first occurrence of from (the local header's name)
+// to to, of the same length, leaving the central directory as is.
+func renameLocal(t testing.TB, data []byte, from, to string) []byte {
+	t.Helper()
+	require.Len(t, to, len(from))
+	i := bytes.Index(data, []byte(from))
+	require.Positive(t, i)
+	out := append([]byte{}, data...)
+	copy(out[i:], to)
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -107,7 +108,7 @@ func scanZip(data []byte, l Limits) ([]fileSum, error) {
 	if l.MaxEntries > 0 && len(zr.File) > l.MaxEntries {
 		return nil, tooManyEntries(len(zr.File), l.MaxEntries)
 	}
-	files, err := checkHeaders(zr.File, int64(len(data)), l)
+	files, err := checkHeaders(zr.File, data, l)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func scanZip(data []byte, l Limits) ([]fileSum, error) {
 
 // checkHeaders runs the cheap, deterministic checks on the central directory
 // and returns the regular files.
-func checkHeaders(all []*zip.File, size int64, l Limits) ([]*zip.File, error) {
+func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 	names := newNameSet(len(all))
 	files := make([]*zip.File, 0, len(all))
 	var claimed uint64
@@ -184,7 +185,7 @@ func checkHeaders(all []*zip.File, size int64, l Limits) ([]*zip.File, error) {
 		}
 		files = append(files, f)
 	}
-	if err := checkOverlap(files, size); err != nil {
+	if err := checkLayout(all, data); err != nil {
 		return nil, err
 	}
 	return files, nil
@@ -208,15 +209,20 @@ func entryCap(f *zip.File, l Limits) uint64 {
 	return max(c, ratioFloor)
 }
 
-// checkOverlap refuses entries whose data lies outside the archive or overlaps
-// another entry's data (the "overlapping files" zip bomb).
-func checkOverlap(files []*zip.File, size int64) error {
+// checkLayout refuses archives whose entries a streaming reader (such as
+// Java's ZipInputStream) would see differently from the central directory:
+// data outside the file, entries overlapping (the "overlapping files" zip
+// bomb), a local header whose name differs, or bytes between entries that
+// could hide an extra entry. Every local header must start where the previous
+// entry (and its data descriptor) ends.
+func checkLayout(all []*zip.File, data []byte) error {
 	type span struct {
 		start, end int64
-		name       string
+		f          *zip.File
 	}
-	spans := make([]span, 0, len(files))
-	for _, f := range files {
+	size := int64(len(data))
+	spans := make([]span, 0, len(all))
+	for _, f := range all {
 		off, err := f.DataOffset()
 		if err != nil {
 			return corrupt(f.Name, "bad local header")
@@ -225,22 +231,103 @@ func checkOverlap(files []*zip.File, size int64) error {
 		if off < 0 || end < off || end > size {
 			return corrupt(f.Name, "data past the end of the file")
 		}
-		if end > off {
-			spans = append(spans, span{off, end, f.Name})
-		}
+		spans = append(spans, span{off, end, f})
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
-	for i := 1; i < len(spans); i++ {
-		if spans[i].start < spans[i-1].end {
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var prevEnd int64
+	var prev *zip.File
+	for _, sp := range spans {
+		if prev != nil && sp.start < prevEnd {
 			return &ValidationError{
-				Entry:  spans[i].name,
-				Reason: fmt.Sprintf("the entry's data overlaps %q, as in a zip bomb", spans[i-1].name),
+				Entry:  sp.f.Name,
+				Reason: fmt.Sprintf("the entry's data overlaps %q, as in a zip bomb", prev.Name),
 				Fix:    "Check where the ZIP came from and build it again from the original files.",
 				Err:    ErrZipBomb,
 			}
 		}
+		if !localHeaderAt(data, prevEnd, prev, sp.f.Name, sp.start) {
+			return &ValidationError{
+				Entry:  sp.f.Name,
+				Reason: "the entry's local header does not match the ZIP directory (name or position), which can hide files",
+				Fix:    "Build the ZIP again with a standard tool, or choose the folder it came from.",
+				Err:    ErrCorrupt,
+			}
+		}
+		prevEnd, prev = sp.end, sp.f
+	}
+	if cd, ok := directoryOffset(data); ok && !followsEntry(prevEnd, prev, cd) {
+		return &ValidationError{
+			Reason: "the ZIP has unlisted data between its last entry and its directory, which can hide files",
+			Fix:    "Build the ZIP again with a standard tool, or choose the folder it came from.",
+			Err:    ErrCorrupt,
+		}
 	}
 	return nil
+}
+
+// descriptorSizes are the possible sizes of a data descriptor: with or
+// without its signature, 32- or 64-bit sizes.
+var descriptorSizes = []int64{16, 12, 24, 20}
+
+// followsEntry reports whether pos is where the next record starts after an
+// entry ending at end (prev == nil: the start of the file).
+func followsEntry(end int64, prev *zip.File, pos int64) bool {
+	if prev == nil || prev.Flags&0x8 == 0 {
+		return pos == end
+	}
+	for _, d := range descriptorSizes {
+		if pos == end+d {
+			return true
+		}
+	}
+	return false
+}
+
+// localHeaderAt reports whether a local file header named name, whose data
+// starts at dataStart, begins right after the previous entry.
+func localHeaderAt(data []byte, end int64, prev *zip.File, name string, dataStart int64) bool {
+	starts := []int64{end}
+	if prev != nil && prev.Flags&0x8 != 0 {
+		starts = starts[:0]
+		for _, d := range descriptorSizes {
+			starts = append(starts, end+d)
+		}
+	}
+	for _, p := range starts {
+		if p+30 > int64(len(data)) || string(data[p:p+4]) != "PK\x03\x04" {
+			continue
+		}
+		nameLen := int64(binary.LittleEndian.Uint16(data[p+26:]))
+		extraLen := int64(binary.LittleEndian.Uint16(data[p+28:]))
+		if nameLen != int64(len(name)) || p+30+nameLen+extraLen != dataStart {
+			continue
+		}
+		if string(data[p+30:p+30+nameLen]) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// directoryOffset reads the central directory's offset from the end record;
+// ok is false for ZIP64 archives (offset in another record) or no record.
+func directoryOffset(data []byte) (int64, bool) {
+	const eocdLen = 22
+	lowest := max(0, len(data)-eocdLen-0xffff)
+	for i := len(data) - eocdLen; i >= lowest; i-- {
+		if string(data[i:i+4]) != "PK\x05\x06" {
+			continue
+		}
+		if commentLen := int(binary.LittleEndian.Uint16(data[i+20:])); i+eocdLen+commentLen > len(data) {
+			continue // as archive/zip: not the end record
+		}
+		off := binary.LittleEndian.Uint32(data[i+16:])
+		if off == 0xffffffff {
+			return 0, false
+		}
+		return int64(off), true
+	}
+	return 0, false
 }
 
 // hashEntries unpacks and hashes the files concurrently, enforcing the caps

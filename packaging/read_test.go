@@ -6,8 +6,11 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,6 +85,29 @@ func zipCases() []zipCase {
 
 		{name: "ratio bomb", data: entries(zent{name: "bomb.js", body: zeros(4 << 20)}), err: ErrZipBomb, entry: "bomb.js", reason: "times its compressed size"},
 		{name: "small repetitive file is fine", data: entries(zent{name: "pad.js", body: zeros(512 << 10)})},
+		{name: "local name differs", data: func(t testing.TB) []byte {
+			return renameLocal(t, makeZip(t, zent{name: "a.js", body: "x"}, zent{name: "ok.js", body: "y"}), "ok.js", "../ev")
+		}, err: ErrCorrupt, entry: "ok.js", reason: "local header"},
+		{name: "unlisted first entry", data: func(t testing.TB) []byte {
+			return dropCentral(t, makeZip(t, zent{name: "hidden.js", body: "x"}, zent{name: "a.js", body: "y"}), "hidden.js")
+		}, err: ErrCorrupt, entry: "a.js", reason: "local header"},
+		{name: "unlisted last entry", data: func(t testing.TB) []byte {
+			return dropCentral(t, makeZip(t, zent{name: "a.js", body: "x"}, zent{name: "hidden.js", body: "y"}), "hidden.js")
+		}, err: ErrCorrupt, reason: "unlisted data"},
+		{name: "unlisted last entry, stored", data: func(t testing.TB) []byte {
+			return dropCentral(t, makeZip(t, zent{name: "a.js", body: "x", store: true}, zent{name: "hidden.js", body: "y", store: true}), "hidden.js")
+		}, err: ErrCorrupt, reason: "unlisted data"},
+		{name: "raw entries without descriptors", data: entries(zent{name: "a.js", body: "abc", raw: true, size: 3}, zent{name: "b.js", body: "de", raw: true, size: 2})},
+		{name: "comment with a fake end record", data: func(t testing.TB) []byte {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			w, err := zw.Create("a.js")
+			require.NoError(t, err)
+			_, _ = w.Write([]byte("x"))
+			require.NoError(t, zw.SetComment("PK\x05\x06 tricky comment"))
+			require.NoError(t, zw.Close())
+			return buf.Bytes()
+		}},
 		{name: "overlapping entries", data: overlapZip, err: ErrZipBomb, entry: "b.js", reason: "overlaps"},
 		{name: "unpacked over cap", data: entries(zent{name: "a.js", body: strings.Repeat("abcdefgh", 200)}, zent{name: "b.js", body: strings.Repeat("abcdefgh", 200)}),
 			limits: &Limits{MaxUncompressed: 3000}, err: ErrZipBomb, entry: "b.js", reason: "more than 2.9 KB"},
@@ -190,6 +216,13 @@ func FuzzOpenZip(f *testing.F) {
 		}
 		f.Add(tt.data(f))
 	}
+	fixtures, err := filepath.Glob(filepath.Join("testdata", "*.zip"))
+	require.NoError(f, err)
+	for _, p := range fixtures {
+		data, err := os.ReadFile(p)
+		require.NoError(f, err)
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := FromZip(data, "fuzz.zip")
 		if err != nil {
@@ -223,4 +256,25 @@ func FuzzOpenZip(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, b.Fingerprint(), fp)
 	})
+}
+
+// TestRealToolZips opens ZIPs made by Info-ZIP (from a folder and streamed,
+// with data descriptors), Python's zipfile and the JDK's jar: all are
+// accepted and fingerprint like the same tree built from a folder.
+func TestRealToolZips(t *testing.T) {
+	tree := fstest.MapFS{
+		"walkme/css/a.css":     {Data: []byte("body{color:red}\n")},
+		"walkme/js/app.js":     {Data: []byte(strings.Repeat("function f(){return 1}\n", 200) + "\n")},
+		"walkme/settings.json": {Data: []byte("{\"a\":1}\n")},
+	}
+	want, err := FromFS(tree, "tree")
+	require.NoError(t, err)
+	for _, name := range []string{"infozip.zip", "infozip-stream.zip", "python.zip", "jar.zip"} {
+		t.Run(name, func(t *testing.T) {
+			b, err := Open(filepath.Join("testdata", name))
+			require.NoError(t, err)
+			assert.Equal(t, want.Fingerprint(), b.Fingerprint())
+			assert.Equal(t, 3, b.Summary().Files)
+		})
+	}
 }
