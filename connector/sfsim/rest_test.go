@@ -460,3 +460,70 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	assert.Len(t, o.Resources(), 8)
 }
+
+func TestQueryOperators(t *testing.T) {
+	o := startOrg(t, Options{})
+	at := accessToken(t, o)
+	for i, size := range []int{10, 20, 30} {
+		create(t, o, at, "Res"+strconv.Itoa(i), make([]byte, size))
+	}
+	o.PutResource(Resource{Name: "Pkg_Res", NamespacePrefix: "pkg", Body: make([]byte, 5), Description: "managed"})
+	require.Equal(t, http.StatusNoContent, api(t, o, at, http.MethodPatch, v+"/sobjects/StaticResource/"+o.Resource("Res1").ID, []byte(`{"Description":null}`), nil).status)
+	names := func(q string) []string {
+		t.Helper()
+		res := query(t, o, at, "/query/", q)
+		require.Equal(t, http.StatusOK, res.status, string(res.body))
+		var out []string
+		for _, r := range res.json(t)["records"].([]any) {
+			out = append(out, r.(map[string]any)["Name"].(string))
+		}
+		return out
+	}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"SELECT Name FROM StaticResource WHERE BodyLength > 10", []string{"Res1", "Res2"}},
+		{"SELECT Name FROM StaticResource WHERE BodyLength >= 20 AND BodyLength <= 20", []string{"Res1"}},
+		{"SELECT Name FROM StaticResource WHERE BodyLength < 10.5", []string{"Res0", "Pkg_Res"}},
+		{"SELECT Name FROM StaticResource WHERE BodyLength != 20 AND NamespacePrefix = null", []string{"Res0", "Res2"}},
+		{"SELECT Name FROM StaticResource WHERE NamespacePrefix != null", []string{"Pkg_Res"}},
+		{"SELECT Name FROM StaticResource WHERE Description = null", []string{"Res1"}},
+		{"SELECT Name FROM StaticResource WHERE Name LIKE '%_r%'", []string{"Pkg_Res"}},
+		{"SELECT Name FROM StaticResource WHERE Name LIKE 'res_'", nil},
+		{"SELECT Name FROM StaticResource WHERE Name LIKE 'R%s%1'", []string{"Res1"}},
+		{"SELECT Name FROM StaticResource WHERE Name IN ('res0', 'RES2')", []string{"Res0", "Res2"}},
+		{"SELECT Name FROM StaticResource WHERE Name > 'Res0'", []string{"Res1", "Res2"}},
+		{"SELECT Name FROM StaticResource WHERE CreatedDate > '2000-01-01T00:00:00.000+0000' LIMIT 1", []string{"Res0"}},
+		{"SELECT Name FROM StaticResource ORDER BY BodyLength DESC", []string{"Res2", "Res1", "Res0", "Pkg_Res"}},
+		{"SELECT Name FROM StaticResource ORDER BY NamespacePrefix ASC NULLS FIRST LIMIT 2 OFFSET 1", []string{"Res1", "Res2"}},
+		{"SELECT Name FROM StaticResource ORDER BY Name", []string{"Pkg_Res", "Res0", "Res1", "Res2"}},
+		{"SELECT Name FROM StaticResource WHERE BodyLength = 'x'", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) { assert.Equal(t, tt.want, names(tt.q)) })
+	}
+	res := query(t, o, at, "/query/", "SELECT MIN(BodyLength), MAX(BodyLength), AVG(BodyLength), MAX(Name), COUNT(Description) FROM StaticResource")
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
+	assert.JSONEq(t, `{"totalSize":1,"done":true,"records":[{"attributes":{"type":"AggregateResult"},"expr0":5,"expr1":30,"expr2":16.25,"expr3":"Res2","expr4":3}]}`, string(res.body))
+	res = query(t, o, at, "/query/", "SELECT SUM(BodyLength) FROM StaticResource WHERE Name = 'none'")
+	assert.JSONEq(t, `{"totalSize":1,"done":true,"records":[{"attributes":{"type":"AggregateResult"},"expr0":null}]}`, string(res.body))
+	res = query(t, o, at, "/query/", "SELECT Id FROM User WHERE IsActive = true AND Username != 'x'")
+	assert.Equal(t, 1.0, res.json(t)["totalSize"])
+	res = query(t, o, at, "/query/", "SELECT Id FROM User WHERE IsActive = false")
+	assert.Equal(t, 0.0, res.json(t)["totalSize"])
+	res = query(t, o, at, "/query/", "SELECT SUM(Name) FROM StaticResource")
+	assert.Equal(t, http.StatusBadRequest, res.status)
+	res = query(t, o, at, "/query/", "SELECT FOO(Name) FROM StaticResource")
+	assert.Contains(t, string(res.body), "MALFORMED_QUERY")
+	res = query(t, o, at, "/query/", "SELECT Name FROM StaticResource WHERE Name ! 'x'")
+	assert.Contains(t, string(res.body), "MALFORMED_QUERY")
+	res = query(t, o, at, "/queryAll/", "SELECT COUNT() FROM StaticResource")
+	assert.JSONEq(t, `{"totalSize":4,"done":true,"records":[]}`, string(res.body))
+	res = api(t, o, at, http.MethodPost, v+"/query/?q=x", nil, nil)
+	assert.Equal(t, http.StatusMethodNotAllowed, res.status)
+
+	res = api(t, o, at, http.MethodGet, v+"/", nil, nil)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, v+"/tooling", res.json(t)["tooling"])
+}
