@@ -175,10 +175,11 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 			return nil, verr
 		}
 		if l.MaxUncompressed > 0 {
-			claimed += f.UncompressedSize64
-			if claimed > uint64(l.MaxUncompressed) {
+			// claimed <= MaxUncompressed here, so the subtraction cannot wrap.
+			if f.UncompressedSize64 > uint64(l.MaxUncompressed)-claimed {
 				return nil, tooMuchUnpacked(f.Name, l.MaxUncompressed)
 			}
+			claimed += f.UncompressedSize64
 		}
 		if f.UncompressedSize64 > entryCap(f, l) {
 			return nil, bomb(f.Name, l.MaxRatio)

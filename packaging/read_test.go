@@ -111,6 +111,8 @@ func zipCases() []zipCase {
 		{name: "overlapping entries", data: overlapZip, err: ErrZipBomb, entry: "b.js", reason: "overlaps"},
 		{name: "unpacked over cap", data: entries(zent{name: "a.js", body: strings.Repeat("abcdefgh", 200)}, zent{name: "b.js", body: strings.Repeat("abcdefgh", 200)}),
 			limits: &Limits{MaxUncompressed: 3000}, err: ErrZipBomb, entry: "b.js", reason: "more than 2.9 KB"},
+		{name: "header claims 2^64-1 bytes", data: entries(zent{name: "a.js", body: "abc", raw: true, size: 1}, zent{name: "b.js", body: "abc", raw: true, size: 1<<64 - 1}),
+			err: ErrZipBomb, entry: "b.js", reason: "more than 200 MB"},
 		{name: "too many entries", data: entries(zent{name: "a", body: "1"}, zent{name: "b", body: "2"}, zent{name: "c", body: "3"}),
 			limits: &Limits{MaxEntries: 2}, err: ErrTooManyEntries, reason: "3 entries, over the limit of 2"},
 		{name: "over 5 MB", data: func(t testing.TB) []byte {
