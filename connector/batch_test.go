@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 
@@ -79,6 +80,37 @@ func TestPublishManyCanceled(t *testing.T) {
 		requireFailed(t, res, CodeCanceled)
 		assert.Equal(t, keys[i], res.Key)
 		assert.Empty(t, orgs[i].Resources())
+	}
+}
+
+func TestPublishManyCanceledMidway(t *testing.T) {
+	svc, keys, orgs := batchFixture(t, 3, sfsim.Options{})
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	// The first org's POST cancels the batch while it is being uploaded.
+	orgs[0].OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPost {
+			cancel()
+		}
+	})
+	results := svc.PublishMany(ctx, keys, versionBundle(t, 1), PublishOptions{}, nil)
+	require.Len(t, results, 3)
+	for i, res := range results {
+		switch res.Outcome {
+		case OutcomeCreated:
+			requireOneResource(t, orgs[i], DefaultResourceName)
+		case OutcomeFailed:
+			assert.Contains(t, []string{CodeCanceled, CodeTimeout}, res.ErrorCode, "%s: %v", res.Connector, res.Problem)
+			assert.LessOrEqual(t, len(orgs[i].Resources()), 1, "never a duplicate")
+		default:
+			t.Fatalf("%s: unexpected outcome %s", res.Connector, res.Outcome)
+		}
+	}
+	assert.Equal(t, OutcomeFailed, results[0].Outcome, "the canceled upload reports it")
+	// Nothing is stuck: the same batch goes through afterwards.
+	for i, res := range svc.PublishMany(testCtx(t), keys, versionBundle(t, 1), PublishOptions{}, nil) {
+		require.Contains(t, []PublishOutcome{OutcomeCreated, OutcomeUpToDate}, res.Outcome, "%v", res.Problem)
+		requireOneResource(t, orgs[i], DefaultResourceName)
 	}
 }
 

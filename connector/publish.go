@@ -390,11 +390,23 @@ func transientError(err error) bool {
 // verify reads the record back: its BodyLength and fingerprint must match.
 func (r *publishRun) verify(ctx context.Context, id string, b Bundle) error {
 	got, err := r.client.GetStaticResource(ctx, id)
+	if err != nil && ctx.Err() != nil {
+		return &Problem{
+			Code:    CodeCanceled,
+			Message: fmt.Sprintf("The publish was canceled after the bundle was sent to %s, before it could be checked.", r.resource),
+			Fix:     "Publish again: it is skipped if the bundle landed intact.",
+			Err:     err,
+		}
+	}
 	if err != nil {
+		fix := "Check the connector's status and publish again."
+		if r.res.BackupPath != "" {
+			fix = "Check the connector's status and publish again; the previous version is in the local backup."
+		}
 		return &Problem{
 			Code:    CodeVerifyFailed,
 			Message: fmt.Sprintf("The bundle was sent to %s, but reading it back to check it failed.", r.resource),
-			Fix:     "Check the connector's status and publish again; the previous version is in the local backup.",
+			Fix:     fix,
 			Err:     err,
 		}
 	}
