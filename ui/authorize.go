@@ -63,6 +63,7 @@ type authScreen struct {
 	errKey     connector.Key
 	lastErr    error
 	domainFor  connector.Key
+	domainSrc  string // the stored login URL the field was filled from
 }
 
 func newAuthScreen(v *view) *authScreen {
@@ -90,8 +91,8 @@ func newAuthScreen(v *view) *authScreen {
 
 	s.envBadge = newStatusBadge("", toneNeutral)
 	s.stateBadge = newStatusBadge("", toneNeutral)
-	s.user = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
-	s.loginURL = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	s.user = &widget.Label{}
+	s.loginURL = &widget.Label{}
 	s.stateMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	s.perms = container.NewVBox()
 	s.reauthBtn = &widget.Button{Text: lang.L("Re-authorize"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onAuthorize}
@@ -163,13 +164,13 @@ func (s *authScreen) show(k connector.Key) {
 		}
 	}
 	s.settingEnv = false
-	if s.domainFor != k {
-		s.domainFor = k
-		text := ""
-		if c, ok := s.v.connectorFor(k); ok && c.LoginURL != "" && c.LoginURL != k.Environment.DefaultLoginURL() {
-			text = c.LoginURL
-		}
-		s.domain.SetText(text)
+	stored := ""
+	if c, ok := s.v.connectorFor(k); ok && c.LoginURL != k.Environment.DefaultLoginURL() {
+		stored = c.LoginURL
+	}
+	if s.domainFor != k || s.domainSrc != stored {
+		s.domainFor, s.domainSrc = k, stored
+		s.domain.SetText(stored)
 	}
 	s.onDomainChanged(s.domain.Text)
 	s.render()

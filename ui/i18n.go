@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"unicode"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -180,4 +181,25 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/1024)
 	}
 	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+}
+
+// keyringReason is the plain reason the keyring failed, as a clause.
+func keyringReason(err error) string {
+	var ue *tokenstore.UnavailableError
+	if errors.As(err, &ue) {
+		return lowerFirst(ue.Reason)
+	}
+	if err == nil {
+		return ""
+	}
+	return lowerFirst(connector.AsProblem(err).Message)
+}
+
+// lowerFirst lower-cases the first letter unless the word is an acronym.
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
 }

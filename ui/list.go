@@ -73,11 +73,11 @@ func (l *listScreen) createRow() fyne.CanvasObject {
 	r := &row{
 		check: widget.NewCheck("", nil),
 		title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
-		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis, Importance: widget.LowImportance},
+		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 		badge: newStatusBadge("", toneNeutral),
 	}
 	texts := container.New(&tightVBox{}, r.title, r.sub)
-	c := container.NewBorder(nil, nil, r.check, container.NewCenter(r.badge), texts)
+	c := container.NewBorder(nil, nil, r.check, container.NewPadded(container.NewCenter(r.badge)), texts)
 	l.rows[c] = r
 	return c
 }

@@ -138,7 +138,7 @@ func (v *view) build() fyne.CanvasObject {
 		container.NewTabItemWithIcon(lang.L("Content bundle"), theme.UploadIcon(), v.pub.build()),
 	)
 	split := container.NewHSplit(v.list.build(), v.tabs)
-	split.Offset = 0.34
+	split.Offset = 0.3
 	v.top = container.NewVBox()
 	v.refreshBanner()
 	v.auth.show(v.selected)
@@ -207,11 +207,8 @@ func (v *view) banner() fyne.CanvasObject {
 		text = lang.L("Demo mode: a simulated Salesforce org on this computer; nothing leaves your machine. Sign in with {{.User}} / {{.Password}}.",
 			map[string]any{"User": d.Username, "Password": d.Password})
 		if d.MemoryTokens {
-			msg, _ := problemText(v.deps.KeyringProblem)
-			text += " " + lang.L("The system keyring is not available, so tokens are kept in memory for this session only.")
-			if msg != "" {
-				text += " " + msg
-			}
+			text += "\n" + lang.L("Tokens are kept in memory for this session only, because the system keyring can't be used: {{.Reason}}",
+				map[string]any{"Reason": keyringReason(v.deps.KeyringProblem)})
 		}
 	case v.deps.KeyringProblem != nil:
 		text = problemLine(v.deps.KeyringProblem)
