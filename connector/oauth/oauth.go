@@ -262,14 +262,16 @@ func (f *Flow) Port() int { return f.port }
 
 // Wait blocks until the flow ends and returns the tokens, or the reason it
 // failed: *AuthError, *ExchangeError, ErrTimeout, ErrCanceled. If ctx ends
-// first, the flow is canceled.
+// first, the flow is canceled. When Wait returns, the browser has loaded
+// its result page (or had 3 s to do so) and the callback port is free
+// again, so a retry can bind it.
 func (f *Flow) Wait(ctx context.Context) (*Result, error) {
 	select {
 	case <-f.done:
 	case <-ctx.Done():
 		f.finish(nil, fmt.Errorf("%w: %w", ErrCanceled, context.Cause(ctx)))
-		<-f.done
 	}
+	<-f.serverClosed // bounded: pageGrace + shutdownGrace
 	return f.result, f.err
 }
 

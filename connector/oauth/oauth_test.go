@@ -605,3 +605,33 @@ func TestPortErrorFixPerPlatform(t *testing.T) {
 	assert.Equal(t, pe.Reason()+" "+pe.Fix()+" (bind: address already in use)", pe.Error())
 	assert.Equal(t, "invalid_grant", (&ExchangeError{Code: "invalid_grant"}).GrantErrorCode())
 }
+
+func TestRetryRebindsSamePort(t *testing.T) {
+	ctx := testCtx(t)
+	org := newStubOrg(t)
+	org.deny = true
+	var f *Flow
+	var err error
+	for range 5 {
+		port := freePort(t)
+		if f, err = Start(ctx, Config{LoginURL: org.URL(), Ports: []int{port}}); err == nil {
+			break
+		}
+	}
+	require.NoError(t, err)
+	// Given a flow that ended (the user clicked Deny)
+	final, _, _ := browse(t, ctx, f.URL())
+	require.Equal(t, "/OauthError", final.Path)
+	_, err = f.Wait(ctx)
+	require.Error(t, err)
+
+	// When the user retries at once on the same port, Then it binds.
+	g, err := Start(ctx, Config{LoginURL: org.URL(), Ports: []int{f.Port()}})
+	require.NoError(t, err)
+	g.Cancel()
+	_, err = g.Wait(ctx)
+	require.ErrorIs(t, err, ErrCanceled)
+	h, err := Start(ctx, Config{LoginURL: org.URL(), Ports: []int{f.Port()}})
+	require.NoError(t, err, "the port is free again right after Wait returns from a cancel")
+	h.Cancel()
+}
