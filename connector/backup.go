@@ -30,6 +30,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
 const (
@@ -207,15 +209,33 @@ func backupPublishedCopy(folder, fp string) string {
 	return filepath.Join(folder, publishedDir, backupFPHex(fp)+".zip")
 }
 
-// backupFindPublished returns the local copy of a body we published with
-// fingerprint fp and the given size, or "".
-func backupFindPublished(folder, fp string, size int64) string {
-	if fp == "" {
+// publishedMark is the JSON next to a published copy: which record it went
+// to and the record's LastModifiedDate right after our verified publish.
+type publishedMark struct {
+	ResourceID   string    `json:"resourceId"`
+	LastModified time.Time `json:"lastModified"`
+}
+
+// backupFindPublished returns our local copy of the body cur holds, or "".
+// The fingerprint in the Description is not enough (someone may replace the
+// body and keep the Description): the record must also be unmodified since
+// our publish (same Id and LastModifiedDate) and the size must match.
+func backupFindPublished(folder string, cur *salesforce.StaticResource) string {
+	fp := FingerprintFromDescription(cur.Description)
+	if fp == "" || cur.LastModifiedDate.IsZero() {
 		return ""
 	}
 	p := backupPublishedCopy(folder, fp)
 	fi, err := os.Stat(p)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != cur.BodyLength {
+		return ""
+	}
+	raw, err := os.ReadFile(strings.TrimSuffix(p, ".zip") + ".json")
+	if err != nil {
+		return ""
+	}
+	var m publishedMark
+	if json.Unmarshal(raw, &m) != nil || m.ResourceID != cur.ID || !m.LastModified.Equal(cur.LastModifiedDate) {
 		return ""
 	}
 	return p
@@ -325,41 +345,56 @@ func backupRotatePublished(folder string, keep int) error {
 	sort.Slice(items, func(i, j int) bool { return items[i].mod.After(items[j].mod) })
 	var errs []error
 	for i := keep; i < len(items); i++ {
-		if err := os.Remove(items[i].path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, err)
+		for _, p := range []string{items[i].path, strings.TrimSuffix(items[i].path, ".zip") + ".json"} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// backupSavePublished keeps a copy of what we just published, named by its
-// fingerprint, so the next overwrite can back it up without a download.
-func backupSavePublished(folder string, b Bundle, now time.Time) error {
+// backupSavePublished keeps a copy of what we just published (got is the
+// record read back by the verification), named by its fingerprint, so the
+// next overwrite can back it up without a download.
+func backupSavePublished(folder string, b Bundle, got *salesforce.StaticResource, now time.Time) error {
 	dir := filepath.Join(folder, publishedDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create published folder: %w", err)
 	}
 	dst := backupPublishedCopy(folder, b.Fingerprint())
-	if fi, err := os.Stat(dst); err == nil && fi.Size() == b.Size() {
-		_ = os.Chtimes(dst, now, now)
-		return backupRotatePublished(folder, keepPublished)
-	}
-	if fb, ok := b.(*backupBundle); ok {
-		if err := backupLinkOrCopy(fb.path, dst); err != nil {
-			return err
-		}
-	} else {
-		rc, err := b.Open()
-		if err != nil {
-			return fmt.Errorf("open bundle: %w", err)
-		}
-		defer rc.Close()
-		if err := backupWriteFile(dst, func(w io.Writer) (int64, error) { return io.Copy(w, rc) }, b.Size()); err != nil {
+	if fi, err := os.Stat(dst); err != nil || fi.Size() != b.Size() {
+		if err := backupCopyBundle(b, dst); err != nil {
 			return err
 		}
 	}
 	_ = os.Chtimes(dst, now, now)
+	raw, err := json.Marshal(publishedMark{ResourceID: got.ID, LastModified: got.LastModifiedDate})
+	if err != nil {
+		return fmt.Errorf("encode published mark: %w", err)
+	}
+	err = backupWriteFile(strings.TrimSuffix(dst, ".zip")+".json", func(w io.Writer) (int64, error) {
+		n, err := w.Write(raw)
+		return int64(n), err
+	}, int64(len(raw)))
+	if err != nil {
+		return err
+	}
 	return backupRotatePublished(folder, keepPublished)
+}
+
+// backupCopyBundle writes the bundle's bytes to dst (a hard link for a
+// bundle that is already a file).
+func backupCopyBundle(b Bundle, dst string) error {
+	if fb, ok := b.(*backupBundle); ok {
+		return backupLinkOrCopy(fb.path, dst)
+	}
+	rc, err := b.Open()
+	if err != nil {
+		return fmt.Errorf("open bundle: %w", err)
+	}
+	defer rc.Close()
+	return backupWriteFile(dst, func(w io.Writer) (int64, error) { return io.Copy(w, rc) }, b.Size())
 }
 
 // backupBundle is a Bundle backed by a file on disk (a backup being restored).

@@ -316,11 +316,12 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		}
 	}
 	r.res.ResourceID = id
-	if err := r.verify(ctx, id, b); err != nil {
+	got, err := r.verify(ctx, id, b)
+	if err != nil {
 		return err
 	}
 	r.res.Outcome = outcome
-	r.record(b, id)
+	r.record(b, got)
 	return nil
 }
 
@@ -388,10 +389,10 @@ func transientError(err error) bool {
 }
 
 // verify reads the record back: its BodyLength and fingerprint must match.
-func (r *publishRun) verify(ctx context.Context, id string, b Bundle) error {
+func (r *publishRun) verify(ctx context.Context, id string, b Bundle) (*salesforce.StaticResource, error) {
 	got, err := r.client.GetStaticResource(ctx, id)
 	if err != nil && ctx.Err() != nil {
-		return &Problem{
+		return nil, &Problem{
 			Code:    CodeCanceled,
 			Message: fmt.Sprintf("The publish was canceled after the bundle was sent to %s, before it could be checked.", r.resource),
 			Fix:     "Publish again: it is skipped if the bundle landed intact.",
@@ -403,7 +404,7 @@ func (r *publishRun) verify(ctx context.Context, id string, b Bundle) error {
 		if r.res.BackupPath != "" {
 			fix = "Check the connector's status and publish again; the previous version is in the local backup."
 		}
-		return &Problem{
+		return nil, &Problem{
 			Code:    CodeVerifyFailed,
 			Message: fmt.Sprintf("The bundle was sent to %s, but reading it back to check it failed.", r.resource),
 			Fix:     fix,
@@ -412,21 +413,22 @@ func (r *publishRun) verify(ctx context.Context, id string, b Bundle) error {
 	}
 	gotFP := FingerprintFromDescription(got.Description)
 	if got.BodyLength != b.Size() || gotFP != b.Fingerprint() {
-		return &Problem{
+		return nil, &Problem{
 			Code: CodeVerifyFailed,
 			Message: fmt.Sprintf("After the upload %s holds %d bytes (fingerprint %q) instead of %d bytes (fingerprint %q).",
 				r.resource, got.BodyLength, backupShortFP(gotFP), b.Size(), backupShortFP(b.Fingerprint())),
 			Fix: "Publish again; if it keeps happening, restore the previous version from the local backup.",
 		}
 	}
-	return nil
+	return got, nil
 }
 
 // record keeps a copy of what was published and notes the publish on the
 // connector. Both are best effort: the org already holds the new body.
-func (r *publishRun) record(b Bundle, id string) {
+func (r *publishRun) record(b Bundle, got *salesforce.StaticResource) {
 	now := r.s.pubNow()
-	if err := backupSavePublished(r.folder, b, now); err != nil {
+	id := got.ID
+	if err := backupSavePublished(r.folder, b, got, now); err != nil {
 		r.log.Warn("keep a copy of the published bundle", "connector", r.k.String(), "err", err)
 	}
 	rec := &PublishRecord{
@@ -463,7 +465,7 @@ func (r *publishRun) backupCurrent(ctx context.Context, cur *salesforce.StaticRe
 		Connector:  r.k.String(),
 		ResourceID: cur.ID,
 	}
-	if local := backupFindPublished(r.folder, remoteFP, cur.BodyLength); local != "" {
+	if local := backupFindPublished(r.folder, cur); local != "" {
 		if err := backupLinkOrCopy(local, zipPath); err != nil {
 			return "", r.backupProblem(err)
 		}

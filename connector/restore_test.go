@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -137,6 +138,29 @@ func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
 	// The hand-made body (not a valid bundle, no fingerprint) restores byte for byte.
 	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
 	assert.Equal(t, hand, requireOneResource(t, f.org, DefaultResourceName).Body)
+}
+
+func TestBackupDownloadsWhenBodyReplacedUnderOurDescription(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	// Someone replaces the body (same size) but keeps our Description.
+	other := append([]byte(nil), v1.Bytes()...)
+	for i, j := 0, len(other)-1; i < j; i, j = i+1, j-1 {
+		other[i], other[j] = other[j], other[i]
+	}
+	cur := requireOneResource(t, f.org, DefaultResourceName)
+	f.org.PutResource(sfsim.Resource{
+		ID: cur.ID, Name: cur.Name, ContentType: cur.ContentType, CacheControl: cur.CacheControl,
+		Description: cur.Description, Body: other, LastModifiedDate: time.Now().Add(time.Second),
+	})
+
+	f.org.ResetRequests()
+	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, 1, countRequests(f.org, http.MethodGet, "/Body"), "our local copy is not what the org held: downloaded")
+	assert.Equal(t, other, fileBytes(t, res.BackupPath))
 }
 
 func TestBackupsListing(t *testing.T) {
