@@ -79,14 +79,7 @@ func TestOpenZipFile(t *testing.T) {
 func TestOpenFolderValidation(t *testing.T) {
 	big := func(t testing.TB, dir string) {
 		r := make([]byte, MaxResourceSize+(200<<10))
-		// Incompressible content: a xorshift stream.
-		x := uint64(88172645463325252)
-		for i := range r {
-			x ^= x << 13
-			x ^= x >> 7
-			x ^= x << 17
-			r[i] = byte(x)
-		}
+		_, _ = rand.NewChaCha8([32]byte{1}).Read(r) // incompressible
 		writeTree(t, dir, map[string]string{"big.bin": string(r)})
 	}
 	tests := []struct {
@@ -332,8 +325,8 @@ func TestHumanSize(t *testing.T) {
 func TestOverLimitRetriesTighterCompression(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	mapfs := fstest.MapFS{}
-	for i := range 20 {
-		mapfs[fmt.Sprintf("f%02d.js", i)] = &fstest.MapFile{Data: jsLike(r, 20<<10)}
+	for i := range 10 {
+		mapfs[fmt.Sprintf("f%02d.js", i)] = &fstest.MapFile{Data: jsLike(r, 10<<10)}
 	}
 	l := DefaultLimits
 	var fast, small bytes.Buffer
@@ -390,4 +383,25 @@ func TestUnreadable(t *testing.T) {
 	_, err = FromFS(os.DirFS(filepath.Join(t.TempDir(), "missing")), "")
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 	assert.ErrorContains(t, err, "read folder")
+}
+
+func TestFarOverLimitSkipsTheRetry(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	mapfs := fstest.MapFS{}
+	for i := range 10 {
+		mapfs[fmt.Sprintf("f%02d.js", i)] = &fstest.MapFile{Data: jsLike(r, 10<<10)}
+	}
+	var fast, small bytes.Buffer
+	_, _, err := buildZip(mapfs, &fast, DefaultLimits, fastLevel)
+	require.NoError(t, err)
+	_, _, err = buildZip(mapfs, &small, DefaultLimits, smallLevel)
+	require.NoError(t, err)
+	require.NotEqual(t, humanSize(int64(fast.Len())), humanSize(int64(small.Len())))
+	l := DefaultLimits
+	l.MaxCompressed = int64(fast.Len()) / 2
+	_, err = fromFS(mapfs, "", l)
+	var verr *ValidationError
+	require.ErrorAs(t, err, &verr)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	assert.Contains(t, verr.Reason, humanSize(int64(fast.Len())), "the fast build's size is reported")
 }

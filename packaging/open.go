@@ -100,8 +100,9 @@ func fromFS(fsys fs.FS, source string, l Limits) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	if l.MaxCompressed > 0 && int64(buf.Len()) > l.MaxCompressed {
-		// Too big at the fast level: try the tightest before refusing.
+	if l.MaxCompressed > 0 && int64(buf.Len()) > l.MaxCompressed && int64(buf.Len()) <= l.MaxCompressed*5/4 {
+		// Slightly too big at the fast level: try the tightest before
+		// refusing (it saves 10-15% on text, rarely more than 20%).
 		buf.Reset()
 		if s, sums, err = buildZip(fsys, &buf, l, smallLevel); err != nil {
 			return nil, err
@@ -109,6 +110,9 @@ func fromFS(fsys fs.FS, source string, l Limits) (*Bundle, error) {
 		if int64(buf.Len()) > l.MaxCompressed {
 			return nil, tooBig(int64(buf.Len()), l.MaxCompressed)
 		}
+	}
+	if l.MaxCompressed > 0 && int64(buf.Len()) > l.MaxCompressed {
+		return nil, tooBig(int64(buf.Len()), l.MaxCompressed)
 	}
 	return &Bundle{data: buf.Bytes(), fingerprint: fingerprintOf(sums), summary: s, source: source}, nil
 }
