@@ -456,7 +456,7 @@ func busyPort(t *testing.T) int {
 }
 
 // freePort returns a port that was free a moment ago.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -182,7 +182,7 @@ func startFlow(t *testing.T, ctx context.Context, org *stubOrg, mod func(*Config
 
 // browse follows redirects like a browser and returns the final response's
 // URL, status and body.
-func browse(t *testing.T, ctx context.Context, raw string) (*url.URL, int, string) {
+func browse(t testing.TB, ctx context.Context, raw string) (*url.URL, int, string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	require.NoError(t, err)

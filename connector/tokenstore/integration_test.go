@@ -115,3 +115,20 @@ func assertNoSecret(t *testing.T, err error, tok *Tokens) {
 		assert.NotContains(t, ue.Reason+ue.Fix, tok.AccessToken)
 	}
 }
+
+// BenchmarkKeyringSaveLoad measures a save + load round trip through the
+// real keyring (run under .ci/test-env); without a session bus it measures
+// the failure path.
+func BenchmarkKeyringSaveLoad(b *testing.B) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		b.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(b.TempDir(), "no-bus"))
+	}
+	k := NewKeyring("app.connectors.bench")
+	defer func() { _ = k.Delete("bench") }()
+	tok := sampleTokens(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = k.Save("bench", tok)
+		_, _ = k.Load("bench")
+	}
+}

@@ -100,3 +100,17 @@ func TestMemoryConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func BenchmarkMemorySaveLoad(b *testing.B) {
+	s := NewMemory()
+	tok := sampleTokens(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Save("k", tok); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Load("k"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
