@@ -66,8 +66,8 @@ func newFlatePool(level int) *sync.Pool {
 // is left out and listed in Summary.Skipped. DefaultLimits apply, except the
 // 5 MB resource limit, which Open and FromFS check.
 func BuildZip(fsys fs.FS, w io.Writer) (Summary, error) {
-	s, _, err := buildZip(fsys, w, DefaultLimits, fastLevel)
-	return s, err
+	b, err := buildZip(fsys, w, DefaultLimits, fastLevel)
+	return b.summary, err
 }
 
 type buildEntry struct {
@@ -206,10 +206,17 @@ func (p *packed) release() {
 
 // buildZip compresses the entries concurrently, each into its own buffer, and
 // writes them in path order with CreateRaw, hashing while compressing.
-func buildZip(fsys fs.FS, w io.Writer, l Limits, level int) (Summary, []fileSum, error) {
+// built is what buildZip made.
+type built struct {
+	summary  Summary
+	sums     []fileSum
+	deflated int64 // compressed bytes of deflated entries: what a tighter level can shrink
+}
+
+func buildZip(fsys fs.FS, w io.Writer, l Limits, level int) (built, error) {
 	entries, skipped, err := collect(fsys, l)
 	if err != nil {
-		return Summary{}, nil, err
+		return built{}, err
 	}
 	jobs := make([]packed, len(entries))
 	for i := range jobs {
@@ -243,24 +250,28 @@ func buildZip(fsys fs.FS, w io.Writer, l Limits, level int) (Summary, []fileSum,
 	cw := &countingWriter{w: w}
 	zw := zip.NewWriter(cw)
 	sums := make([]fileSum, len(entries))
+	var deflated int64
 	for i := range jobs {
 		j := &jobs[i]
 		<-j.done
 		if j.err != nil {
 			failed.Store(true)
-			return Summary{}, nil, j.err
+			return built{}, j.err
 		}
 		if err := writeRaw(zw, j); err != nil {
 			failed.Store(true)
-			return Summary{}, nil, fmt.Errorf("write zip: %w", err)
+			return built{}, fmt.Errorf("write zip: %w", err)
+		}
+		if j.comp != nil {
+			deflated += int64(j.comp.Len())
 		}
 		sums[i] = j.sum
 		j.release()
 	}
 	if err := zw.Close(); err != nil {
-		return Summary{}, nil, fmt.Errorf("write zip: %w", err)
+		return built{}, fmt.Errorf("write zip: %w", err)
 	}
-	return summarize(sums, cw.n, skipped), sums, nil
+	return built{summary: summarize(sums, cw.n, skipped), sums: sums, deflated: deflated}, nil
 }
 
 func writeRaw(zw *zip.Writer, j *packed) error {

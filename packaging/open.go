@@ -96,23 +96,21 @@ func FromFS(fsys fs.FS, source string) (*Bundle, error) {
 
 func fromFS(fsys fs.FS, source string, l Limits) (*Bundle, error) {
 	var buf bytes.Buffer
-	s, sums, err := buildZip(fsys, &buf, l, fastLevel)
+	b, err := buildZip(fsys, &buf, l, fastLevel)
 	if err != nil {
 		return nil, err
 	}
-	if l.MaxCompressed > 0 && int64(buf.Len()) > l.MaxCompressed && int64(buf.Len()) <= l.MaxCompressed*5/4 {
-		// Slightly too big at the fast level: try the tightest before
-		// refusing (it saves 10-15% on text, rarely more than 20%).
+	// Slightly too big at the fast level: try the tightest before refusing
+	// when it can plausibly fit (it shrinks deflated data by 10-15%, rarely
+	// more than 20%, and stored data not at all).
+	if over := int64(buf.Len()) - l.MaxCompressed; l.MaxCompressed > 0 && over > 0 && over <= b.deflated/5 {
 		buf.Reset()
-		if s, sums, err = buildZip(fsys, &buf, l, smallLevel); err != nil {
+		if b, err = buildZip(fsys, &buf, l, smallLevel); err != nil {
 			return nil, err
-		}
-		if int64(buf.Len()) > l.MaxCompressed {
-			return nil, tooBig(int64(buf.Len()), l.MaxCompressed)
 		}
 	}
 	if l.MaxCompressed > 0 && int64(buf.Len()) > l.MaxCompressed {
 		return nil, tooBig(int64(buf.Len()), l.MaxCompressed)
 	}
-	return &Bundle{data: buf.Bytes(), fingerprint: fingerprintOf(sums), summary: s, source: source}, nil
+	return &Bundle{data: buf.Bytes(), fingerprint: fingerprintOf(b.sums), summary: b.summary, source: source}, nil
 }
