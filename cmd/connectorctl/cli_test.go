@@ -422,3 +422,16 @@ func TestHumanBytesAndAgo(t *testing.T) {
 	assert.Equal(t, "3m ago", ago(3*time.Minute))
 	assert.Equal(t, "2d ago", ago(50*time.Hour))
 }
+
+func TestIsTerminal(t *testing.T) {
+	devNull, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer devNull.Close()
+	assert.False(t, isTerminal(devNull), "/dev/null is a character device, not a terminal")
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	defer w.Close()
+	assert.False(t, isTerminal(r))
+	assert.False(t, isTerminal(w))
+}

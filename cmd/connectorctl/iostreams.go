@@ -20,8 +20,8 @@ type ioStreams struct {
 	ErrTTY bool
 }
 
-// systemIO returns the process's streams with terminal detection done by
-// file mode (no x/term dependency).
+// systemIO returns the process's streams with terminal detection (see
+// isTerminal).
 func systemIO() *ioStreams {
 	return &ioStreams{
 		In:     os.Stdin,
@@ -33,10 +33,13 @@ func systemIO() *ioStreams {
 	}
 }
 
+// isTerminal reports whether f is a terminal: a character device (so not a
+// pipe or a file) that also answers the terminal ioctl, since /dev/null is a
+// character device too.
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
-	if err != nil {
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 		return false
 	}
-	return fi.Mode()&os.ModeCharDevice != 0
+	return isTTYFd(f.Fd())
 }

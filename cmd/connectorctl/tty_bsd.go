@@ -1,0 +1,10 @@
+//go:build darwin || freebsd || openbsd || netbsd || dragonfly
+
+package main
+
+import "golang.org/x/sys/unix"
+
+func isTTYFd(fd uintptr) bool {
+	_, err := unix.IoctlGetTermios(int(fd), unix.TIOCGETA)
+	return err == nil
+}
