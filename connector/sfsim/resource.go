@@ -172,6 +172,12 @@ func (o *Org) handleSObject(w http.ResponseWriter, r *http.Request, c restCtx, p
 		o.basicInfo(w, r, c, ent)
 	case len(parts) == 1:
 		methodNotAllowed(w, r, c, "GET,POST")
+	case len(parts) == 2 && parts[1] == "describe":
+		if c.method != http.MethodGet && c.method != http.MethodHead {
+			methodNotAllowed(w, r, c, "GET,HEAD")
+			return
+		}
+		o.describe(w, r, c, ent)
 	case len(parts) == 2:
 		switch c.method {
 		case http.MethodGet, http.MethodHead:
@@ -226,6 +232,70 @@ func (o *Org) basicInfo(w http.ResponseWriter, r *http.Request, c restCtx, ent *
 			"urls": map[string]string{"rowTemplate": sb + "/{ID}", "describe": sb + "/describe", "sobject": sb},
 		},
 		"recentItems": []any{},
+	})
+}
+
+type fieldMeta struct {
+	typ              string
+	length           int
+	nillable, writes bool
+	picklist         []string
+}
+
+var staticResourceMeta = map[string]fieldMeta{
+	"Id":               {typ: "id", length: 18},
+	"NamespacePrefix":  {typ: "string", length: 15, nillable: true},
+	"Name":             {typ: "string", length: 255, writes: true},
+	"ContentType":      {typ: "string", length: 120, writes: true},
+	"BodyLength":       {typ: "int"},
+	"Body":             {typ: "base64", nillable: true, writes: true},
+	"Description":      {typ: "textarea", length: 255, nillable: true, writes: true},
+	"CreatedDate":      {typ: "datetime"},
+	"CreatedById":      {typ: "reference", length: 18},
+	"LastModifiedDate": {typ: "datetime"},
+	"LastModifiedById": {typ: "reference", length: 18},
+	"SystemModstamp":   {typ: "datetime"},
+	"CacheControl":     {typ: "picklist", length: 255, writes: true, picklist: []string{"Private", "Public"}},
+	"ManageableState":  {typ: "picklist", length: 40, picklist: []string{"beta", "deleted", "deprecated", "installed", "released", "unmanaged"}},
+}
+
+// describe is GET /sobjects/{Type}/describe: the object with its fields.
+func (o *Org) describe(w http.ResponseWriter, r *http.Request, c restCtx, ent *entity) {
+	var fields []map[string]any
+	for _, f := range ent.fields {
+		if ent.field(f, c.tooling) == "" {
+			continue
+		}
+		m := fieldMeta{typ: "string", length: 255}
+		if ent.name == "StaticResource" {
+			m = staticResourceMeta[f]
+		}
+		if m.length == 0 && m.typ == "string" {
+			m.length = 255
+		}
+		if ent.name == "StaticResource" && o.opts.MaxNameLength != 255 && f == "Name" {
+			m.length = o.opts.MaxNameLength
+		}
+		var values []map[string]any
+		for i, p := range m.picklist {
+			values = append(values, map[string]any{"active": true, "defaultValue": i == 0 && f == "CacheControl", "label": p, "value": p})
+		}
+		if values == nil {
+			values = []map[string]any{}
+		}
+		fields = append(fields, map[string]any{
+			"name": f, "label": f, "type": m.typ, "length": m.length, "nillable": m.nillable || !m.writes && f != "Id",
+			"createable": m.writes, "updateable": m.writes, "idLookup": f == "Id" || f == "Name",
+			"restrictedPicklist": m.picklist != nil, "picklistValues": values,
+		})
+	}
+	prefix := map[string]string{"StaticResource": "081", "User": "005", "Organization": "00D"}[ent.name]
+	writeJSONRaw(w, r, http.StatusOK, map[string]any{
+		"name": ent.name, "label": ent.name, "keyPrefix": prefix, "custom": false,
+		"createable": ent.name == "StaticResource", "updateable": ent.name != "Organization",
+		"deletable": ent.name == "StaticResource", "queryable": true, "retrieveable": true,
+		"fields": fields,
+		"urls":   map[string]string{"sobject": c.base() + "/sobjects/" + ent.name, "describe": c.base() + "/sobjects/" + ent.name + "/describe"},
 	})
 }
 

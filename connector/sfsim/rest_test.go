@@ -527,3 +527,29 @@ func TestQueryOperators(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Equal(t, v+"/tooling", res.json(t)["tooling"])
 }
+
+func TestDescribe(t *testing.T) {
+	o := startOrg(t, Options{})
+	at := accessToken(t, o)
+	for _, base := range []string{v, v + "/tooling"} {
+		res := api(t, o, at, http.MethodGet, base+"/sobjects/StaticResource/describe", nil, nil)
+		require.Equal(t, http.StatusOK, res.status, string(res.body))
+		m := res.json(t)
+		assert.Equal(t, "081", m["keyPrefix"])
+		byName := map[string]map[string]any{}
+		for _, f := range m["fields"].([]any) {
+			fm := f.(map[string]any)
+			byName[fm["name"].(string)] = fm
+		}
+		assert.Equal(t, 120.0, byName["ContentType"]["length"])
+		assert.Equal(t, "base64", byName["Body"]["type"])
+		assert.Equal(t, true, byName["CacheControl"]["restrictedPicklist"])
+		assert.Len(t, byName["CacheControl"]["picklistValues"], 2)
+		assert.Equal(t, false, byName["BodyLength"]["createable"])
+		_, tooling := byName["ManageableState"]
+		assert.Equal(t, strings.Contains(base, "tooling"), tooling)
+	}
+	res := api(t, o, at, http.MethodGet, v+"/sobjects/User/describe", nil, nil)
+	require.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "005", res.json(t)["keyPrefix"])
+}

@@ -133,6 +133,9 @@ type Resource struct {
 	CreatedDate, LastModifiedDate                                     time.Time
 }
 
+// maxRequestLog bounds Requests(): past it the oldest half is dropped.
+const maxRequestLog = 200_000
+
 // MaxRequestSize is Salesforce's REST request cap (bytes on the wire).
 const MaxRequestSize = 52428800
 
@@ -503,6 +506,10 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 			Authorization:   hasBearer(r),
 		}
 		o.mu.Lock()
+		if len(o.requests) >= maxRequestLog {
+			// A long-running demo org must not grow without bound.
+			o.requests = append(o.requests[:0:0], o.requests[len(o.requests)-maxRequestLog/2:]...)
+		}
 		o.requests = append(o.requests, entry)
 		o.mu.Unlock()
 	})
