@@ -317,12 +317,20 @@ func TestServerRoutes(t *testing.T) {
 		{"OPTIONS", "/OauthRedirect", nil, 405},
 		{"OPTIONS", "/OauthRedirect", map[string]string{"Access-Control-Request-Private-Network": "true", "Access-Control-Request-Method": "GET"}, 204},
 		{"GET", "/OauthRedirect/extra", nil, 404},
+		{"GET", "/OauthRedirect?code=abcdef&state=x", map[string]string{"Host": "evil.example:" + strconv.Itoa(f.Port())}, 421},
+		{"GET", "/nope", map[string]string{"Host": "localhost:1"}, 421},
+		{"GET", "/nope", map[string]string{"Host": "LOCALHOST:" + strconv.Itoa(f.Port())}, 404},
+		{"GET", "/nope", map[string]string{"Host": "[::1]:" + strconv.Itoa(f.Port())}, 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
 			req, err := http.NewRequestWithContext(ctx, tt.method, base+tt.path, nil)
 			require.NoError(t, err)
 			for k, v := range tt.header {
+				if k == "Host" {
+					req.Host = v
+					continue
+				}
 				req.Header.Set(k, v)
 			}
 			resp, err := http.DefaultClient.Do(req)

@@ -3,7 +3,9 @@ package oauth
 import (
 	"errors"
 	"html/template"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +25,12 @@ func (f *Flow) handler() http.Handler {
 			h.Set("Access-Control-Allow-Private-Network", "true")
 			h.Set("Access-Control-Allow-Methods", "GET")
 			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if !f.loopbackHost(r.Host) {
+			// DNS rebinding: a page on another name that resolves to
+			// 127.0.0.1 must not talk to the callback server.
+			http.Error(w, "misdirected request", http.StatusMisdirectedRequest)
 			return
 		}
 		if r.URL.Path == "/favicon.ico" {
@@ -45,6 +53,15 @@ func (f *Flow) handler() http.Handler {
 			http.NotFound(w, r)
 		}
 	})
+}
+
+// loopbackHost accepts the Host headers a browser sends for our listeners.
+func (f *Flow) loopbackHost(host string) bool {
+	h, port, err := net.SplitHostPort(host)
+	if err != nil || port != strconv.Itoa(f.port) {
+		return false
+	}
+	return strings.EqualFold(h, "localhost") || h == "127.0.0.1" || h == "::1"
 }
 
 func (f *Flow) serveCallback(w http.ResponseWriter, r *http.Request) {

@@ -45,6 +45,9 @@ type Driver struct {
 	logMu   sync.Mutex
 	logBuf  bytes.Buffer
 	closeMu sync.Once
+
+	sessMu   sync.Mutex
+	sessions map[*Session]struct{} // open sessions, closed by Close
 }
 
 // Paths returns the chromedriver and Chromium binaries to use:
@@ -176,9 +179,21 @@ func (d *Driver) waitReady(ctx context.Context, timeout time.Duration) error {
 	}
 }
 
-// Close stops chromedriver (and any browser it still runs).
+// Close ends the sessions still open (so Chromium quits and the profiles
+// are removed) and stops chromedriver.
 func (d *Driver) Close() {
 	d.closeMu.Do(func() {
+		d.sessMu.Lock()
+		open := make([]*Session, 0, len(d.sessions))
+		for s := range d.sessions {
+			open = append(open, s)
+		}
+		d.sessMu.Unlock()
+		for _, s := range open {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_ = s.Close(ctx)
+			cancel()
+		}
 		if d.cmd.Process != nil {
 			_ = d.cmd.Process.Kill()
 		}
@@ -296,13 +311,28 @@ func (d *Driver) NewSession(ctx context.Context) (*Session, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("new session: %w", err)
 	}
-	return &Session{d: d, id: out.SessionID, dataDir: dir}, nil
+	s := &Session{d: d, id: out.SessionID, dataDir: dir}
+	d.sessMu.Lock()
+	if d.sessions == nil {
+		d.sessions = map[*Session]struct{}{}
+	}
+	d.sessions[s] = struct{}{}
+	d.sessMu.Unlock()
+	return s, nil
 }
 
 func (s *Session) path(p string) string { return "/session/" + s.id + p }
 
-// Close ends the session (Chromium quits) and removes the profile.
+// Close ends the session (Chromium quits) and removes the profile. A
+// second Close does nothing.
 func (s *Session) Close(ctx context.Context) error {
+	s.d.sessMu.Lock()
+	_, open := s.d.sessions[s]
+	delete(s.d.sessions, s)
+	s.d.sessMu.Unlock()
+	if !open {
+		return nil
+	}
 	err := s.d.do(ctx, http.MethodDelete, s.path(""), nil, nil)
 	_ = os.RemoveAll(s.dataDir)
 	return err

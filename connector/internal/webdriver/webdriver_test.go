@@ -105,6 +105,31 @@ func TestBrowserRoundTrip(t *testing.T) {
 	assert.Contains(t, src, `<h1 id="hello">Hello Ada &amp; co</h1>`)
 }
 
+func TestDriverCloseEndsSessions(t *testing.T) {
+	_, _, err := Paths()
+	require.NoError(t, err, "real-browser tests need Chromium and chromedriver: %s", InstallHint)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	d, err := Start(ctx)
+	require.NoError(t, err)
+	s, err := d.NewSession(ctx)
+	require.NoError(t, err, "chromedriver log: %s", d.Log())
+	require.DirExists(t, s.dataDir)
+
+	// When the driver closes with a session still open
+	d.Close()
+
+	// Then the session was ended and its profile removed, and chromedriver is gone.
+	assert.NoDirExists(t, s.dataDir)
+	select {
+	case <-d.exited:
+	default:
+		t.Fatal("chromedriver still running")
+	}
+	require.NoError(t, s.Close(ctx), "closing again is a no-op")
+	d.Close()
+}
+
 func TestErrorText(t *testing.T) {
 	e := &Error{Status: 404, Code: "no such element", Message: "no such element: Unable to locate\n  (Session info: ...)"}
 	assert.Equal(t, "webdriver: no such element: no such element: Unable to locate", e.Error())
