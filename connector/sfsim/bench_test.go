@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"testing"
 )
@@ -43,13 +45,32 @@ func benchOrg(b *testing.B) (*Org, string, string) {
 	return o, at, id
 }
 
-func benchUpload(b *testing.B, gz bool) {
+func benchUpload(b *testing.B, gz bool) { benchUploadKind(b, gz, false) }
+
+func benchUploadKind(b *testing.B, gz, multi bool) {
 	o, at, id := benchOrg(b)
 	raw := make([]byte, 5*1024*1024-1024)
 	if _, err := rand.Read(raw); err != nil {
 		b.Fatal(err)
 	}
 	body, _ := json.Marshal(map[string]string{"Body": base64.StdEncoding.EncodeToString(raw)})
+	ctype := "application/json"
+	if multi {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="entity_content"`)
+		h.Set("Content-Type", "application/json")
+		pw, _ := mw.CreatePart(h)
+		_, _ = pw.Write([]byte(`{"Description":"multipart"}`))
+		h = textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="Body"; filename="content.zip"`)
+		h.Set("Content-Type", "application/zip")
+		pw, _ = mw.CreatePart(h)
+		_, _ = pw.Write(raw)
+		_ = mw.Close()
+		body, ctype = buf.Bytes(), mw.FormDataContentType()
+	}
 	if gz {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
@@ -63,7 +84,7 @@ func benchUpload(b *testing.B, gz bool) {
 	for b.Loop() {
 		req, _ := http.NewRequestWithContext(b.Context(), http.MethodPatch, target, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+at)
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 		if gz {
 			req.Header.Set("Content-Encoding", "gzip")
 		}
@@ -88,3 +109,33 @@ func BenchmarkUpload5MB(b *testing.B) { benchUpload(b, false) }
 
 // BenchmarkUpload5MBGzip: the same, gzip-encoded on the wire.
 func BenchmarkUpload5MBGzip(b *testing.B) { benchUpload(b, true) }
+
+// BenchmarkUpload5MBMultipart: the same body as a multipart binary part.
+func BenchmarkUpload5MBMultipart(b *testing.B) { benchUploadKind(b, false, true) }
+
+// BenchmarkDownload5MB: GET /{Id}/Body of a 5 MB resource.
+func BenchmarkDownload5MB(b *testing.B) {
+	o, at, _ := benchOrg(b)
+	raw := make([]byte, 5*1024*1024)
+	if _, err := rand.Read(raw); err != nil {
+		b.Fatal(err)
+	}
+	id := o.PutResource(Resource{Name: "Big", Body: raw})
+	target := o.InstanceURL() + v + "/sobjects/StaticResource/" + id + "/Body"
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequestWithContext(b.Context(), http.MethodGet, target, nil)
+		req.Header.Set("Authorization", "Bearer "+at)
+		req.Header.Set("Accept-Encoding", "identity")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if n != int64(len(raw)) {
+			b.Fatalf("got %d bytes", n)
+		}
+	}
+}
