@@ -354,6 +354,11 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 		return nil, err
 	}
 	out.Connector = updated
+	out.Message = fmt.Sprintf("%s is authorized for %s as %s.", k, orgLabel(info), userLabel(info))
+	if out.OrgChanged {
+		out.Message = fmt.Sprintf("%s is authorized for %s as %s; it reached a different org before (%s): the sandbox was probably refreshed.",
+			k, orgLabel(info), userLabel(info), out.PreviousOrgID)
+	}
 	log.Info("authorized", "org", info.OrgID, "orgName", info.OrgName, "user", info.Username,
 		"sandbox", info.IsSandbox, "orgChanged", out.OrgChanged, "apiEnabled", perms.APIEnabled,
 		"customizeApplication", perms.CustomizeApplication, "rotatable", res.RefreshToken != "")
@@ -374,7 +379,7 @@ func envMismatchProblem(k Key, info *OrgInfo) *Problem {
 		Message: fmt.Sprintf("%q (%s) is %s, but %s is a %s connector, so the authorization was refused and nothing was stored.",
 			name, info.OrgID, kind, k, k.Environment),
 		Fix: fmt.Sprintf("Sign in to %s instead (log out of Salesforce in the browser first), or authorize the connector of the right environment; "+
-			"to connect it anyway, allow the environment mismatch (connectorctl authorize --allow-env-mismatch).", want),
+			"to connect it anyway, allow the environment mismatch (connectorctl authorize --allow-environment-mismatch).", want),
 	}
 }
 

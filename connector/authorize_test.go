@@ -25,6 +25,7 @@ func TestAuthorizeSuccess(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, res.Problem)
 	assert.False(t, res.OrgChanged)
+	assert.Equal(t, fmt.Sprintf("Lightning/Sandbox is authorized for %q (%s) as %s.", "Acme UAT", e.org.OrgID(), e.org.Username()), res.Message)
 	assert.Equal(t, Permissions{APIEnabled: true, CustomizeApplication: true, Checked: true}, res.Permissions)
 
 	c := res.Connector
@@ -289,6 +290,8 @@ func TestAuthorizeOrgChanged(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.OrgChanged)
 	assert.Equal(t, old, res.PreviousOrgID)
+	assert.Contains(t, res.Message, "the sandbox was probably refreshed")
+	assert.Contains(t, res.Message, old)
 	assert.Equal(t, e.org.OrgID(), res.Connector.Org.OrgID)
 }
 

@@ -39,7 +39,7 @@ func Explain(err error) *Problem {
 	return &Problem{
 		Code:    "unexpected",
 		Message: "Something unexpected went wrong: " + strings.TrimSuffix(err.Error(), ".") + ".",
-		Fix:     "Try again; if it keeps happening, copy the diagnostics (connectorctl doctor --diagnostics) and send them to support.",
+		Fix:     "Try again; if it keeps happening, copy the diagnostics (connectorctl diagnostics) and send them to support.",
 		Err:     err,
 	}
 }

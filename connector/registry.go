@@ -355,7 +355,7 @@ func notFound(k Key) *Problem {
 	return &Problem{
 		Code:    CodeNotFound,
 		Message: fmt.Sprintf("There is no connector %s.", k),
-		Fix:     fmt.Sprintf("Add it first (connectorctl add %s), or check the name with connectorctl list.", k),
+		Fix:     fmt.Sprintf("Authorize it to create it (connectorctl authorize %s), or check the name with connectorctl list.", k),
 	}
 }
 

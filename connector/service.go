@@ -71,6 +71,9 @@ type AuthorizeResult struct {
 	// (typically a refreshed sandbox); PreviousOrgID names it.
 	OrgChanged    bool
 	PreviousOrgID string
+	// Message is one plain sentence summing up the authorization; it says
+	// so when the org changed ("the sandbox was probably refreshed").
+	Message string
 	// Problem is set (and the tokens still stored) when a permission is
 	// missing: the connector is authorized but cannot publish yet.
 	Problem *Problem
