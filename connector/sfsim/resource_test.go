@@ -2,6 +2,7 @@ package sfsim
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
 	"crypto/rand"
@@ -333,6 +334,8 @@ func compress(t *testing.T, enc string, b []byte) []byte {
 		w = gzip.NewWriter(&buf)
 	case "deflate":
 		w = zlib.NewWriter(&buf)
+	case "raw-deflate":
+		w, _ = flate.NewWriter(&buf, flate.DefaultCompression)
 	}
 	_, err := w.Write(b)
 	require.NoError(t, err)
@@ -345,10 +348,13 @@ func TestCompressedRequestsAndResponses(t *testing.T) {
 	at := accessToken(t, o)
 	// A compressible body (zeros), so wire bytes are far below raw bytes.
 	content := make([]byte, 1_000_000)
-	for i, enc := range []string{"gzip", "deflate"} {
+	for i, enc := range []string{"gzip", "deflate", "raw-deflate"} {
 		name := fmt.Sprintf("Zipped%d", i)
 		raw := mustJSON(t, createBody(name, content))
 		wire := compress(t, enc, raw)
+		if enc == "raw-deflate" {
+			enc = "deflate" // some clients send RFC 1951 data as "deflate"
+		}
 		o.ResetRequests()
 		res := api(t, o, at, http.MethodPost, v+"/sobjects/StaticResource/", wire, http.Header{"Content-Encoding": {enc}})
 		require.Equal(t, http.StatusCreated, res.status, string(res.body))

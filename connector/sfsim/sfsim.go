@@ -119,11 +119,11 @@ type RequestLog struct {
 	Method          string
 	Path            string
 	RawQuery        string
-	Status          int
-	BytesIn         int64 // request body bytes on the wire (compressed if sent compressed)
-	BytesOut        int64 // response body bytes on the wire
-	ContentEncoding string
-	Authorization   bool // had a bearer token (never the token)
+	Status          int    // 0 when sfsim dropped the connection (FailNext with status 0)
+	BytesIn         int64  // request body bytes on the wire (compressed if sent compressed)
+	BytesOut        int64  // response body bytes on the wire (compressed if sent compressed)
+	ContentEncoding string // the request's Content-Encoding header
+	Authorization   bool   // had a bearer token (never the token)
 }
 
 // Resource is a StaticResource record.
