@@ -19,6 +19,10 @@ import (
 // session with an unlocked gnome-keyring). Without a D-Bus session on Linux
 // it asserts the refusal instead: no plaintext fallback, nothing stored,
 // the issued token revoked.
+// dbusAtStart is read before any test runs: godbus's autolaunch sets
+// DBUS_SESSION_BUS_ADDRESS in the process once a keyring call was tried.
+var dbusAtStart = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+
 func TestKeyringIntegration(t *testing.T) {
 	e := newCoreEnv(t, sfsim.Options{Sandbox: true})
 	var nonce [6]byte
@@ -26,7 +30,7 @@ func TestKeyringIntegration(t *testing.T) {
 	kr := tokenstore.NewKeyring("connectors-test-" + hex.EncodeToString(nonce[:]))
 	svc := e.newService(t.TempDir(), kr)
 
-	if runtime.GOOS == "linux" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+	if runtime.GOOS == "linux" && dbusAtStart == "" {
 		_, err := e.authorizeWith(svc, sbKey, e.opts())
 		p := AsProblem(err)
 		require.Equal(t, CodeKeyring, p.Code, p.Error())
