@@ -62,10 +62,16 @@ type coreEnv struct {
 
 func freePort(t *testing.T) int {
 	t.Helper()
+	return mustFreePort(t)
+}
+
+// mustFreePort picks a free loopback port (bound, then released).
+func mustFreePort(tb testing.TB) int {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
+	require.NoError(tb, ln.Close())
 	return port
 }
 

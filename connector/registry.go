@@ -68,8 +68,9 @@ func DefaultConfigDir() (string, error) {
 }
 
 // OpenRegistry opens (creating the folder if needed) the registry in dir;
-// "" means DefaultConfigDir. A missing file is an empty registry; a damaged
-// or newer file is reported here.
+// "" means DefaultConfigDir. A missing file is an empty registry. A damaged
+// or newer file does not stop it from opening (so doctor and diagnostics
+// still run): List, Get and every write report it, and nothing overwrites it.
 func OpenRegistry(dir string) (*Registry, error) {
 	if dir == "" {
 		d, err := DefaultConfigDir()
@@ -81,11 +82,7 @@ func OpenRegistry(dir string) (*Registry, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // the user's own config folder
 		return nil, configIOProblem(dir, err)
 	}
-	r := &Registry{dir: dir, now: time.Now}
-	if _, err := r.read(); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return &Registry{dir: dir, now: time.Now}, nil
 }
 
 // Dir is the config folder.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -117,7 +116,9 @@ func TestRegistryCorruptAndFutureFiles(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, RegistryFileName)
 			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
-			_, err := OpenRegistry(dir)
+			r, err := OpenRegistry(dir)
+			require.NoError(t, err, "opens, so doctor and diagnostics still run")
+			_, err = r.List()
 			p := AsProblem(err)
 			require.NotNil(t, p)
 			assert.Equal(t, tt.code, p.Code)
@@ -126,7 +127,8 @@ func TestRegistryCorruptAndFutureFiles(t *testing.T) {
 			assert.NotEmpty(t, p.Fix)
 
 			// a writer refuses too and leaves the file untouched
-			r := &Registry{dir: dir, now: time.Now}
+			_, err = r.Get(Key{System: "X", Environment: Test})
+			assert.Equal(t, tt.code, AsProblem(err).Code)
 			_, err = r.Upsert(Key{System: "X", Environment: Test}, nil)
 			assert.Equal(t, tt.code, AsProblem(err).Code)
 			b, _ := os.ReadFile(path)

@@ -17,12 +17,13 @@ const StatusConcurrency = 8
 // timeout (CheckTimeout), and records LastCheck/LastState in the registry.
 func (s *Service) Status(ctx context.Context, k Key) Status {
 	start := time.Now()
+	st := Status{Key: k, Connector: k.String(), CheckedAt: s.now().UTC()}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.checkTimeout())
 	defer cancel()
-	st := Status{Key: k, Connector: k.String(), CheckedAt: s.now().UTC()}
 	found := s.check(ctx, k, &st)
 	st.Duration = time.Since(start)
-	if found {
+	if found && parent.Err() == nil { // a canceled check says nothing about the connector
 		checked := st.CheckedAt
 		if _, err := s.Registry.Update(st.Key, func(c *Connector) error {
 			c.LastCheck, c.LastState = &checked, st.State
