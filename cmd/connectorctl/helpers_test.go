@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +30,32 @@ type cli struct {
 	now    time.Time
 	// browser, when set, replaces the system browser.
 	browser func(url string) error
+	// errWatch, when set, sees stderr as it grows (while the command runs).
+	errWatch func(stderrSoFar string)
+}
+
+// watchedBuffer is a stderr buffer that reports its content on each write.
+type watchedBuffer struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	watch func(string)
+}
+
+func (w *watchedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	n, err := w.buf.Write(p)
+	s := w.buf.String()
+	w.mu.Unlock()
+	if w.watch != nil {
+		w.watch(s)
+	}
+	return n, err
+}
+
+func (w *watchedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }
 
 func newCLI(t *testing.T) *cli {
@@ -70,8 +97,9 @@ func (c *cli) run(args ...string) result {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out, errOut bytes.Buffer
-	code := run(ctx, args, c.factory(&out, &errOut))
+	var out bytes.Buffer
+	errOut := &watchedBuffer{watch: c.errWatch}
+	code := run(ctx, args, c.factory(&out, errOut))
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 

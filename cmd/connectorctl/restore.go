@@ -135,9 +135,12 @@ func runDisconnect(ctx context.Context, f *factory, opts *disconnectOptions) err
 		}
 	} else {
 		w := f.io.Out
-		if res.Revoked {
+		switch {
+		case res.Revoked:
 			fmt.Fprintf(w, "%s Revoked %s's access at Salesforce.\n", symOK, opts.Key)
-		} else {
+		case res.Problem == nil:
+			fmt.Fprintf(w, "- %s had no tokens on this computer: nothing to revoke.\n", opts.Key)
+		default:
 			msg := "The tokens could not be revoked at Salesforce."
 			fix := ""
 			if res.Problem != nil {
@@ -154,7 +157,7 @@ func runDisconnect(ctx context.Context, f *factory, opts *disconnectOptions) err
 			fmt.Fprintf(w, "%s The tokens on this computer could not be deleted.\n", symFail)
 		}
 	}
-	if !res.Revoked || !res.LocalDeleted {
+	if res.Problem != nil || !res.LocalDeleted {
 		return &silentError{code: exitFailure}
 	}
 	return nil

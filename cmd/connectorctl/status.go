@@ -174,7 +174,9 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 			fmt.Fprintf(w, "  %s %s\n", symNext, st.Fix)
 		}
 		for _, c := range it.NextSteps {
-			fmt.Fprintf(w, "  %s Run: %s\n", symNext, c)
+			if !strings.Contains(st.Fix, c) {
+				fmt.Fprintf(w, "  %s Run: %s\n", symNext, c)
+			}
 		}
 	}
 }
