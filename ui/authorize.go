@@ -45,6 +45,10 @@ type authScreen struct {
 	errMsg *widget.Label
 	errFix *widget.Label
 
+	hintCard      *widget.Card
+	authBody      *fyne.Container
+	body          *fyne.Container
+	scroll        *container.Scroll
 	orgCard       *widget.Card
 	orgBox        *fyne.Container
 	envStrip      *canvas.Rectangle
@@ -72,7 +76,7 @@ func newAuthScreen(v *view) *authScreen {
 	s.env = widget.NewSelect(envOptions(), s.onEnvChanged)
 	s.domain = &widget.Entry{PlaceHolder: lang.L("e.g. acme or https://acme.my.salesforce.com"), OnChanged: s.onDomainChanged}
 	s.domain.ExtendBaseWidget(s.domain)
-	s.domainHint = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	s.domainHint = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord}
 	s.authBtn = &widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}
 
 	s.spinner = widget.NewActivity()
@@ -84,7 +88,7 @@ func newAuthScreen(v *view) *authScreen {
 	s.paste.ExtendBaseWidget(s.paste)
 	s.submitBtn = &widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}
 	s.pasteErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
-	s.pasteErr.Hide()
+	setVisible(s.pasteErr, false)
 
 	s.errMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
 	s.errFix = &widget.Label{Wrapping: fyne.TextWrapWord}
@@ -116,18 +120,19 @@ func (s *authScreen) build() fyne.CanvasObject {
 		container.NewBorder(nil, nil, nil, s.submitBtn, s.paste),
 		s.pasteErr,
 	)
-	s.waiting.Hide()
+	setVisible(s.waiting, false)
 
 	s.errBox = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))), nil,
 		container.NewVBox(s.errMsg, s.errFix))
-	s.errBox.Hide()
+	setVisible(s.errBox, false)
 
+	s.authBody = container.NewVBox(form,
+		container.NewHBox(layout.NewSpacer(), s.authBtn),
+		s.waiting, s.errBox)
 	authCard := &widget.Card{
 		Title:    lang.L("Salesforce Authorization"),
 		Subtitle: lang.L("To publish to your Salesforce account, enter your administrator credentials"),
-		Content: container.NewVBox(form,
-			container.NewHBox(layout.NewSpacer(), s.authBtn),
-			s.waiting, s.errBox),
+		Content:  s.authBody,
 	}
 	authCard.ExtendBaseWidget(authCard)
 
@@ -148,9 +153,22 @@ func (s *authScreen) build() fyne.CanvasObject {
 	)}
 	s.orgCard.ExtendBaseWidget(s.orgCard)
 	s.orgBox = container.NewBorder(s.envStrip, nil, nil, nil, s.orgCard)
-	s.orgBox.Hide()
+	setVisible(s.orgBox, false)
 
-	return container.NewVScroll(container.NewPadded(container.NewVBox(authCard, s.orgBox)))
+	s.hintCard = &widget.Card{
+		Title: lang.L("Not authorized yet"),
+		Content: container.NewVBox(
+			hintLine(theme.LoginIcon(), lang.L("Authorize opens the Salesforce sign-in page in your browser. This app never sees your password.")),
+			hintLine(theme.AccountIcon(), lang.L("Sign in as an administrator with API Enabled and Customize Application.")),
+			hintLine(theme.StorageIcon(), s.storageHint()),
+		),
+	}
+	s.hintCard.ExtendBaseWidget(s.hintCard)
+	setVisible(s.hintCard, false)
+
+	s.body = container.NewVBox(authCard, s.orgBox, s.hintCard)
+	s.scroll = container.NewVScroll(container.NewPadded(s.body))
+	return s.scroll
 }
 
 // show displays connector k (stored or not yet).
@@ -180,6 +198,23 @@ func (s *authScreen) show(k connector.Key) {
 func (s *authScreen) authorizing() bool { return s.flowCancel != nil && s.flowKey == s.key }
 
 func (s *authScreen) render() {
+	s.renderParts()
+	s.relayout()
+}
+
+// relayout lays the tab out again after parts were shown or hidden.
+func (s *authScreen) relayout() {
+	if s.body == nil {
+		return
+	}
+	s.waiting.Refresh()
+	s.orgCard.Content.Refresh()
+	s.authBody.Refresh()
+	s.body.Refresh()
+	s.scroll.Refresh()
+}
+
+func (s *authScreen) renderParts() {
 	k := s.key
 	busy := s.flowCancel != nil
 	if busy {
@@ -196,27 +231,35 @@ func (s *authScreen) render() {
 		s.domain.Enable()
 	}
 	if s.authorizing() {
-		s.waiting.Show()
+		setVisible(s.waiting, true)
 		s.spinner.Start()
 	} else {
 		s.spinner.Stop()
-		s.waiting.Hide()
+		setVisible(s.waiting, false)
 	}
 	if s.lastErr != nil && s.errKey == k && !s.authorizing() {
 		msg, fix := problemText(s.lastErr)
 		s.errMsg.SetText(msg)
 		s.errFix.SetText(fix)
-		s.errBox.Show()
+		setVisible(s.errBox, true)
 	} else {
-		s.errBox.Hide()
+		setVisible(s.errBox, false)
 	}
 	c, ok := s.v.connectorFor(k)
-	if !ok || c.Org == nil || s.authorizing() {
-		s.orgBox.Hide()
+	st, checked := s.v.status[k]
+	signedOut := checked && st.State == connector.StateNotAuthorized
+	if !ok || c.Org == nil || signedOut || s.authorizing() {
+		setVisible(s.orgBox, false)
+		if s.authorizing() {
+			setVisible(s.hintCard, false)
+		} else {
+			setVisible(s.hintCard, true)
+		}
 		return
 	}
+	setVisible(s.hintCard, false)
 	s.renderOrg(c)
-	s.orgBox.Show()
+	setVisible(s.orgBox, true)
 }
 
 // renderOrg fills the org card: who, where, which environment, and whether
@@ -249,9 +292,9 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	msg, fix := statusText(st)
 	if hasStatus && state.NeedsAttention() && msg != "" {
 		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
-		s.stateMsg.Show()
+		setVisible(s.stateMsg, true)
 	} else {
-		s.stateMsg.Hide()
+		setVisible(s.stateMsg, false)
 	}
 
 	s.perms.RemoveAll()
@@ -272,10 +315,10 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 func permissionRow(name string, ok bool) fyne.CanvasObject {
 	if ok {
 		return container.NewHBox(widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())),
-			widget.NewLabel("✓ "+permissionName(name)))
+			widget.NewLabel(permissionName(name)))
 	}
 	fix := &widget.Label{Text: permissionFix(name), Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
-	head := &widget.Label{Text: "✗ " + lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
+	head := &widget.Label{Text: lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))), nil,
 		container.NewVBox(head, fix))
 }
@@ -313,7 +356,7 @@ func (s *authScreen) onDomainChanged(string) {
 		s.domainHint.SetText(lang.L("Can't use this address: {{.Reason}}", map[string]any{"Reason": problemLine(err)}))
 		return
 	}
-	s.domainHint.Importance = widget.LowImportance
+	s.domainHint.Importance = widget.MediumImportance
 	s.domainHint.SetText(lang.L("Signs in at {{.URL}}", map[string]any{"URL": u}))
 }
 
@@ -337,7 +380,7 @@ func (s *authScreen) onAuthorize() {
 	s.urlLabel.SetText("")
 	s.copyBtn.Disable()
 	s.paste.SetText("")
-	s.pasteErr.Hide()
+	setVisible(s.pasteErr, false)
 	s.render()
 	s.v.goWork(func(context.Context) {
 		defer cancel()
@@ -345,7 +388,7 @@ func (s *authScreen) onAuthorize() {
 		if err != nil && ctx.Err() != nil {
 			err = &connector.Problem{Code: connector.CodeCanceled, Message: "The authorization was canceled.", Err: err}
 		}
-		fyne.Do(func() { s.finishAuthorize(k, res, err) })
+		s.v.do(func() { s.finishAuthorize(k, res, err) })
 	})
 }
 
@@ -364,7 +407,7 @@ func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL
 		return nil, err
 	}
 	u := flow.URL()
-	fyne.Do(func() {
+	s.v.do(func() {
 		s.flow = flow
 		s.waitLabel.SetText(lang.L("Waiting for you to sign in in your browser…"))
 		s.urlLabel.SetText(u)
@@ -373,7 +416,7 @@ func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL
 		s.copyBtn.Enable()
 	})
 	if err := s.v.openBrowser(u); err != nil {
-		fyne.Do(func() {
+		s.v.do(func() {
 			s.waitLabel.SetText(lang.L("Couldn't open your browser: copy the address below into it."))
 		})
 	}
@@ -452,14 +495,16 @@ func (s *authScreen) onSubmitPasted() {
 	s.submitBtn.Disable()
 	s.v.goWork(func(context.Context) {
 		err := flow.SubmitCallbackURL(raw)
-		fyne.Do(func() {
+		s.v.do(func() {
 			s.submitBtn.Enable()
 			if err != nil {
 				s.pasteErr.SetText(problemLine(err))
-				s.pasteErr.Show()
+				setVisible(s.pasteErr, true)
+				s.relayout()
 				return
 			}
-			s.pasteErr.Hide()
+			setVisible(s.pasteErr, false)
+			s.relayout()
 		})
 	})
 }
@@ -492,7 +537,7 @@ func (s *authScreen) disconnect(k connector.Key) {
 	s.disconnectBtn.Disable()
 	s.v.goWork(func(ctx context.Context) {
 		res, err := s.v.svc.Disconnect(ctx, k)
-		fyne.Do(func() {
+		s.v.do(func() {
 			s.disconnectBtn.Enable()
 			if err != nil {
 				s.v.showError(lang.L("Couldn't disconnect"), err)
@@ -513,4 +558,18 @@ func (s *authScreen) disconnect(k connector.Key) {
 			s.v.reload(true)
 		})
 	})
+}
+
+// hintLine is an icon and a wrapped sentence.
+func hintLine(icon fyne.Resource, text string) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil,
+		&widget.Label{Text: text, Wrapping: fyne.TextWrapWord})
+}
+
+// storageHint says where the tokens will live.
+func (s *authScreen) storageHint() string {
+	if d := s.v.deps.Demo; d != nil && d.MemoryTokens {
+		return lang.L("In this demo the tokens are kept in memory and forgotten when you quit.")
+	}
+	return lang.L("The tokens are kept in your system keyring, never in a file.")
 }

@@ -118,10 +118,16 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 // waitIdle waits until no background work is in flight (bounded).
 func (h *harness) waitIdle() {
 	h.t.Helper()
+	h.waitJobs(0)
+}
+
+// waitJobs waits until at most n background jobs are in flight (bounded).
+func (h *harness) waitJobs(n int64) {
+	h.t.Helper()
 	deadline := time.After(20 * time.Second)
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
-	for h.v.jobs.Load() != 0 {
+	for h.v.jobs.Load() > n {
 		select {
 		case <-deadline:
 			h.t.Fatalf("background work still running after 20s (%d jobs)", h.v.jobs.Load())

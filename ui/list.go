@@ -43,7 +43,7 @@ func newListScreen(v *view) *listScreen {
 	l.diagBtn = &widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: v.onCopyDiagnostics}
 	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
-	l.errLabel.Hide()
+	setVisible(l.errLabel, false)
 	l.list = &widget.List{
 		Length:     func() int { return len(l.v.connectors) },
 		CreateItem: l.createRow,
@@ -115,11 +115,11 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 }
 
 func (l *listScreen) refresh() {
-	l.errLabel.Hide()
+	setVisible(l.errLabel, false)
 	if len(l.v.connectors) == 0 {
-		l.empty.Show()
+		setVisible(l.empty, true)
 	} else {
-		l.empty.Hide()
+		setVisible(l.empty, false)
 	}
 	for k := range l.checked {
 		if _, ok := l.v.connectorFor(k); !ok {
@@ -149,7 +149,7 @@ func (l *listScreen) setChecking(k connector.Key, on bool) {
 
 func (l *listScreen) showError(err error) {
 	l.errLabel.SetText(problemLine(err))
-	l.errLabel.Show()
+	setVisible(l.errLabel, true)
 }
 
 // markSelected highlights k's row (or none) without re-entering selectKey.
@@ -237,7 +237,7 @@ func (l *listScreen) addSystem(k connector.Key) {
 			}
 			return nil
 		})
-		fyne.Do(func() {
+		l.v.do(func() {
 			if err != nil {
 				l.v.showError(lang.L("Couldn't add the system"), err)
 				return

@@ -42,6 +42,12 @@ type publishScreen struct {
 
 	running bool
 	failed  []connector.Key
+	body    *fyne.Container
+	scroll  *container.Scroll
+
+	// the open Production confirmation, for tests
+	prodDialog *dialog.FormDialog
+	prodEntry  *widget.Entry
 }
 
 // publishRow is one target's progress and result.
@@ -59,7 +65,7 @@ func newPublishScreen(v *view) *publishScreen {
 	s.folderBtn = &widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}
 	s.source = &widget.Label{Text: lang.L("No bundle chosen yet."), Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
 	s.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
-	s.largest = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance}
+	s.largest = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	s.validIcon = widget.NewIcon(nil)
 	s.valid = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.validFix = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
@@ -72,11 +78,11 @@ func newPublishScreen(v *view) *publishScreen {
 }
 
 func (s *publishScreen) build() fyne.CanvasObject {
-	s.summary.Hide()
-	s.largest.Hide()
-	s.validIcon.Hide()
-	s.valid.Hide()
-	s.validFix.Hide()
+	setVisible(s.summary, false)
+	setVisible(s.largest, false)
+	setVisible(s.validIcon, false)
+	setVisible(s.valid, false)
+	setVisible(s.validFix, false)
 	s.retryBtn.Disable()
 	bundleCard := &widget.Card{
 		Title:    lang.L("Content bundle"),
@@ -98,7 +104,9 @@ func (s *publishScreen) build() fyne.CanvasObject {
 	}
 	publishCard.ExtendBaseWidget(publishCard)
 	s.updateTargets()
-	return container.NewVScroll(container.NewPadded(container.NewVBox(bundleCard, publishCard)))
+	s.body = container.NewVBox(bundleCard, publishCard)
+	s.scroll = container.NewVScroll(container.NewPadded(s.body))
+	return s.scroll
 }
 
 // targetKeys are the ticked connectors, or the selected one when none is ticked.
@@ -140,6 +148,21 @@ func (s *publishScreen) updateTargets() {
 	} else {
 		s.retryBtn.Enable()
 	}
+	s.relayout()
+}
+
+// relayout lays the tab out again after parts were shown or hidden.
+func (s *publishScreen) relayout() {
+	if s.body == nil {
+		return
+	}
+	for _, o := range s.body.Objects {
+		if c, ok := o.(*widget.Card); ok {
+			c.Content.Refresh()
+		}
+	}
+	s.body.Refresh()
+	s.scroll.Refresh()
 }
 
 func (s *publishScreen) onChooseZip() {
@@ -184,12 +207,13 @@ func (s *publishScreen) load(path string) {
 	s.source.SetText(path)
 	s.valid.SetText(lang.L("Checking the bundle…"))
 	s.valid.Importance = widget.MediumImportance
-	s.valid.Show()
-	s.validIcon.Hide()
-	s.validFix.Hide()
+	setVisible(s.valid, true)
+	setVisible(s.validIcon, false)
+	setVisible(s.validFix, false)
+	s.relayout()
 	s.v.goWork(func(context.Context) {
 		b, err := open(path)
-		fyne.Do(func() {
+		s.v.do(func() {
 			if err != nil {
 				s.v.noteError(err)
 			}
@@ -204,17 +228,17 @@ func (s *publishScreen) load(path string) {
 // setBundle shows the bundle's summary and validation result.
 func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 	s.bundle = b
-	s.valid.Show()
-	s.validIcon.Show()
+	setVisible(s.valid, true)
+	setVisible(s.validIcon, true)
 	if err != nil || b == nil {
 		msg, fix := problemText(err)
-		s.summary.Hide()
-		s.largest.Hide()
+		setVisible(s.summary, false)
+		setVisible(s.largest, false)
 		s.validIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 		s.valid.Importance = widget.DangerImportance
 		s.valid.SetText(msg)
 		s.validFix.SetText(fix)
-		s.validFix.Show()
+		setVisible(s.validFix, true)
 		s.updateTargets()
 		return
 	}
@@ -222,21 +246,21 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 	s.source.SetText(b.Source())
 	s.summary.SetText(lang.L("{{.Files}} files, {{.Size}} zipped ({{.Unzipped}} unzipped)",
 		map[string]any{"Files": sum.Files, "Size": humanSize(sum.CompressedSize), "Unzipped": humanSize(sum.UncompressedSize)}))
-	s.summary.Show()
+	setVisible(s.summary, true)
 	if len(sum.Largest) > 0 {
 		parts := make([]string, len(sum.Largest))
 		for i, f := range sum.Largest {
 			parts[i] = f.Name + " (" + humanSize(f.Size) + ")"
 		}
 		s.largest.SetText(lang.L("Largest: {{.Files}}", map[string]any{"Files": strings.Join(parts, ", ")}))
-		s.largest.Show()
+		setVisible(s.largest, true)
 	} else {
-		s.largest.Hide()
+		setVisible(s.largest, false)
 	}
 	s.validIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 	s.valid.Importance = widget.SuccessImportance
 	s.valid.SetText(lang.L("Valid: ready to publish."))
-	s.validFix.Hide()
+	setVisible(s.validFix, false)
 	s.updateTargets()
 }
 
@@ -300,6 +324,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, onYes func()) {
 		}
 	}, s.v.win)
 	d.Resize(fyne.NewSize(520, 0))
+	s.prodDialog, s.prodEntry = d, typed
 	d.Show()
 	s.v.win.Canvas().Focus(typed)
 }
@@ -323,14 +348,14 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction bool) {
 		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction}
 		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
-				fyne.Do(func() {
+				s.v.do(func() {
 					if r := s.rows[k]; r != nil {
 						r.bar.SetValue(f)
 					}
 				})
 			}
 		})
-		fyne.Do(func() { s.finish(keys, results) })
+		s.v.do(func() { s.finish(keys, results) })
 	})
 }
 
@@ -395,15 +420,15 @@ func (s *publishScreen) restore(k connector.Key, resource string) {
 	s.rowsBox.RemoveAll()
 	r := newPublishRow(keyText(k))
 	r.outcome.SetText(lang.L("Restoring…"))
-	r.bar.Hide()
+	setVisible(r.bar, false)
 	s.rows = map[connector.Key]*publishRow{k: r}
 	s.rowsBox.Add(r.build())
 	s.updateTargets()
 	s.v.goWork(func(ctx context.Context) {
 		res := s.v.svc.Restore(ctx, k, resource)
-		fyne.Do(func() {
+		s.v.do(func() {
 			s.running = false
-			r.bar.Show()
+			setVisible(r.bar, true)
 			r.show(res)
 			if res.Outcome == connector.OutcomeFailed && res.Problem != nil {
 				s.v.noteError(res.Problem)
@@ -425,7 +450,7 @@ func newPublishRow(name string) *publishRow {
 }
 
 func (r *publishRow) build() fyne.CanvasObject {
-	r.fix.Hide()
+	setVisible(r.fix, false)
 	head := container.NewGridWithColumns(2, r.name, r.bar)
 	return container.NewVBox(widget.NewSeparator(),
 		container.NewBorder(nil, nil, container.NewVBox(r.icon), nil, container.NewVBox(head, r.outcome, r.fix)))
@@ -443,13 +468,13 @@ func (r *publishRow) show(res connector.PublishResult) {
 		} else {
 			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		}
-		r.fix.Hide()
+		setVisible(r.fix, false)
 	case connector.OutcomeUpToDate:
 		r.bar.SetValue(1)
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		r.outcome.Importance = widget.MediumImportance
 		r.outcome.SetText(lang.L("Already up to date: {{.Resource}} has this content.", map[string]any{"Resource": res.Resource}))
-		r.fix.Hide()
+		setVisible(r.fix, false)
 	default:
 		r.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 		r.outcome.Importance = widget.DangerImportance
@@ -462,9 +487,9 @@ func (r *publishRow) show(res connector.PublishResult) {
 		r.outcome.Refresh()
 		if fix != "" {
 			r.fix.SetText(fix)
-			r.fix.Show()
+			setVisible(r.fix, true)
 		} else {
-			r.fix.Hide()
+			setVisible(r.fix, false)
 		}
 	}
 	r.outcome.Refresh()

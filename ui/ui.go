@@ -93,6 +93,7 @@ type view struct {
 	ctx  context.Context
 	stop context.CancelFunc
 	jobs atomic.Int64 // background goroutines in flight
+	uiMu sync.Mutex   // serialises UI updates from workers (the test driver runs fyne.Do inline)
 
 	// UI goroutine state.
 	connectors []connector.Connector
@@ -158,7 +159,7 @@ func (v *view) start() {
 			if err == nil {
 				return
 			}
-			fyne.Do(func() {
+			v.do(func() {
 				v.deps.KeyringProblem = err
 				v.noteError(err)
 				v.refreshBanner()
@@ -183,7 +184,7 @@ func (v *view) every(d time.Duration) {
 		case <-v.ctx.Done():
 			return
 		case <-t.C:
-			fyne.Do(func() { v.checkAll(v.keys()) })
+			v.do(func() { v.checkAll(v.keys()) })
 		}
 	}
 }
@@ -226,6 +227,16 @@ func (v *view) banner() fyne.CanvasObject {
 		container.NewBorder(nil, nil, widget.NewIcon(icon), nil, label)))
 }
 
+// do runs fn on the UI goroutine (fyne.Do), one at a time. fn must not
+// call do itself synchronously.
+func (v *view) do(fn func()) {
+	fyne.Do(func() {
+		v.uiMu.Lock()
+		defer v.uiMu.Unlock()
+		fn()
+	})
+}
+
 // goWork runs fn off the UI goroutine with the window's context; results
 // must come back through fyne.Do.
 func (v *view) goWork(fn func(ctx context.Context)) {
@@ -266,7 +277,7 @@ func (v *view) reload(check bool) {
 		if ctx.Err() != nil {
 			return
 		}
-		fyne.Do(func() {
+		v.do(func() {
 			v.loaded = true
 			if err != nil {
 				v.noteError(err)
@@ -313,7 +324,7 @@ func (v *view) checkAll(keys []connector.Key) {
 				return
 			}
 			st.Key = k
-			fyne.Do(func() { v.setStatus(st) })
+			v.do(func() { v.setStatus(st) })
 		})
 	}
 }
@@ -379,7 +390,7 @@ func (v *view) onCopyDiagnostics() {
 	recent := append([]string(nil), v.recent...)
 	v.goWork(func(ctx context.Context) {
 		text := v.svc.Diagnostics(ctx, v.deps.Version, recent)
-		fyne.Do(func() {
+		v.do(func() {
 			v.app.Clipboard().SetContent(text)
 			dialog.ShowInformation(lang.L("Diagnostics copied"),
 				lang.L("The report is on your clipboard, ready to paste into a support request. It contains no tokens or passwords."), v.win)

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "copy the demo screenshot to ui/testdata/screenshot-demo.png")
+
+// TestDemoWindow builds the app, starts `connectors --demo` on the X display
+// in $DISPLAY, waits until the window has rendered and settled, saves a
+// screenshot, checks it is not blank, then stops the app with SIGTERM and
+// checks it exits cleanly.
+func TestDemoWindow(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Fatal("DISPLAY is empty: this test needs an X server; run it under .ci/test-env, e.g. `.ci/test-env go test -run TestDemoWindow .`")
+	}
+	for _, tool := range []string{"import", "xwininfo"} {
+		_, err := exec.LookPath(tool)
+		require.NoError(t, err, "%s is missing: run `make deps` (imagemagick, x11-utils)", tool)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "connectors")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	var logs bytes.Buffer
+	app := exec.CommandContext(ctx, bin, "--demo")
+	app.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	app.Stdout, app.Stderr = &logs, &logs
+	require.NoError(t, app.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- app.Wait() }()
+	defer func() {
+		if app.ProcessState == nil {
+			_ = app.Process.Kill()
+		}
+	}()
+
+	// When the window is mapped and two screenshots in a row are identical
+	// and not uniform, rendering has settled.
+	shot := filepath.Join(dir, "testdata", "screenshots", "demo.png")
+	require.NoError(t, os.MkdirAll(filepath.Dir(shot), 0o755))
+	var last []byte
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(60 * time.Second)
+	settled := false
+	for !settled {
+		select {
+		case err := <-exited:
+			t.Fatalf("the app exited early (%v): %s", err, logs.String())
+		case <-deadline:
+			t.Fatalf("the window did not render within 60s; app output: %s", logs.String())
+		case <-tick.C:
+		}
+		tree, err := exec.CommandContext(ctx, "xwininfo", "-root", "-tree").Output()
+		if err != nil || !strings.Contains(string(tree), `"Connectors"`) {
+			continue
+		}
+		data, err := exec.CommandContext(ctx, "import", "-window", "root", "png:-").Output()
+		if err != nil || len(data) == 0 {
+			continue
+		}
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil || colours(img) < 16 {
+			continue
+		}
+		settled = bytes.Equal(data, last)
+		last = data
+	}
+	require.NoError(t, os.WriteFile(shot, last, 0o644))
+	t.Logf("screenshot: %s", shot)
+	if *update {
+		require.NoError(t, os.WriteFile(filepath.Join("ui", "testdata", "screenshot-demo.png"), last, 0o644))
+	}
+	img, err := png.Decode(bytes.NewReader(last))
+	require.NoError(t, err)
+	assert.Greater(t, colours(img), 64, "the screenshot shows a rendered window, not a blank screen")
+	assert.GreaterOrEqual(t, img.Bounds().Dx(), 1000)
+
+	// Then SIGTERM stops it cleanly.
+	require.NoError(t, app.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-exited:
+		require.NoError(t, err, "exit status after SIGTERM; output: %s", logs.String())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the app did not exit within 20s of SIGTERM; output: %s", logs.String())
+	}
+	assert.NotContains(t, logs.String(), "panic")
+}
+
+// colours counts distinct colours (up to 1000) in a sample of the image.
+func colours(img image.Image) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+			if len(seen) >= 1000 {
+				return len(seen)
+			}
+		}
+	}
+	return len(seen)
+}
+
+func TestVersionFlag(t *testing.T) {
+	assert.Equal(t, 0, run([]string{"--version"}))
+	assert.Equal(t, 2, run([]string{"--no-such-flag"}))
+}

@@ -1,0 +1,314 @@
+package ui
+
+import (
+	"archive/zip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/sfsim"
+)
+
+// TestPublishProductionNeedsConfirmation: publishing to Production asks
+// for the org's name; a wrong name publishes nothing.
+func TestPublishProductionNeedsConfirmation(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	prod := connector.Key{System: "Acme", Environment: connector.Production}
+	h := newHarness(t, harnessOpts{demo: true, key: prod, org: sfsim.Options{OrgName: "Acme Inc"}})
+	h.authorize(true)
+	rec := &recordingBackend{backend: h.v.svc}
+	h.v.svc = rec
+
+	// When the user taps Publish, a dialog names the org and nothing is sent yet
+	test.Tap(h.v.pub.publishBtn)
+	h.waitIdle()
+	require.NotNil(t, h.v.pub.prodDialog, "a confirmation is shown")
+	assert.Empty(t, rec.calls)
+	top := h.w.Canvas().Overlays().Top()
+	require.NotNil(t, top)
+	text := allText(top)
+	assert.Contains(t, text, "Acme Inc")
+	assert.Contains(t, text, h.org.OrgID())
+	assert.Contains(t, text, "Production")
+
+	// A wrong name does not publish
+	test.Type(h.v.pub.prodEntry, "Acme")
+	h.v.pub.prodDialog.Submit()
+	h.waitIdle()
+	assert.Empty(t, rec.calls)
+	assert.NotNil(t, h.w.Canvas().Overlays().Top(), "the dialog stays open")
+
+	// The org's name does, with ConfirmProduction set
+	test.Type(h.v.pub.prodEntry, " Inc")
+	h.v.pub.prodDialog.Submit()
+	h.waitIdle()
+	require.Len(t, rec.calls, 1)
+	assert.Equal(t, []connector.Key{prod}, rec.calls[0])
+	assert.True(t, rec.opts[0].ConfirmProduction)
+	assert.NotNil(t, h.org.Resource(connector.DefaultResourceName), "the content landed")
+	assert.Contains(t, h.v.pub.rows[prod].outcome.Text, "Published")
+}
+
+// TestRetryFailed: a failed target shows the message and fix; Retry failed
+// publishes again to the failed ones only.
+func TestRetryFailed(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	other := connector.Key{System: "Other", Environment: connector.Test}
+	_, err := h.svc.Registry.Upsert(other, func(c *connector.Connector) error { c.LoginURL = h.org.LoginURL(); return nil })
+	require.NoError(t, err)
+	h.v.reload(true)
+	h.waitIdle()
+	h.authorize(true)
+
+	rec := &recordingBackend{backend: h.v.svc}
+	rec.results = func(call int, keys []connector.Key) []connector.PublishResult {
+		out := make([]connector.PublishResult, len(keys))
+		for i, k := range keys {
+			out[i] = connector.PublishResult{Key: k, Outcome: connector.OutcomeUpdated, Resource: "WalkMe_Content", Size: 10}
+			if k == other && call == 1 {
+				out[i] = connector.PublishResult{Key: k, Outcome: connector.OutcomeFailed, Problem: &connector.Problem{
+					Code: connector.CodeUnreachable, Message: "Salesforce did not answer.", Fix: "Check your network and try again."}}
+			}
+		}
+		return out
+	}
+	h.v.svc = rec
+	h.v.list.onChecked(h.key, true)
+	h.v.list.onChecked(other, true)
+	assert.Contains(t, h.v.pub.targets.Text, "Other")
+
+	test.Tap(h.v.pub.publishBtn)
+	h.waitIdle()
+	require.Len(t, rec.calls, 1)
+	assert.ElementsMatch(t, []connector.Key{h.key, other}, rec.calls[0])
+	assert.Equal(t, []connector.Key{other}, h.v.pub.failed)
+	assert.False(t, h.v.pub.retryBtn.Disabled())
+	assert.Equal(t, "Failed: Salesforce did not answer.", h.v.pub.rows[other].outcome.Text)
+	assert.Equal(t, "Check your network and try again.", h.v.pub.rows[other].fix.Text)
+	assert.Contains(t, h.v.pub.rows[h.key].outcome.Text, "Published")
+
+	test.Tap(h.v.pub.retryBtn)
+	h.waitIdle()
+	require.Len(t, rec.calls, 2)
+	assert.Equal(t, []connector.Key{other}, rec.calls[1], "only the failed target again")
+	assert.Empty(t, h.v.pub.failed)
+	assert.True(t, h.v.pub.retryBtn.Disabled())
+}
+
+// TestCopyDiagnosticsHasNoToken: the report lands on the clipboard, names
+// the connector and never contains a token.
+func TestCopyDiagnosticsHasNoToken(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	h.authorize(true)
+	tok, err := h.tokens.Load(h.key.String())
+	require.NoError(t, err)
+
+	test.Tap(h.v.list.diagBtn)
+	h.waitIdle()
+	report := h.v.app.Clipboard().Content()
+	require.NotEmpty(t, report)
+	assert.Contains(t, report, "1.2.3-test")
+	assert.Contains(t, report, "Demo")
+	assert.NotContains(t, report, tok.AccessToken)
+	assert.NotContains(t, report, tok.RefreshToken)
+	assert.NotNil(t, h.w.Canvas().Overlays().Top(), "a confirmation is shown")
+}
+
+// TestCancelAuthorize: Cancel stops the flow and goes back to idle without an error.
+func TestCancelAuthorize(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	test.Tap(h.v.auth.authBtn)
+	h.nextOpened()
+	test.Tap(h.v.auth.cancelBtn)
+	h.waitIdle()
+	assert.False(t, h.v.auth.waiting.Visible())
+	assert.False(t, h.v.auth.errBox.Visible(), "canceling is not an error")
+	assert.False(t, h.v.auth.authBtn.Disabled())
+}
+
+// TestClosingCancelsWork: stopping the window's context ends a flow in flight.
+func TestClosingCancelsWork(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	test.Tap(h.v.auth.authBtn)
+	h.nextOpened()
+	require.Equal(t, int64(1), h.v.jobs.Load(), "the flow waits in the background")
+	h.v.stop()
+	h.waitIdle()
+}
+
+// TestPasteCallbackURL: when the redirect never reaches the app, pasting the
+// address from the browser finishes the authorization.
+func TestPasteCallbackURL(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	test.Tap(h.v.auth.authBtn)
+	redirect, err := h.org.PlayUser(h.ctx, h.nextOpened(), true)
+	require.NoError(t, err)
+
+	test.Type(h.v.auth.paste, "http://localhost:1/nope")
+	test.Tap(h.v.auth.submitBtn)
+	h.waitJobs(1) // the submit finishes; the flow keeps waiting
+	assert.True(t, h.v.auth.pasteErr.Visible(), "a wrong address is explained")
+
+	h.v.auth.paste.SetText(redirect)
+	test.Tap(h.v.auth.submitBtn)
+	h.waitIdle()
+	c, ok := h.v.connectorFor(h.key)
+	require.True(t, ok)
+	require.NotNil(t, c.Org)
+	assert.Equal(t, connector.StateConnected, h.v.status[h.key].State)
+}
+
+// TestAddSystem: a new system × environment is created and selected; an
+// existing one is refused with a message.
+func TestAddSystem(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	k := connector.Key{System: "Lightning", Environment: connector.Production}
+	h.v.list.addSystem(k)
+	h.waitIdle()
+	c, err := h.svc.Registry.Get(k)
+	require.NoError(t, err)
+	assert.Equal(t, "https://login.salesforce.com", c.LoginURL)
+	assert.Equal(t, k, h.v.selected)
+	assert.Len(t, h.v.connectors, 2)
+	assert.Equal(t, connector.StateNotAuthorized, h.v.status[k].State)
+
+	h.v.list.addSystem(h.key)
+	require.NotNil(t, h.w.Canvas().Overlays().Top())
+	assert.Contains(t, allText(h.w.Canvas().Overlays().Top()), "already exists")
+	assert.Equal(t, h.key, h.v.selected)
+	assert.Len(t, h.v.connectors, 2)
+}
+
+// TestMyDomainPreview shows the resolved login URL live, or why not.
+func TestMyDomainPreview(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	h.v.selectKey(connector.Key{System: "Acme", Environment: connector.Production})
+	a := h.v.auth
+	assert.Equal(t, "", a.domain.Text)
+	assert.Equal(t, "Signs in at https://login.salesforce.com", a.domainHint.Text)
+	test.Type(a.domain, "acme")
+	assert.Equal(t, "Signs in at https://acme.my.salesforce.com", a.domainHint.Text)
+	a.domain.SetText("https://exa mple")
+	assert.True(t, strings.HasPrefix(a.domainHint.Text, "Can't use this address: "), a.domainHint.Text)
+	assert.Equal(t, widget.DangerImportance, a.domainHint.Importance)
+}
+
+// TestBundleValidationError names the offending entry.
+func TestBundleValidationError(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{org: sfsim.Options{Sandbox: true}})
+	path := filepath.Join(t.TempDir(), "bad.zip")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	zw := zip.NewWriter(f)
+	w, err := zw.Create("../evil.js")
+	require.NoError(t, err)
+	_, _ = w.Write([]byte("alert(1)"))
+	require.NoError(t, zw.Close())
+	require.NoError(t, f.Close())
+
+	h.v.pub.load(path)
+	h.waitIdle()
+	assert.Nil(t, h.v.pub.bundle)
+	assert.Equal(t, widget.DangerImportance, h.v.pub.valid.Importance)
+	assert.Contains(t, h.v.pub.valid.Text, "../evil.js")
+	assert.True(t, h.v.pub.validFix.Visible())
+	assert.True(t, h.v.pub.publishBtn.Disabled())
+
+	// a folder is a bundle too
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "loader.js"), []byte("console.log(1)"), 0o600))
+	h.v.pub.load(dir)
+	h.waitIdle()
+	require.NotNil(t, h.v.pub.bundle)
+	assert.Equal(t, "Valid: ready to publish.", h.v.pub.valid.Text)
+	assert.Contains(t, h.v.pub.summary.Text, "1 files")
+}
+
+// TestDisconnect revokes and deletes the tokens after a confirmation.
+func TestDisconnect(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	h.authorize(true)
+	test.Tap(h.v.auth.disconnectBtn)
+	top := h.w.Canvas().Overlays().Top()
+	require.NotNil(t, top, "Disconnect asks first")
+	assert.Contains(t, allText(top), "Demo Org")
+	_, err := h.tokens.Load(h.key.String())
+	require.NoError(t, err, "nothing happens before the confirmation")
+
+	h.v.auth.disconnect(h.key)
+	h.waitIdle()
+	_, err = h.tokens.Load(h.key.String())
+	assert.Error(t, err, "the tokens are gone")
+	assert.Equal(t, connector.StateNotAuthorized, h.v.status[h.key].State)
+	assert.False(t, h.v.auth.orgBox.Visible())
+}
+
+// TestStatusBadgeTones: every state has a label and a colour family.
+func TestStatusBadgeTones(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	tests := []struct {
+		state connector.State
+		text  string
+		tone  tone
+	}{
+		{connector.StateConnected, "Connected", toneGood},
+		{connector.StateNeedsReauth, "Needs re-authorization", toneWarn},
+		{connector.StateSandboxRefreshed, "Sandbox refreshed", toneWarn},
+		{connector.StatePermissionMissing, "Permission missing", toneWarn},
+		{connector.StateUnreachable, "Unreachable", toneBad},
+		{connector.StateNotAuthorized, "Not authorized", toneNeutral},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.text, stateText(tt.state))
+		assert.Equal(t, tt.tone, stateTone(tt.state))
+	}
+	assert.Equal(t, toneDanger, envTone(connector.Production))
+	assert.NotEqual(t, envTone(connector.Production), envTone(connector.Sandbox))
+}
+
+// allText concatenates the text of every label, entry and button under o.
+func allText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Button:
+			b.WriteString(w.Text + "\n")
+		case *widget.Entry:
+			b.WriteString(w.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(w.String() + "\n")
+		}
+		switch w := o.(type) {
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
