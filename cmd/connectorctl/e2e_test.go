@@ -348,7 +348,7 @@ func TestE2EMainFlow(t *testing.T) {
 	// status now needs attention: exit 1 with the command that fixes it.
 	r = e.run(nil, "status", key)
 	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout, "Run: connectorctl authorize "+key)
+	assert.Contains(t, r.stdout, "connectorctl authorize "+key)
 }
 
 // assertNoSecretOnDisk fails if a token appears in any file of dir.
