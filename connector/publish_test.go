@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -428,6 +429,45 @@ func TestPublishTwoAtOnce(t *testing.T) {
 	requireOK(t, f.svc.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated)
 	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
 	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+}
+
+func TestPublishVerifyMismatch(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	// Given a body changed by someone else between our PATCH and our check.
+	var once sync.Once
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/sobjects/StaticResource/") && !strings.HasSuffix(r.URL.Path, "/Body") {
+			once.Do(func() {
+				f.org.PutResource(sfsim.Resource{Name: DefaultResourceName, Body: []byte("changed meanwhile")})
+			})
+		}
+	})
+	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireFailed(t, res, CodeVerifyFailed)
+	assert.Contains(t, res.Problem.Message, "17 bytes")
+	assert.Equal(t, v1.Bytes(), fileBytes(t, res.BackupPath), "the previous body is safe locally")
+	requireOneResource(t, f.org, DefaultResourceName)
+	c, err := f.svc.Registry.Get(f.k)
+	require.NoError(t, err)
+	assert.Equal(t, v1.Fingerprint(), c.LastPublish.Fingerprint, "an unverified publish is not recorded")
+}
+
+func TestPublishBackupFolderUnusable(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	// Given a backup folder that cannot be created (a file is in the way).
+	blocker := filepath.Join(t.TempDir(), "not-a-folder")
+	require.NoError(t, os.WriteFile(blocker, []byte("x"), 0o600))
+	f.svc.BackupDir = blocker
+	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireFailed(t, res, CodeBackupFailed)
+	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body, "nothing overwritten without a backup")
+	assert.Zero(t, countRequests(f.org, http.MethodPatch, ""))
 }
 
 func TestPublishCanceled(t *testing.T) {
