@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -22,8 +23,9 @@ func (f *factory) browserOpener() func(string) error {
 }
 
 // openURL opens u (http or https only). $BROWSER follows the usual
-// convention: a colon-separated list of commands, each run with the URL as
-// its last argument or in place of %s; the first that succeeds wins. The
+// convention: a list of commands separated by the path-list separator (':',
+// ';' on Windows), each run with the URL as its last argument or in place
+// of %s; the first that succeeds wins. The
 // opener's own output goes to errOut so stdout stays clean for --json. It
 // returns when the opener exits.
 func openURL(u, browserEnv string, errOut io.Writer) error {
@@ -36,7 +38,7 @@ func openURL(u, browserEnv string, errOut io.Writer) error {
 		return browser.OpenURL(u)
 	}
 	var errs []string
-	for _, entry := range strings.Split(browserEnv, ":") {
+	for _, entry := range strings.Split(browserEnv, string(os.PathListSeparator)) {
 		fields := strings.Fields(entry)
 		if len(fields) == 0 {
 			continue

@@ -435,3 +435,24 @@ func TestIsTerminal(t *testing.T) {
 	assert.False(t, isTerminal(r))
 	assert.False(t, isTerminal(w))
 }
+
+func TestOpenURLWithBrowserEnv(t *testing.T) {
+	dir := t.TempDir()
+	got := filepath.Join(dir, "got")
+	script := filepath.Join(dir, "browser.sh")
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s' \"$1\" > "+got+"\n"), 0o700))
+	var errOut strings.Builder
+	// The first command does not exist; the second gets the URL.
+	require.NoError(t, openURL("http://localhost:1/x?y=1", filepath.Join(dir, "missing")+string(os.PathListSeparator)+script, &errOut))
+	b, err := os.ReadFile(got)
+	require.NoError(t, err)
+	assert.Equal(t, "http://localhost:1/x?y=1", string(b))
+
+	require.NoError(t, openURL("https://example.test/a", script+" %s", &errOut))
+	b, err = os.ReadFile(got)
+	require.NoError(t, err)
+	assert.Equal(t, "https://example.test/a", string(b))
+
+	require.Error(t, openURL("file:///etc/passwd", script, &errOut), "only http(s) is opened")
+	require.Error(t, openURL("http://localhost/", filepath.Join(dir, "missing"), &errOut))
+}

@@ -1,4 +1,3 @@
-// Command connectorctl is the command-line twin of the Connectors app.
 package main
 
 import (

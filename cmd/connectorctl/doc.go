@@ -1,0 +1,155 @@
+// Command connectorctl is the command-line twin of the Connectors app: it
+// authorizes Salesforce orgs, checks them and publishes a content bundle as
+// a StaticResource, for consultants' scripts and for support over SSH.
+//
+// A connector is addressed as SYSTEM/ENVIRONMENT, e.g. Lightning/Sandbox;
+// the environment (production, sandbox, test) is case-insensitive.
+//
+// # Commands
+//
+//	connectorctl authorize SYSTEM/ENV [--login-url URL] [--client-id ID]
+//	    [--callback-port PORT]... [--no-browser] [--timeout DURATION]
+//	    [--resource NAME] [--allow-environment-mismatch]
+//	connectorctl list
+//	connectorctl status [SYSTEM/ENV ...]
+//	connectorctl publish BUNDLE SYSTEM/ENV [SYSTEM/ENV ...] [--resource NAME]
+//	    [--dry-run] [--force] [--yes]
+//	connectorctl restore SYSTEM/ENV [--resource NAME] [--yes]
+//	connectorctl disconnect SYSTEM/ENV
+//	connectorctl doctor
+//	connectorctl diagnostics
+//	connectorctl demo-org [--login-addr ADDR] [--instance-addr ADDR] [--production]
+//	connectorctl completion bash|zsh|fish|powershell
+//
+// Every command accepts --config-dir DIR (default $CONNECTORS_CONFIG_DIR,
+// else the user config folder) and -h/--help. Every command that reports
+// results accepts --json.
+//
+// authorize always prints the authorize URL to stderr and opens it with
+// $BROWSER (commands separated by ':', ';' on Windows; %s is replaced by the URL)
+// or the system opener, unless --no-browser. While it waits on a terminal,
+// the final URL from the browser's address bar can be pasted on stdin when
+// the redirect cannot reach this computer (SSH, WSL, another machine).
+//
+// publish and restore ask to confirm a production target on a terminal (type
+// the org name or "yes"); without a terminal they need --yes. A production
+// target is a Production connector, or any connector whose org is a
+// production org (allowed with --allow-environment-mismatch). On a terminal
+// publish draws a progress bar on stderr; otherwise it prints plain progress
+// lines there. Results go to stdout, one line per target.
+//
+// # Exit codes
+//
+//	0  success
+//	1  failure: an error, a failed publish target, a connector needing
+//	   attention (status), a failed doctor check, a failed revoke (disconnect)
+//	2  usage error: unknown command or flag, wrong arguments, a production
+//	   target without --yes and no terminal to confirm on
+//
+// # Errors
+//
+// An error is printed to stderr as one plain sentence saying what happened,
+// then one line naming the fix. With --json it is one JSON object instead:
+//
+//	{"error": "…what happened…", "code": "connector_not_found", "fix": "…what to do…"}
+//
+// code is "usage" for usage errors, else a stable Problem code
+// (connector_not_found, not_authorized, needs_reauth, access_denied,
+// permission_missing, api_disabled, environment_mismatch, invalid_bundle,
+// production_not_confirmed, canceled, timeout, port_in_use, …).
+//
+// # JSON output (--json)
+//
+// Field names are stable; new fields may be added. Times are RFC 3339,
+// durations are integer nanoseconds (fields ending in Ns), sizes are bytes.
+//
+// The org object (authorize, list, status):
+//
+//	orgId         18-character organization ID
+//	orgName       organization name
+//	instanceUrl   the org's API host
+//	username      the authorized user
+//	userId        18-character user ID
+//	isSandbox     whether the org is a sandbox
+//	authorizedAt  time of the authorization
+//
+// The permissions object (authorize, status): apiEnabled, customizeApplication
+// (booleans), checked (false when the check could not run).
+//
+// The problem object (authorize, disconnect): code, message, fix.
+//
+// authorize prints one object:
+//
+//	connector      "System/Environment"
+//	org            the org object
+//	environmentOk  the org's kind (sandbox or production) fits the slot
+//	permissions    the permissions object
+//	orgChanged     the org ID differs from the previous authorization (refreshed sandbox)
+//	previousOrgId  the previous org ID, when orgChanged
+//	loginUrl       the normalised login URL stored for the connector
+//	resourceName   the StaticResource it publishes to
+//	problem        set when authorized but unable to publish yet (exit 1)
+//
+// list prints an array, one object per connector, from the local registry only:
+//
+//	connector, system, environment, loginUrl, clientId, resourceName
+//	org          the org object, or null before the first authorization
+//	needsReauth  a refresh failed: authorize again
+//	lastState    state of the last live check ("" when never checked)
+//	lastCheck    time of the last live check, or null
+//	lastPublish  null, or {at, resource, resourceId, fingerprint, size, restored}
+//
+// status prints an array, one object per connector checked:
+//
+//	connector       "System/Environment"
+//	state           connected, not_authorized, needs_reauth, sandbox_refreshed,
+//	                permission_missing, environment_mismatch, unreachable, keyring_error
+//	message         one plain sentence
+//	fix             what to do, when the state needs attention
+//	tokensPresent   tokens are in the keyring
+//	sessionValid    the session works (after a refresh if needed)
+//	org             the org object, when known
+//	environmentOk   the org's kind fits the slot
+//	permissions     the permissions object
+//	apiUsage        {used, max} API requests in the last 24 hours, when known
+//	resource        {id, name, size, lastModified, fingerprint, contentType}, when published
+//	checkedAt       time of the check
+//	durationNs      how long the check took
+//	needsAttention  state is not connected
+//	nextSteps       commands to run next (empty when connected)
+//
+// publish prints one object:
+//
+//	bundle   {source, fingerprint, size, files, uncompressedSize,
+//	         largest: [{name, size}], skipped: [paths left out of a folder]}
+//	dryRun   whether --dry-run was given
+//	ok       no target failed
+//	results  one result per target, in the order given
+//
+// A result (publish, and restore which prints one result object):
+//
+//	connector    "System/Environment"
+//	outcome      created, updated, up_to_date, would_create, would_update or failed
+//	resource     the StaticResource name
+//	resourceId   its ID, when known
+//	fingerprint  the content fingerprint ("sha256:<hex>")
+//	size         bundle size in bytes
+//	bytesSent    bytes uploaded
+//	requests     HTTP requests made
+//	backupPath   local backup of the previous version, when one was taken
+//	durationNs   how long it took
+//	error        message and fix in one string, when failed
+//	errorCode    the Problem code, when failed
+//	message      what happened, when failed
+//	fix          what to do, when failed
+//
+// disconnect prints {connector, revoked, localDeleted, problem}: revoked is
+// false with a problem when Salesforce could not be reached (the local
+// tokens are deleted anyway; exit 1).
+//
+// doctor prints {ok, checks: [{name, ok, detail, fix}]}.
+//
+// diagnostics prints {version, goVersion, os, arch, configDir, environment,
+// report}: environment maps the relevant variables (proxy credentials
+// redacted) and report is the plain-text report. No token is ever printed.
+package main
