@@ -126,13 +126,14 @@ func (s *authScreen) build() fyne.CanvasObject {
 		container.NewVBox(s.errMsg, s.errFix))
 	setVisible(s.errBox, false)
 
-	s.authBody = container.NewVBox(form,
+	s.authBody = container.NewVBox(
+		&widget.Label{Text: lang.L("To publish to your Salesforce account, enter your administrator credentials"), Wrapping: fyne.TextWrapWord},
+		form,
 		container.NewHBox(layout.NewSpacer(), s.authBtn),
 		s.waiting, s.errBox)
 	authCard := &widget.Card{
-		Title:    lang.L("Salesforce Authorization"),
-		Subtitle: lang.L("To publish to your Salesforce account, enter your administrator credentials"),
-		Content:  s.authBody,
+		Title:   lang.L("Salesforce Authorization"),
+		Content: s.authBody,
 	}
 	authCard.ExtendBaseWidget(authCard)
 

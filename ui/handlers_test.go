@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/connector/tokenstore"
 )
 
 // TestPublishProductionNeedsConfirmation: publishing to Production asks
@@ -311,4 +312,54 @@ func allText(o fyne.CanvasObject) string {
 	}
 	walk(o)
 	return b.String()
+}
+
+// TestRestorePreviousVersion puts back what was published before.
+func TestRestorePreviousVersion(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	h.authorize(true)
+	test.Tap(h.v.pub.publishBtn)
+	h.waitIdle()
+	first := append([]byte(nil), h.org.Resource(connector.DefaultResourceName).Body...)
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "loader.js"), []byte("console.log('v2')"), 0o600))
+	h.v.pub.load(dir)
+	h.waitIdle()
+	test.Tap(h.v.pub.publishBtn)
+	h.waitIdle()
+	require.NotEqual(t, first, h.org.Resource(connector.DefaultResourceName).Body)
+
+	// When the user taps Restore, a confirmation names the org
+	test.Tap(h.v.pub.restoreBtn)
+	top := h.w.Canvas().Overlays().Top()
+	require.NotNil(t, top)
+	assert.Contains(t, allText(top), "Demo Org")
+	h.v.pub.restore(h.key, connector.DefaultResourceName)
+	h.waitIdle()
+	assert.Equal(t, first, h.org.Resource(connector.DefaultResourceName).Body, "the previous version is back")
+	assert.Contains(t, h.v.pub.rows[h.key].outcome.Text, "Published")
+}
+
+// TestKeyringProblemShown: outside demo mode a broken keyring is shown with
+// its reason and fix, never silently.
+func TestKeyringProblemShown(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	a := test.NewTempApp(t)
+	svc, err := connector.NewService(t.TempDir(), tokenstore.NewMemory())
+	require.NoError(t, err)
+	v := newView(a, nil, Deps{Service: svc, StatusInterval: -1, CheckKeyring: func() error {
+		return &tokenstore.UnavailableError{Op: "probe", Reason: "The Secret Service is not running.", Fix: "Start gnome-keyring and log in again."}
+	}})
+	w := test.NewTempWindow(t, v.build())
+	v.win = w
+	v.start()
+	h := &harness{t: t, v: v, w: w}
+	h.waitIdle()
+	text := allText(v.top)
+	assert.Contains(t, text, "The keyring can't be used: The Secret Service is not running.")
+	assert.Contains(t, text, "Start gnome-keyring and log in again.")
+	assert.NotEmpty(t, v.recent, "kept for diagnostics")
+	v.stop()
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"unicode"
 
 	"fyne.io/fyne/v2/lang"
@@ -109,6 +110,12 @@ func problemText(err error) (msg, fix string) {
 			msg = lang.L("The bundle can't be used: {{.Reason}}.", map[string]any{"Reason": ve.Reason})
 		}
 		return msg, ve.Fix
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return lang.L("The file or folder can't be found."), lang.L("Choose it again; it may have been moved or deleted.")
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return lang.L("The file or folder can't be read: permission denied."), lang.L("Choose a file you may read, or change its permissions.")
 	}
 	var ue *tokenstore.UnavailableError
 	if errors.As(err, &ue) {

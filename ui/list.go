@@ -29,6 +29,8 @@ type listScreen struct {
 	diagBtn    *widget.Button
 	selecting  bool
 	rows       map[fyne.CanvasObject]*row // list item container -> its widgets
+	top        *fyne.Container
+	root       *fyne.Container
 }
 
 func newListScreen(v *view) *listScreen {
@@ -57,8 +59,10 @@ func newListScreen(v *view) *listScreen {
 func (l *listScreen) build() fyne.CanvasObject {
 	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewVBox(title, l.errLabel, l.empty)
+	l.top = top
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, l.addBtn, l.refreshBtn), l.diagBtn)
-	return container.NewPadded(container.NewBorder(top, bottom, nil, nil, l.list))
+	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
+	return container.NewPadded(l.root)
 }
 
 // row is the template of one list item.
@@ -112,6 +116,7 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	default:
 		r.badge.Set(stateText(c.LastState), stateTone(c.LastState))
 	}
+	obj.Refresh() // the badge's width may have changed
 }
 
 func (l *listScreen) refresh() {
@@ -125,6 +130,10 @@ func (l *listScreen) refresh() {
 		if _, ok := l.v.connectorFor(k); !ok {
 			delete(l.checked, k)
 		}
+	}
+	if l.top != nil {
+		l.top.Refresh()
+		l.root.Refresh()
 	}
 	l.list.Refresh()
 	l.markSelected(l.v.selected)
@@ -150,6 +159,8 @@ func (l *listScreen) setChecking(k connector.Key, on bool) {
 func (l *listScreen) showError(err error) {
 	l.errLabel.SetText(problemLine(err))
 	setVisible(l.errLabel, true)
+	l.top.Refresh()
+	l.root.Refresh()
 }
 
 // markSelected highlights k's row (or none) without re-entering selectKey.

@@ -85,9 +85,9 @@ func (s *publishScreen) build() fyne.CanvasObject {
 	setVisible(s.validFix, false)
 	s.retryBtn.Disable()
 	bundleCard := &widget.Card{
-		Title:    lang.L("Content bundle"),
-		Subtitle: lang.L("A .zip of your self-hosted files, or a folder to zip, published as a static resource."),
+		Title: lang.L("Content bundle"),
 		Content: container.NewVBox(
+			&widget.Label{Text: lang.L("A .zip of your self-hosted files, or a folder to zip, published as a static resource."), Wrapping: fyne.TextWrapWord},
 			container.NewHBox(s.zipBtn, s.folderBtn),
 			s.source, s.summary, s.largest,
 			container.NewBorder(nil, nil, container.NewVBox(s.validIcon), nil, container.NewVBox(s.valid, s.validFix)),
@@ -98,8 +98,10 @@ func (s *publishScreen) build() fyne.CanvasObject {
 		Title: lang.L("Publish"),
 		Content: container.NewVBox(
 			s.targets,
-			container.NewHBox(s.restoreBtn, layout.NewSpacer(), s.retryBtn, s.publishBtn),
+			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.publishBtn),
 			s.rowsBox,
+			widget.NewSeparator(),
+			container.NewHBox(s.restoreBtn),
 		),
 	}
 	publishCard.ExtendBaseWidget(publishCard)
@@ -287,24 +289,27 @@ func (s *publishScreen) publishTo(keys []connector.Key) {
 	s.confirmProduction(prod, func() { s.start(keys, true) })
 }
 
-// confirmProduction asks the user to type the org name (or, for several
-// production orgs, the word Production) before publishing.
+// confirmProduction names each production org (name, ID, "Production")
+// and asks the user to type the org name (or, for several production orgs,
+// the word Production) before publishing.
 func (s *publishScreen) confirmProduction(prod []connector.Key, onYes func()) {
-	var lines []string
 	expected := envText(connector.Production)
+	items := []*widget.FormItem{{Widget: &widget.Label{Text: lang.L("You are about to publish to Production:"), TextStyle: fyne.TextStyle{Bold: true}}}}
 	for _, k := range prod {
 		c, _ := s.v.connectorFor(k)
 		name, id := k.System, "?"
 		if c.Org != nil {
 			name, id = c.Org.OrgName, c.Org.OrgID
 		}
-		lines = append(lines, lang.L("{{.Org}} (Org ID {{.ID}}), Production", map[string]any{"Org": name, "ID": id}))
 		if len(prod) == 1 {
 			expected = name
 		}
+		items = append(items,
+			&widget.FormItem{Text: lang.L("Org"), Widget: &widget.Label{Text: name, TextStyle: fyne.TextStyle{Bold: true}}},
+			&widget.FormItem{Text: lang.L("Org ID"), Widget: widget.NewLabel(id)},
+			&widget.FormItem{Text: lang.L("Environment"), Widget: container.NewHBox(newStatusBadge(strings.ToUpper(envText(connector.Production)), toneDanger))},
+		)
 	}
-	intro := &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true},
-		Text: lang.L("You are about to publish to Production:") + "\n" + strings.Join(lines, "\n")}
 	typed := &widget.Entry{PlaceHolder: expected}
 	typed.Validator = func(v string) error {
 		if strings.TrimSpace(v) != expected {
@@ -314,16 +319,13 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, onYes func()) {
 		return nil
 	}
 	typed.ExtendBaseWidget(typed)
-	items := []*widget.FormItem{
-		{Widget: intro},
-		{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), Widget: typed},
-	}
+	items = append(items, &widget.FormItem{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), Widget: typed})
 	d := dialog.NewForm(lang.L("Publish to Production?"), lang.L("Publish to Production"), lang.L("Cancel"), items, func(ok bool) {
 		if ok && strings.TrimSpace(typed.Text) == expected {
 			onYes()
 		}
 	}, s.v.win)
-	d.Resize(fyne.NewSize(520, 0))
+	d.Resize(fyne.NewSize(560, 0))
 	s.prodDialog, s.prodEntry = d, typed
 	d.Show()
 	s.v.win.Canvas().Focus(typed)
