@@ -554,3 +554,101 @@ func TestE2EDemoOrg(t *testing.T) {
 	require.NoError(t, cmd.Wait(), errOut.String())
 	assert.Contains(t, errOut.String(), "Demo org stopped.")
 }
+
+func TestE2ESandboxRefreshed(t *testing.T) {
+	e := newE2E(t, sfsim.Options{Sandbox: true})
+	key := e.key(connector.Sandbox)
+	r := e.authorizeNoBrowser(key, true)
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	oldID := e.org.OrgID()
+
+	// Given the sandbox was refreshed: a new org ID, every old token dead.
+	e.org.RefreshSandbox()
+	r = e.run(nil, "status", key, "--json")
+	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
+	sts := decode[[]statusJSON](t, r.stdout)
+	require.Len(t, sts, 1)
+	assert.Contains(t, []connector.State{connector.StateNeedsReauth, connector.StateSandboxRefreshed}, sts[0].State)
+	assert.Equal(t, []string{"connectorctl authorize " + key}, sts[0].NextSteps)
+
+	// Authorizing again says the org changed.
+	r = e.authorizeNoBrowser(key, true)
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	aj := decode[authorizeJSON](t, r.stdout)
+	assert.True(t, aj.OrgChanged)
+	assert.Equal(t, oldID, aj.PreviousOrgID)
+	assert.Equal(t, e.org.OrgID(), aj.Org.OrgID)
+}
+
+// startAuthorize starts `authorize --no-browser` and returns the running
+// command once it printed the authorize URL, with its stderr so far.
+func (e *e2e) startAuthorize(ctx context.Context, key string, extra ...string) (*exec.Cmd, *bytes.Buffer, func() string) {
+	e.t.Helper()
+	args := append([]string{"authorize", key, "--login-url", e.org.LoginURL(), "--callback-port", strconv.Itoa(e.port), "--no-browser"}, extra...)
+	cmd := e.command(ctx, nil, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	pr, pw := io.Pipe()
+	cmd.Stderr = pw
+	require.NoError(e.t, cmd.Start())
+	var mu sync.Mutex
+	var errOut strings.Builder
+	seen := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(pr)
+		once := sync.Once{}
+		for sc.Scan() {
+			mu.Lock()
+			errOut.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if strings.Contains(sc.Text(), "Waiting for the redirect") {
+				once.Do(func() { close(seen) })
+			}
+		}
+	}()
+	select {
+	case <-seen:
+	case <-ctx.Done():
+		e.t.Fatal("authorize never started waiting")
+	}
+	stderr := func() string {
+		_ = pw.Close()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return errOut.String()
+	}
+	return cmd, &out, stderr
+}
+
+func TestE2EAuthorizeInterruptedAndTimeout(t *testing.T) {
+	e := newE2E(t, sfsim.Options{Sandbox: true})
+	key := e.key(connector.Sandbox)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	// Ctrl+C while waiting for the browser: canceled, exit 1, port released.
+	cmd, _, stderr := e.startAuthorize(ctx, key, "--json")
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, exitFailure, ee.ExitCode())
+	je := decode[jsonError](t, lastLine(stderr()))
+	assert.Equal(t, connector.CodeCanceled, je.Code)
+
+	// The callback port is free again: a short timeout ends the same way.
+	cmd, _, stderr = e.startAuthorize(ctx, key, "--timeout", "300ms")
+	err = cmd.Wait()
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, exitFailure, ee.ExitCode())
+	msg := stderr()
+	assert.NotContains(t, msg, "port", "the port was released by the interrupted run: %s", msg)
+	lines := strings.Split(strings.TrimSpace(msg), "\n")
+	require.GreaterOrEqual(t, len(lines), 2)
+	assert.Contains(t, strings.Join(lines[len(lines)-2:], " "), "in time")
+	_, err = tokenstore.NewKeyring("").Load(key)
+	require.ErrorIs(t, err, tokenstore.ErrNotFound)
+}
