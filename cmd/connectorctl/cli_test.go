@@ -456,3 +456,13 @@ func TestOpenURLWithBrowserEnv(t *testing.T) {
 	require.Error(t, openURL("file:///etc/passwd", script, &errOut), "only http(s) is opened")
 	require.Error(t, openURL("http://localhost/", filepath.Join(dir, "missing"), &errOut))
 }
+
+func TestInvalidLoginURLIsAUsageError(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("authorize", "Lightning/Sandbox", "--login-url", "ftp://nope example", "--no-browser", "--json")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	var e jsonError
+	require.NoError(t, json.Unmarshal([]byte(r.stderr), &e), r.stderr)
+	assert.Equal(t, connector.CodeInvalidLoginURL, e.Code)
+	assert.NotEmpty(t, e.Fix)
+}

@@ -43,8 +43,9 @@
 //	0  success
 //	1  failure: an error, a failed publish target, a connector needing
 //	   attention (status), a failed doctor check, a failed revoke (disconnect)
-//	2  usage error: unknown command or flag, wrong arguments, a production
-//	   target without --yes and no terminal to confirm on
+//	2  usage error: unknown command or flag, wrong arguments, a login URL or
+//	   resource name that cannot work, a production target without --yes
+//	   and no terminal to confirm on
 //
 // # Errors
 //

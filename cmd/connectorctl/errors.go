@@ -57,8 +57,12 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	var p *connector.Problem
-	if errors.As(err, &p) && p.Code == connector.CodeProductionNotConfirmed {
-		return exitUsage
+	if errors.As(err, &p) {
+		switch p.Code {
+		case connector.CodeProductionNotConfirmed, connector.CodeInvalidLoginURL, connector.CodeInvalidName:
+			// a missing --yes or a flag value that cannot work
+			return exitUsage
+		}
 	}
 	return exitFailure
 }
