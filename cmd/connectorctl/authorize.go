@@ -12,9 +12,11 @@ import (
 	"github.com/connectors-app/connectors/connector"
 )
 
-// browserGrace is how long authorize waits, after the flow ended, for the
-// browser command it started to exit.
-const browserGrace = 10 * time.Second
+// browserGrace is how long authorize waits, after the flow ended and the
+// result was printed, for the browser command it started to exit (a
+// scripted browser finishing its page). A browser that stays in the
+// foreground (BROWSER=firefox) simply keeps running after we exit.
+const browserGrace = 2 * time.Second
 
 type authorizeOptions struct {
 	Key                      connector.Key
