@@ -44,7 +44,7 @@ Application permissions.
 The authorize URL is always printed to stderr; --no-browser only prints it
 (open it on any machine). The browser is $BROWSER when set, else the system
 opener. When the redirect cannot reach this computer (SSH, WSL, a remote
-browser), paste the final URL from the browser's address bar on stdin.`,
+browser), paste the final URL from the browser's address bar into the terminal.`,
 		Example: `  connectorctl authorize Lightning/Sandbox --login-url acme--uat.sandbox.my.salesforce.com
   connectorctl authorize Lightning/Production --callback-port 1717,1718 --no-browser`,
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
