@@ -652,3 +652,34 @@ func TestE2EAuthorizeInterruptedAndTimeout(t *testing.T) {
 	_, err = tokenstore.NewKeyring("").Load(key)
 	require.ErrorIs(t, err, tokenstore.ErrNotFound)
 }
+
+func TestE2EOrgUnreachableAndRevokeFails(t *testing.T) {
+	e := newE2E(t, sfsim.Options{Sandbox: true})
+	key := e.key(connector.Sandbox)
+	r := e.authorizeNoBrowser(key, true)
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+
+	// Given the org cannot be reached any more.
+	require.NoError(t, e.org.Close())
+	r = e.run(nil, "status", key, "--json")
+	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
+	sts := decode[[]statusJSON](t, r.stdout)
+	require.Len(t, sts, 1)
+	assert.Equal(t, connector.StateUnreachable, sts[0].State)
+	assert.Contains(t, sts[0].NextSteps, "connectorctl doctor")
+
+	// disconnect says honestly that the revoke failed, and still deletes locally.
+	r = e.run(nil, "disconnect", key)
+	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, symFail+" The app could not reach Salesforce to revoke the authorization")
+	assert.Contains(t, r.stdout, symOK+" Deleted the tokens from this computer.")
+	assert.Contains(t, r.stdout, "  "+symNext+" ", "the manual fix is named")
+	_, err := tokenstore.NewKeyring("").Load(key)
+	require.ErrorIs(t, err, tokenstore.ErrNotFound)
+
+	r = e.run(nil, "disconnect", key, "--json")
+	assert.Equal(t, exitOK, r.code, "nothing left to revoke: %s", r.stdout+r.stderr)
+	dj := decode[disconnectJSON](t, r.stdout)
+	assert.False(t, dj.Revoked)
+	assert.Nil(t, dj.Problem)
+}
