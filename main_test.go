@@ -21,9 +21,9 @@ import (
 var update = flag.Bool("update", false, "copy the demo screenshot to ui/testdata/screenshot-demo.png")
 
 // TestDemoWindow builds the app, starts `connectors --demo` on the X display
-// in $DISPLAY, waits until the window has rendered and settled, saves a
-// screenshot, checks it is not blank, then stops the app with SIGTERM and
-// checks it exits cleanly.
+// in $DISPLAY (in English, French and under LANG=C), waits until the window
+// has rendered and settled, saves a screenshot, checks it is not blank,
+// then stops the app with SIGTERM and checks it exits cleanly.
 func TestDemoWindow(t *testing.T) {
 	if os.Getenv("DISPLAY") == "" {
 		t.Fatal("DISPLAY is empty: this test needs an X server; run it under .ci/test-env, e.g. `.ci/test-env go test -run TestDemoWindow .`")
@@ -40,9 +40,24 @@ func TestDemoWindow(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 
+	tests := []struct {
+		name, lang, master string
+	}{
+		{"en", "en_US.UTF-8", "screenshot-demo.png"},
+		{"fr", "fr_FR.UTF-8", "screenshot-demo-fr.png"},
+		{"C", "C", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			runDemoWindow(ctx, t, bin, filepath.Join(dir, tt.name), tt.lang, tt.master)
+		})
+	}
+}
+
+func runDemoWindow(ctx context.Context, t *testing.T, bin, dir, lang, master string) {
 	var logs bytes.Buffer
 	app := exec.CommandContext(ctx, bin, "--demo")
-	app.Env = append(os.Environ(), "LANG=en_US.UTF-8")
+	app.Env = append(os.Environ(), "LANG="+lang, "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=")
 	app.Stdout, app.Stderr = &logs, &logs
 	require.NoError(t, app.Start())
 	exited := make(chan error, 1)
@@ -87,8 +102,8 @@ func TestDemoWindow(t *testing.T) {
 	}
 	require.NoError(t, os.WriteFile(shot, last, 0o644))
 	t.Logf("screenshot: %s", shot)
-	if *update {
-		require.NoError(t, os.WriteFile(filepath.Join("ui", "testdata", "screenshot-demo.png"), last, 0o644))
+	if *update && master != "" {
+		require.NoError(t, os.WriteFile(filepath.Join("ui", "testdata", master), last, 0o644))
 	}
 	img, err := png.Decode(bytes.NewReader(last))
 	require.NoError(t, err)

@@ -2,10 +2,13 @@ package ui
 
 import (
 	"archive/zip"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -129,12 +132,12 @@ func TestCopyDiagnosticsHasNoToken(t *testing.T) {
 func TestCancelAuthorize(t *testing.T) {
 	useLanguage(t, "en_US.UTF-8")
 	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
-	test.Tap(h.v.auth.authBtn)
+	h.ui(func() { test.Tap(h.v.auth.authBtn) })
 	h.nextOpened()
-	test.Tap(h.v.auth.cancelBtn)
+	h.ui(func() { test.Tap(h.v.auth.cancelBtn) })
 	h.waitIdle()
 	assert.False(t, h.v.auth.waiting.Visible())
-	assert.False(t, h.v.auth.errBox.Visible(), "canceling is not an error")
+	assert.False(t, h.v.auth.errBox.Visible(), "canceling is not an error: %v", h.v.auth.lastErr)
 	assert.False(t, h.v.auth.authBtn.Disabled())
 }
 
@@ -142,7 +145,7 @@ func TestCancelAuthorize(t *testing.T) {
 func TestClosingCancelsWork(t *testing.T) {
 	useLanguage(t, "en_US.UTF-8")
 	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
-	test.Tap(h.v.auth.authBtn)
+	h.ui(func() { test.Tap(h.v.auth.authBtn) })
 	h.nextOpened()
 	require.Equal(t, int64(1), h.v.jobs.Load(), "the flow waits in the background")
 	h.v.stop()
@@ -154,17 +157,20 @@ func TestClosingCancelsWork(t *testing.T) {
 func TestPasteCallbackURL(t *testing.T) {
 	useLanguage(t, "en_US.UTF-8")
 	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
-	test.Tap(h.v.auth.authBtn)
+	h.ui(func() { test.Tap(h.v.auth.authBtn) })
 	redirect, err := h.org.PlayUser(h.ctx, h.nextOpened(), true)
 	require.NoError(t, err)
 
-	test.Type(h.v.auth.paste, "http://localhost:1/nope")
-	test.Tap(h.v.auth.submitBtn)
+	h.ui(func() {
+		test.Type(h.v.auth.paste, "http://localhost:1/nope")
+		test.Tap(h.v.auth.submitBtn)
+	})
 	h.waitJobs(1) // the submit finishes; the flow keeps waiting
-	assert.True(t, h.v.auth.pasteErr.Visible(), "a wrong address is explained")
-
-	h.v.auth.paste.SetText(redirect)
-	test.Tap(h.v.auth.submitBtn)
+	h.ui(func() {
+		assert.True(t, h.v.auth.pasteErr.Visible(), "a wrong address is explained")
+		h.v.auth.paste.SetText(redirect)
+		test.Tap(h.v.auth.submitBtn)
+	})
 	h.waitIdle()
 	c, ok := h.v.connectorFor(h.key)
 	require.True(t, ok)
@@ -362,4 +368,67 @@ func TestKeyringProblemShown(t *testing.T) {
 	assert.Contains(t, text, "Start gnome-keyring and log in again.")
 	assert.NotEmpty(t, v.recent, "kept for diagnostics")
 	v.stop()
+}
+
+// countingBackend counts Status calls.
+type countingBackend struct {
+	backend
+	statuses atomic.Int64
+}
+
+func (c *countingBackend) Status(ctx context.Context, k connector.Key) connector.Status {
+	c.statuses.Add(1)
+	return c.backend.Status(ctx, k)
+}
+
+// TestLiveStatus: an org going away shows as Unreachable on the next check,
+// and the checks repeat in the background on their own.
+func TestLiveStatus(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	h.authorize(true)
+	require.Equal(t, connector.StateConnected, h.v.status[h.key].State)
+
+	// the periodic re-check keeps calling Status without anyone asking
+	// (the test only reads the counter while it runs)
+	counter := &countingBackend{backend: h.v.svc}
+	h.v.svc = counter
+	h.v.deps.StatusInterval = 10 * time.Millisecond
+	h.v.start()
+	before := counter.statuses.Load()
+	deadline := time.After(10 * time.Second)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for counter.statuses.Load() < before+3 {
+		select {
+		case <-deadline:
+			t.Fatal("no periodic status checks")
+		case <-tick.C:
+		}
+	}
+	h.v.stop()
+	h.waitIdle()
+
+	// when the org is gone, a check says Unreachable
+	require.NoError(t, h.org.Close())
+	h.v.ctx, h.v.stop = context.WithCancel(context.Background())
+	test.Tap(h.v.list.refreshBtn)
+	h.waitIdle()
+	assert.Equal(t, connector.StateUnreachable, h.v.status[h.key].State)
+	assert.True(t, h.v.auth.stateMsg.Visible(), "the org card says what is wrong")
+}
+
+// TestNewBuildsTheWindow: New builds the content (here without a service,
+// so nothing runs in the background).
+func TestNewBuildsTheWindow(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	content := New(a, w, Deps{StatusInterval: -1})
+	require.NotNil(t, content)
+	w.SetContent(content)
+	text := allText(content)
+	assert.Contains(t, text, "To publish to your Salesforce account, enter your administrator credentials")
+	assert.Contains(t, text, "Authorize")
+	assert.Contains(t, text, "All connectors")
 }

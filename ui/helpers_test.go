@@ -165,7 +165,7 @@ func (h *harness) browse(u string, allow bool) {
 // authorize taps Authorize and completes the flow as the user.
 func (h *harness) authorize(allow bool) {
 	h.t.Helper()
-	test.Tap(h.v.auth.authBtn)
+	h.ui(func() { test.Tap(h.v.auth.authBtn) })
 	h.browse(h.nextOpened(), allow)
 	h.waitIdle()
 }
@@ -209,9 +209,20 @@ func (h *harness) stabilize() (restore func()) {
 	}
 }
 
+// ui runs fn like a user event while background work may be landing: the
+// test driver runs fyne.Do inline on worker goroutines, so the test takes
+// the same lock the workers' updates take.
+func (h *harness) ui(fn func()) {
+	h.v.uiMu.Lock()
+	defer h.v.uiMu.Unlock()
+	fn()
+}
+
 // assertMarkup stabilizes the window and compares it with the master.
 func (h *harness) assertMarkup(name string) {
 	h.t.Helper()
+	h.v.uiMu.Lock()
+	defer h.v.uiMu.Unlock()
 	restore := h.stabilize()
 	defer restore()
 	test.AssertRendersToMarkup(h.t, name, h.w.Canvas())

@@ -171,7 +171,11 @@ func (v *view) start() {
 		interval = DefaultStatusInterval
 	}
 	if interval > 0 {
-		go v.every(interval)
+		v.jobs.Add(1)
+		go func() {
+			defer v.jobs.Add(-1)
+			v.every(interval)
+		}()
 	}
 }
 

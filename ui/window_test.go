@@ -28,11 +28,13 @@ func TestWindowStates(t *testing.T) {
 			h.assertMarkup(dir + "idle.xml")
 
 			// When the user taps Authorize, the window waits for the browser
-			test.Tap(h.v.auth.authBtn)
+			h.ui(func() { test.Tap(h.v.auth.authBtn) })
 			u := h.nextOpened()
-			assert.Equal(t, u, h.v.auth.urlLabel.Text, "the URL shown is the one opened")
-			assert.True(t, h.v.auth.waiting.Visible())
-			assert.False(t, h.v.auth.authBtn.Disabled() == false, "Authorize is disabled while waiting")
+			h.ui(func() {
+				assert.Equal(t, u, h.v.auth.urlLabel.Text, "the URL shown is the one opened")
+				assert.True(t, h.v.auth.waiting.Visible())
+				assert.True(t, h.v.auth.authBtn.Disabled(), "Authorize is disabled while waiting")
+			})
 			h.assertMarkup(dir + "waiting.xml")
 
 			// Then signing in shows the org card
@@ -52,9 +54,9 @@ func TestWindowStates(t *testing.T) {
 			pause := &pausingBackend{backend: h.v.svc, entered: make(chan struct{}), release: make(chan struct{})}
 			h.v.svc = pause
 			require.False(t, h.v.pub.publishBtn.Disabled(), "the sample bundle is preselected")
-			test.Tap(h.v.pub.publishBtn)
+			h.ui(func() { test.Tap(h.v.pub.publishBtn) })
 			<-pause.entered
-			assert.True(t, h.v.pub.publishBtn.Disabled())
+			h.ui(func() { assert.True(t, h.v.pub.publishBtn.Disabled()) })
 			h.assertMarkup(dir + "publishing.xml")
 			close(pause.release)
 			h.waitIdle()
