@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "copy the demo screenshot to ui/testdata/screenshot-demo.png")
+var update = flag.Bool("update", false, "copy the demo screenshots to ui/testdata/ (and the English one to assets/ for the README)")
 
 // TestDemoWindow builds the app, starts `connectors --demo` on the X display
 // in $DISPLAY (in English, French and under LANG=C), waits until the window
@@ -85,11 +85,11 @@ func runDemoWindow(ctx context.Context, t *testing.T, bin, dir, lang, master str
 			t.Fatalf("the window did not render within 60s; app output: %s", logs.String())
 		case <-tick.C:
 		}
-		tree, err := exec.CommandContext(ctx, "xwininfo", "-root", "-tree").Output()
-		if err != nil || !strings.Contains(string(tree), `"Connectors"`) {
+		id := windowID(ctx, "Connectors")
+		if id == "" {
 			continue
 		}
-		data, err := exec.CommandContext(ctx, "import", "-window", "root", "png:-").Output()
+		data, err := exec.CommandContext(ctx, "import", "-window", id, "png:-").Output()
 		if err != nil || len(data) == 0 {
 			continue
 		}
@@ -104,6 +104,9 @@ func runDemoWindow(ctx context.Context, t *testing.T, bin, dir, lang, master str
 	t.Logf("screenshot: %s", shot)
 	if *update && master != "" {
 		require.NoError(t, os.WriteFile(filepath.Join("ui", "testdata", master), last, 0o644))
+		if master == "screenshot-demo.png" {
+			require.NoError(t, os.WriteFile(filepath.Join("assets", master), last, 0o644))
+		}
 	}
 	img, err := png.Decode(bytes.NewReader(last))
 	require.NoError(t, err)
@@ -119,6 +122,21 @@ func runDemoWindow(ctx context.Context, t *testing.T, bin, dir, lang, master str
 		t.Fatalf("the app did not exit within 20s of SIGTERM; output: %s", logs.String())
 	}
 	assert.NotContains(t, logs.String(), "panic")
+}
+
+// windowID finds the X window titled title, e.g. "0x200002", or "".
+func windowID(ctx context.Context, title string) string {
+	tree, err := exec.CommandContext(ctx, "xwininfo", "-root", "-tree").Output()
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(tree), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 1 && strings.HasPrefix(f[1], `"`+title+`"`) {
+			return f[0]
+		}
+	}
+	return ""
 }
 
 // colours counts distinct colours (up to 1000) in a sample of the image.

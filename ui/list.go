@@ -101,6 +101,11 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
 	}
+	if k.Environment.IsProduction() {
+		r.sub.Importance = widget.DangerImportance
+	} else {
+		r.sub.Importance = widget.MediumImportance
+	}
 	r.sub.SetText(sub)
 	r.check.OnChanged = nil
 	r.check.SetChecked(l.checked[k])
