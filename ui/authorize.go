@@ -74,7 +74,10 @@ func newAuthScreen(v *view) *authScreen {
 	s := &authScreen{v: v}
 	s.system = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	s.env = widget.NewSelect(envOptions(), s.onEnvChanged)
-	s.domain = &widget.Entry{PlaceHolder: lang.L("e.g. acme or https://acme.my.salesforce.com"), OnChanged: s.onDomainChanged}
+	s.domain = &widget.Entry{
+		PlaceHolder: lang.L("e.g. acme or https://acme.my.salesforce.com"),
+		OnChanged:   s.onDomainChanged, OnSubmitted: func(string) { s.onAuthorize() },
+	}
 	s.domain.ExtendBaseWidget(s.domain)
 	s.domainHint = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord}
 	s.authBtn = &widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}
@@ -84,7 +87,7 @@ func newAuthScreen(v *view) *authScreen {
 	s.urlLabel = &widget.Label{Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
 	s.copyBtn = &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: s.onCopyURL}
 	s.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
-	s.paste = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect?code=…"}
+	s.paste = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect?code=…", OnSubmitted: func(string) { s.onSubmitPasted() }}
 	s.paste.ExtendBaseWidget(s.paste)
 	s.submitBtn = &widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}
 	s.pasteErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}

@@ -432,3 +432,19 @@ func TestNewBuildsTheWindow(t *testing.T) {
 	assert.Contains(t, text, "Authorize")
 	assert.Contains(t, text, "All connectors")
 }
+
+// TestDemoBannerSaysMemoryTokens: in demo mode without a keyring the banner
+// says tokens are in memory, and why (never silently).
+func TestDemoBannerSaysMemoryTokens(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	a := test.NewTempApp(t)
+	v := newView(a, nil, Deps{
+		Demo:           &Demo{Key: connector.Key{System: "Demo", Environment: connector.Sandbox}, Username: "admin@demo.example", Password: "demo-password", MemoryTokens: true},
+		KeyringProblem: &tokenstore.UnavailableError{Op: "probe", Reason: "The Secret Service is not running.", Fix: "Start it."},
+	})
+	content := v.build()
+	text := allText(v.top)
+	assert.Contains(t, text, "Demo mode: a simulated Salesforce org on this computer; nothing leaves your machine. Sign in with admin@demo.example / demo-password.")
+	assert.Contains(t, text, "Tokens are kept in memory for this session only, because the system keyring can't be used: the Secret Service is not running.")
+	assert.Contains(t, allText(content), "In this demo the tokens are kept in memory and forgotten when you quit.")
+}
