@@ -96,32 +96,52 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	}
 	c := l.v.connectors[id]
 	k := c.Key()
-	r.title.SetText(k.System)
+	setLabel(r.title, k.System)
 	sub := envText(k.Environment)
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
 	}
+	imp := widget.MediumImportance
 	if k.Environment.IsProduction() {
-		r.sub.Importance = widget.DangerImportance
-	} else {
-		r.sub.Importance = widget.MediumImportance
+		imp = widget.DangerImportance
 	}
-	r.sub.SetText(sub)
+	if r.sub.Importance != imp {
+		r.sub.Importance = imp
+		r.sub.Refresh()
+	}
+	setLabel(r.sub, sub)
 	r.check.OnChanged = nil
-	r.check.SetChecked(l.checked[k])
+	if r.check.Checked != l.checked[k] {
+		r.check.SetChecked(l.checked[k])
+	}
 	r.check.OnChanged = func(on bool) { l.onChecked(k, on) }
+	text, t := l.badgeFor(c)
+	if r.badge.text != text || r.badge.tone != t {
+		r.badge.Set(text, t)
+		obj.Refresh() // the badge's width may have changed
+	}
+}
+
+// badgeFor is the row badge of c: its live status, else what is stored.
+func (l *listScreen) badgeFor(c connector.Connector) (string, tone) {
+	k := c.Key()
 	st, ok := l.v.status[k]
 	switch {
 	case ok:
-		r.badge.Set(stateText(st.State), stateTone(st.State))
+		return stateText(st.State), stateTone(st.State)
 	case l.checking[k]:
-		r.badge.Set(stateText(""), toneNeutral)
+		return stateText(""), toneNeutral
 	case c.Org == nil:
-		r.badge.Set(stateText(connector.StateNotAuthorized), toneNeutral)
-	default:
-		r.badge.Set(stateText(c.LastState), stateTone(c.LastState))
+		return stateText(connector.StateNotAuthorized), toneNeutral
 	}
-	obj.Refresh() // the badge's width may have changed
+	return stateText(c.LastState), stateTone(c.LastState)
+}
+
+// setLabel changes a label's text only when it differs (SetText always redraws).
+func setLabel(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
 }
 
 func (l *listScreen) refresh() {
