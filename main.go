@@ -9,14 +9,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
-	"os/exec"
 	"os/signal"
 	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"github.com/pkg/browser"
 
 	"github.com/connectors-app/connectors/assets"
 	"github.com/connectors-app/connectors/connector"
@@ -71,7 +70,13 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "connectors:", err)
 		return 1
 	}
-	deps.Service.OpenBrowser = openBrowser
+	// deps.Service.OpenBrowser stays nil: oauth.OpenBrowser honours $BROWSER, else the system browser.
+	if log, closer, lerr := connector.OpenLog("connectors", slog.LevelInfo); lerr == nil {
+		deps.Service.Logger = log
+		cleanup = append(cleanup, func() { _ = closer.Close() })
+	} else {
+		fmt.Fprintln(os.Stderr, "connectors: no log file:", lerr)
+	}
 
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
@@ -154,18 +159,4 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 	deps.Service = svc
 	deps.Demo = demo
 	return nil
-}
-
-// openBrowser opens url with $BROWSER when set, else the system browser.
-func openBrowser(url string) error {
-	if b := os.Getenv("BROWSER"); b != "" {
-		cmd := exec.Command(b, url) //nolint:gosec // $BROWSER is the user's own choice of browser command
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			return fmt.Errorf("start %s: %w", b, err)
-		}
-		go func() { _ = cmd.Wait() }()
-		return nil
-	}
-	return browser.OpenURL(url)
 }

@@ -151,7 +151,7 @@ func (r *publishRun) prepare(b Bundle, sizeCheck bool) error {
 		return &Problem{
 			Code:    CodeProductionNotConfirmed,
 			Message: fmt.Sprintf("%s is a production org (%s): publishing there changes what every user sees.", r.orgLabel(), r.k),
-			Fix:     "Confirm the production publish (in the CLI add --confirm-production) and publish again.",
+			Fix:     "Confirm the production publish when asked (with connectorctl, type the org name or pass --yes) and publish again.",
 		}
 	}
 	return nil

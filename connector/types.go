@@ -15,6 +15,7 @@ package connector
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -284,4 +285,22 @@ type Check struct {
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
 	Fix    string `json:"fix,omitempty"`
+}
+
+// ParseCallbackPorts parses "1717, 1718 1719" (commas or spaces) into an
+// ordered list of ports without duplicates; "" gives nil (the defaults).
+func ParseCallbackPorts(s string) ([]int, error) {
+	var ports []int
+	seen := map[int]bool{}
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		p, err := strconv.Atoi(f)
+		if err != nil || p < 1 || p > 65535 {
+			return nil, fmt.Errorf("%q is not a port: give numbers from 1 to 65535, e.g. 1717, 1718", f)
+		}
+		if !seen[p] {
+			seen[p] = true
+			ports = append(ports, p)
+		}
+	}
+	return ports, nil
 }

@@ -231,30 +231,50 @@ func (l *listScreen) checkedKeys() []connector.Key {
 func (l *listScreen) onCheckNow() { l.v.checkAll(l.v.keys()) }
 
 // onAddSystem asks for a system name and an environment and creates the
-// connector; there is one connector per system × environment.
+// connector; there is one connector per system × environment. An admin who
+// brings their own External Client App also gives its consumer key and the
+// callback ports registered in it.
 func (l *listScreen) onAddSystem() {
 	name := &widget.Entry{PlaceHolder: "Lightning", Validator: connector.ValidateSystemName}
 	name.ExtendBaseWidget(name)
 	env := widget.NewSelect(envOptions(), nil)
 	env.SetSelectedIndex(1)
+	clientID := &widget.Entry{PlaceHolder: connector.DefaultClientID}
+	clientID.ExtendBaseWidget(clientID)
+	ports := &widget.Entry{PlaceHolder: "1717", Validator: func(s string) error {
+		_, err := connector.ParseCallbackPorts(s)
+		return err
+	}}
+	ports.ExtendBaseWidget(ports)
 	items := []*widget.FormItem{
 		{Text: lang.L("System"), Widget: name, HintText: lang.L("For example Lightning or Service Cloud")},
 		{Text: lang.L("Salesforce Environment"), Widget: env},
+		{Text: lang.L("Client ID (optional)"), Widget: clientID,
+			HintText: lang.L("The consumer key of your External Client App; empty uses the Salesforce CLI app")},
+		{Text: lang.L("Callback ports (optional)"), Widget: ports,
+			HintText: lang.L("Each registered in the app as http://localhost:PORT/OauthRedirect, tried in order")},
 	}
 	d := dialog.NewForm(lang.L("Add system"), lang.L("Add"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
 		k := connector.Key{System: strings.TrimSpace(name.Text), Environment: connector.Environments[env.SelectedIndex()]}
-		l.addSystem(k)
+		p, _ := connector.ParseCallbackPorts(ports.Text) // validated by the form
+		l.addSystem(k, addOptions{ClientID: strings.TrimSpace(clientID.Text), Ports: p})
 	}, l.v.win)
-	d.Resize(fyne.NewSize(460, 0))
+	d.Resize(fyne.NewSize(520, 0))
 	d.Show()
 	l.v.win.Canvas().Focus(name)
 }
 
+// addOptions are the optional OAuth client settings of a new connector.
+type addOptions struct {
+	ClientID string
+	Ports    []int
+}
+
 // addSystem creates k unless it exists, then selects it.
-func (l *listScreen) addSystem(k connector.Key) {
+func (l *listScreen) addSystem(k connector.Key, opts addOptions) {
 	if _, ok := l.v.connectorFor(k); ok {
 		dialog.ShowInformation(lang.L("Already there"),
 			lang.L("{{.Connector}} already exists: there is one connector per system and environment. It is now selected.",
@@ -271,6 +291,7 @@ func (l *listScreen) addSystem(k connector.Key) {
 			if c.LoginURL == "" {
 				c.LoginURL = k.Environment.DefaultLoginURL()
 			}
+			c.ClientID, c.CallbackPorts = opts.ClientID, opts.Ports
 			return nil
 		})
 		l.v.do(func() {

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,6 +45,9 @@ type factory struct {
 	openBrowser func(url string) error
 	// now is the clock.
 	now func() time.Time
+
+	logOnce sync.Once
+	log     *slog.Logger
 
 	// set by flags
 	configDir string
@@ -90,8 +95,23 @@ func (f *factory) service() (*connector.Service, error) {
 	}
 	svc.AllowInsecureLoopback = true
 	svc.Now = f.now
+	svc.Logger = f.logger()
 	svc.OpenBrowser = f.browserOpener()
 	return svc, nil
+}
+
+// logger opens the connectorctl log file once per process (see
+// connector.LogDir); without one, logs are dropped and a note goes to stderr.
+func (f *factory) logger() *slog.Logger {
+	f.logOnce.Do(func() {
+		log, _, err := connector.OpenLog("connectorctl", slog.LevelInfo)
+		if err != nil {
+			fmt.Fprintln(f.io.ErrOut, "connectorctl: no log file:", err)
+			log = connector.DiscardLogger()
+		}
+		f.log = log // the file stays open until the process exits
+	})
+	return f.log
 }
 
 // run executes the command line and returns the exit code.
