@@ -112,7 +112,7 @@ func (s *Service) Authorize(ctx context.Context, k Key, opts AuthorizeOptions, o
 		onURL(f.URL())
 	}
 	if !opts.NoBrowser {
-		if err := s.openBrowser(f.URL()); err != nil {
+		if err := s.Browse(f.URL()); err != nil {
 			// the URL was shown: the user can still open it by hand
 			s.logger().Warn("browser could not be opened", "connector", k.String(), "error", err)
 		}
@@ -120,7 +120,10 @@ func (s *Service) Authorize(ctx context.Context, k Key, opts AuthorizeOptions, o
 	return f.Wait(ctx)
 }
 
-func (s *Service) openBrowser(u string) error {
+// Browse opens u in the system browser: Service.OpenBrowser when set, else
+// oauth.OpenBrowser ($BROWSER, else the platform opener). Front ends call it
+// for the authorize URL so both honour the same rules.
+func (s *Service) Browse(u string) error {
 	if s.OpenBrowser != nil {
 		return s.OpenBrowser(u)
 	}

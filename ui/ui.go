@@ -233,8 +233,19 @@ func (v *view) banner() fyne.CanvasObject {
 
 // do runs fn on the UI goroutine (fyne.Do), one at a time. fn must not
 // call do itself synchronously.
+//
+// Once the window is closing (its context canceled) results are dropped:
+// Fyne's loop may already be gone, and it would then run fn on the calling
+// goroutine.
 func (v *view) do(fn func()) {
+	ctx := v.ctx
+	if ctx.Err() != nil {
+		return
+	}
 	fyne.Do(func() {
+		if ctx.Err() != nil {
+			return
+		}
 		v.uiMu.Lock()
 		defer v.uiMu.Unlock()
 		fn()
@@ -371,13 +382,14 @@ func (v *view) noteError(err error) {
 	}
 }
 
-// openBrowser opens u with the injected opener, the Service's, or Fyne's.
+// openBrowser opens u with the injected opener, else the Service's
+// ($BROWSER, else the system browser), else Fyne's.
 func (v *view) openBrowser(u string) error {
 	switch {
 	case v.deps.OpenBrowser != nil:
 		return v.deps.OpenBrowser(u)
-	case v.deps.Service != nil && v.deps.Service.OpenBrowser != nil:
-		return v.deps.Service.OpenBrowser(u)
+	case v.deps.Service != nil:
+		return v.deps.Service.Browse(u)
 	}
 	parsed, err := url.Parse(u)
 	if err != nil {
