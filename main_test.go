@@ -122,6 +122,7 @@ func runDemoWindow(ctx context.Context, t *testing.T, bin, dir, lang, master str
 		t.Fatalf("the app did not exit within 20s of SIGTERM; output: %s", logs.String())
 	}
 	assert.NotContains(t, logs.String(), "panic")
+	assert.NotContains(t, logs.String(), "Error in Fyne call thread", "every UI change goes through fyne.Do")
 }
 
 // windowID finds the X window titled title, e.g. "0x200002", or "".
