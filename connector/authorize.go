@@ -297,6 +297,14 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
 		perms.APIEnabled = false
 		perms.Checked = true
+		// The Organization record can't be read without the API; the
+		// identity URL's host still tells production from sandbox, else
+		// the connector's slot is the best guess (never "production" by accident).
+		if sb, ok := sandboxFromIdentityURL(res.IDURL); ok {
+			info.IsSandbox, orgKnown = sb, true
+		} else {
+			info.IsSandbox = !k.Environment.IsProduction()
+		}
 	default:
 		log.Warn("organization query failed after the token exchange", "error", err)
 		revoke()
@@ -413,4 +421,22 @@ func sameOrgID(a, b string) bool {
 		return a[:15] == b[:15]
 	}
 	return a == b
+}
+
+// sandboxFromIdentityURL reads the identity URL's host: Salesforce issues
+// https://login.salesforce.com/id/... for production orgs and
+// https://test.salesforce.com/id/... for sandboxes, even after a My Domain
+// login. ok is false for any other host.
+func sandboxFromIdentityURL(idURL string) (isSandbox, ok bool) {
+	u, err := url.Parse(idURL)
+	if err != nil {
+		return false, false
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "login.salesforce.com":
+		return false, true
+	case "test.salesforce.com":
+		return true, true
+	}
+	return false, false
 }

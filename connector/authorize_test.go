@@ -227,8 +227,29 @@ func TestAuthorizeAPIDisabled(t *testing.T) {
 	assert.False(t, res.Permissions.APIEnabled)
 	assert.Equal(t, []string{"API Enabled", "Customize Application"}, res.Permissions.Missing())
 	assert.Equal(t, StatePermissionMissing, res.Connector.LastState)
+	require.NotNil(t, res.Connector.Org)
+	assert.True(t, res.Connector.Org.IsSandbox, "without the API the slot's environment stands, never production by default")
 	_, err = e.store.Load(sbKey.String())
 	require.NoError(t, err, "tokens are stored")
+}
+
+func TestSandboxFromIdentityURL(t *testing.T) {
+	tests := []struct {
+		url             string
+		sandbox, wantOK bool
+	}{
+		{"https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA", false, true},
+		{"https://test.salesforce.com/id/00D000000000001AAA/005000000000001AAA", true, true},
+		{"https://TEST.salesforce.com/id/x/y", true, true},
+		{"https://acme.my.salesforce.com/id/x/y", false, false},
+		{"http://localhost:1234/id/x/y", false, false},
+		{"::not a url", false, false},
+	}
+	for _, tt := range tests {
+		sb, ok := sandboxFromIdentityURL(tt.url)
+		assert.Equal(t, tt.wantOK, ok, tt.url)
+		assert.Equal(t, tt.sandbox, sb, tt.url)
+	}
 }
 
 func TestAuthorizeCustomizeApplicationMissing(t *testing.T) {

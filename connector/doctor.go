@@ -56,10 +56,10 @@ func (s *Service) checkKeyring(ctx context.Context) Check {
 	if err != nil {
 		p := keyringProblem(err)
 		c.Detail, c.Fix = backend+": "+p.Message, p.Fix
-		return c
+	} else {
+		c.OK = true
+		c.Detail = backend + ": a test entry was stored, read back and deleted."
 	}
-	c.OK = true
-	c.Detail = backend + ": a test entry was stored, read back and deleted."
 	if _, mem := s.Tokens.(*tokenstore.Memory); mem {
 		c.Detail += " (This session keeps tokens in memory only.)"
 	}

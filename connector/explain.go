@@ -144,6 +144,10 @@ func explainAPI(err error) *Problem {
 	if !errors.As(err, &ae) {
 		return nil
 	}
+	if ae.ErrorCode == "" && ae.StatusCode == 403 && strings.TrimSpace(ae.Message) == "Bad_OAuth_Token" {
+		// userinfo and the identity URL answer a dead token with plain text, not the JSON array
+		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}
+	}
 	switch ae.ErrorCode {
 	case "INVALID_SESSION_ID":
 		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}

@@ -47,6 +47,7 @@ func TestExplain(t *testing.T) {
 		{"refresh refused", &oauth.ExchangeError{Status: 400, Code: "invalid_grant", Description: "expired access/refresh token"}, CodeNeedsReauth, "expired", "Authorize"},
 		{"token endpoint down", &oauth.ExchangeError{Status: 502}, CodeUnreachable, "HTTP 502", "internet connection"},
 		{"session", apiErr(401, "INVALID_SESSION_ID", "Session expired or invalid"), CodeNeedsReauth, "session", "Authorize"},
+		{"bad oauth token", apiErr(403, "", "Bad_OAuth_Token"), CodeNeedsReauth, "session", "Authorize"},
 		{"api disabled", apiErr(403, "API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization."), CodeAPIDisabled, "API Enabled", "turn on API Enabled"},
 		{"limit", apiErr(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), CodeRequestLimit, "daily API requests", "later"},
 		{"insufficient access", apiErr(400, "INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id"), CodeInsufficientAccess, "static resources", "Customize Application"},
