@@ -59,34 +59,16 @@ func (s *Service) backupRoot() (string, error) {
 	return filepath.Join(dir, "backups"), nil
 }
 
-// backupSanitize keeps letters, digits, '-', '_' and '.'; anything else
-// becomes '_'. "Lightning/Sandbox" → "Lightning_Sandbox".
-func backupSanitize(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	out := strings.Trim(b.String(), ".")
-	if out == "" {
-		return "_"
-	}
-	return out
-}
-
 // backupFolder is the folder holding the backups of one connector's
-// resource. Both names are lower-cased: the registry matches systems and
-// Salesforce matches resource names case-insensitively.
+// resource: lockName(k) (collision-free: "Lightning X" and "Lightning_X"
+// differ) and the lower-cased resource name (Salesforce matches those
+// case-insensitively; the name rule leaves nothing to escape).
 func (s *Service) backupFolder(k Key, resource string) (string, error) {
 	root, err := s.backupRoot()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, backupSanitize(strings.ToLower(k.String())), backupSanitize(strings.ToLower(resource))), nil
+	return filepath.Join(root, lockName(k), fileSafe(strings.ToLower(resource))), nil
 }
 
 // backupFPHex is the hex part of "sha256:<hex>" (or a hash of fp for other forms),

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,11 +113,23 @@ func TestBackupsKeepLastFive(t *testing.T) {
 	assert.LessOrEqual(t, len(published), keepPublished)
 
 	// The folder is named after the connector and the resource.
-	assert.Equal(t, filepath.Join(f.svc.BackupDir, "lightning_sandbox", "walkme_content"), filepath.Dir(list[0].Path))
+	assert.Equal(t, filepath.Join(f.svc.BackupDir, lockName(f.k), "walkme_content"), filepath.Dir(list[0].Path))
 	// Names differing only in case share the backups.
 	same, err := f.svc.Backups(Key{System: "LIGHTNING", Environment: Sandbox}, "WALKME_CONTENT")
 	require.NoError(t, err)
 	assert.Equal(t, list, same)
+}
+
+func TestBackupFoldersDoNotCollide(t *testing.T) {
+	svc := &Service{BackupDir: t.TempDir()}
+	a, err := svc.backupFolder(Key{System: "Lightning X", Environment: Sandbox}, DefaultResourceName)
+	require.NoError(t, err)
+	b, err := svc.backupFolder(Key{System: "Lightning_X", Environment: Sandbox}, DefaultResourceName)
+	require.NoError(t, err)
+	c, err := svc.backupFolder(Key{System: "lightning x", Environment: Sandbox}, "walkme_content")
+	require.NoError(t, err)
+	assert.NotEqual(t, a, b, "two connectors never share backups")
+	assert.Equal(t, a, c, "case does not matter, as in the registry")
 }
 
 func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
@@ -185,5 +198,6 @@ func TestBackupsListing(t *testing.T) {
 	assert.Equal(t, base.Add(2*time.Minute), list[0].TakenAt, "time read from the name without a sidecar")
 	assert.Equal(t, base, list[2].TakenAt)
 	assert.Equal(t, int64(1), list[0].Size)
-	assert.Equal(t, filepath.Join(svc.BackupDir, "demo_org_test", "res"), folder)
+	assert.Equal(t, filepath.Join(svc.BackupDir, lockName(k), "res"), folder)
+	assert.True(t, strings.HasPrefix(filepath.Base(filepath.Dir(folder)), "demo_org-"), "readable: the system name comes first")
 }

@@ -203,7 +203,7 @@ func needsReauthProblem(k Key, cause error) *Problem {
 // the connector; it fails fast with CodeBusy when held elsewhere and wait
 // is false, and polls until ctx ends when wait is true.
 func (s *Service) lock(ctx context.Context, k Key, purpose string, wait bool) (unlock func(), err error) {
-	path := filepath.Join(s.Registry.Dir(), "locks", lockName(k)+"."+sanitize(purpose)+".lock")
+	path := filepath.Join(s.Registry.Dir(), "locks", lockName(k)+"."+fileSafe(purpose)+".lock")
 	if wait {
 		u, err := filelock.LockContext(ctx, path)
 		if err != nil {
@@ -239,10 +239,13 @@ func (s *Service) lock(ctx context.Context, k Key, purpose string, wait bool) (u
 func lockName(k Key) string {
 	sys := strings.ToLower(strings.TrimSpace(k.System))
 	sum := sha256.Sum256([]byte(sys))
-	return sanitize(sys) + "-" + hex.EncodeToString(sum[:4]) + "." + string(k.Environment)
+	return fileSafe(sys) + "-" + hex.EncodeToString(sum[:4]) + "." + string(k.Environment)
 }
 
-func sanitize(s string) string {
+// fileSafe keeps ASCII letters, digits, '-' and '_' (anything else becomes
+// '_') and at most 40 bytes, for file names built from user input. It is
+// not injective: add a hash where distinct inputs must stay apart (lockName).
+func fileSafe(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {

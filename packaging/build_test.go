@@ -318,7 +318,7 @@ func TestHumanSize(t *testing.T) {
 		0: "0 B", 1023: "1023 B", 1024: "1 KB", 1536: "1.5 KB", 800 << 10: "800 KB",
 		5 << 20: "5 MB", 5<<20 + 100<<10: "5.1 MB", 3 << 30: "3 GB",
 	} {
-		assert.Equal(t, want, humanSize(n), n)
+		assert.Equal(t, want, HumanSize(n), n)
 	}
 }
 
@@ -396,12 +396,12 @@ func TestFarOverLimitSkipsTheRetry(t *testing.T) {
 	require.NoError(t, err)
 	_, err = buildZip(mapfs, &small, DefaultLimits, smallLevel)
 	require.NoError(t, err)
-	require.NotEqual(t, humanSize(int64(fast.Len())), humanSize(int64(small.Len())))
+	require.NotEqual(t, HumanSize(int64(fast.Len())), HumanSize(int64(small.Len())))
 	l := DefaultLimits
 	l.MaxCompressed = int64(fast.Len()) / 2
 	_, err = fromFS(mapfs, "", l)
 	var verr *ValidationError
 	require.ErrorAs(t, err, &verr)
 	assert.ErrorIs(t, err, ErrTooLarge)
-	assert.Contains(t, verr.Reason, humanSize(int64(fast.Len())), "the fast build's size is reported")
+	assert.Contains(t, verr.Reason, HumanSize(int64(fast.Len())), "the fast build's size is reported")
 }

@@ -56,7 +56,7 @@ func tooManyEntries(n, limit int) *ValidationError {
 func tooMuchUnpacked(entry string, limit int64) *ValidationError {
 	return &ValidationError{
 		Entry:  entry,
-		Reason: fmt.Sprintf("the bundle unpacks to more than %s, the limit", humanSize(limit)),
+		Reason: fmt.Sprintf("the bundle unpacks to more than %s, the limit", HumanSize(limit)),
 		Fix:    "Remove large files the content does not need.",
 		Err:    ErrZipBomb,
 	}
@@ -71,15 +71,15 @@ func emptyBundle() *ValidationError {
 }
 
 func tooBig(size, limit int64) *ValidationError {
-	shown := humanSize(size)
-	if shown == humanSize(limit) {
+	shown := HumanSize(size)
+	if shown == HumanSize(limit) {
 		shown = fmt.Sprintf("%d bytes", size)
 	}
 	return &ValidationError{
 		Reason: fmt.Sprintf("the bundle is %s, over Salesforce's %s limit for one static resource",
-			shown, humanSize(limit)),
+			shown, HumanSize(limit)),
 		Fix: fmt.Sprintf("Remove or shrink at least %s of files (compressed), or split the content into several resources.",
-			humanSize(size-limit)),
+			HumanSize(size-limit)),
 		Err: ErrTooLarge,
 	}
 }

@@ -33,14 +33,14 @@ func (s Summary) String() string {
 	if s.Files == 1 {
 		noun = "file"
 	}
-	fmt.Fprintf(&b, "%d %s, %s (%s unpacked)", s.Files, noun, humanSize(s.CompressedSize), humanSize(s.UncompressedSize))
+	fmt.Fprintf(&b, "%d %s, %s (%s unpacked)", s.Files, noun, HumanSize(s.CompressedSize), HumanSize(s.UncompressedSize))
 	if len(s.Largest) > 0 {
 		b.WriteString("; largest: ")
 		for i, f := range s.Largest {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "%s %s", f.Name, humanSize(f.Size))
+			fmt.Fprintf(&b, "%s %s", f.Name, HumanSize(f.Size))
 		}
 	}
 	if len(s.Skipped) > 0 {
@@ -49,8 +49,9 @@ func (s Summary) String() string {
 	return b.String()
 }
 
-// humanSize formats bytes with binary units, as Salesforce counts its 5 MB.
-func humanSize(n int64) string {
+// HumanSize formats bytes with binary units, as Salesforce counts its 5 MB:
+// "512 B", "800 KB", "1.2 MB". The window and the CLI use it too.
+func HumanSize(n int64) string {
 	const unit = 1024
 	switch {
 	case n < unit:

@@ -179,17 +179,6 @@ func permissionName(name string) string {
 	return name
 }
 
-// humanSize formats a byte count: 532 B, 12.3 KB, 4.1 MB.
-func humanSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
-}
-
 // keyringReason is the plain reason the keyring failed, as a clause.
 func keyringReason(err error) string {
 	var ue *tokenstore.UnavailableError

@@ -247,12 +247,12 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 	sum := b.Summary()
 	s.source.SetText(b.Source())
 	s.summary.SetText(lang.L("{{.Files}} files, {{.Size}} zipped ({{.Unzipped}} unzipped)",
-		map[string]any{"Files": sum.Files, "Size": humanSize(sum.CompressedSize), "Unzipped": humanSize(sum.UncompressedSize)}))
+		map[string]any{"Files": sum.Files, "Size": packaging.HumanSize(sum.CompressedSize), "Unzipped": packaging.HumanSize(sum.UncompressedSize)}))
 	setVisible(s.summary, true)
 	if len(sum.Largest) > 0 {
 		parts := make([]string, len(sum.Largest))
 		for i, f := range sum.Largest {
-			parts[i] = f.Name + " (" + humanSize(f.Size) + ")"
+			parts[i] = f.Name + " (" + packaging.HumanSize(f.Size) + ")"
 		}
 		s.largest.SetText(lang.L("Largest: {{.Files}}", map[string]any{"Files": strings.Join(parts, ", ")}))
 		setVisible(s.largest, true)
@@ -466,9 +466,9 @@ func (r *publishRow) show(res connector.PublishResult) {
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		r.outcome.Importance = widget.SuccessImportance
 		if res.Outcome == connector.OutcomeCreated {
-			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
+			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
 		} else {
-			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
+			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
 		}
 		setVisible(r.fix, false)
 	case connector.OutcomeUpToDate:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/packaging"
 )
 
 func TestUsageErrorsExit2(t *testing.T) {
@@ -415,9 +416,9 @@ func TestSentenceAndSplitFix(t *testing.T) {
 }
 
 func TestHumanBytesAndAgo(t *testing.T) {
-	assert.Equal(t, "512 B", humanBytes(512))
-	assert.Equal(t, "1.5 KB", humanBytes(1536))
-	assert.Equal(t, "5 MB", humanBytes(5*1024*1024))
+	assert.Equal(t, "512 B", packaging.HumanSize(512))
+	assert.Equal(t, "1.5 KB", packaging.HumanSize(1536))
+	assert.Equal(t, "5 MB", packaging.HumanSize(5*1024*1024))
 	assert.Equal(t, "just now", ago(10*time.Second))
 	assert.Equal(t, "3m ago", ago(3*time.Minute))
 	assert.Equal(t, "2d ago", ago(50*time.Hour))
@@ -434,27 +435,6 @@ func TestIsTerminal(t *testing.T) {
 	defer w.Close()
 	assert.False(t, isTerminal(r))
 	assert.False(t, isTerminal(w))
-}
-
-func TestOpenURLWithBrowserEnv(t *testing.T) {
-	dir := t.TempDir()
-	got := filepath.Join(dir, "got")
-	script := filepath.Join(dir, "browser.sh")
-	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s' \"$1\" > "+got+"\n"), 0o700))
-	var errOut strings.Builder
-	// The first command does not exist; the second gets the URL.
-	require.NoError(t, openURL("http://localhost:1/x?y=1", filepath.Join(dir, "missing")+string(os.PathListSeparator)+script, &errOut))
-	b, err := os.ReadFile(got)
-	require.NoError(t, err)
-	assert.Equal(t, "http://localhost:1/x?y=1", string(b))
-
-	require.NoError(t, openURL("https://example.test/a", script+" %s", &errOut))
-	b, err = os.ReadFile(got)
-	require.NoError(t, err)
-	assert.Equal(t, "https://example.test/a", string(b))
-
-	require.Error(t, openURL("file:///etc/passwd", script, &errOut), "only http(s) is opened")
-	require.Error(t, openURL("http://localhost/", filepath.Join(dir, "missing"), &errOut))
 }
 
 func TestInvalidLoginURLIsAUsageError(t *testing.T) {

@@ -2,29 +2,8 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
-
-// humanBytes formats a size in binary units like the packaging summary
-// (Salesforce's 5 MB is 5 MiB): 512 B, 12.3 KB, 4.5 MB.
-func humanBytes(n int64) string {
-	const unit = 1024
-	switch {
-	case n < unit:
-		return fmt.Sprintf("%d B", n)
-	case n < unit*unit:
-		return trimZero(float64(n)/unit) + " KB"
-	case n < unit*unit*unit:
-		return trimZero(float64(n)/(unit*unit)) + " MB"
-	default:
-		return trimZero(float64(n)/(unit*unit*unit)) + " GB"
-	}
-}
-
-func trimZero(v float64) string {
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
-}
 
 // fmtTime shows t relative to now on a terminal ("5m ago") and as RFC 3339
 // UTC otherwise (stable for scripts); "-" when unset.

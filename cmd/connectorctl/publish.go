@@ -294,13 +294,13 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 	res := r.Resource
 	switch r.Outcome {
 	case connector.OutcomeCreated:
-		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, res, r.ResourceID, humanBytes(r.Size), fmtDuration(r.Duration))
+		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, res, r.ResourceID, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
 	case connector.OutcomeUpdated:
 		verb := "updated"
 		if restore {
 			verb = "restored"
 		}
-		line := fmt.Sprintf("%s %s: %s %s, %s in %s", symOK, r.Connector, verb, res, humanBytes(r.Size), fmtDuration(r.Duration))
+		line := fmt.Sprintf("%s %s: %s %s, %s in %s", symOK, r.Connector, verb, res, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
 		if r.BackupPath != "" {
 			line += "; previous version backed up to " + r.BackupPath
 		}
@@ -308,9 +308,9 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 	case connector.OutcomeUpToDate:
 		fmt.Fprintf(w, "%s %s: already up to date (%s has this bundle)\n", symOK, r.Connector, res)
 	case connector.OutcomeWouldCreate:
-		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, res, humanBytes(r.Size))
+		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
 	case connector.OutcomeWouldUpdate:
-		fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, res, humanBytes(r.Size))
+		fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
 	default:
 		msg, fix := r.Message, r.Fix
 		if msg == "" {
@@ -370,11 +370,11 @@ func (p *progressView) update(k connector.Key, sent, total int64) {
 	}
 	if _, started := p.said[k]; !started {
 		p.said[k] = 0
-		fmt.Fprintf(p.w, "%s: uploading %s\n", k, humanBytes(total))
+		fmt.Fprintf(p.w, "%s: uploading %s\n", k, packaging.HumanSize(total))
 	}
 	if q := int(4 * p.sent[k] / total); q > p.said[k] { // quarters: 1..4
 		p.said[k] = q
-		fmt.Fprintf(p.w, "%s: sent %d%% (%s of %s)\n", k, 25*q, humanBytes(p.sent[k]), humanBytes(total))
+		fmt.Fprintf(p.w, "%s: sent %d%% (%s of %s)\n", k, 25*q, packaging.HumanSize(p.sent[k]), packaging.HumanSize(total))
 	}
 }
 
@@ -396,7 +396,7 @@ func (p *progressView) draw() {
 	if p.targets > 1 {
 		label = fmt.Sprintf("Publishing to %d connectors", p.targets)
 	}
-	fmt.Fprintf(p.w, "\r\033[K%s [%s] %3.0f%% %s of %s", label, bar, 100*frac, humanBytes(sent), humanBytes(total))
+	fmt.Fprintf(p.w, "\r\033[K%s [%s] %3.0f%% %s of %s", label, bar, 100*frac, packaging.HumanSize(sent), packaging.HumanSize(total))
 	p.drawn = true
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/packaging"
 )
 
 type statusOptions struct {
@@ -164,7 +165,7 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 	}
 	if st.Resource != nil {
 		r := st.Resource
-		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, humanBytes(r.Size), fmtTime(&r.LastModified, f.now(), f.io.OutTTY))
+		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, packaging.HumanSize(r.Size), fmtTime(&r.LastModified, f.now(), f.io.OutTTY))
 	}
 	if st.APIUsage != nil && st.APIUsage.Max > 0 {
 		fmt.Fprintf(w, "  - API requests today: %d of %d\n", st.APIUsage.Used, st.APIUsage.Max)
