@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -146,7 +145,7 @@ func (s *Service) refreshTokens(ctx context.Context, k Key, conn Connector, fail
 		return nil, s.markNeedsReauth(k, errors.New("no refresh token stored"))
 	}
 	log.Info("refreshing access token", "login", hostOf(conn.LoginURL))
-	res, err := refreshGrant(ctx, s.httpClient(), conn.LoginURL, conn.EffectiveClientID(), tok.RefreshToken)
+	res, err := oauth.Refresh(ctx, s.httpClient(), conn.LoginURL, conn.EffectiveClientID(), tok.RefreshToken)
 	if err != nil {
 		if isInvalidGrant(err) {
 			log.Warn("refresh refused: invalid_grant; the connector needs a new authorization")
@@ -283,10 +282,6 @@ func hostOf(u string) string {
 	return u
 }
 
-// refreshGrant runs the refresh-token grant (a seam for tests).
-var refreshGrant = func(ctx context.Context, hc *http.Client, loginURL, clientID, refreshToken string) (*oauth.Result, error) {
-	return oauth.Refresh(ctx, hc, loginURL, clientID, refreshToken)
-}
 
 // isInvalidGrant reports a token-endpoint invalid_grant (revoked, expired,
 // rotated away, sandbox refreshed).

@@ -1,0 +1,119 @@
+package connector
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultClientID is the consumer key of the Salesforce CLI's connected app,
+// which registers http://localhost:1717/OauthRedirect.
+const DefaultClientID = "PlatformCLI"
+
+// DefaultCallbackPorts are tried in order for the loopback redirect.
+var DefaultCallbackPorts = []int{1717}
+
+// CallbackPath is the path of the loopback redirect URI.
+const CallbackPath = "/OauthRedirect"
+
+// DefaultResourceName is the StaticResource name used when none is set.
+const DefaultResourceName = "WalkMe_Content"
+
+// Connector is one system × environment. It is stored in the registry file
+// and never holds a secret.
+type Connector struct {
+	System      string      `json:"system"`
+	Environment Environment `json:"environment"`
+	// LoginURL is the normalised login host, e.g. https://acme.my.salesforce.com.
+	LoginURL string `json:"loginUrl"`
+	// ClientID is the OAuth consumer key; empty means DefaultClientID.
+	ClientID string `json:"clientId,omitempty"`
+	// CallbackPorts are the loopback ports tried in order; empty means DefaultCallbackPorts.
+	CallbackPorts []int `json:"callbackPorts,omitempty"`
+	// ResourceName is the StaticResource to publish; empty means DefaultResourceName.
+	ResourceName string `json:"resourceName,omitempty"`
+	// AllowEnvironmentMismatch lets a production org sit in a sandbox/test slot or the reverse.
+	AllowEnvironmentMismatch bool `json:"allowEnvironmentMismatch,omitempty"`
+
+	// Org is what we learned from the org at the last authorization; nil before.
+	Org *OrgInfo `json:"org,omitempty"`
+	// NeedsReauth is set when a refresh failed with invalid_grant.
+	NeedsReauth bool `json:"needsReauth,omitempty"`
+	// LastCheck is the time of the last live status check.
+	LastCheck *time.Time `json:"lastCheck,omitempty"`
+	// LastState is the State of the last live status check.
+	LastState State `json:"lastState,omitempty"`
+	// LastPublish records the last successful publish.
+	LastPublish *PublishRecord `json:"lastPublish,omitempty"`
+	// CreatedAt and UpdatedAt are maintained by the registry.
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// Key returns the connector's key.
+func (c Connector) Key() Key { return Key{System: c.System, Environment: c.Environment} }
+
+// EffectiveClientID returns ClientID or DefaultClientID.
+func (c Connector) EffectiveClientID() string {
+	if c.ClientID != "" {
+		return c.ClientID
+	}
+	return DefaultClientID
+}
+
+// EffectivePorts returns CallbackPorts or DefaultCallbackPorts.
+func (c Connector) EffectivePorts() []int {
+	if len(c.CallbackPorts) > 0 {
+		return c.CallbackPorts
+	}
+	return DefaultCallbackPorts
+}
+
+// EffectiveResourceName returns ResourceName or DefaultResourceName.
+func (c Connector) EffectiveResourceName() string {
+	if c.ResourceName != "" {
+		return c.ResourceName
+	}
+	return DefaultResourceName
+}
+
+// OrgInfo is what the connector learned from the org at authorization.
+type OrgInfo struct {
+	OrgID        string    `json:"orgId"` // 18 characters
+	OrgName      string    `json:"orgName"`
+	InstanceURL  string    `json:"instanceUrl"`
+	Username     string    `json:"username"`
+	UserID       string    `json:"userId"`
+	IsSandbox    bool      `json:"isSandbox"`
+	AuthorizedAt time.Time `json:"authorizedAt"`
+}
+
+// PublishRecord records a successful publish (or restore).
+type PublishRecord struct {
+	At          time.Time `json:"at"`
+	Resource    string    `json:"resource"`
+	ResourceID  string    `json:"resourceId"`
+	Fingerprint string    `json:"fingerprint"`
+	Size        int64     `json:"size"`
+	// Restored is true when this record comes from a restore.
+	Restored bool `json:"restored,omitempty"`
+}
+
+// ParseCallbackPorts parses "1717, 1718 1719" (commas or spaces) into an
+// ordered list of ports without duplicates; "" gives nil (the defaults).
+func ParseCallbackPorts(s string) ([]int, error) {
+	var ports []int
+	seen := map[int]bool{}
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		p, err := strconv.Atoi(f)
+		if err != nil || p < 1 || p > 65535 {
+			return nil, fmt.Errorf("%q is not a port: give numbers from 1 to 65535, e.g. 1717, 1718", f)
+		}
+		if !seen[p] {
+			seen[p] = true
+			ports = append(ports, p)
+		}
+	}
+	return ports, nil
+}
