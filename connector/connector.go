@@ -117,3 +117,13 @@ func ParseCallbackPorts(s string) ([]int, error) {
 	}
 	return ports, nil
 }
+
+// IsProductionTarget is the one rule for "writing here changes what every
+// user of a production org sees": a Production connector, or any connector
+// whose recorded org is a production org (a production org authorized in a
+// Sandbox or Test slot with the mismatch allowed). Publish and Restore
+// refuse such a target without an explicit confirmation, and both front
+// ends ask for it through this rule only.
+func (c Connector) IsProductionTarget() bool {
+	return c.Environment.IsProduction() || (c.Org != nil && !c.Org.IsSandbox && c.Org.OrgID != "")
+}

@@ -187,12 +187,7 @@ func (r *publishRun) prepareTarget() error {
 	return nil
 }
 
-func (r *publishRun) isProduction() bool {
-	if r.k.Environment.IsProduction() {
-		return true
-	}
-	return r.conn.Org != nil && !r.conn.Org.IsSandbox && r.conn.Org.OrgID != ""
-}
+func (r *publishRun) isProduction() bool { return r.conn.IsProductionTarget() }
 
 func (r *publishRun) orgLabel() string {
 	if r.conn.Org != nil && r.conn.Org.OrgName != "" {

@@ -239,7 +239,7 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb string) (bool, error) {
 	var prod []connector.Connector
 	for _, c := range targets {
-		if isProductionTarget(c) {
+		if c.IsProductionTarget() {
 			prod = append(prod, c)
 		}
 	}
@@ -283,11 +283,6 @@ func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb
 	return true, nil
 }
 
-// isProductionTarget is the service's rule: a production slot, or a
-// production org sitting in another slot (allowed mismatch).
-func isProductionTarget(c connector.Connector) bool {
-	return c.Environment.IsProduction() || (c.Org != nil && !c.Org.IsSandbox && c.Org.OrgID != "")
-}
 
 // printResult writes one target's result line (and its fix on failure).
 func printResult(w io.Writer, r resultJSON, restore bool) {
