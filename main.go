@@ -134,8 +134,12 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 		demo.MemoryTokens = true
 		deps.KeyringProblem = perr
 	} else {
+		// The demo starts from an empty token space every time: tokens of
+		// an earlier demo session (its org is gone) are never reused.
 		kr := tokenstore.NewKeyring(demoKeyringService)
-		_ = kr.Delete(demo.Key.String()) // tokens of an earlier demo org are useless
+		if err := kr.DeleteAll(); err != nil {
+			return fmt.Errorf("clear the demo's tokens: %w", err)
+		}
 		store = kr
 	}
 	svc, err := connector.NewService(cfgDir, store)

@@ -30,16 +30,23 @@ const (
 // redirectPlaceholder is replaced by the flow's real callback URL in messages.
 const redirectPlaceholder = "http://localhost:PORT/OauthRedirect"
 
-// StartAuthorize makes sure the connector exists (created or updated with
-// the normalised login URL, client ID, ports and resource name of opts),
-// binds the loopback port and returns the flow; the caller opens URL() in
-// the browser (or uses Authorize). ctx bounds the whole flow.
+// StartAuthorize binds the loopback port and returns the flow; the caller
+// opens URL() in the browser (or uses Authorize). ctx bounds the whole flow.
+//
+// An authorization is a transaction: the login URL, client ID, callback
+// ports and resource name of opts take effect only when it succeeds. A
+// denied, failed, timed-out or canceled authorization leaves the connector
+// (or its absence) and its tokens exactly as they were.
 func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptions) (AuthFlow, error) {
 	if err := validateKey(k); err != nil {
 		return nil, err
 	}
 	existing, err := s.Registry.Get(k)
-	if err != nil && AsProblem(err).Code != CodeNotFound {
+	switch {
+	case err == nil:
+	case AsProblem(err).Code == CodeNotFound:
+		existing = Connector{ID: newConnectorID(), System: strings.TrimSpace(k.System), Environment: k.Environment}
+	default:
 		return nil, err
 	}
 	login := opts.LoginURL
@@ -55,25 +62,22 @@ func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptio
 			return nil, &Problem{Code: CodePortForbidden, Message: fmt.Sprintf("%d is not a port number.", p), Fix: "Use callback ports between 1024 and 65535."}
 		}
 	}
-	conn, err := s.Registry.Upsert(k, func(c *Connector) error {
-		c.LoginURL = login
-		if opts.ClientID != "" {
-			c.ClientID = strings.TrimSpace(opts.ClientID)
-		}
-		if len(opts.Ports) > 0 {
-			c.CallbackPorts = append([]int(nil), opts.Ports...)
-		}
-		if opts.ResourceName != "" {
-			c.ResourceName = strings.TrimSpace(opts.ResourceName)
-		}
-		if opts.AllowEnvironmentMismatch {
-			c.AllowEnvironmentMismatch = true
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	// pending is the connector as it will be once the authorization succeeds.
+	pending := existing
+	pending.LoginURL = login
+	if opts.ClientID != "" {
+		pending.ClientID = strings.TrimSpace(opts.ClientID)
 	}
+	if len(opts.Ports) > 0 {
+		pending.CallbackPorts = append([]int(nil), opts.Ports...)
+	}
+	if opts.ResourceName != "" {
+		pending.ResourceName = strings.TrimSpace(opts.ResourceName)
+	}
+	if opts.AllowEnvironmentMismatch {
+		pending.AllowEnvironmentMismatch = true
+	}
+	conn := pending
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultAuthorizeTimeout
@@ -94,7 +98,7 @@ func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptio
 	log.Info("authorization started", "login", hostOf(conn.LoginURL), "client", conn.EffectiveClientID(), "redirect", flow.RedirectURI())
 	af := &authFlow{
 		s: s, k: conn.Key(), conn: conn, flow: flow,
-		allowMismatch: conn.AllowEnvironmentMismatch || opts.AllowEnvironmentMismatch,
+		allowMismatch: conn.AllowEnvironmentMismatch,
 		done:          make(chan struct{}),
 	}
 	go af.run(ctx)
@@ -284,57 +288,42 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	}
 	info.OrgID, info.UserID, info.Username = ui.OrganizationID, ui.UserID, ui.PreferredUsername
 
-	perms := Permissions{APIEnabled: true}
-	orgKnown := false
-	org, err := client.Organization(ctx)
-	switch {
-	case err == nil:
-		orgKnown = true
-		info.OrgName, info.IsSandbox = org.Name, org.IsSandbox
-		if org.ID != "" {
-			info.OrgID = org.ID
-		}
-	case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
-		perms.APIEnabled = false
-		perms.Checked = true
-		// The Organization record can't be read without the API; the
-		// identity URL's host still tells production from sandbox, else
-		// the connector's slot is the best guess (never "production" by accident).
-		if sb, ok := sandboxFromIdentityURL(res.IDURL); ok {
-			info.IsSandbox, orgKnown = sb, true
-		} else {
-			info.IsSandbox = !k.Environment.IsProduction()
-		}
-	default:
+	in, err := s.inspectOrg(ctx, client, res.IDURL)
+	if err != nil {
 		log.Warn("organization query failed after the token exchange", "error", err)
 		revoke()
 		return nil, Explain(fmt.Errorf("read organization: %w", err))
 	}
-
-	if orgKnown && info.IsSandbox == k.Environment.IsProduction() && !allowMismatch {
+	info.IsSandbox = in.IsSandbox
+	if !in.SandboxKnown {
+		// neither the Organization record nor the identity URL tells: the
+		// connector's slot is the best guess (never "production" by accident)
+		info.IsSandbox = !k.Environment.IsProduction()
+	}
+	if in.Org != nil {
+		info.OrgName = in.Org.Name
+		if in.Org.ID != "" {
+			info.OrgID = in.Org.ID
+		}
+	}
+	envOK := info.IsSandbox != k.Environment.IsProduction()
+	if in.SandboxKnown && !envOK && !allowMismatch {
 		revoke()
 		log.Warn("authorization refused: environment mismatch", "org", info.OrgID, "isSandbox", info.IsSandbox)
 		return nil, envMismatchProblem(k, info)
 	}
+	perms := in.Permissions
 
-	if perms.APIEnabled {
-		ok, err := client.CustomizeApplication(ctx)
-		switch {
-		case err == nil:
-			perms.CustomizeApplication, perms.Checked = ok, true
-		case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
-			perms.APIEnabled, perms.Checked = false, true
-		default:
-			log.Warn("permission check failed", "error", err)
-		}
+	// Store before returning: the connector is usable from now on. The
+	// entry records the org, issuing host and client ID of the tokens.
+	tok := &tokenstore.Tokens{
+		AccessToken: res.AccessToken, RefreshToken: res.RefreshToken, InstanceURL: res.InstanceURL, IssuedAt: res.IssuedAt,
+		OrgID: info.OrgID, LoginURL: conn.LoginURL, ClientID: conn.EffectiveClientID(),
 	}
-
-	// Store before returning: the connector is usable from now on.
-	tok := &tokenstore.Tokens{AccessToken: res.AccessToken, RefreshToken: res.RefreshToken, InstanceURL: res.InstanceURL, IssuedAt: res.IssuedAt}
 	if tok.IssuedAt.IsZero() {
 		tok.IssuedAt = s.now().UTC()
 	}
-	if err := s.Tokens.Save(k.String(), tok); err != nil {
+	if err := s.Tokens.Save(conn.TokenKey(), tok); err != nil {
 		log.Error("tokens could not be stored; revoking them", "error", err)
 		revoke()
 		return nil, keyringProblem(err)
@@ -344,24 +333,32 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	if conn.Org != nil && conn.Org.OrgID != "" && !sameOrgID(conn.Org.OrgID, info.OrgID) {
 		out.OrgChanged, out.PreviousOrgID = true, conn.Org.OrgID
 	}
-	state := StateConnected
-	switch {
-	case !perms.APIEnabled:
-		out.Problem = apiDisabledProblem()
-		state = StatePermissionMissing
-	case perms.Checked && !perms.CustomizeApplication:
-		out.Problem = customizeAppProblem()
-		state = StatePermissionMissing
-	}
+	state := liveState(conn, in.SandboxKnown, envOK, false, perms)
+	out.Problem = permissionProblem(perms)
 	now := s.now().UTC()
 	updated, err := s.Registry.Upsert(k, func(c *Connector) error {
+		if c.ID != "" && c.ID != conn.ID {
+			return &Problem{
+				Code:    CodeConfigIO,
+				Message: fmt.Sprintf("%s was removed and created again while you signed in, so this sign-in was not kept.", k),
+				Fix:     "Authorize it again.",
+			}
+		}
+		// the settings of this authorization take effect now, with its org
+		c.ID = conn.ID
+		c.LoginURL, c.ClientID, c.CallbackPorts = conn.LoginURL, conn.ClientID, conn.CallbackPorts
+		c.ResourceName, c.AllowEnvironmentMismatch = conn.ResourceName, conn.AllowEnvironmentMismatch
 		c.Org = info
-		c.NeedsReauth = false
+		c.NeedsReauth, c.LegacyTokens = false, false
 		c.LastCheck = &now
 		c.LastState = state
 		return nil
 	})
 	if err != nil {
+		if c, gerr := s.Registry.Get(k); gerr != nil || c.ID != conn.ID {
+			_ = s.Tokens.Delete(conn.TokenKey()) // nobody owns these tokens
+			revoke()
+		}
 		return nil, err
 	}
 	out.Connector = updated
@@ -369,6 +366,14 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	if out.OrgChanged {
 		out.Message = fmt.Sprintf("%s is authorized for %s as %s; it reached a different org before (%s): the sandbox was probably refreshed.",
 			k, orgLabel(info), userLabel(info), out.PreviousOrgID)
+	}
+	out.Status = Status{
+		Key: k, Connector: k.String(), State: state, Message: out.Message,
+		TokensPresent: true, SessionValid: true, Org: info,
+		EnvironmentChecked: in.SandboxKnown, EnvironmentOK: envOK, Permissions: perms, CheckedAt: now,
+	}
+	if out.Problem != nil {
+		out.Status.Message, out.Status.Fix = out.Problem.Message, out.Problem.Fix
 	}
 	log.Info("authorized", "org", info.OrgID, "orgName", info.OrgName, "user", info.Username,
 		"sandbox", info.IsSandbox, "orgChanged", out.OrgChanged, "apiEnabled", perms.APIEnabled,

@@ -26,7 +26,7 @@ func TestAuthorizeSuccess(t *testing.T) {
 	require.Nil(t, res.Problem)
 	assert.False(t, res.OrgChanged)
 	assert.Equal(t, fmt.Sprintf("Lightning/Sandbox is authorized for %q (%s) as %s.", "Acme UAT", e.org.OrgID(), e.org.Username()), res.Message)
-	assert.Equal(t, Permissions{APIEnabled: true, CustomizeApplication: true, Checked: true}, res.Permissions)
+	assert.Equal(t, Permissions{APIEnabled: true, CustomizeApplication: true, Checked: true, CustomizeApplicationChecked: true}, res.Permissions)
 
 	c := res.Connector
 	assert.Equal(t, e.org.LoginURL(), c.LoginURL, "normalised login URL stored")
@@ -42,7 +42,7 @@ func TestAuthorizeSuccess(t *testing.T) {
 	assert.False(t, c.NeedsReauth)
 	assert.Equal(t, StateConnected, c.LastState)
 
-	tok, err := e.store.Load("Lightning/Sandbox")
+	tok, err := e.store.Load(c.TokenKey())
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(tok.AccessToken, e.org.OrgID()[:15]+"!"))
 	assert.NotEmpty(t, tok.RefreshToken)
@@ -85,7 +85,7 @@ func TestAuthorizeDenied(t *testing.T) {
 	p := AsProblem(err)
 	assert.Equal(t, CodeAccessDenied, p.Code)
 	assert.Contains(t, p.Fix, "Allow")
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound)
 }
 
@@ -112,7 +112,7 @@ func TestAuthorizeStateMismatchOnLoopback(t *testing.T) {
 	resp.Body.Close()
 	_, err = f.Wait(e.ctx)
 	assert.Equal(t, CodeStateMismatch, AsProblem(err).Code)
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound)
 }
 
@@ -123,7 +123,7 @@ func TestAuthorizeWrongVerifier(t *testing.T) {
 	p := AsProblem(err)
 	assert.Equal(t, CodeTokenExchange, p.Code)
 	assert.Contains(t, p.Message, "invalid code verifier")
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound)
 }
 
@@ -212,7 +212,7 @@ func TestAuthorizePasteFallback(t *testing.T) {
 	res, err := f.Wait(e.ctx)
 	require.NoError(t, err)
 	assert.Equal(t, e.org.OrgID(), res.Connector.Org.OrgID)
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	require.NoError(t, err)
 }
 
@@ -225,11 +225,15 @@ func TestAuthorizeAPIDisabled(t *testing.T) {
 	assert.Equal(t, CodeAPIDisabled, res.Problem.Code)
 	assert.Contains(t, res.Problem.Fix, "System Permissions and turn on API Enabled")
 	assert.False(t, res.Permissions.APIEnabled)
-	assert.Equal(t, []string{"API Enabled", "Customize Application"}, res.Permissions.Missing())
+	// without the API, Customize Application cannot be read: not checked, never "missing"
+	assert.Equal(t, []string{"API Enabled"}, res.Permissions.Missing())
+	assert.Equal(t, []PermissionLine{{PermAPIEnabled, PermMissing}, {PermCustomizeApplication, PermNotChecked}}, res.Permissions.Lines())
+	assert.Equal(t, StatePermissionMissing, res.Status.State)
+	assert.Equal(t, "name unknown", res.Connector.Org.DisplayName(), "the org ID is never passed off as the org's name")
 	assert.Equal(t, StatePermissionMissing, res.Connector.LastState)
 	require.NotNil(t, res.Connector.Org)
 	assert.True(t, res.Connector.Org.IsSandbox, "without the API the slot's environment stands, never production by default")
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	require.NoError(t, err, "tokens are stored")
 }
 
@@ -263,7 +267,7 @@ func TestAuthorizeCustomizeApplicationMissing(t *testing.T) {
 	assert.Contains(t, res.Problem.Fix, "In Setup, open Users → Permission Sets (or Profiles)")
 	assert.True(t, res.Permissions.APIEnabled)
 	assert.False(t, res.Permissions.CustomizeApplication)
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	require.NoError(t, err)
 }
 
@@ -287,7 +291,7 @@ func TestAuthorizeEnvironmentMismatch(t *testing.T) {
 			assert.Contains(t, p.Message, `"Acme" (`+e.org.OrgID()+")")
 			assert.Contains(t, p.Message, tt.wantMessage)
 			assert.Contains(t, p.Fix, "allow the environment mismatch")
-			_, err = e.store.Load(tt.key.String())
+			_, err = e.storedTokens(tt.key)
 			assert.ErrorIs(t, err, tokenstore.ErrNotFound, "nothing stored")
 			assert.Equal(t, 1, e.countRequests("/services/oauth2/revoke"), "the issued token is revoked")
 

@@ -23,6 +23,11 @@ const DefaultResourceName = "WalkMe_Content"
 // Connector is one system × environment. It is stored in the registry file
 // and never holds a secret.
 type Connector struct {
+	// ID is the connector's stable random identity, set by the registry
+	// when the connector is created and never changed. Its tokens are keyed
+	// by it (TokenKey), so a token is only ever used by the connector that
+	// stored it, whatever its name and whichever config folder it is in.
+	ID          string      `json:"id"`
 	System      string      `json:"system"`
 	Environment Environment `json:"environment"`
 	// LoginURL is the normalised login host, e.g. https://acme.my.salesforce.com.
@@ -46,6 +51,10 @@ type Connector struct {
 	LastState State `json:"lastState,omitempty"`
 	// LastPublish records the last successful publish.
 	LastPublish *PublishRecord `json:"lastPublish,omitempty"`
+	// LegacyTokens marks a connector from before IDs (registry format 1):
+	// its tokens may still sit in the keyring under its name. They are
+	// adopted once, and only when their org is the connector's recorded org.
+	LegacyTokens bool `json:"legacyTokens,omitempty"`
 	// CreatedAt and UpdatedAt are maintained by the registry.
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -53,6 +62,12 @@ type Connector struct {
 
 // Key returns the connector's key.
 func (c Connector) Key() Key { return Key{System: c.System, Environment: c.Environment} }
+
+// TokenKey is the connector's keyring entry: derived from its ID only.
+func (c Connector) TokenKey() string { return "connector:" + c.ID }
+
+// legacyTokenKey is the name-keyed entry of registry format 1.
+func (c Connector) legacyTokenKey() string { return c.Key().String() }
 
 // EffectiveClientID returns ClientID or DefaultClientID.
 func (c Connector) EffectiveClientID() string {

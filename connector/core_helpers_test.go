@@ -194,7 +194,7 @@ func (e *coreEnv) mustAuthorize(k Key) *tokenstore.Tokens {
 	res, err := e.authorize(k)
 	require.NoError(e.t, err)
 	require.Nil(e.t, res.Problem)
-	tok, err := e.store.Load(k.String())
+	tok, err := e.storedTokens(k)
 	require.NoError(e.t, err)
 	return tok
 }
@@ -261,4 +261,24 @@ func listenOn(t *testing.T, port int) net.Listener {
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	require.NoError(t, err)
 	return ln
+}
+
+// storedTokens loads the tokens of connector k from e.store by the
+// connector's own token key. When k does not exist, it is ErrNotFound only
+// if the store holds no entry at all (nothing was left behind).
+func (e *coreEnv) storedTokens(k Key) (*tokenstore.Tokens, error) {
+	return storedTokensIn(e.t, e.svc.Registry, e.store, k)
+}
+
+func storedTokensIn(t testing.TB, reg *Registry, store tokenstore.Store, k Key) (*tokenstore.Tokens, error) {
+	t.Helper()
+	c, err := reg.Get(k)
+	if err != nil {
+		require.Equal(t, CodeNotFound, AsProblem(err).Code)
+		if m, ok := store.(*tokenstore.Memory); ok {
+			require.Empty(t, m.Keys(), "no connector %s, yet tokens are stored", k)
+		}
+		return nil, tokenstore.ErrNotFound
+	}
+	return store.Load(c.TokenKey())
 }

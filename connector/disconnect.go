@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/salesforce"
-	"github.com/connectors-app/connectors/connector/tokenstore"
 )
 
 // revokeTimeout bounds the revoke call of Disconnect.
@@ -23,12 +22,13 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 	k = conn.Key()
 	log := s.logger().With("connector", k.String())
 	res := &DisconnectResult{}
-	tok, err := s.Tokens.Load(k.String())
+	tok, err := s.connectorTokens(ctx, conn)
 	switch {
-	case errors.Is(err, tokenstore.ErrNotFound):
+	case err == nil:
+	case AsProblem(err).Code == CodeNotAuthorized:
 		tok = nil
-	case err != nil:
-		return nil, keyringProblem(err)
+	default:
+		return nil, err
 	}
 	if tok != nil {
 		secret := tok.RefreshToken
@@ -36,7 +36,11 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 			secret = tok.AccessToken
 		}
 		rctx, cancel := context.WithTimeout(ctx, revokeTimeout)
-		err := salesforce.Revoke(rctx, s.httpClient(), conn.LoginURL, secret)
+		issuer := tok.LoginURL // the token goes back only to the host that issued it
+		if issuer == "" {
+			issuer = conn.LoginURL
+		}
+		err := salesforce.Revoke(rctx, s.httpClient(), issuer, secret)
 		cancel()
 		var ae *salesforce.APIError
 		switch {
@@ -56,7 +60,7 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 			}
 		}
 	}
-	if err := s.Tokens.Delete(k.String()); err != nil {
+	if err := s.Tokens.Delete(conn.TokenKey()); err != nil {
 		return res, keyringProblem(err)
 	}
 	res.LocalDeleted = true

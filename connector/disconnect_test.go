@@ -18,7 +18,7 @@ func TestDisconnectOnline(t *testing.T) {
 	assert.True(t, res.Revoked)
 	assert.True(t, res.LocalDeleted)
 	assert.Nil(t, res.Problem)
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound)
 	assert.Equal(t, 1, e.countRequests("/services/oauth2/revoke"))
 	c, err := e.svc.Registry.Get(sbKey)
@@ -26,13 +26,13 @@ func TestDisconnectOnline(t *testing.T) {
 	assert.Equal(t, StateNotAuthorized, c.LastState)
 
 	// the refresh token is dead at Salesforce, not only forgotten here
-	require.NoError(t, e.store.Save(sbKey.String(), tok))
+	require.NoError(t, e.store.Save(c.TokenKey(), tok))
 	e.org.ExpireSessions()
 	client, _, err := e.svc.session(e.ctx, sbKey)
 	require.NoError(t, err)
 	_, err = client.Organization(e.ctx)
 	assert.Equal(t, CodeNeedsReauth, AsProblem(err).Code)
-	require.NoError(t, e.store.Delete(sbKey.String()))
+	require.NoError(t, e.store.Delete(c.TokenKey()))
 
 	// disconnecting again is harmless
 	res, err = e.svc.Disconnect(e.ctx, sbKey)
@@ -53,7 +53,7 @@ func TestDisconnectOffline(t *testing.T) {
 	assert.Equal(t, CodeRevokeFailed, res.Problem.Code)
 	assert.Equal(t, "The app could not reach Salesforce to revoke the authorization, so it was only removed from this computer. "+
 		"To revoke it, open Setup → Connected Apps OAuth Usage in the org and revoke the app for your user.", res.Problem.Error())
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound)
 }
 
@@ -63,7 +63,7 @@ func TestRemove(t *testing.T) {
 	require.NoError(t, e.svc.Remove(e.ctx, sbKey))
 	_, err := e.svc.Registry.Get(sbKey)
 	assert.Equal(t, CodeNotFound, AsProblem(err).Code)
-	_, err = e.store.Load(sbKey.String())
+	_, err = e.storedTokens(sbKey)
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound)
 	assert.Equal(t, CodeNotFound, AsProblem(e.svc.Remove(e.ctx, sbKey)).Code)
 

@@ -36,17 +36,17 @@ func TestKeyringIntegration(t *testing.T) {
 		require.Equal(t, CodeKeyring, p.Code, p.Error())
 		assert.NotEmpty(t, p.Fix)
 		assert.Equal(t, 1, e.countRequests("/services/oauth2/revoke"), "the tokens that could not be stored are revoked")
-		st := svc.Status(e.ctx, sbKey)
-		assert.Equal(t, StateKeyringError, st.State)
-		assert.NotEmpty(t, st.Fix)
+		_, err = svc.Registry.Get(sbKey)
+		assert.Equal(t, CodeNotFound, AsProblem(err).Code, "a failed first authorization creates no connector")
 		return
 	}
 
 	res, err := e.authorizeWith(svc, sbKey, e.opts())
 	require.NoError(t, err)
 	require.Nil(t, res.Problem)
-	t.Cleanup(func() { _ = kr.Delete(sbKey.String()) })
-	tok, err := kr.Load(sbKey.String())
+	entry := res.Connector.TokenKey()
+	t.Cleanup(func() { _ = kr.DeleteAll() })
+	tok, err := kr.Load(entry)
 	require.NoError(t, err, "tokens are in the OS keyring")
 	require.NotEmpty(t, tok.AccessToken)
 	require.NotEmpty(t, tok.RefreshToken)
@@ -55,7 +55,7 @@ func TestKeyringIntegration(t *testing.T) {
 	e.org.ExpireSessions()
 	st := svc.Status(e.ctx, sbKey)
 	require.Equal(t, StateConnected, st.State, st.Message)
-	refreshed, err := kr.Load(sbKey.String())
+	refreshed, err := kr.Load(entry)
 	require.NoError(t, err)
 	assert.NotEqual(t, tok.AccessToken, refreshed.AccessToken)
 
@@ -69,6 +69,6 @@ func TestKeyringIntegration(t *testing.T) {
 	dres, err := svc.Disconnect(e.ctx, sbKey)
 	require.NoError(t, err)
 	assert.True(t, dres.Revoked)
-	_, err = kr.Load(sbKey.String())
+	_, err = kr.Load(entry)
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "deleted from the keyring")
 }

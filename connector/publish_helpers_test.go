@@ -127,9 +127,6 @@ func exchangeTestTokens(ctx context.Context, org *sfsim.Org) (testTokens, error)
 // saveTestConnector stores the tokens and records connector k with its OrgInfo.
 func saveTestConnector(tb testing.TB, svc *Service, k Key, tt testTokens) Connector {
 	tb.Helper()
-	require.NoError(tb, svc.Tokens.Save(k.String(), &tokenstore.Tokens{
-		AccessToken: tt.Access, RefreshToken: tt.Refresh, InstanceURL: tt.Instance, IssuedAt: time.Now(),
-	}))
 	c, err := svc.Registry.Upsert(k, func(c *Connector) error {
 		c.System, c.Environment = k.System, k.Environment
 		c.LoginURL = tt.Login
@@ -142,6 +139,11 @@ func saveTestConnector(tb testing.TB, svc *Service, k Key, tt testTokens) Connec
 		c.NeedsReauth = false
 		return nil
 	})
+	require.NoError(tb, err)
+	require.NoError(tb, svc.Tokens.Save(c.TokenKey(), &tokenstore.Tokens{
+		AccessToken: tt.Access, RefreshToken: tt.Refresh, InstanceURL: tt.Instance, IssuedAt: time.Now(),
+		OrgID: tt.OrgID, LoginURL: tt.Login, ClientID: DefaultClientID,
+	}))
 	require.NoError(tb, err)
 	return c
 }

@@ -2,6 +2,8 @@ package connector
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,7 +23,9 @@ import (
 const RegistryFileName = "connectors.json"
 
 // RegistryVersion is the format version this build reads and writes.
-const RegistryVersion = 1
+// Format 2 gives every connector a stable ID (tokens are keyed by it);
+// format 1 files are upgraded when opened.
+const RegistryVersion = 2
 
 // ConfigDirEnv overrides the config folder.
 const ConfigDirEnv = "CONNECTORS_CONFIG_DIR"
@@ -82,7 +86,50 @@ func OpenRegistry(dir string) (*Registry, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // the user's own config folder
 		return nil, configIOProblem(dir, err)
 	}
-	return &Registry{dir: dir, now: time.Now}, nil
+	r := &Registry{dir: dir, now: time.Now}
+	r.upgrade()
+	return r, nil
+}
+
+// upgrade gives every connector of an older file its ID, once, under the
+// lock, marking it LegacyTokens so its name-keyed tokens can be adopted.
+// A file that cannot be read or written is left alone: every later call
+// reports why.
+func (r *Registry) upgrade() {
+	doc, err := r.read()
+	if err != nil || !needsIDs(doc.Connectors) {
+		return
+	}
+	_ = r.transact(func(doc *registryDoc) (bool, error) {
+		if !needsIDs(doc.Connectors) {
+			return false, nil // another process upgraded it meanwhile
+		}
+		for i := range doc.Connectors {
+			if doc.Connectors[i].ID == "" {
+				doc.Connectors[i].ID = newConnectorID()
+				doc.Connectors[i].LegacyTokens = true
+			}
+		}
+		return true, nil
+	})
+}
+
+func needsIDs(cs []Connector) bool {
+	for _, c := range cs {
+		if c.ID == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// newConnectorID is 128 random bits in hex.
+func newConnectorID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("connector: no randomness for a connector ID: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
 }
 
 // Dir is the config folder.
@@ -117,7 +164,8 @@ func (r *Registry) Get(k Key) (Connector, error) {
 }
 
 // Upsert creates or updates the connector under a cross-process lock; fn
-// edits it in place (a new connector arrives with only its key set). The
+// edits it in place (a new connector arrives with only its key set, and
+// gets a fresh ID unless fn gives it one). The
 // key cannot be changed by fn. A new connector without a login URL gets its
 // environment's default.
 func (r *Registry) Upsert(k Key, fn func(c *Connector) error) (Connector, error) {
@@ -147,11 +195,20 @@ func (r *Registry) modify(k Key, create bool, fn func(c *Connector) error) (Conn
 			}
 			c = Connector{System: strings.TrimSpace(k.System), Environment: k.Environment, CreatedAt: now}
 		}
-		sys, env := c.System, c.Environment
+		if i >= 0 && c.ID == "" { // a format-1 file the upgrade could not write
+			c.ID, c.LegacyTokens = newConnectorID(), true
+		}
+		id, sys, env := c.ID, c.System, c.Environment
 		if fn != nil {
 			if err := fn(&c); err != nil {
 				return false, err
 			}
+		}
+		switch {
+		case i >= 0:
+			c.ID = id // an ID never changes
+		case c.ID == "":
+			c.ID = newConnectorID() // a new connector may bring its own
 		}
 		c.System, c.Environment = sys, env
 		if c.LoginURL == "" {

@@ -72,7 +72,7 @@ func TestRegistryCRUD(t *testing.T) {
 	require.NoError(t, err)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(b, &doc))
-	assert.EqualValues(t, 1, doc["version"])
+	assert.EqualValues(t, RegistryVersion, doc["version"])
 	r2, err := OpenRegistry(r.Dir())
 	require.NoError(t, err)
 	list2, err := r2.List()

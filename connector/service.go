@@ -78,6 +78,9 @@ type AuthorizeResult struct {
 	// Problem is set (and the tokens still stored) when a permission is
 	// missing: the connector is authorized but cannot publish yet.
 	Problem *Problem
+	// Status is the connector's state as this authorization found it, by
+	// the same rule as a live check: front ends show it as is.
+	Status Status
 }
 
 // AuthFlow is an authorization in progress. The front end shows URL() with

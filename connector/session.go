@@ -19,19 +19,30 @@ import (
 )
 
 // session returns an API client for the connector (tokens from the store,
-// refresh-once-on-401 wired in) and the connector as stored.
+// refresh-once-on-401 wired in) and the connector as stored. It refuses
+// tokens issued for another org than the connector's recorded one, so no
+// call (and no write) ever reaches an org the user did not authorize for
+// this connector.
 func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Connector, error) {
 	conn, err := s.Registry.Get(k)
 	if err != nil {
 		return nil, Connector{}, err
 	}
 	key := conn.Key()
-	tok, err := s.loadTokens(key)
+	if conn.Org == nil {
+		return nil, conn, notAuthorized(key) // never authorized here: no token may serve it
+	}
+	tok, err := s.connectorTokens(ctx, conn)
 	if err != nil {
 		return nil, conn, err
 	}
+	if err := checkTokenOrg(conn, tok.OrgID); err != nil {
+		s.logger().Warn("stored tokens belong to another org; refusing them", "connector", key.String(),
+			"recordedOrg", conn.Org.OrgID, "tokenOrg", tok.OrgID)
+		return nil, conn, err
+	}
 	instance := tok.InstanceURL
-	if instance == "" && conn.Org != nil {
+	if instance == "" {
 		instance = conn.Org.InstanceURL
 	}
 	if instance == "" {
@@ -41,12 +52,43 @@ func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Conne
 	return salesforce.New(instance, ts, s.httpClient()), conn, nil
 }
 
-// loadTokens reads the connector's tokens, mapping store errors to problems.
-func (s *Service) loadTokens(k Key) (*tokenstore.Tokens, error) {
+// CodeWrongOrg: the stored tokens were issued for another org than the
+// one this connector was authorized for; nothing was sent or written.
+const CodeWrongOrg = "wrong_org"
+
+// checkTokenOrg refuses tokens whose org (from the identity URL issued with
+// them) is not the connector's recorded org. An unknown token org passes:
+// only tokens adopted from an old entry lack it, and adoption checks it live.
+func checkTokenOrg(conn Connector, tokenOrg string) error {
+	if tokenOrg == "" || conn.Org == nil || conn.Org.OrgID == "" || sameOrgID(tokenOrg, conn.Org.OrgID) {
+		return nil
+	}
+	return wrongOrgProblem(conn, tokenOrg)
+}
+
+func wrongOrgProblem(conn Connector, tokenOrg string) *Problem {
+	return &Problem{
+		Code: CodeWrongOrg,
+		Message: fmt.Sprintf("The sign-in stored for %s belongs to the org %s, not to %s, the org this connector was authorized for, so nothing was sent or written.",
+			conn.Key(), tokenOrg, orgLabel(conn.Org)),
+		Fix: fmt.Sprintf("Authorize %s again with the org it should publish to (click Authorize, or run connectorctl authorize %s).", conn.Key(), conn.Key()),
+	}
+}
+
+// loadTokens reads the tokens stored under the connector's own key,
+// mapping store errors to problems.
+func (s *Service) loadTokens(conn Connector) (*tokenstore.Tokens, error) {
 	if s.Tokens == nil {
 		return nil, &Problem{Code: CodeKeyring, Message: "No token store is configured.", Fix: "Restart Connectors."}
 	}
-	tok, err := s.Tokens.Load(k.String())
+	if conn.ID == "" {
+		return nil, configIOProblem(s.Registry.Dir(), errors.New("the connector has no ID: the connector list could not be upgraded"))
+	}
+	return s.loadEntry(conn.Key(), conn.TokenKey())
+}
+
+func (s *Service) loadEntry(k Key, entry string) (*tokenstore.Tokens, error) {
+	tok, err := s.Tokens.Load(entry)
 	switch {
 	case errors.Is(err, tokenstore.ErrNotFound):
 		return nil, notAuthorized(k)
@@ -56,6 +98,122 @@ func (s *Service) loadTokens(k Key) (*tokenstore.Tokens, error) {
 		return nil, notAuthorized(k)
 	}
 	return tok, nil
+}
+
+// connectorTokens is loadTokens plus the one-time adoption of a format-1
+// connector's name-keyed entry.
+func (s *Service) connectorTokens(ctx context.Context, conn Connector) (*tokenstore.Tokens, error) {
+	tok, err := s.loadTokens(conn)
+	if err == nil || !conn.LegacyTokens || AsProblem(err).Code != CodeNotAuthorized {
+		return tok, err
+	}
+	return s.adoptLegacyTokens(ctx, conn)
+}
+
+// adoptLegacyTokens moves the name-keyed entry of a format-1 connector to
+// its ID-keyed entry, once, and only when the entry's org (asked of
+// Salesforce with it) is the connector's recorded org. An entry of another
+// org, or any entry for a connector never authorized, is left where it is:
+// it may belong to a connector of another config folder.
+func (s *Service) adoptLegacyTokens(ctx context.Context, conn Connector) (*tokenstore.Tokens, error) {
+	k := conn.Key()
+	log := s.logger().With("connector", k.String())
+	unlock, err := s.lock(ctx, k, "refresh", true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if tok, err := s.loadTokens(conn); err == nil { // adopted meanwhile by another process
+		return tok, nil
+	}
+	done := func(adopted bool) {
+		if _, err := s.Registry.Update(k, func(c *Connector) error {
+			if c.ID == conn.ID {
+				c.LegacyTokens = false
+			}
+			return nil
+		}); err != nil {
+			log.Warn("could not record the token migration", "error", err)
+		}
+		log.Info("old name-keyed tokens checked", "adopted", adopted)
+	}
+	old, err := s.loadEntry(k, conn.legacyTokenKey())
+	if err != nil {
+		if AsProblem(err).Code == CodeNotAuthorized {
+			done(false)
+		}
+		return nil, err
+	}
+	if conn.Org == nil || conn.Org.OrgID == "" {
+		done(false)
+		return nil, notAuthorized(k)
+	}
+	orgID, fresh, err := s.legacyTokenOrg(ctx, conn, old)
+	if err != nil {
+		if p := AsProblem(err); p.Code == CodeNeedsReauth {
+			done(false) // dead tokens: nothing worth adopting
+			return nil, notAuthorized(k)
+		}
+		return nil, err // unreachable: try again next time
+	}
+	if !sameOrgID(orgID, conn.Org.OrgID) {
+		log.Warn("old name-keyed tokens belong to another org; not adopted", "recordedOrg", conn.Org.OrgID, "tokenOrg", orgID)
+		done(false)
+		return nil, notAuthorized(k)
+	}
+	next := *old
+	if fresh != nil {
+		next.AccessToken, next.IssuedAt = fresh.AccessToken, fresh.IssuedAt
+		if fresh.RefreshToken != "" {
+			next.RefreshToken = fresh.RefreshToken
+		}
+		if fresh.InstanceURL != "" {
+			next.InstanceURL = fresh.InstanceURL
+		}
+	}
+	next.OrgID, next.LoginURL, next.ClientID = orgID, conn.LoginURL, conn.EffectiveClientID()
+	if err := s.Tokens.Save(conn.TokenKey(), &next); err != nil {
+		return nil, keyringProblem(err)
+	}
+	if err := s.Tokens.Delete(conn.legacyTokenKey()); err != nil {
+		log.Warn("could not delete the old name-keyed entry", "error", err)
+	}
+	done(true)
+	return &next, nil
+}
+
+// legacyTokenOrg asks Salesforce which org an old entry's tokens belong
+// to: userinfo with the access token, else (expired) the org of the
+// identity URL a refresh returns, whose tokens are then returned as fresh.
+func (s *Service) legacyTokenOrg(ctx context.Context, conn Connector, tok *tokenstore.Tokens) (string, *oauth.Result, error) {
+	instance := tok.InstanceURL
+	if instance == "" {
+		instance = conn.Org.InstanceURL
+	}
+	if tok.AccessToken != "" {
+		ui, err := salesforce.New(instance, staticToken(tok.AccessToken), s.httpClient()).UserInfo(ctx)
+		if err == nil {
+			return ui.OrganizationID, nil, nil
+		}
+		if p := Explain(err); p.Code != CodeNeedsReauth {
+			return "", nil, p
+		}
+	}
+	if tok.RefreshToken == "" {
+		return "", nil, needsReauthProblem(conn.Key(), errors.New("no refresh token stored"))
+	}
+	res, err := oauth.Refresh(ctx, s.httpClient(), conn.LoginURL, conn.EffectiveClientID(), tok.RefreshToken)
+	if err != nil {
+		if isInvalidGrant(err) {
+			return "", nil, needsReauthProblem(conn.Key(), err)
+		}
+		return "", nil, Explain(err)
+	}
+	orgID, _ := idsFromIdentityURL(res.IDURL)
+	if orgID == "" {
+		return "", nil, Explain(errors.New("the refresh answer names no org"))
+	}
+	return orgID, res, nil
 }
 
 func notAuthorized(k Key) *Problem {
@@ -114,7 +272,7 @@ func (ts *tokenSource) Refresh(ctx context.Context, failed string) (string, erro
 	if ts.access != "" && ts.access != failed {
 		return ts.access, nil // refreshed by a concurrent call of this client
 	}
-	tok, err := ts.s.refreshTokens(ctx, ts.k, ts.conn, failed)
+	tok, err := ts.s.refreshTokens(ctx, ts.conn, failed)
 	if err != nil {
 		return "", err
 	}
@@ -125,7 +283,8 @@ func (ts *tokenSource) Refresh(ctx context.Context, failed string) (string, erro
 // refreshTokens gets a new access token for the connector under the
 // cross-process "refresh" lock and stores it (and a rotated refresh token)
 // before returning. failed is the access token that was refused.
-func (s *Service) refreshTokens(ctx context.Context, k Key, conn Connector, failed string) (*tokenstore.Tokens, error) {
+func (s *Service) refreshTokens(ctx context.Context, conn Connector, failed string) (*tokenstore.Tokens, error) {
+	k := conn.Key()
 	log := s.logger().With("connector", k.String())
 	unlock, err := s.lock(ctx, k, "refresh", true)
 	if err != nil {
@@ -133,8 +292,11 @@ func (s *Service) refreshTokens(ctx context.Context, k Key, conn Connector, fail
 	}
 	defer unlock()
 
-	tok, err := s.loadTokens(k)
+	tok, err := s.loadTokens(conn)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTokenOrg(conn, tok.OrgID); err != nil {
 		return nil, err
 	}
 	if tok.AccessToken != "" && tok.AccessToken != failed {
@@ -144,8 +306,17 @@ func (s *Service) refreshTokens(ctx context.Context, k Key, conn Connector, fail
 	if tok.RefreshToken == "" {
 		return nil, s.markNeedsReauth(k, errors.New("no refresh token stored"))
 	}
-	log.Info("refreshing access token", "login", hostOf(conn.LoginURL))
-	res, err := oauth.Refresh(ctx, s.httpClient(), conn.LoginURL, conn.EffectiveClientID(), tok.RefreshToken)
+	// The refresh token goes back only to the host that issued it, with
+	// the client ID it was issued to: never to a login URL edited since.
+	issuer, clientID := tok.LoginURL, tok.ClientID
+	if issuer == "" {
+		issuer = conn.LoginURL
+	}
+	if clientID == "" {
+		clientID = conn.EffectiveClientID()
+	}
+	log.Info("refreshing access token", "login", hostOf(issuer))
+	res, err := oauth.Refresh(ctx, s.httpClient(), issuer, clientID, tok.RefreshToken)
 	if err != nil {
 		if isInvalidGrant(err) {
 			log.Warn("refresh refused: invalid_grant; the connector needs a new authorization")
@@ -153,6 +324,12 @@ func (s *Service) refreshTokens(ctx context.Context, k Key, conn Connector, fail
 		}
 		log.Warn("refresh failed", "error", err)
 		return nil, Explain(fmt.Errorf("refresh access token: %w", err))
+	}
+	if orgID, _ := idsFromIdentityURL(res.IDURL); orgID != "" {
+		if err := checkTokenOrg(conn, orgID); err != nil {
+			log.Warn("the refreshed token belongs to another org; refusing it", "tokenOrg", orgID)
+			return nil, err
+		}
 	}
 	next := *tok
 	next.AccessToken = res.AccessToken
@@ -167,7 +344,7 @@ func (s *Service) refreshTokens(ctx context.Context, k Key, conn Connector, fail
 		next.IssuedAt = s.now()
 	}
 	// Store before use: with rotation the old refresh token is dead now.
-	if err := s.Tokens.Save(k.String(), &next); err != nil {
+	if err := s.Tokens.Save(conn.TokenKey(), &next); err != nil {
 		log.Error("refreshed tokens could not be stored", "error", err)
 		return nil, keyringProblem(err)
 	}
@@ -281,7 +458,6 @@ func hostOf(u string) string {
 	}
 	return u
 }
-
 
 // isInvalidGrant reports a token-endpoint invalid_grant (revoked, expired,
 // rotated away, sandbox refreshed).

@@ -26,7 +26,7 @@ func TestSessionRefreshesOnceOnExpiry(t *testing.T) {
 	assert.Equal(t, 1, e.countRequests("/services/oauth2/token"), "one refresh")
 	assert.Equal(t, 2, e.countRequests("/services/data/"), "the call, then its retry")
 
-	after, err := e.store.Load(sbKey.String())
+	after, err := e.storedTokens(sbKey)
 	require.NoError(t, err)
 	assert.NotEqual(t, before.AccessToken, after.AccessToken, "new access token stored")
 	assert.Equal(t, before.RefreshToken, after.RefreshToken, "no rotation: same refresh token")
@@ -81,7 +81,7 @@ func TestSessionRotatedRefreshTokenStoredBeforeUse(t *testing.T) {
 	assert.Equal(t, []string{"/services/data/v63.0/query/", "/services/oauth2/token", "save", "/services/data/v63.0/query/"}, got,
 		"the rotated token is saved before the retried call")
 
-	after, err := e.store.Load(sbKey.String())
+	after, err := e.storedTokens(sbKey)
 	require.NoError(t, err)
 	assert.NotEqual(t, before.RefreshToken, after.RefreshToken, "rotated refresh token stored")
 

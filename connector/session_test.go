@@ -83,7 +83,7 @@ func TestSessionKeyringError(t *testing.T) {
 	svc, err := NewService(t.TempDir(), &failingStore{tokenstore.NewMemory()})
 	require.NoError(t, err)
 	k := Key{System: "Lightning", Environment: Sandbox}
-	_, err = svc.Registry.Upsert(k, nil)
+	_, err = svc.Registry.Upsert(k, func(c *Connector) error { c.Org = &OrgInfo{OrgID: "00D000000000001AAA", IsSandbox: true}; return nil })
 	require.NoError(t, err)
 	_, _, err = svc.session(context.Background(), k)
 	p := AsProblem(err)

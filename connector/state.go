@@ -24,23 +24,66 @@ func (s State) NeedsAttention() bool { return s != StateConnected }
 type Permissions struct {
 	// APIEnabled is false when the org answered 403 API_DISABLED_FOR_ORG.
 	APIEnabled bool `json:"apiEnabled"`
-	// CustomizeApplication comes from UserPermissionAccess.
+	// CustomizeApplication comes from UserPermissionAccess; meaningful only
+	// when CustomizeApplicationChecked.
 	CustomizeApplication bool `json:"customizeApplication"`
 	// Checked is false when the check could not run (e.g. unreachable).
 	Checked bool `json:"checked"`
+	// CustomizeApplicationChecked is false when Customize Application could
+	// not be checked: without API access it cannot be read at all.
+	CustomizeApplicationChecked bool `json:"customizeApplicationChecked"`
 }
 
-// Missing returns the names of missing permissions, e.g. ["Customize Application"].
+// Permission names, as Setup shows them.
+const (
+	PermAPIEnabled           = "API Enabled"
+	PermCustomizeApplication = "Customize Application"
+)
+
+// PermissionState is one permission as checked: granted, missing, or not
+// checked (it could not be read).
+type PermissionState int
+
+// Permission states.
+const (
+	PermNotChecked PermissionState = iota
+	PermGranted
+	PermMissing
+)
+
+// PermissionLine is one row of the permission list.
+type PermissionLine struct {
+	Name  string
+	State PermissionState
+}
+
+// Lines lists both permissions in Setup's words with what is known of
+// each: the window's card and `connectorctl status` both show these.
+func (p Permissions) Lines() []PermissionLine {
+	state := func(checked, ok bool) PermissionState {
+		switch {
+		case !checked:
+			return PermNotChecked
+		case ok:
+			return PermGranted
+		}
+		return PermMissing
+	}
+	return []PermissionLine{
+		{PermAPIEnabled, state(p.Checked, p.APIEnabled)},
+		{PermCustomizeApplication, state(p.Checked && p.CustomizeApplicationChecked, p.CustomizeApplication)},
+	}
+}
+
+// Missing returns the names of permissions known to be missing, e.g.
+// ["Customize Application"]; a permission that could not be checked is
+// not called missing.
 func (p Permissions) Missing() []string {
-	if !p.Checked {
-		return nil
-	}
 	var m []string
-	if !p.APIEnabled {
-		m = append(m, "API Enabled")
-	}
-	if !p.CustomizeApplication {
-		m = append(m, "Customize Application")
+	for _, l := range p.Lines() {
+		if l.State == PermMissing {
+			m = append(m, l.Name)
+		}
 	}
 	return m
 }
@@ -72,7 +115,12 @@ type Status struct {
 	TokensPresent bool          `json:"tokensPresent"`
 	SessionValid  bool          `json:"sessionValid"`
 	Org           *OrgInfo      `json:"org,omitempty"`
-	EnvironmentOK bool          `json:"environmentOk"`
+	// EnvironmentOK says the org's kind (production or sandbox) fits the
+	// connector's slot; meaningful only when EnvironmentChecked.
+	EnvironmentOK bool `json:"environmentOk"`
+	// EnvironmentChecked is false when the org could not be asked (no
+	// tokens, expired or revoked session, unreachable).
+	EnvironmentChecked bool `json:"environmentChecked"`
 	Permissions   Permissions   `json:"permissions"`
 	APIUsage      *APIUsage     `json:"apiUsage,omitempty"`
 	Resource      *ResourceInfo `json:"resource,omitempty"`
@@ -86,4 +134,41 @@ type Check struct {
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"`
 	Fix    string `json:"fix,omitempty"`
+}
+
+// StateOf is the one derivation of the state a connector is shown in: the
+// live check (or authorization) result when there is one for this
+// connector, else what the registry recorded. The window's list and card,
+// and connectorctl's list and status, all show this, so they never disagree.
+// A connector with no recorded org was never authorized here: no live
+// result can make it look connected.
+func StateOf(c Connector, live *Status) State {
+	if c.Org == nil {
+		return StateNotAuthorized
+	}
+	if live != nil && live.State != "" && live.Key == c.Key() {
+		return live.State
+	}
+	switch {
+	case c.NeedsReauth && c.LastState != StateSandboxRefreshed:
+		return StateNeedsReauth
+	case c.LastState != "":
+		return c.LastState
+	}
+	return StateConnected
+}
+
+// liveState derives a connector's state from what its org told us: the
+// one rule behind Status and Authorize. envChecked and envOK describe the
+// org's kind against the slot, orgChanged a different org ID than recorded.
+func liveState(conn Connector, envChecked, envOK, orgChanged bool, p Permissions) State {
+	switch {
+	case orgChanged:
+		return StateSandboxRefreshed
+	case envChecked && !envOK && !conn.AllowEnvironmentMismatch:
+		return StateEnvMismatch
+	case len(p.Missing()) > 0:
+		return StatePermissionMissing
+	}
+	return StateConnected
 }

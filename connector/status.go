@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
 // StatusConcurrency bounds how many connectors StatusAll checks at once.
@@ -100,47 +99,28 @@ func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
 	}
 	st.TokensPresent = true
 
-	org, orgErr := client.Organization(ctx)
-	switch {
-	case orgErr == nil:
-		st.SessionValid = true
-		st.Permissions.APIEnabled = true
-	case salesforce.IsErrorCode(orgErr, "API_DISABLED_FOR_ORG"):
-		st.SessionValid = true
-		st.Permissions.Checked = true
-	default:
-		s.failState(st, conn, orgErr)
+	in, err := s.inspectOrg(ctx, client, "")
+	if err != nil {
+		s.failState(st, conn, err)
 		return true
 	}
+	st.SessionValid = true
 	if u := client.LastUsage(); u != nil {
 		st.APIUsage = &APIUsage{Used: u.Used, Max: u.Max}
 	}
-
-	var envOK, orgChanged bool
-	envOK = true
-	if org != nil {
-		envOK = org.IsSandbox != conn.Environment.IsProduction()
-		if st.Org == nil {
-			st.Org = &OrgInfo{InstanceURL: client.InstanceURL()}
-		}
-		orgChanged = st.Org.OrgID != "" && !sameOrgID(st.Org.OrgID, org.ID)
-		st.Org.OrgName, st.Org.IsSandbox = org.Name, org.IsSandbox
+	st.Permissions = in.Permissions
+	orgChanged := false
+	if in.Org != nil {
+		st.EnvironmentChecked = true
+		st.EnvironmentOK = in.IsSandbox != conn.Environment.IsProduction()
+		orgChanged = st.Org.OrgID != "" && !sameOrgID(st.Org.OrgID, in.Org.ID)
+		st.Org.OrgName, st.Org.IsSandbox = in.Org.Name, in.Org.IsSandbox
 		if !orgChanged {
-			st.Org.OrgID = org.ID
+			st.Org.OrgID = in.Org.ID
 		}
 	}
-	st.EnvironmentOK = envOK
 
 	if st.Permissions.APIEnabled {
-		ok, err := client.CustomizeApplication(ctx)
-		switch {
-		case err == nil:
-			st.Permissions.CustomizeApplication, st.Permissions.Checked = ok, true
-		case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
-			st.Permissions.APIEnabled, st.Permissions.Checked = false, true
-		default:
-			s.logger().Warn("permission check failed", "connector", st.Connector, "error", err)
-		}
 		if list, err := client.ListStaticResources(ctx); err == nil {
 			if r := list.Find(conn.EffectiveResourceName()); r != nil {
 				st.Resource = &ResourceInfo{
@@ -156,30 +136,24 @@ func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
 		}
 	}
 
-	switch missing := st.Permissions.Missing(); {
-	case orgChanged:
-		st.State = StateSandboxRefreshed
-		st.Message = fmt.Sprintf("%s now reaches a different org (%s, was %s): the sandbox was probably refreshed.", st.Connector, org.ID, conn.Org.OrgID)
+	st.State = liveState(conn, st.EnvironmentChecked, st.EnvironmentOK, orgChanged, st.Permissions)
+	switch st.State {
+	case StateSandboxRefreshed:
+		st.Message = fmt.Sprintf("%s now reaches a different org (%s, was %s): the sandbox was probably refreshed.", st.Connector, in.Org.ID, conn.Org.OrgID)
 		st.Fix = "Authorize it again so Connectors records the new org."
-	case !envOK && !conn.AllowEnvironmentMismatch:
-		st.State = StateEnvMismatch
+	case StateEnvMismatch:
 		kind := "a production org"
-		if org.IsSandbox {
+		if in.IsSandbox {
 			kind = "a sandbox"
 		}
-		st.Message = fmt.Sprintf("%s is a %s connector, but it is connected to %s (%s).", st.Connector, conn.Environment, kind, org.Name)
+		st.Message = fmt.Sprintf("%s is a %s connector, but it is connected to %s (%s).", st.Connector, conn.Environment, kind, in.Org.Name)
 		st.Fix = "Authorize it again with the right org, or use the connector of the matching environment."
-	case len(missing) > 0:
-		st.State = StatePermissionMissing
-		p := customizeAppProblem()
-		if !st.Permissions.APIEnabled {
-			p = apiDisabledProblem()
-		}
+	case StatePermissionMissing:
+		p := permissionProblem(st.Permissions)
 		st.Message, st.Fix = p.Message, p.Fix
 	default:
-		st.State = StateConnected
 		st.Message = fmt.Sprintf("%s is connected to %s as %s.", st.Connector, orgLabel(st.Org), userLabel(st.Org))
-		if !envOK {
+		if st.EnvironmentChecked && !st.EnvironmentOK {
 			st.Message = fmt.Sprintf("%s is connected to %s as %s (environment mismatch allowed).", st.Connector, orgLabel(st.Org), userLabel(st.Org))
 		}
 	}
@@ -196,6 +170,9 @@ func (s *Service) failState(st *Status, conn Connector, err error) {
 	case CodeKeyring:
 		st.State = StateKeyringError
 		return
+	case CodeWrongOrg:
+		st.TokensPresent = true
+		st.State = StateNeedsReauth // only a new authorization can fix it
 	case CodeNeedsReauth:
 		st.TokensPresent = true
 		st.State = StateNeedsReauth
@@ -206,7 +183,7 @@ func (s *Service) failState(st *Status, conn Connector, err error) {
 		}
 	case CodeAPIDisabled:
 		st.TokensPresent, st.SessionValid = true, true
-		st.Permissions = Permissions{Checked: true}
+		st.Permissions = Permissions{Checked: true} // API Enabled missing; Customize Application not checked
 		st.State = StatePermissionMissing
 	default:
 		st.TokensPresent = true
@@ -236,7 +213,17 @@ func orgLabel(o *OrgInfo) string {
 	if o.OrgName != "" {
 		return fmt.Sprintf("%q (%s)", o.OrgName, o.OrgID)
 	}
-	return o.OrgID
+	return "the org " + o.OrgID
+}
+
+// DisplayName is the org's name, or "name unknown" when the org could not
+// tell it (its name is only readable through the API): never the org ID
+// passed off as a name.
+func (o *OrgInfo) DisplayName() string {
+	if o == nil || o.OrgName == "" {
+		return "name unknown"
+	}
+	return o.OrgName
 }
 
 func userLabel(o *OrgInfo) string {

@@ -28,7 +28,7 @@ func TestStatusConnected(t *testing.T) {
 	assert.True(t, st.TokensPresent)
 	assert.True(t, st.SessionValid)
 	assert.True(t, st.EnvironmentOK)
-	assert.Equal(t, Permissions{APIEnabled: true, CustomizeApplication: true, Checked: true}, st.Permissions)
+	assert.Equal(t, Permissions{APIEnabled: true, CustomizeApplication: true, Checked: true, CustomizeApplicationChecked: true}, st.Permissions)
 	require.NotNil(t, st.Org)
 	assert.Equal(t, e.org.OrgID(), st.Org.OrgID)
 	assert.Equal(t, "Acme UAT", st.Org.OrgName)
@@ -80,11 +80,11 @@ func TestStatusStates(t *testing.T) {
 			e.mustAuthorize(sbKey)
 			e.org.SetSandbox(false)
 		}, StateEnvMismatch, "connected to a production org"},
-		{"org id changed", func(e *coreEnv) {
+		{"tokens of another org", func(e *coreEnv) {
 			e.mustAuthorize(sbKey)
 			_, err := e.svc.Registry.Update(sbKey, func(c *Connector) error { c.Org.OrgID = "00D000000000001AAA"; return nil })
 			require.NoError(e.t, err)
-		}, StateSandboxRefreshed, "the sandbox was probably refreshed"},
+		}, StateNeedsReauth, "belongs to the org "},
 		{"sandbox refreshed after the org id changed", func(e *coreEnv) {
 			e.mustAuthorize(sbKey)
 			_, err := e.svc.Registry.Update(sbKey, func(c *Connector) error { c.LastState = StateSandboxRefreshed; return nil })
@@ -194,7 +194,9 @@ func TestStatusAllBound(t *testing.T) {
 		k := Key{System: fmt.Sprintf("S%02d", i), Environment: Sandbox}
 		_, err := e.svc.Registry.Upsert(k, func(c *Connector) error { c.LoginURL, c.Org = src.LoginURL, src.Org; return nil })
 		require.NoError(t, err)
-		require.NoError(t, e.store.Save(k.String(), tok))
+		c, err := e.svc.Registry.Get(k)
+		require.NoError(t, err)
+		require.NoError(t, e.store.Save(c.TokenKey(), tok))
 		keys = append(keys, k)
 	}
 	ct := &countingTransport{base: http.DefaultTransport}

@@ -285,13 +285,11 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	s.loginURL.SetText(c.LoginURL)
 
 	st, hasStatus := s.v.status[k]
-	state := c.LastState
+	var live *connector.Status
 	if hasStatus {
-		state = st.State
+		live = &st
 	}
-	if state == "" {
-		state = connector.StateConnected
-	}
+	state := connector.StateOf(c, live) // the list's badge uses the same rule
 	s.stateBadge.Set(stateText(state), stateTone(state))
 	msg, fix := statusText(st)
 	if hasStatus && state.NeedsAttention() && msg != "" {
@@ -307,19 +305,22 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 		s.perms.Add(&widget.Label{Text: lang.L("Not checked yet: it runs with the next status check."), Importance: widget.LowImportance})
 		return
 	}
-	for _, perm := range []struct {
-		name string
-		ok   bool
-	}{{"API Enabled", p.APIEnabled}, {"Customize Application", p.CustomizeApplication}} {
-		s.perms.Add(permissionRow(perm.name, perm.ok))
+	for _, l := range p.Lines() {
+		s.perms.Add(permissionRow(l))
 	}
 }
 
-// permissionRow is "✓ API Enabled" or "✗ Customize Application" with the fix.
-func permissionRow(name string, ok bool) fyne.CanvasObject {
-	if ok {
+// permissionRow is "✓ API Enabled", "? Customize Application: not checked"
+// or "✗ Customize Application is missing" with the fix.
+func permissionRow(l connector.PermissionLine) fyne.CanvasObject {
+	name := l.Name
+	switch l.State {
+	case connector.PermGranted:
 		return container.NewHBox(widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())),
 			widget.NewLabel(permissionName(name)))
+	case connector.PermNotChecked:
+		return container.NewHBox(widget.NewIcon(theme.NewDisabledResource(theme.QuestionIcon())),
+			&widget.Label{Text: lang.L("{{.Name}}: not checked (it cannot be read without API access)", map[string]any{"Name": permissionName(name)}), Importance: widget.LowImportance})
 	}
 	fix := &widget.Label{Text: permissionFix(name), Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	head := &widget.Label{Text: lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
@@ -450,17 +451,10 @@ func (s *authScreen) finishAuthorize(k connector.Key, res *connector.AuthorizeRe
 		s.v.connectors = append(s.v.connectors, c)
 	}
 	s.v.perms[k] = res.Permissions
-	st := connector.Status{Key: k, Connector: k.String(), State: connector.StateConnected, Org: c.Org,
-		TokensPresent: true, SessionValid: true, EnvironmentOK: true, Permissions: res.Permissions}
 	if res.Problem != nil {
-		st.State = connector.StatePermissionMissing
-		if res.Problem.Code != connector.CodePermissionMissing && res.Problem.Code != connector.CodeAPIDisabled {
-			st.State = connector.State(res.Problem.Code)
-		}
-		st.Message, st.Fix = res.Problem.Message, res.Problem.Fix
 		s.v.noteError(res.Problem)
 	}
-	s.v.status[k] = st
+	s.v.status[k] = res.Status // derived in connector by the same rule as a live check
 	s.v.list.refresh()
 	s.render()
 	s.v.pub.updateTargets()

@@ -114,7 +114,7 @@ func TestCopyDiagnosticsHasNoToken(t *testing.T) {
 	useLanguage(t, "en_US.UTF-8")
 	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
 	h.authorize(true)
-	tok, err := h.tokens.Load(h.key.String())
+	tok, err := h.tokens.Load(h.tokenKey())
 	require.NoError(t, err)
 
 	test.Tap(h.v.list.diagBtn)
@@ -258,12 +258,12 @@ func TestDisconnect(t *testing.T) {
 	top := h.w.Canvas().Overlays().Top()
 	require.NotNil(t, top, "Disconnect asks first")
 	assert.Contains(t, allText(top), "Demo Org")
-	_, err := h.tokens.Load(h.key.String())
+	_, err := h.tokens.Load(h.tokenKey())
 	require.NoError(t, err, "nothing happens before the confirmation")
 
 	h.v.auth.disconnect(h.key)
 	h.waitIdle()
-	_, err = h.tokens.Load(h.key.String())
+	_, err = h.tokens.Load(h.tokenKey())
 	assert.Error(t, err, "the tokens are gone")
 	assert.Equal(t, connector.StateNotAuthorized, h.v.status[h.key].State)
 	assert.False(t, h.v.auth.orgBox.Visible())

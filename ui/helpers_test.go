@@ -265,3 +265,13 @@ func (r *recordingBackend) PublishMany(ctx context.Context, keys []connector.Key
 	}
 	return r.backend.PublishMany(ctx, keys, b, opts, progress)
 }
+
+// tokenKey is the keyring entry of the harness's connector (keyed by its ID).
+func (h *harness) tokenKey() string {
+	h.t.Helper()
+	c, err := h.svc.Registry.Get(h.key)
+	if err != nil {
+		h.t.Fatalf("connector %s: %v", h.key, err)
+	}
+	return c.TokenKey()
+}

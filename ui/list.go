@@ -122,19 +122,20 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	}
 }
 
-// badgeFor is the row badge of c: its live status, else what is stored.
+// badgeFor is the row badge of c: connector.StateOf its live status, else
+// of what is stored (the card shows the same), or "checking" meanwhile.
 func (l *listScreen) badgeFor(c connector.Connector) (string, tone) {
 	k := c.Key()
 	st, ok := l.v.status[k]
-	switch {
-	case ok:
-		return stateText(st.State), stateTone(st.State)
-	case l.checking[k]:
+	if !ok && l.checking[k] && c.Org != nil {
 		return stateText(""), toneNeutral
-	case c.Org == nil:
-		return stateText(connector.StateNotAuthorized), toneNeutral
 	}
-	return stateText(c.LastState), stateTone(c.LastState)
+	var live *connector.Status
+	if ok {
+		live = &st
+	}
+	state := connector.StateOf(c, live)
+	return stateText(state), stateTone(state)
 }
 
 // setLabel changes a label's text only when it differs (SetText always redraws).

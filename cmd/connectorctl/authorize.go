@@ -176,7 +176,7 @@ func readPastedURLs(f *factory, flow connector.AuthFlow) {
 
 func printAuthorizeResult(f *factory, opts *authorizeOptions, res *connector.AuthorizeResult) error {
 	c := res.Connector
-	envOK := c.Org != nil && envMatches(c.Environment, c.Org)
+	envOK := res.Status.EnvironmentOK
 	if opts.JSON {
 		if err := writeJSON(f.io.Out, authorizeJSON{
 			Connector:     c.Key().String(),
@@ -195,7 +195,7 @@ func printAuthorizeResult(f *factory, opts *authorizeOptions, res *connector.Aut
 		w := f.io.Out
 		fmt.Fprintf(w, "%s Authorized %s\n", symOK, c.Key())
 		if o := c.Org; o != nil {
-			fmt.Fprintf(w, "  Org:          %s (%s)\n", orgLabel(o), o.OrgID)
+			fmt.Fprintf(w, "  Org:          %s (%s)\n", o.DisplayName(), o.OrgID)
 			fmt.Fprintf(w, "  User:         %s\n", o.Username)
 			fmt.Fprintf(w, "  Instance:     %s\n", o.InstanceURL)
 			sym := symOK
@@ -206,7 +206,9 @@ func printAuthorizeResult(f *factory, opts *authorizeOptions, res *connector.Aut
 			if !envOK && c.AllowEnvironmentMismatch {
 				note = ", allowed by --allow-environment-mismatch"
 			}
-			fmt.Fprintf(w, "  Environment:  %s %s%s\n", sym, envCheck(c.Environment, o, envOK), note)
+			if res.Status.EnvironmentChecked {
+				fmt.Fprintf(w, "  Environment:  %s %s%s\n", sym, envCheck(c.Environment, o, envOK), note)
+			}
 		}
 		if res.Permissions.Checked {
 			fmt.Fprintf(w, "  Permissions:  %s\n", permLine(res.Permissions))

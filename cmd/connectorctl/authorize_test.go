@@ -50,7 +50,7 @@ func TestAuthorizePastedCallbackURL(t *testing.T) {
 	assert.Contains(t, r.stdout, "Environment:  "+symOK+" a sandbox org in the Sandbox slot")
 	assert.Contains(t, r.stdout, "Permissions:  API Enabled "+symOK+", Customize Application "+symOK)
 	assert.Contains(t, r.stdout, "Next: connectorctl publish BUNDLE Acme/Sandbox")
-	tok, err := c.tokens.Load("Acme/Sandbox")
+	tok, err := c.tokens.Load(tokenKeyIn(t, c.dir, "Acme/Sandbox"))
 	require.NoError(t, err)
 	assert.NotEmpty(t, tok.RefreshToken)
 }

@@ -193,6 +193,10 @@ func (s failingStore) Delete(string) error {
 	s.t.Error("list touched the keyring")
 	return errors.New("no")
 }
+func (s failingStore) DeleteAll() error {
+	s.t.Error("list touched the keyring")
+	return errors.New("no")
+}
 func (s failingStore) Backend() string { return "failing" }
 
 func TestListNeverTouchesKeyring(t *testing.T) {

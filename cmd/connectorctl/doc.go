@@ -75,7 +75,9 @@
 //	authorizedAt  time of the authorization
 //
 // The permissions object (authorize, status): apiEnabled, customizeApplication
-// (booleans), checked (false when the check could not run).
+// (booleans), checked (false when the check could not run),
+// customizeApplicationChecked (false when Customize Application could not be
+// read, e.g. without API access: then it is not checked, not missing).
 //
 // The problem object (authorize, disconnect): code, message, fix.
 //
@@ -94,7 +96,9 @@
 // list prints an array, one object per connector, from the local registry only:
 //
 //	connector, system, environment, loginUrl, clientId, resourceName
+//	id           the connector's stable ID (its keyring entry is keyed by it)
 //	org          the org object, or null before the first authorization
+//	state        the connector's state by the same rule as the window's list
 //	needsReauth  a refresh failed: authorize again
 //	lastState    state of the last live check ("" when never checked)
 //	lastCheck    time of the last live check, or null
@@ -110,7 +114,8 @@
 //	tokensPresent   tokens are in the keyring
 //	sessionValid    the session works (after a refresh if needed)
 //	org             the org object, when known
-//	environmentOk   the org's kind fits the slot
+//	environmentOk   the org's kind fits the slot (when environmentChecked)
+//	environmentChecked  the org could be asked its kind (false: no verdict)
 //	permissions     the permissions object
 //	apiUsage        {used, max} API requests in the last 24 hours, when known
 //	resource        {id, name, size, lastModified, fingerprint, contentType}, when published

@@ -104,8 +104,11 @@ func newE2E(t *testing.T, opts sfsim.Options) *e2e {
 	e.browser = filepath.Join(e.dir, "browserplayer.log")
 	t.Cleanup(func() {
 		kr := tokenstore.NewKeyring("")
-		for _, env := range connector.Environments {
-			_ = kr.Delete(connector.Key{System: e.system, Environment: env}.String())
+		if reg, err := connector.OpenRegistry(e.dir); err == nil {
+			cs, _ := reg.List()
+			for _, c := range cs {
+				_ = kr.Delete(c.TokenKey())
+			}
 		}
 		if t.Failed() {
 			if b, err := os.ReadFile(e.browser); err == nil {
@@ -273,7 +276,7 @@ func TestE2EMainFlow(t *testing.T) {
 	assert.Nil(t, aj.Problem)
 	assert.Equal(t, 1, countReq(e.org.Requests(), "login", http.MethodPost, "/services/oauth2/token"), "one code exchange")
 	// The tokens are in the real keyring, never in the config folder.
-	tok, err := tokenstore.NewKeyring("").Load(key)
+	tok, err := tokenstore.NewKeyring("").Load(tokenKeyIn(t, e.dir, key))
 	require.NoError(t, err)
 	require.NotEmpty(t, tok.RefreshToken)
 	assertNoSecretOnDisk(t, e.dir, tok.RefreshToken, tok.AccessToken)

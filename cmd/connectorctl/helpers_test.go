@@ -142,3 +142,16 @@ func requireKeys(t *testing.T, m map[string]json.RawMessage, keys ...string) {
 		require.Contains(t, m, k, "JSON field %q missing", k)
 	}
 }
+
+// tokenKeyIn is the keyring entry of connector key in the config folder dir
+// (entries are keyed by the connector's stable ID, not its name).
+func tokenKeyIn(t *testing.T, dir, key string) string {
+	t.Helper()
+	k, err := connector.ParseKey(key)
+	require.NoError(t, err)
+	reg, err := connector.OpenRegistry(dir)
+	require.NoError(t, err)
+	c, err := reg.Get(k)
+	require.NoError(t, err)
+	return c.TokenKey()
+}

@@ -90,14 +90,17 @@ func seedAuthorized(t *testing.T, c *cli, org *sfsim.Org, port int, key string) 
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
 	k, err := connector.ParseKey(key)
 	require.NoError(t, err)
-	require.NoError(t, c.tokens.Save(k.String(), &tokenstore.Tokens{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, InstanceURL: tok.InstanceURL, IssuedAt: time.Now()}))
-	c.addConnector(key, &connector.OrgInfo{
+	cn := c.addConnector(key, &connector.OrgInfo{
 		OrgID: org.OrgID(), OrgName: "Demo Org", InstanceURL: tok.InstanceURL, Username: org.Username(), UserID: org.UserID(),
 		IsSandbox: !k.Environment.IsProduction(), AuthorizedAt: time.Now(),
 	}, func(cn *connector.Connector) {
 		cn.LoginURL = org.LoginURL()
 		cn.CallbackPorts = []int{port}
 	})
+	require.NoError(t, c.tokens.Save(cn.TokenKey(), &tokenstore.Tokens{
+		AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, InstanceURL: tok.InstanceURL, IssuedAt: time.Now(),
+		OrgID: org.OrgID(), LoginURL: org.LoginURL(), ClientID: connector.DefaultClientID,
+	}))
 }
 
 func bundleBytes(t *testing.T, path string) []byte {

@@ -42,6 +42,8 @@ type listItem struct {
 	ClientID     string                   `json:"clientId"`
 	ResourceName string                   `json:"resourceName"`
 	Org          *connector.OrgInfo       `json:"org"`
+	ID           string                   `json:"id"`
+	State        connector.State          `json:"state"`
 	NeedsReauth  bool                     `json:"needsReauth"`
 	LastState    connector.State          `json:"lastState"`
 	LastCheck    *time.Time               `json:"lastCheck"`
@@ -69,6 +71,8 @@ func runList(f *factory, opts *listOptions) error {
 				ClientID:     c.EffectiveClientID(),
 				ResourceName: c.EffectiveResourceName(),
 				Org:          c.Org,
+				ID:           c.ID,
+				State:        connector.StateOf(c, nil),
 				NeedsReauth:  c.NeedsReauth,
 				LastState:    c.LastState,
 				LastCheck:    c.LastCheck,
@@ -95,15 +99,7 @@ func runList(f *factory, opts *listOptions) error {
 			}
 			user = c.Org.Username
 		}
-		state := string(c.LastState)
-		switch {
-		case c.NeedsReauth:
-			state = string(connector.StateNeedsReauth)
-		case state == "" && c.Org == nil:
-			state = string(connector.StateNotAuthorized)
-		case state == "":
-			state = "-"
-		}
+		state := string(connector.StateOf(c, nil))
 		publish := "-"
 		if c.LastPublish != nil {
 			publish = fmtTime(&c.LastPublish.At, now, tty)

@@ -141,19 +141,19 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 	if !it.NeedsAttention {
 		who := ""
 		if st.Org != nil {
-			who = fmt.Sprintf(" to %s (%s) as %s", orgLabel(st.Org), st.Org.OrgID, st.Org.Username)
+			who = fmt.Sprintf(" to %s (%s) as %s", st.Org.DisplayName(), st.Org.OrgID, st.Org.Username)
 		}
 		fmt.Fprintf(w, "  %s Connected%s\n", symOK, who)
 	} else {
 		fmt.Fprintf(w, "  %s %s: %s\n", symFail, stateLabel(st.State), sentence(st.Message))
 		if st.Org != nil {
-			fmt.Fprintf(w, "  - Org: %s (%s) as %s\n", orgLabel(st.Org), st.Org.OrgID, st.Org.Username)
+			fmt.Fprintf(w, "  - Org: %s (%s) as %s\n", st.Org.DisplayName(), st.Org.OrgID, st.Org.Username)
 		}
 	}
 	if st.Org != nil && st.Org.InstanceURL != "" {
 		fmt.Fprintf(w, "  - Instance: %s\n", st.Org.InstanceURL)
 	}
-	if st.Org != nil && st.State != connector.StateNotAuthorized {
+	if st.Org != nil && st.EnvironmentChecked { // never a verdict on an org that could not be asked
 		sym := symOK
 		if !st.EnvironmentOK {
 			sym = symFail
@@ -223,10 +223,6 @@ func envCheck(env connector.Environment, org *connector.OrgInfo, ok bool) string
 	return fmt.Sprintf("%s in the %s slot (mismatch)", kind, env.Title())
 }
 
-// envMatches reports whether the org's kind fits the slot.
-func envMatches(env connector.Environment, org *connector.OrgInfo) bool {
-	return org.IsSandbox != env.IsProduction()
-}
 
 func permSym(p connector.Permissions) string {
 	if len(p.Missing()) > 0 {
@@ -236,11 +232,16 @@ func permSym(p connector.Permissions) string {
 }
 
 func permLine(p connector.Permissions) string {
-	mark := func(ok bool, name string) string {
-		if ok {
-			return name + " " + symOK
+	var parts []string
+	for _, l := range p.Lines() {
+		switch l.State {
+		case connector.PermGranted:
+			parts = append(parts, l.Name+" "+symOK)
+		case connector.PermMissing:
+			parts = append(parts, l.Name+" "+symFail+" (missing)")
+		default:
+			parts = append(parts, l.Name+" "+symWarn+" (not checked)")
 		}
-		return name + " " + symFail + " (missing)"
 	}
-	return mark(p.APIEnabled, "API Enabled") + ", " + mark(p.CustomizeApplication, "Customize Application")
+	return strings.Join(parts, ", ")
 }

@@ -37,6 +37,7 @@ type backend interface {
 	Set(service, user, password string) error
 	Get(service, user string) (string, error)
 	Delete(service, user string) error
+	DeleteAll(service string) error
 }
 
 type goKeyring struct{}
@@ -46,6 +47,7 @@ func (goKeyring) Set(service, user, password string) error {
 }
 func (goKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
 func (goKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
+func (goKeyring) DeleteAll(service string) error           { return keyring.DeleteAll(service) }
 
 // Keyring is a Store backed by the OS keyring through go-keyring: one entry
 // per key (the keyring "user" is the key), the value the compact JSON of
@@ -131,6 +133,19 @@ func (k *Keyring) Save(key string, t *Tokens) error {
 // Delete removes the entry for key; nil when there is none.
 func (k *Keyring) Delete(key string) error {
 	err := k.call(func(b backend) error { return b.Delete(k.Service, key) })
+	if err == nil || errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return k.mapErr("delete", err)
+}
+
+// DeleteAll removes every entry under the store's service name. It refuses
+// the default service: only a namespace of its own (the demo's) is wiped.
+func (k *Keyring) DeleteAll() error {
+	if k.Service == DefaultService {
+		return errors.New("refusing to delete every token of the default keyring service")
+	}
+	err := k.call(func(b backend) error { return b.DeleteAll(k.Service) })
 	if err == nil || errors.Is(err, keyring.ErrNotFound) {
 		return nil
 	}

@@ -60,6 +60,20 @@ func (f *fakeBackend) Get(service, user string) (string, error) {
 	return v, nil
 }
 
+func (f *fakeBackend) DeleteAll(service string) error {
+	if err := f.enter(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k := range f.m {
+		if strings.HasPrefix(k, service+"\x00") {
+			delete(f.m, k)
+		}
+	}
+	return nil
+}
+
 func (f *fakeBackend) Delete(service, user string) error {
 	if err := f.enter(); err != nil {
 		return err

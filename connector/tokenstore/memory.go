@@ -1,6 +1,10 @@
 package tokenstore
 
-import "sync"
+import (
+	"maps"
+	"slices"
+	"sync"
+)
 
 // Memory is a Store that keeps tokens in process memory only: for tests,
 // and for the demo when the user explicitly chooses not to use the keyring.
@@ -47,3 +51,19 @@ func (s *Memory) Delete(key string) error {
 
 // Backend names the storage for diagnostics.
 func (s *Memory) Backend() string { return "memory (this session only)" }
+
+// DeleteAll removes every entry.
+func (s *Memory) DeleteAll() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.m)
+	return nil
+}
+
+// Keys lists the keys that hold tokens, sorted (for tests and diagnostics:
+// keys are never secret).
+func (s *Memory) Keys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Sorted(maps.Keys(s.m))
+}

@@ -16,14 +16,26 @@ type Tokens struct {
 	RefreshToken string    `json:"r"`
 	InstanceURL  string    `json:"i"`
 	IssuedAt     time.Time `json:"t"`
+	// OrgID is the org the tokens were issued for, from the identity URL
+	// Salesforce returned with them (15 or 18 characters).
+	OrgID string `json:"o,omitempty"`
+	// LoginURL is the host that issued the tokens: the refresh token is
+	// only ever sent back there.
+	LoginURL string `json:"l,omitempty"`
+	// ClientID is the OAuth consumer key the tokens were issued to.
+	ClientID string `json:"c,omitempty"`
 }
 
-// Store is the interface the connector uses; key is a connector key string
-// such as "Lightning/Sandbox".
+// Store is the interface the connector uses; key is the connector's stable
+// token key ("connector:<random id>"), never its display name, so a token is
+// only ever used by the connector that stored it.
 type Store interface {
 	Load(key string) (*Tokens, error) // ErrNotFound when absent
 	Save(key string, t *Tokens) error
 	Delete(key string) error // nil when absent
+	// DeleteAll removes every entry of this store (the demo starts from an
+	// empty token space); nil when there is none.
+	DeleteAll() error
 	// Backend names the storage for diagnostics, e.g. "Secret Service (gnome-keyring)".
 	Backend() string
 }
