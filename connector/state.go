@@ -107,25 +107,25 @@ type ResourceInfo struct {
 
 // Status is the result of a live check of one connector.
 type Status struct {
-	Key           Key           `json:"-"`
-	Connector     string        `json:"connector"` // Key.String()
-	State         State         `json:"state"`
-	Message       string        `json:"message"`       // one plain sentence
-	Fix           string        `json:"fix,omitempty"` // what to do, when State needs attention
-	TokensPresent bool          `json:"tokensPresent"`
-	SessionValid  bool          `json:"sessionValid"`
-	Org           *OrgInfo      `json:"org,omitempty"`
+	Key           Key      `json:"-"`
+	Connector     string   `json:"connector"` // Key.String()
+	State         State    `json:"state"`
+	Message       string   `json:"message"`       // one plain sentence
+	Fix           string   `json:"fix,omitempty"` // what to do, when State needs attention
+	TokensPresent bool     `json:"tokensPresent"`
+	SessionValid  bool     `json:"sessionValid"`
+	Org           *OrgInfo `json:"org,omitempty"`
 	// EnvironmentOK says the org's kind (production or sandbox) fits the
 	// connector's slot; meaningful only when EnvironmentChecked.
 	EnvironmentOK bool `json:"environmentOk"`
 	// EnvironmentChecked is false when the org could not be asked (no
 	// tokens, expired or revoked session, unreachable).
-	EnvironmentChecked bool `json:"environmentChecked"`
-	Permissions   Permissions   `json:"permissions"`
-	APIUsage      *APIUsage     `json:"apiUsage,omitempty"`
-	Resource      *ResourceInfo `json:"resource,omitempty"`
-	CheckedAt     time.Time     `json:"checkedAt"`
-	Duration      time.Duration `json:"durationNs"`
+	EnvironmentChecked bool          `json:"environmentChecked"`
+	Permissions        Permissions   `json:"permissions"`
+	APIUsage           *APIUsage     `json:"apiUsage,omitempty"`
+	Resource           *ResourceInfo `json:"resource,omitempty"`
+	CheckedAt          time.Time     `json:"checkedAt"`
+	Duration           time.Duration `json:"durationNs"`
 }
 
 // Check is one preflight check of Doctor.

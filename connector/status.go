@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
 )
 
 // StatusConcurrency bounds how many connectors StatusAll checks at once.

@@ -283,7 +283,6 @@ func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb
 	return true, nil
 }
 
-
 // printResult writes one target's result line (and its fix on failure).
 func printResult(w io.Writer, r resultJSON, restore bool) {
 	res := r.Resource

@@ -223,7 +223,6 @@ func envCheck(env connector.Environment, org *connector.OrgInfo, ok bool) string
 	return fmt.Sprintf("%s in the %s slot (mismatch)", kind, env.Title())
 }
 
-
 func permSym(p connector.Permissions) string {
 	if len(p.Missing()) > 0 {
 		return symFail
