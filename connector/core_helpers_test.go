@@ -247,8 +247,6 @@ func walkFiles(dir string, fn func(path string, data []byte)) error {
 	})
 }
 
-var defaultProbeKeyring = probeKeyring
-
 var tokenstoreUnavailable = tokenstore.UnavailableError{Op: "probe", Reason: "No Secret Service keyring is running on D-Bus.", Fix: "Start gnome-keyring."}
 
 func itoa(i int) string { return fmt.Sprint(i) }

@@ -51,9 +51,8 @@ func TestRedactSecrets(t *testing.T) {
 
 func TestDiagnosticsNeverContainsTokens(t *testing.T) {
 	e := newCoreEnv(t, sfsim.Options{Sandbox: true, OrgName: "Acme UAT"})
-	e.svc.doctorPorts = []int{freePort(t)}
-	probeKeyring = func(string) error { return nil }
-	t.Cleanup(func() { probeKeyring = defaultProbeKeyring })
+	e.svc.setDoctorPorts(freePort(t))
+	e.svc.setKeyringProbe(func(string) error { return nil })
 	tok := e.mustAuthorize(sbKey)
 	_, err := e.svc.Registry.Update(sbKey, func(c *Connector) error {
 		c.LastPublish = &PublishRecord{At: time.Now(), Resource: "WalkMe_Content", Fingerprint: "sha256:" + strings.Repeat("0f", 32), Size: 1234}
@@ -87,9 +86,8 @@ func TestDiagnosticsNeverContainsTokens(t *testing.T) {
 func TestDoctor(t *testing.T) {
 	e := newCoreEnv(t, sfsim.Options{})
 	free := freePort(t)
-	e.svc.doctorPorts = []int{free}
-	probeKeyring = func(string) error { return nil }
-	t.Cleanup(func() { probeKeyring = defaultProbeKeyring })
+	e.svc.setDoctorPorts(free)
+	e.svc.setKeyringProbe(func(string) error { return nil })
 	t.Setenv("BROWSER", "true")
 	t.Setenv("HTTPS_PROXY", "http://alice:s3cret@proxy:8080")
 	t.Setenv("NO_PROXY", "localhost,.internal")
@@ -120,11 +118,10 @@ func TestDoctorFailures(t *testing.T) {
 	held := freePort(t)
 	srv := listenOn(t, held)
 	defer srv.Close()
-	e.svc.doctorPorts = []int{held}
-	probeKeyring = func(string) error {
+	e.svc.setDoctorPorts(held)
+	e.svc.setKeyringProbe(func(string) error {
 		return &tokenstoreUnavailable
-	}
-	t.Cleanup(func() { probeKeyring = defaultProbeKeyring })
+	})
 	t.Setenv("BROWSER", "/nonexistent/browser-xyz")
 
 	byName := map[string]Check{}

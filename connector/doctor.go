@@ -18,9 +18,6 @@ import (
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )
 
-// probeKeyring is the keyring round trip of Doctor (a seam for tests).
-var probeKeyring = tokenstore.ProbeKeyring
-
 // Doctor runs the preflight checks: keyring round trip, callback ports free
 // on 127.0.0.1 and ::1, a browser opener present, proxy settings, config
 // folder readable and writable. Each failed check names its fix.
@@ -46,7 +43,11 @@ func (s *Service) checkKeyring(ctx context.Context) Check {
 	}
 	c := Check{Name: "Keyring"}
 	done := make(chan error, 1)
-	go func() { done <- probeKeyring(service) }()
+	probe := s.probeKeyring
+	if probe == nil {
+		probe = tokenstore.ProbeKeyring
+	}
+	go func() { done <- probe(service) }()
 	var err error
 	select {
 	case err = <-done:

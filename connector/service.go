@@ -41,8 +41,11 @@ type Service struct {
 	// CheckTimeout bounds each live status check; 0 means DefaultCheckTimeout.
 	CheckTimeout time.Duration
 
-	// doctorPorts overrides the callback ports Doctor checks (tests).
-	doctorPorts []int
+	// doctorPorts overrides the callback ports Doctor checks, and
+	// probeKeyring its keyring round trip (nil: tokenstore.ProbeKeyring).
+	// Only tests set them, through export_test.go.
+	doctorPorts  []int
+	probeKeyring func(service string) error
 }
 
 // AuthorizeOptions tune one authorization.
