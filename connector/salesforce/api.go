@@ -31,6 +31,9 @@ type APIError struct {
 	Fields     []string // the "fields" array, if any
 	// Method and Path of the request (no query string, no token).
 	Method, Path string
+	// RetryAfter is the wait the server asked for in its Retry-After
+	// header (429, 503); 0 when it named none.
+	RetryAfter time.Duration
 }
 
 // UserInfo is the subset of /services/oauth2/userinfo the connector uses.
