@@ -43,6 +43,9 @@ type Service struct {
 
 	// doctorPorts overrides the callback ports Doctor checks (tests).
 	doctorPorts []int
+	// orgStorageLimit overrides MaxOrgStaticResources in the publish
+	// preflight (tests, instead of filling an org with 250 MB); 0: unset.
+	orgStorageLimit int64
 }
 
 // AuthorizeOptions tune one authorization.
