@@ -27,10 +27,10 @@ const (
 	// readAttempts bounds idempotent reads (GET): queries, record reads,
 	// body downloads, userinfo.
 	readAttempts = 3
-	// MaxRetryAfter is the longest Retry-After the client waits for before
+	// maxRetryAfter is the longest Retry-After the client waits for before
 	// trying again. A server asking for a longer wait (maintenance says
 	// minutes) ends the retries at once: it will not be ready sooner.
-	MaxRetryAfter = 10 * time.Second
+	maxRetryAfter = 10 * time.Second
 )
 
 // Client calls one org's REST API. It is safe for concurrent use.
@@ -274,7 +274,7 @@ func (c *Client) sessionInvalid(e *APIError, cl *call) bool {
 
 // retryWait is the wait before the retry after the i-th failure (from 0):
 // the backoff, or the server's Retry-After when it asks for longer. ok is
-// false when that wait is longer than MaxRetryAfter or would end past ctx's
+// false when that wait is longer than maxRetryAfter or would end past ctx's
 // deadline: the call then gives up with the error it has.
 func (c *Client) retryWait(ctx context.Context, i int, err error) (d time.Duration, ok bool) {
 	if len(c.backoff) > 0 {
@@ -282,7 +282,7 @@ func (c *Client) retryWait(ctx context.Context, i int, err error) (d time.Durati
 	}
 	var ae *APIError
 	if errors.As(err, &ae) && ae.RetryAfter > 0 {
-		if ae.RetryAfter > MaxRetryAfter {
+		if ae.RetryAfter > maxRetryAfter {
 			return 0, false
 		}
 		d = max(d, ae.RetryAfter)

@@ -30,6 +30,11 @@
 //   - Request cap: 52,428,800 bytes counted on the wire (compressed); the
 //     decompressed body is capped at the same size. Over it: 413.
 //   - UserPermissionAccess records have attributes {"type"} only (no url).
+//   - Injected faults (FailNext, FailNextWith; §5.3, §11.3): 503 is the
+//     maintenance HTML page without Retry-After unless one is asked for;
+//     the concurrency limit is REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn
+//     Limit exceeded." with 429 (or 403 on request), the daily budget the
+//     same code with "TotalRequests Limit exceeded." and 403.
 //
 // The instance host also serves the login flow and the token, revoke,
 // userinfo and identity endpoints (it plays the org's My Domain); token
