@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/connectors-app/connectors/connector/oauth"
@@ -154,11 +156,7 @@ func explainAPI(err error) *Problem {
 	case "API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED":
 		return apiDisabledProblem()
 	case "REQUEST_LIMIT_EXCEEDED":
-		return &Problem{
-			Code:    CodeRequestLimit,
-			Message: "The org has used up its daily API requests.",
-			Fix:     "Try again later (the limit resets over 24 hours), or ask your admin to raise it.",
-		}
+		return requestLimitProblem(ae)
 	case "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS":
 		return &Problem{
 			Code:    CodeInsufficientAccess,
@@ -172,11 +170,7 @@ func explainAPI(err error) *Problem {
 			Fix:     "Publish again (Connectors will update it), or choose another resource name.",
 		}
 	case "STORAGE_LIMIT_EXCEEDED":
-		return &Problem{
-			Code:    CodeOrgStorageFull,
-			Message: "The org has no room left for static resources (250 MB in total).",
-			Fix:     "Delete static resources the org no longer needs (Setup → Static Resources), then publish again.",
-		}
+		return storageLimitProblem(ae)
 	case "FIELD_INTEGRITY_EXCEPTION", "STRING_TOO_LONG":
 		if strings.Contains(strings.ToLower(ae.Message), "5mb") || strings.Contains(strings.ToLower(ae.Message), "5 mb") ||
 			strings.Contains(strings.ToLower(ae.Message), "exceed") {
@@ -189,6 +183,9 @@ func explainAPI(err error) *Problem {
 		}
 	case "NOT_FOUND":
 		return &Problem{Code: "resource_not_found", Message: "The static resource no longer exists in the org.", Fix: "Publish again to create it."}
+	}
+	if ae.StatusCode == http.StatusTooManyRequests {
+		return requestLimitProblem(ae)
 	}
 	if ae.StatusCode == http.StatusServiceUnavailable || looksLikeMaintenance(ae.Message) {
 		return &Problem{
@@ -215,6 +212,75 @@ func explainAPI(err error) *Problem {
 		Code:    strings.ToLower(code),
 		Message: "Salesforce refused the request: " + strings.TrimSuffix(msg, ".") + ".",
 		Fix:     "Try again; if it keeps failing, show this message to your Salesforce admin.",
+	}
+}
+
+// requestLimitProblem tells the org's concurrency limit (too many long
+// requests at once: "ConcurrentPerOrgLongTxn Limit exceeded.", 403 or 429)
+// from its daily budget ("TotalRequests Limit exceeded.", 403), §11.3. A 429
+// that names neither is a rate limit, so it reads as the concurrency one.
+func requestLimitProblem(ae *salesforce.APIError) *Problem {
+	msg := strings.ToLower(ae.Message)
+	daily := strings.Contains(msg, "totalrequests")
+	if !daily && (strings.Contains(msg, "concurrent") || ae.StatusCode == http.StatusTooManyRequests) {
+		return &Problem{
+			Code:    CodeConcurrencyLimit,
+			Message: "Salesforce refused the request because too many long requests are running in the org at the same time (its concurrent request limit).",
+			Fix:     "Wait a minute and try again; if it keeps happening, publish to fewer connectors of this org at once and ask your admin which integrations run long requests.",
+		}
+	}
+	return &Problem{
+		Code:    CodeRequestLimit,
+		Message: "The org has used up its daily API requests.",
+		Fix:     "Try again later (the limit resets over 24 hours), or ask your admin to raise it.",
+	}
+}
+
+// sizeInMessage finds "up to 250MB", "exceed 5 MB", "up to 65536 bytes" in
+// a Salesforce message and returns the size in bytes.
+var sizeInMessage = regexp.MustCompile(`(?i)(?:up to|exceed)\s+([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bytes?|kb|mb|gb)\b`)
+
+func messageSize(msg string) (int64, bool) {
+	m := sizeInMessage.FindStringSubmatch(msg)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	unit := map[string]float64{"kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30}[strings.ToLower(m[2])]
+	if unit == 0 {
+		unit = 1
+	}
+	return int64(n * unit), true
+}
+
+// storageLimitProblem explains STORAGE_LIMIT_EXCEEDED with the limit the
+// org named in its refusal (its own, which may differ from the documented
+// 250 MB). The same code also refuses one body over the per-resource limit.
+func storageLimitProblem(ae *salesforce.APIError) *Problem {
+	lower := strings.ToLower(ae.Message)
+	size, ok := messageSize(ae.Message)
+	if strings.Contains(lower, "static resource cannot exceed") {
+		limit := "5 MB"
+		if ok {
+			limit = pubFormatMB(size)
+		}
+		return &Problem{
+			Code:    CodeTooLarge,
+			Message: "The bundle is larger than the org allows for one static resource (" + limit + ").",
+			Fix:     "Make the bundle smaller and publish again.",
+		}
+	}
+	msg := "The org has no room left for this bundle among its static resources (Salesforce says: " + strings.TrimSuffix(ae.Message, ".") + ")."
+	if ok {
+		msg = "The org has no room left for this bundle: it allows " + pubFormatMB(size) + " of static resources in total."
+	}
+	return &Problem{
+		Code:    CodeOrgStorageFull,
+		Message: msg,
+		Fix:     "Delete static resources the org no longer needs (Setup → Static Resources), then publish again.",
 	}
 }
 

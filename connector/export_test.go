@@ -9,3 +9,6 @@ func (s *Service) setDoctorPorts(ports ...int) { s.doctorPorts = ports }
 
 // setKeyringProbe replaces Doctor's keyring round trip.
 func (s *Service) setKeyringProbe(probe func(service string) error) { s.probeKeyring = probe }
+
+// setOrgStorageLimit lowers the publish preflight's org storage limit.
+func (s *Service) setOrgStorageLimit(n int64) { s.orgStorageLimit = n }

@@ -73,3 +73,14 @@ const (
 	CodeMaintenance            = "maintenance"
 	CodeProductionNotConfirmed = "production_not_confirmed"
 )
+
+// Problem codes of transient faults and of a publish that landed unchecked.
+const (
+	// CodeConcurrencyLimit: too many long requests run at once in the org
+	// (ConcurrentPerOrgLongTxn). Unlike CodeRequestLimit, the daily budget,
+	// it clears within a minute.
+	CodeConcurrencyLimit = "concurrency_limit"
+	// CodeVerifyNeedsReauth: the bundle landed (sent and accepted), but the
+	// authorization was revoked before it could be read back; authorize again.
+	CodeVerifyNeedsReauth = "verify_needs_reauth"
+)

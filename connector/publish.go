@@ -9,25 +9,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
-	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/packaging"
 )
 
-// MaxOrgStaticResources is Salesforce's limit for all static resources of an org: 250 MB.
+// MaxOrgStaticResources is Salesforce's documented limit for all static
+// resources of an org: 250 MB (§6.2). An org tells its own limit only when
+// it refuses a write (STORAGE_LIMIT_EXCEEDED, see explainAPI).
 const MaxOrgStaticResources = 250 * 1024 * 1024
-
-// orgStorageLimit is MaxOrgStaticResources; tests lower it instead of
-// filling a simulated org with 250 MB.
-var orgStorageLimit atomic.Int64
-
-func init() { orgStorageLimit.Store(MaxOrgStaticResources) }
 
 // CodeBackupFailed: the current body could not be saved locally, so it was not overwritten.
 const CodeBackupFailed = "backup_failed"
@@ -222,10 +215,15 @@ func (r *publishRun) lookup(ctx context.Context) (*salesforce.ResourceList, *sal
 	return list, list.Find(r.resource), nil
 }
 
-// checkStorage refuses early when the bundle would push the org over 250 MB.
-// The current body of our resource is replaced, so it does not count.
+// checkStorage refuses early when the bundle would push the org over the
+// limit Salesforce documents for every org (250 MB). What the preflight
+// knows for sure is the usage (the sum of BodyLength); the org's own limit
+// is not readable (no /limits entry), so the message names the documented
+// one as such. An org with a lower limit refuses the write itself, and
+// that refusal names the org's limit. The current body of our resource is
+// replaced, so it does not count.
 func (r *publishRun) checkStorage(list *salesforce.ResourceList, cur *salesforce.StaticResource, size int64) error {
-	limit := orgStorageLimit.Load()
+	limit := r.s.storageLimit()
 	used := list.TotalSize
 	if cur != nil {
 		used -= cur.BodyLength
@@ -235,10 +233,18 @@ func (r *publishRun) checkStorage(list *salesforce.ResourceList, cur *salesforce
 	}
 	return &Problem{
 		Code: CodeOrgStorageFull,
-		Message: fmt.Sprintf("The org's other static resources use %s of the %s allowed, so this %s bundle does not fit (%s left).",
+		Message: fmt.Sprintf("The org's other static resources use %s of the %s Salesforce allows an org, so this %s bundle does not fit (%s left).",
 			pubFormatMB(used), pubFormatMB(limit), pubFormatMB(size), pubFormatMB(max(0, limit-used))),
 		Fix: "Delete static resources the org no longer needs (Setup → Static Resources) and publish again.",
 	}
+}
+
+// storageLimit is the org storage limit the preflight checks against.
+func (s *Service) storageLimit() int64 {
+	if s.orgStorageLimit > 0 {
+		return s.orgStorageLimit
+	}
+	return MaxOrgStaticResources
 }
 
 func (r *publishRun) publish(ctx context.Context, b Bundle) error {
@@ -347,7 +353,7 @@ func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp 
 			}
 			return "", r.duplicateProblem(cur, err)
 		}
-		if ctx.Err() != nil || !transientError(err) {
+		if ctx.Err() != nil || !salesforce.Retryable(err) {
 			return "", lastErr
 		}
 	}
@@ -364,25 +370,6 @@ func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error)
 	}
 }
 
-// transientError reports whether a failed request may be tried again:
-// 5xx answers and connection errors (resets, EOF, timeouts).
-func transientError(err error) bool {
-	var apiErr *salesforce.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode >= 500
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNABORTED) {
-		return true
-	}
-	var netErr net.Error
-	return errors.As(err, &netErr)
-}
-
 // verify reads the record back: its BodyLength and fingerprint must match.
 func (r *publishRun) verify(ctx context.Context, id string, b Bundle) (*salesforce.StaticResource, error) {
 	got, err := r.client.GetStaticResource(ctx, id)
@@ -392,6 +379,20 @@ func (r *publishRun) verify(ctx context.Context, id string, b Bundle) (*salesfor
 			Message: fmt.Sprintf("The publish was canceled after the bundle was sent to %s, before it could be checked.", r.resource),
 			Fix:     "Publish again: it is skipped if the bundle landed intact.",
 			Err:     err,
+		}
+	}
+	if err != nil && Explain(err).Code == CodeNeedsReauth {
+		// The write was accepted; only the check could not run.
+		fix := fmt.Sprintf("Authorize %s again, then publish again to check it.", r.k)
+		if r.res.BackupPath != "" {
+			fix = fmt.Sprintf("Authorize %s again, then publish again to check it; the previous version is in the local backup.", r.k)
+		}
+		return nil, &Problem{
+			Code: CodeVerifyNeedsReauth,
+			Message: fmt.Sprintf("The bundle was sent to %s and Salesforce accepted it, but the connector's authorization was revoked before it could be read back to check it.",
+				r.resource),
+			Fix: fix,
+			Err: err,
 		}
 	}
 	if err != nil {

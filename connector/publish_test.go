@@ -208,12 +208,12 @@ func TestPublishOrgStorageFull(t *testing.T) {
 	ctx := testCtx(t)
 	v1 := versionBundle(t, 1)
 	// Given an org whose other resources leave less room than the bundle needs.
-	defer setOrgStorageLimit(t, 64*1024)()
+	f.svc.setOrgStorageLimit(64 * 1024)
 	f.org.PutResource(sfsim.Resource{Name: "Other", ContentType: "text/plain", CacheControl: "Public", Body: bytes.Repeat([]byte("x"), 64*1024-100)})
 
 	res := f.svc.Publish(ctx, f.k, v1, PublishOptions{})
 	requireFailed(t, res, CodeOrgStorageFull)
-	assert.Contains(t, res.Problem.Message, "of the 64.0 KB allowed")
+	assert.Contains(t, res.Problem.Message, "of the 64.0 KB Salesforce allows an org")
 	assert.Equal(t, 1, res.Requests, "refused after the lookup")
 	assert.Len(t, f.org.Resources(), 1)
 
@@ -231,7 +231,9 @@ func TestPublishSalesforceErrors(t *testing.T) {
 		{"API disabled", func(org *sfsim.Org) { org.SetAPIEnabled(false) }, CodeAPIDisabled},
 		{"customize application missing", func(org *sfsim.Org) { org.SetCustomizeApplication(false) }, CodeInsufficientAccess},
 		{"request limit", func(org *sfsim.Org) { org.FailNext(1, http.StatusForbidden) }, CodeRequestLimit},
-		{"maintenance", func(org *sfsim.Org) { org.FailNext(1, http.StatusServiceUnavailable) }, CodeMaintenance},
+		{"maintenance", func(org *sfsim.Org) {
+			org.FailNextWith(1, sfsim.Fault{PathPrefix: resourcesPath, Status: http.StatusServiceUnavailable, RetryAfter: "3600"})
+		}, CodeMaintenance},
 		{"session revoked", func(org *sfsim.Org) { org.RevokeRefreshTokens() }, CodeNeedsReauth},
 	}
 	for _, tt := range tests {
@@ -486,12 +488,4 @@ func TestFingerprintDescriptionRoundTrip(t *testing.T) {
 	for _, d := range []string{"", "App Bundle - auto-uploaded", "fingerprint=", "fingerprint=md5:abc"} {
 		assert.Empty(t, FingerprintFromDescription(d), d)
 	}
-}
-
-// setOrgStorageLimit lowers the org storage limit for one test; call the
-// returned func to restore it.
-func setOrgStorageLimit(t *testing.T, n int64) func() {
-	t.Helper()
-	old := orgStorageLimit.Swap(n)
-	return func() { orgStorageLimit.Store(old) }
 }

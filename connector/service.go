@@ -41,11 +41,13 @@ type Service struct {
 	// CheckTimeout bounds each live status check; 0 means DefaultCheckTimeout.
 	CheckTimeout time.Duration
 
-	// doctorPorts overrides the callback ports Doctor checks, and
-	// probeKeyring its keyring round trip (nil: tokenstore.ProbeKeyring).
-	// Only tests set them, through export_test.go.
-	doctorPorts  []int
-	probeKeyring func(service string) error
+	// doctorPorts overrides the callback ports Doctor checks, probeKeyring
+	// its keyring round trip (nil: tokenstore.ProbeKeyring), and
+	// orgStorageLimit MaxOrgStaticResources in the publish preflight
+	// (0: unset). Only tests set them, through export_test.go.
+	doctorPorts     []int
+	probeKeyring    func(service string) error
+	orgStorageLimit int64
 }
 
 // AuthorizeOptions tune one authorization.

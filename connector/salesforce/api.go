@@ -1,6 +1,8 @@
 // Package salesforce is the REST client the connector uses. Every call goes
 // to the instance URL; on 401 INVALID_SESSION_ID the client asks its
-// TokenSource for a refresh once and retries the call once.
+// TokenSource for a refresh once and retries the call once. Reads (GET) and
+// updates are retried on what Retryable accepts (5xx, 429, dropped
+// connections), honouring Retry-After within a bound; a create never is.
 //
 // The exported surface below is the contract used by package connector.
 package salesforce
@@ -31,6 +33,9 @@ type APIError struct {
 	Fields     []string // the "fields" array, if any
 	// Method and Path of the request (no query string, no token).
 	Method, Path string
+	// RetryAfter is the wait the server asked for in its Retry-After
+	// header (429, 503); 0 when it named none.
+	RetryAfter time.Duration
 }
 
 // UserInfo is the subset of /services/oauth2/userinfo the connector uses.

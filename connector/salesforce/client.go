@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,16 @@ const maxErrorBody = 64 << 10
 // defaultBackoff is the wait before the 2nd and 3rd attempt of a retried call.
 var defaultBackoff = []time.Duration{200 * time.Millisecond, 800 * time.Millisecond}
 
+const (
+	// readAttempts bounds idempotent reads (GET): queries, record reads,
+	// body downloads, userinfo.
+	readAttempts = 3
+	// maxRetryAfter is the longest Retry-After the client waits for before
+	// trying again. A server asking for a longer wait (maintenance says
+	// minutes) ends the retries at once: it will not be ready sooner.
+	maxRetryAfter = 10 * time.Second
+)
+
 // Client calls one org's REST API. It is safe for concurrent use.
 type Client struct {
 	instanceURL string
@@ -30,6 +41,8 @@ type Client struct {
 	http        *http.Client
 
 	backoff []time.Duration // waits between retried attempts (tests shorten it)
+	// sleep waits d or until ctx ends; tests record the waits instead.
+	sleep func(ctx context.Context, d time.Duration) error
 
 	requests atomic.Int64
 	mu       sync.Mutex
@@ -50,6 +63,7 @@ func New(instanceURL string, tokens TokenSource, hc *http.Client) *Client {
 		tokens:      tokens,
 		http:        hc,
 		backoff:     defaultBackoff,
+		sleep:       sleepContext,
 	}
 }
 
@@ -159,7 +173,8 @@ type call struct {
 	header http.Header
 	// open returns a fresh request body per attempt; nil means no body.
 	open func() (io.ReadCloser, error)
-	// attempts > 1 retries 5xx and connection errors with backoff.
+	// attempts > 1 retries what Retryable accepts, with backoff; 0 means
+	// readAttempts for GET and a single attempt for any other method.
 	attempts int
 	// badOAuthText treats 403 "Bad_OAuth_Token" (userinfo) like INVALID_SESSION_ID.
 	badOAuthText bool
@@ -185,9 +200,11 @@ func (e *sourceError) Error() string { return e.err.Error() }
 func (e *sourceError) Unwrap() error { return e.err }
 
 // do sends cl with auth, refreshes the token once on 401 INVALID_SESSION_ID
-// and retries once, and retries 5xx and connection errors when cl.attempts > 1.
-// It returns a 2xx response (caller closes the body) or an error: *APIError
-// for HTTP errors, the wrapped transport error for network failures.
+// and retries once, and retries what Retryable accepts (5xx, 429, dropped
+// connections) up to cl.maxAttempts times, waiting the backoff or the
+// server's Retry-After (see retryWait). It returns a 2xx response (caller
+// closes the body) or an error: *APIError for HTTP errors, the wrapped
+// transport error for network failures.
 func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 	if c.urlErr != nil {
 		return nil, c.urlErr
@@ -200,7 +217,6 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 	failures := 0
 	for {
 		resp, err := c.send(ctx, cl, token)
-		var retry bool
 		if err == nil {
 			if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 				return resp, nil
@@ -215,22 +231,34 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 				continue
 			}
 			err = apiErr
-			retry = apiErr.StatusCode >= 500
 		} else {
 			var se *sourceError
 			if errors.As(err, &se) {
 				return nil, se.err
 			}
-			retry = retryableNetError(err)
 		}
 		failures++
-		if !retry || failures >= cl.attempts || ctx.Err() != nil {
+		if !Retryable(err) || failures >= cl.maxAttempts() || ctx.Err() != nil {
 			return nil, err
 		}
-		if werr := c.wait(ctx, failures-1); werr != nil {
+		d, ok := c.retryWait(ctx, failures-1, err)
+		if !ok {
+			return nil, err
+		}
+		if werr := c.sleep(ctx, d); werr != nil {
 			return nil, fmt.Errorf("stop retrying: %w (last attempt: %w)", werr, err)
 		}
 	}
+}
+
+func (cl *call) maxAttempts() int {
+	switch {
+	case cl.attempts > 0:
+		return cl.attempts
+	case cl.method == http.MethodGet:
+		return readAttempts
+	}
+	return 1
 }
 
 func (c *Client) sessionInvalid(e *APIError, cl *call) bool {
@@ -244,12 +272,32 @@ func (c *Client) sessionInvalid(e *APIError, cl *call) bool {
 	return false
 }
 
-// wait sleeps the i-th backoff, or returns early with ctx's error.
-func (c *Client) wait(ctx context.Context, i int) error {
-	if len(c.backoff) == 0 {
+// retryWait is the wait before the retry after the i-th failure (from 0):
+// the backoff, or the server's Retry-After when it asks for longer. ok is
+// false when that wait is longer than maxRetryAfter or would end past ctx's
+// deadline: the call then gives up with the error it has.
+func (c *Client) retryWait(ctx context.Context, i int, err error) (d time.Duration, ok bool) {
+	if len(c.backoff) > 0 {
+		d = c.backoff[min(i, len(c.backoff)-1)]
+	}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.RetryAfter > 0 {
+		if ae.RetryAfter > maxRetryAfter {
+			return 0, false
+		}
+		d = max(d, ae.RetryAfter)
+	}
+	if dl, has := ctx.Deadline(); has && time.Until(dl) < d {
+		return 0, false
+	}
+	return d, true
+}
+
+// sleepContext waits d, or returns early with ctx's error.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
 		return ctx.Err()
 	}
-	d := c.backoff[min(i, len(c.backoff)-1)]
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -315,10 +363,23 @@ func (c *Client) recordUsage(h string) {
 	}
 }
 
-// retryableNetError reports connection-level failures worth another attempt:
-// resets, broken pipes, unexpected EOF, refused connections and timeouts.
-func retryableNetError(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+// Retryable reports whether a failed request may be sent again unchanged:
+// 5xx answers, 429 (too many requests), and connection-level failures
+// (resets, broken pipes, unexpected EOF, refused connections, timeouts).
+// Never a canceled or expired context, a 4xx other than 429, or a failure
+// no retry can fix (an unknown host, an untrusted certificate). It is the
+// one retry rule: the client's own retries and the publisher's decision to
+// POST again both use it.
+func Retryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return false
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
@@ -338,7 +399,8 @@ func retryableNetError(err error) bool {
 func readAPIError(resp *http.Response, method, path string) *APIError {
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	ae := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path}
+	ae := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var arr []struct {
 		Message   string   `json:"message"`
 		ErrorCode string   `json:"errorCode"`
@@ -362,4 +424,24 @@ func readAPIError(resp *http.Response, method, path string) *APIError {
 		ae.Message = http.StatusText(resp.StatusCode)
 	}
 	return ae
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date
+// (RFC 9110 §10.2.3). 0 when absent, malformed or already past.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(h, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		// Cap before converting: a huge value must not overflow into a short wait.
+		return time.Duration(min(n, int64(24*time.Hour/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }

@@ -281,7 +281,11 @@ func TestAPIErrors(t *testing.T) {
 			want.Method, want.Path = "GET", "/services/data/v63.0/sobjects/StaticResource/081000000000001AAA"
 			assert.Equal(t, &want, ae)
 			assert.LessOrEqual(t, len([]rune(ae.Message)), 200)
-			assert.Equal(t, 1, c.Requests(), "GET is not retried")
+			if tt.status >= 500 {
+				assert.Equal(t, readAttempts, c.Requests(), "a GET is retried on 5xx")
+			} else {
+				assert.Equal(t, 1, c.Requests(), "a GET is not retried on 4xx")
+			}
 		})
 	}
 }
@@ -303,7 +307,7 @@ func TestNetworkErrorIsWrapped(t *testing.T) {
 	require.Error(t, err)
 	var ae *APIError
 	assert.NotErrorAs(t, err, &ae)
-	assert.True(t, retryableNetError(err), "connection refused counts as a connection error: %v", err)
+	assert.True(t, Retryable(err), "connection refused counts as a connection error: %v", err)
 }
 
 func TestExcerpt(t *testing.T) {

@@ -375,7 +375,7 @@ func TestSimRetries(t *testing.T) {
 					require.ErrorAs(t, err, &ae)
 					assert.Equal(t, tt.status, ae.StatusCode)
 				} else {
-					assert.True(t, retryableNetError(err), "a drop reads as a connection error: %v", err)
+					assert.True(t, Retryable(err), "a drop reads as a connection error: %v", err)
 				}
 				assert.Nil(t, org.Resource("Fresh"))
 				return
@@ -388,7 +388,7 @@ func TestSimRetries(t *testing.T) {
 
 func TestSimMaintenancePage(t *testing.T) {
 	org, c, _ := simSetup(t)
-	org.FailNext(1, 503)
+	org.FailNext(readAttempts, 503)
 	_, err := c.ListStaticResources(testCtx(t))
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)

@@ -59,8 +59,8 @@ func (c *Client) CreateStaticResource(ctx context.Context, spec UploadSpec) (str
 
 // UpdateStaticResource PATCHes the record's Body and Description (plus Name,
 // ContentType and CacheControl when set in spec) the same way. It retries
-// with backoff (3 attempts) on 5xx and connection errors, reopening the body;
-// never on 4xx. WireBytes counts every attempt.
+// with backoff (3 attempts) on what Retryable accepts (5xx, 429, connection
+// errors), reopening the body; never on another 4xx. WireBytes counts every attempt.
 func (c *Client) UpdateStaticResource(ctx context.Context, id string, spec UploadSpec) (UploadStats, error) {
 	if id == "" {
 		return UploadStats{}, errors.New("update static resource: id is required")

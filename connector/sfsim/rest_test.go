@@ -318,6 +318,7 @@ func TestFailNext(t *testing.T) {
 		{503, "text/html", "", "Maintenance"},
 		{500, "application/json", "", `"errorCode":"UNKNOWN_EXCEPTION"`},
 		{403, "application/json", `[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`, ""},
+		{429, "application/json", `[{"message":"ConcurrentPerOrgLongTxn Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`, ""},
 		{502, "application/json", "", "UNKNOWN_EXCEPTION"},
 	}
 	for _, tt := range tests {
@@ -331,6 +332,7 @@ func TestFailNext(t *testing.T) {
 					assert.JSONEq(t, tt.wantBody, string(res.body))
 				}
 				assert.Contains(t, string(res.body), tt.wantInner)
+				assert.Empty(t, res.header.Get("Retry-After"), "no Retry-After unless asked for")
 			}
 			assert.Equal(t, http.StatusOK, api(t, o, at, http.MethodGet, v+"/limits/", nil, nil).status)
 		})
@@ -363,6 +365,43 @@ func TestInstanceHostServesLoginFlow(t *testing.T) {
 	res = do(t, http.MethodGet, o.InstanceURL()+"/.well-known/openid-configuration", nil, nil)
 	require.Equal(t, http.StatusOK, res.status)
 	assert.Equal(t, o.LoginURL()+"/services/oauth2/token", res.json(t)["token_endpoint"])
+}
+
+func TestFailNextWith(t *testing.T) {
+	o := startOrg(t, Options{})
+	at := accessToken(t, o)
+	// A 503 with Retry-After, on GETs of the query endpoint only.
+	o.FailNextWith(1, Fault{Method: "get", PathPrefix: v + "/query", Status: 503, RetryAfter: "7"})
+	assert.Equal(t, http.StatusOK, api(t, o, at, http.MethodGet, v+"/limits/", nil, nil).status)
+	res := api(t, o, at, http.MethodGet, v+"/query/?q=SELECT+Id+FROM+Organization", nil, nil)
+	assert.Equal(t, http.StatusServiceUnavailable, res.status)
+	assert.Equal(t, "7", res.header.Get("Retry-After"))
+	assert.Contains(t, string(res.body), "Maintenance")
+	assert.Equal(t, http.StatusOK, api(t, o, at, http.MethodGet, v+"/query/?q=SELECT+Id+FROM+Organization", nil, nil).status)
+
+	// The concurrency limit answered with 403, and a 429 with Retry-After.
+	o.FailNextWith(1, Fault{Status: 403, Limit: LimitConcurrent})
+	res = api(t, o, at, http.MethodGet, v+"/limits/", nil, nil)
+	assert.Equal(t, http.StatusForbidden, res.status)
+	assert.JSONEq(t, `[{"message":"ConcurrentPerOrgLongTxn Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]`, string(res.body))
+	o.FailNextWith(1, Fault{Status: 429, RetryAfter: "2"})
+	res = api(t, o, at, http.MethodGet, v+"/limits/", nil, nil)
+	assert.Equal(t, http.StatusTooManyRequests, res.status)
+	assert.Equal(t, "2", res.header.Get("Retry-After"))
+	assert.Contains(t, string(res.body), "ConcurrentPerOrgLongTxn")
+
+	// A dropped connection on a GET: no answer at all, logged with status 0.
+	o.FailNextWith(1, Fault{Method: "GET", PathPrefix: v + "/sobjects/", Status: 0})
+	req, err := http.NewRequestWithContext(testCtx(t), http.MethodGet, o.InstanceURL()+v+"/sobjects/StaticResource/081000000000001AAA", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+at)
+	resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	if resp != nil {
+		resp.Body.Close()
+	}
+	require.Error(t, err)
+	reqs := o.Requests()
+	assert.Equal(t, 0, reqs[len(reqs)-1].Status)
 }
 
 func TestFailNextMatching(t *testing.T) {

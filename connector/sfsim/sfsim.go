@@ -30,6 +30,11 @@
 //   - Request cap: 52,428,800 bytes counted on the wire (compressed); the
 //     decompressed body is capped at the same size. Over it: 413.
 //   - UserPermissionAccess records have attributes {"type"} only (no url).
+//   - Injected faults (FailNext, FailNextWith; §5.3, §11.3): 503 is the
+//     maintenance HTML page without Retry-After unless one is asked for;
+//     the concurrency limit is REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn
+//     Limit exceeded." with 429 (or 403 on request), the daily budget the
+//     same code with "TotalRequests Limit exceeded." and 403.
 //
 // The instance host also serves the login flow and the token, revoke,
 // userinfo and identity endpoints (it plays the org's My Domain); token
@@ -172,8 +177,8 @@ type Org struct {
 }
 
 type failRule struct {
-	method, prefix string
-	n, status      int
+	Fault
+	n int
 }
 
 // Start starts both hosts on loopback and returns the running org.
@@ -389,22 +394,53 @@ func (o *Org) RefreshSandbox() {
 }
 
 // FailNext makes the next n REST requests (instance host, paths under
-// /services/data) fail with status: 503 a maintenance HTML page, 500
-// UNKNOWN_EXCEPTION, 403 REQUEST_LIMIT_EXCEEDED, 0 a dropped connection
-// after reading part of the request body; any other status a generic JSON
-// error array. Failed requests change nothing in the org.
+// /services/data) fail with status: 503 a maintenance HTML page (no
+// Retry-After), 500 UNKNOWN_EXCEPTION, 403 REQUEST_LIMIT_EXCEEDED "TotalRequests
+// Limit exceeded." (the daily budget), 429 REQUEST_LIMIT_EXCEEDED
+// "ConcurrentPerOrgLongTxn Limit exceeded." (the concurrency limit), 0 a
+// dropped connection after reading part of the request body; any other
+// status a generic JSON error array. Failed requests change nothing in the
+// org. FailNextWith adds a Retry-After header or the other limit message.
 func (o *Org) FailNext(n, status int) { o.FailNextMatching("", "/services/data", n, status) }
 
 // FailNextMatching is FailNext for instance-host requests whose method
 // equals method ("" any) and whose path starts with pathPrefix ("" any,
 // including the OAuth endpoints the instance host serves).
 func (o *Org) FailNextMatching(method, pathPrefix string, n, status int) {
+	o.FailNextWith(n, Fault{Method: method, PathPrefix: pathPrefix, Status: status})
+}
+
+// Fault is a failure FailNextWith injects (§5.3, §11.3).
+type Fault struct {
+	// Method ("" any) and PathPrefix ("" any, including the OAuth
+	// endpoints the instance host serves) select instance-host requests.
+	Method, PathPrefix string
+	// Status is the answer, as for FailNext (0 drops the connection).
+	Status int
+	// RetryAfter, when set, is sent as the Retry-After header: seconds
+	// ("5") or an HTTP date. Salesforce may send one with 503 and 429 [U].
+	RetryAfter string
+	// Limit picks the REQUEST_LIMIT_EXCEEDED message of a 403 or 429:
+	// LimitDaily ("TotalRequests Limit exceeded.", the default for 403) or
+	// LimitConcurrent ("ConcurrentPerOrgLongTxn Limit exceeded.", the
+	// default for 429). The status of a concurrency refusal is 403 or 429 [U].
+	Limit string
+}
+
+// REQUEST_LIMIT_EXCEEDED messages (§11.3).
+const (
+	LimitDaily      = "TotalRequests Limit exceeded."
+	LimitConcurrent = "ConcurrentPerOrgLongTxn Limit exceeded."
+)
+
+// FailNextWith makes the next n instance-host requests matching f fail as f
+// says. Rules are matched in the order they were added.
+func (o *Org) FailNextWith(n int, f Fault) {
 	if n <= 0 {
 		return
 	}
-	o.set(func() {
-		o.failures = append(o.failures, &failRule{method: strings.ToUpper(method), prefix: pathPrefix, n: n, status: status})
-	})
+	f.Method = strings.ToUpper(f.Method)
+	o.set(func() { o.failures = append(o.failures, &failRule{Fault: f, n: n}) })
 }
 
 // Requests returns a copy of the log of every request on both hosts.
@@ -524,7 +560,7 @@ func (o *Org) injectFailure(w *logWriter, r *http.Request) bool {
 	o.mu.Lock()
 	var rule *failRule
 	for i, f := range o.failures {
-		if (f.method == "" || f.method == r.Method) && strings.HasPrefix(r.URL.Path, f.prefix) {
+		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.PathPrefix) {
 			rule = f
 			f.n--
 			if f.n <= 0 {
@@ -537,7 +573,10 @@ func (o *Org) injectFailure(w *logWriter, r *http.Request) bool {
 	if rule == nil {
 		return false
 	}
-	switch rule.status {
+	if rule.RetryAfter != "" && rule.Status != 0 {
+		w.Header().Set("Retry-After", rule.RetryAfter)
+	}
+	switch rule.Status {
 	case 0:
 		// Read part of the body, then drop the connection.
 		want := r.ContentLength / 2
@@ -554,16 +593,22 @@ func (o *Org) injectFailure(w *logWriter, r *http.Request) bool {
 		panic(http.ErrAbortHandler)
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Content-Type", "text/html;charset=UTF-8")
-		w.Header().Set("Retry-After", "60")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = io.WriteString(w, maintenancePage)
 	case http.StatusInternalServerError:
 		writeErrors(w, r, http.StatusInternalServerError, apiErr("UNKNOWN_EXCEPTION",
 			"An unexpected error occurred. Please include this ErrorId if you contact support: 1520853318-38219 (-1438381925)"))
-	case http.StatusForbidden:
-		writeErrors(w, r, http.StatusForbidden, apiErr("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."))
+	case http.StatusForbidden, http.StatusTooManyRequests:
+		msg := rule.Limit
+		if msg == "" {
+			msg = LimitDaily
+			if rule.Status == http.StatusTooManyRequests {
+				msg = LimitConcurrent
+			}
+		}
+		writeErrors(w, r, rule.Status, apiErr("REQUEST_LIMIT_EXCEEDED", msg))
 	default:
-		writeErrors(w, r, rule.status, apiErr("UNKNOWN_EXCEPTION", http.StatusText(rule.status)))
+		writeErrors(w, r, rule.Status, apiErr("UNKNOWN_EXCEPTION", http.StatusText(rule.Status)))
 	}
 	return true
 }

@@ -1,0 +1,157 @@
+package connector
+
+// Transient faults and refusals around a publish: read retries, request
+// limits, the org's own storage limit, a session revoked before the read-back.
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/connector/sfsim"
+)
+
+const queryPath = "/services/data/" + salesforce.APIVersion + "/query"
+
+// queryStatuses lists the statuses sfsim logged for the lookup queries.
+func queryStatuses(org *sfsim.Org) []int {
+	var out []int
+	for _, r := range org.Requests() {
+		if r.Host == "instance" && r.Method == http.MethodGet && strings.HasPrefix(r.Path, queryPath) {
+			out = append(out, r.Status)
+		}
+	}
+	return out
+}
+
+func TestPublishLookupRetried(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault sfsim.Fault
+	}{
+		{"503 without Retry-After", sfsim.Fault{Status: http.StatusServiceUnavailable}},
+		{"500", sfsim.Fault{Status: http.StatusInternalServerError}},
+		{"429 without Retry-After", sfsim.Fault{Status: http.StatusTooManyRequests}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPublishFixture(t, sfsim.Options{})
+			v1 := versionBundle(t, 1)
+			f.org.ResetRequests()
+			// Given one failure on the first lookup query.
+			tt.fault.Method, tt.fault.PathPrefix = http.MethodGet, queryPath
+			f.org.FailNextWith(1, tt.fault)
+			res := f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{})
+			requireOK(t, res, OutcomeCreated)
+			assert.Equal(t, []int{tt.fault.Status, http.StatusOK}, queryStatuses(f.org), "the lookup was tried again")
+			assert.Equal(t, 4, res.Requests, "lookup (failed) + lookup + POST + read-back")
+			assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+		})
+	}
+}
+
+func TestPublishRetryAfterBounded(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	f.org.ResetRequests()
+	// Given maintenance that asks to come back in an hour: no retry, no wait.
+	f.org.FailNextWith(5, sfsim.Fault{Method: http.MethodGet, PathPrefix: queryPath, Status: http.StatusServiceUnavailable, RetryAfter: "3600"})
+	res := f.svc.Publish(testCtx(t), f.k, versionBundle(t, 1), PublishOptions{})
+	requireFailed(t, res, CodeMaintenance)
+	assert.Equal(t, []int{http.StatusServiceUnavailable}, queryStatuses(f.org), "one request: Salesforce asked for longer than the cap")
+	assert.Equal(t, 1, res.Requests)
+	assert.Empty(t, f.org.Resources())
+}
+
+func TestPublishRequestLimits(t *testing.T) {
+	tests := []struct {
+		name    string
+		fault   sfsim.Fault
+		code    string
+		message string
+		fix     string
+	}{
+		{"daily budget", sfsim.Fault{Status: http.StatusForbidden, Limit: sfsim.LimitDaily},
+			CodeRequestLimit, "daily API requests", "resets over 24 hours"},
+		{"concurrency, 403", sfsim.Fault{Status: http.StatusForbidden, Limit: sfsim.LimitConcurrent},
+			CodeConcurrencyLimit, "at the same time", "Wait a minute"},
+		{"concurrency, 429", sfsim.Fault{Status: http.StatusTooManyRequests, RetryAfter: "3600"},
+			CodeConcurrencyLimit, "at the same time", "Wait a minute"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPublishFixture(t, sfsim.Options{})
+			tt.fault.PathPrefix = resourcesPath
+			f.org.FailNextWith(1, tt.fault)
+			res := f.svc.Publish(testCtx(t), f.k, versionBundle(t, 1), PublishOptions{})
+			requireFailed(t, res, tt.code)
+			assert.Contains(t, res.Problem.Message, tt.message)
+			assert.Contains(t, res.Problem.Fix, tt.fix)
+			if tt.code == CodeConcurrencyLimit {
+				assert.NotContains(t, res.Problem.Error(), "daily")
+				assert.NotContains(t, res.Problem.Error(), "24 hours")
+			}
+			assert.Equal(t, 1, res.Requests, "refusals over the cap or of the budget are not retried")
+			assert.Empty(t, f.org.Resources())
+		})
+	}
+}
+
+func TestPublishOrgStorageLimitFromTheOrg(t *testing.T) {
+	// Given an org whose own limit (64 KB) is far below the documented 250
+	// MB, and whose other resources leave less room than the bundle needs.
+	f := newPublishFixture(t, sfsim.Options{MaxOrgStorage: 64 * 1024})
+	f.org.PutResource(sfsim.Resource{Name: "Other", ContentType: "text/plain", CacheControl: "Public", Body: make([]byte, 64*1024-100)})
+	res := f.svc.Publish(testCtx(t), f.k, versionBundle(t, 1), PublishOptions{})
+	requireFailed(t, res, CodeOrgStorageFull)
+	assert.Contains(t, res.Problem.Message, "64.0 KB", "names the org's limit")
+	assert.NotContains(t, res.Problem.Error(), "250")
+	assert.Equal(t, 1, countRequests(f.org, http.MethodPost, "/sobjects/StaticResource"), "a refusal is not posted again")
+	assert.Len(t, f.org.Resources(), 1)
+}
+
+func TestPublishReadBackAfterRevoke(t *testing.T) {
+	for _, update := range []bool{false, true} {
+		name := "create"
+		if update {
+			name = "update"
+		}
+		t.Run(name, func(t *testing.T) {
+			f := newPublishFixture(t, sfsim.Options{})
+			ctx := testCtx(t)
+			v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+			b := v1
+			if update {
+				requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+				b = v2
+			}
+			// Given a session revoked (refresh token too) between the write
+			// and the read-back.
+			var once sync.Once
+			f.org.OnRequest(func(r *http.Request) {
+				if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/sobjects/StaticResource/") && !strings.HasSuffix(r.URL.Path, "/Body") {
+					once.Do(f.org.RevokeRefreshTokens)
+				}
+			})
+			res := f.svc.Publish(ctx, f.k, b, PublishOptions{})
+			requireFailed(t, res, CodeVerifyNeedsReauth)
+			assert.Contains(t, res.Problem.Message, "Salesforce accepted it", "says the content landed")
+			assert.Contains(t, res.Problem.Message, "revoked")
+			assert.Contains(t, res.Problem.Fix, "Authorize "+f.k.String()+" again")
+			if update {
+				assert.Contains(t, res.Problem.Fix, "local backup")
+			}
+			var p *Problem
+			require.ErrorAs(t, res.Problem.Err, &p, "the cause stays in the chain")
+			assert.Equal(t, CodeNeedsReauth, p.Code)
+			assert.Equal(t, b.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body, "the content landed")
+			conn, err := f.svc.Registry.Get(f.k)
+			require.NoError(t, err)
+			assert.True(t, conn.NeedsReauth, "the connector is marked for a new authorization")
+		})
+	}
+}
