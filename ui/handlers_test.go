@@ -450,3 +450,43 @@ func TestDemoBannerSaysMemoryTokens(t *testing.T) {
 	assert.Contains(t, text, "Tokens are kept in memory for this session only, because the system keyring can't be used: the Secret Service is not running.")
 	assert.Contains(t, allText(content), "In this demo the tokens are kept in memory and forgotten when you quit.")
 }
+
+// TestListAndCardAgree: a connector never authorized in this folder, while
+// a same-named connector elsewhere left tokens under its name, used to show
+// Connected in the list and "Not authorized yet" on the card, and Check now
+// did not fix it. Both now follow connector.StateOf.
+func TestListAndCardAgree(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	h.authorize(true)
+	tok, err := h.tokens.Load(h.tokenKey())
+	require.NoError(t, err)
+	// the other folder's tokens under the connector's name, as older versions kept them
+	require.NoError(t, h.tokens.Save(h.key.String(), tok))
+	c, err := h.svc.Registry.Get(h.key)
+	require.NoError(t, err)
+	require.NoError(t, h.svc.Registry.Delete(h.key))
+	_, err = h.svc.Registry.Upsert(h.key, func(n *connector.Connector) error {
+		n.LoginURL, n.CallbackPorts = c.LoginURL, c.CallbackPorts
+		return nil
+	})
+	require.NoError(t, err)
+
+	h.v.reload(true)
+	h.waitIdle()
+	test.Tap(h.v.list.refreshBtn)
+	h.waitIdle()
+
+	var listed connector.Connector
+	for _, cn := range h.v.connectors {
+		if cn.Key() == h.key {
+			listed = cn
+		}
+	}
+	text, _ := h.v.list.badgeFor(listed)
+	assert.Equal(t, stateText(connector.StateNotAuthorized), text, "the list")
+	assert.Equal(t, connector.StateNotAuthorized, h.v.status[h.key].State, "the live check")
+	assert.False(t, h.v.auth.orgBox.Visible(), "the card shows no org")
+	assert.True(t, h.v.auth.hintCard.Visible(), "the card offers to authorize")
+	assert.Nil(t, h.org.Resource(connector.DefaultResourceName), "nothing was published")
+}
