@@ -271,13 +271,21 @@ func (s *authScreen) renderParts() {
 func (s *authScreen) renderOrg(c connector.Connector) {
 	k := c.Key()
 	org := c.Org
-	s.orgCard.SetTitle(org.OrgName)
-	s.orgCard.SetSubTitle(lang.L("Org ID {{.ID}}", map[string]any{"ID": org.OrgID}))
-	envLabel := envText(k.Environment)
-	if k.Environment.IsProduction() {
-		envLabel = strings.ToUpper(envLabel)
+	title := org.OrgName
+	if title == "" { // without API access the org's name cannot be read
+		title = lang.L("Org name unknown")
 	}
-	s.envBadge.Set(envLabel, envTone(k.Environment))
+	s.orgCard.SetTitle(title)
+	s.orgCard.SetSubTitle(lang.L("Org ID {{.ID}}", map[string]any{"ID": org.OrgID}))
+	envLabel, tone := envText(k.Environment), envTone(k.Environment)
+	if c.IsProductionTarget() { // a production org, whatever slot it sits in
+		prod := strings.ToUpper(envText(connector.Production))
+		envLabel, tone = prod, envTone(connector.Production)
+		if !k.Environment.IsProduction() {
+			envLabel = prod + " · " + envText(k.Environment)
+		}
+	}
+	s.envBadge.Set(envLabel, tone)
 	bg, _ := s.envBadge.colors()
 	s.envStrip.FillColor = theme.Color(bg)
 	s.envStrip.Refresh()

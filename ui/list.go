@@ -102,7 +102,7 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 		sub += " · " + c.Org.OrgName
 	}
 	imp := widget.MediumImportance
-	if k.Environment.IsProduction() {
+	if c.IsProductionTarget() {
 		imp = widget.DangerImportance
 	}
 	if r.sub.Importance != imp {
