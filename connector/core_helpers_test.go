@@ -262,3 +262,12 @@ func listenOn(t *testing.T, port int) net.Listener {
 	require.NoError(t, err)
 	return ln
 }
+
+// backupDir is the backup folder of connector k's resource.
+func (s *Service) backupDir(k Key, resource string) (string, error) {
+	st, err := s.backupStore(k, resource)
+	if err != nil {
+		return "", err
+	}
+	return st.Dir, nil
+}

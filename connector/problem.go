@@ -72,4 +72,6 @@ const (
 	CodeRevokeFailed           = "revoke_failed"
 	CodeMaintenance            = "maintenance"
 	CodeProductionNotConfirmed = "production_not_confirmed"
+	CodeResourceExists         = "resource_exists"
+	CodeBackupDamaged          = "backup_damaged"
 )

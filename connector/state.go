@@ -87,3 +87,14 @@ type Check struct {
 	Detail string `json:"detail"`
 	Fix    string `json:"fix,omitempty"`
 }
+
+// Authorized reports whether the check found the connector authorized:
+// tokens present and not refused (an unreachable org does not say
+// otherwise). Front ends ask for a production confirmation only then.
+func (s Status) Authorized() bool {
+	switch s.State {
+	case StateNotAuthorized, StateNeedsReauth, StateKeyringError, StateSandboxRefreshed:
+		return false
+	}
+	return s.TokensPresent
+}
