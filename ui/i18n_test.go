@@ -89,6 +89,7 @@ var problemCodes = []string{
 	connector.CodeTooLarge, connector.CodeOrgStorageFull, connector.CodeInvalidName, connector.CodeInvalidLoginURL,
 	connector.CodeInvalidBundle, connector.CodeBusy, connector.CodeVerifyFailed, connector.CodeNoBackup,
 	connector.CodeRevokeFailed, connector.CodeMaintenance, connector.CodeProductionNotConfirmed,
+	connector.CodeResourceExists, connector.CodeBackupDamaged,
 	string(connector.StateSandboxRefreshed), string(connector.StateKeyringError), string(connector.StateNotAuthorized),
 }
 
