@@ -113,6 +113,10 @@ type PublishRecord struct {
 	Size        int64     `json:"size"`
 	// Restored is true when this record comes from a restore.
 	Restored bool `json:"restored,omitempty"`
+	// LastModifiedDate and LastModifiedByID are the record's right after our
+	// verified publish: while the org still shows them, nobody touched it.
+	LastModifiedDate time.Time `json:"lastModifiedDate,omitzero"`
+	LastModifiedByID string    `json:"lastModifiedById,omitempty"`
 }
 
 // ParseCallbackPorts parses "1717, 1718 1719" (commas or spaces) into an

@@ -280,3 +280,12 @@ func storedTokensIn(t testing.TB, reg *Registry, store tokenstore.Store, k Key) 
 	}
 	return store.Load(c.TokenKey())
 }
+
+// backupDir is the backup folder of connector k's resource.
+func (s *Service) backupDir(k Key, resource string) (string, error) {
+	st, err := s.backupStore(k, resource)
+	if err != nil {
+		return "", err
+	}
+	return st.Dir, nil
+}

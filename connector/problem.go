@@ -72,6 +72,8 @@ const (
 	CodeRevokeFailed           = "revoke_failed"
 	CodeMaintenance            = "maintenance"
 	CodeProductionNotConfirmed = "production_not_confirmed"
+	CodeResourceExists         = "resource_exists"
+	CodeBackupDamaged          = "backup_damaged"
 )
 
 // Problem codes of transient faults and of a publish that landed unchecked.

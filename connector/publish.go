@@ -9,10 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/backup"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/packaging"
 )
@@ -45,10 +46,13 @@ type publishRun struct {
 	conn     Connector
 	client   *salesforce.Client
 	resource string
-	folder   string
+	store    *backup.Store
 	reqStart int
 	restored bool
-	log      *slog.Logger
+	// restoreFrom is the checked backup a restore uploads (its metadata
+	// goes back with the body).
+	restoreFrom *backup.Backup
+	log         *slog.Logger
 	// recordFn, when set, receives the publish record instead of the
 	// registry (PublishMany writes all records in one transaction).
 	recordFn func(k Key, rec *PublishRecord)
@@ -172,11 +176,11 @@ func (r *publishRun) prepareTarget() error {
 		}
 		return p
 	}
-	folder, err := r.s.backupFolder(r.k, r.resource)
+	store, err := r.s.backupStore(r.k, r.resource)
 	if err != nil {
 		return err
 	}
-	r.folder = folder
+	r.store = store
 	return nil
 }
 
@@ -263,16 +267,23 @@ func (r *publishRun) publish(ctx context.Context, b Bundle) error {
 	return r.write(ctx, b, list, cur)
 }
 
-// write runs the pipeline after the lookup: skip, dry run, backup, upload,
-// verify, record.
+// write runs the pipeline after the lookup: refuse a foreign resource,
+// skip when untouched and unchanged, dry run, backup, upload, verify, record.
 func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.ResourceList, cur *salesforce.StaticResource) error {
 	fp := b.Fingerprint()
 	if cur != nil {
 		r.res.ResourceID = cur.ID
-		if FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
+		rec := r.lastPublish()
+		untouched := rec.untouched(cur)
+		if !untouched && !r.restored && !r.opts.ReplaceExisting && r.foreign(rec, cur) {
+			return r.foreignProblem(cur)
+		}
+		if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
 			r.res.Outcome = OutcomeUpToDate
 			return nil
 		}
+		// We know what we left there, and it is not what the org holds.
+		r.res.ChangedOutside = rec != nil && !rec.LastModifiedDate.IsZero() && !untouched
 	}
 	if err := r.checkStorage(list, cur, b.Size()); err != nil {
 		return err
@@ -293,6 +304,22 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		BodySize:     b.Size(),
 		Progress:     r.opts.Progress,
 	}
+	cacheFromOrg := true
+	if bk := r.restoreFrom; bk != nil {
+		// Put the whole record back as it was (older backups lack some fields).
+		if bk.Name != "" {
+			spec.Name = bk.Name
+		}
+		if bk.ContentType != "" {
+			spec.ContentType = bk.ContentType
+		}
+		if bk.CacheControl != "" {
+			spec.CacheControl, cacheFromOrg = bk.CacheControl, false
+		}
+		if bk.Name != "" {
+			spec.Description = bk.Description // recorded, possibly empty
+		}
+	}
 	var id string
 	outcome := OutcomeCreated
 	if cur != nil {
@@ -301,7 +328,7 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 			return err
 		}
 		r.res.BackupPath = bk
-		if cur.CacheControl != "" {
+		if cur.CacheControl != "" && cacheFromOrg {
 			spec.CacheControl = cur.CacheControl
 		}
 		stats, err := r.client.UpdateStaticResource(ctx, cur.ID, spec)
@@ -324,6 +351,60 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 	r.res.Outcome = outcome
 	r.record(b, got)
 	return nil
+}
+
+// lastPublish is the connector's record of its last publish of this
+// resource, or nil.
+func (r *publishRun) lastPublish() *PublishRecord {
+	rec := r.conn.LastPublish
+	if rec == nil || !strings.EqualFold(rec.Resource, r.resource) {
+		return nil
+	}
+	return rec
+}
+
+// untouched reports whether cur is the record of our last publish, unchanged
+// since (same Id, LastModifiedDate and LastModifiedById). A record from an
+// older version, without those, is never untouched.
+func (rec *PublishRecord) untouched(cur *salesforce.StaticResource) bool {
+	return rec != nil && cur != nil && rec.ResourceID == cur.ID && !rec.LastModifiedDate.IsZero() &&
+		rec.LastModifiedDate.Equal(cur.LastModifiedDate) && rec.LastModifiedByID == cur.LastModifiedByID
+}
+
+// foreign reports whether cur was not published by this app: not the record
+// we published (rec), and no Connectors fingerprint in its Description.
+func (r *publishRun) foreign(rec *PublishRecord, cur *salesforce.StaticResource) bool {
+	if rec != nil && rec.ResourceID == cur.ID {
+		return false
+	}
+	return !strings.HasPrefix(cur.Description, descriptionPrefix) || FingerprintFromDescription(cur.Description) == ""
+}
+
+func existingResource(cur *salesforce.StaticResource) *ExistingResource {
+	return &ExistingResource{
+		ID: cur.ID, Name: cur.Name, Size: cur.BodyLength, ContentType: cur.ContentType,
+		LastModifiedDate: cur.LastModifiedDate, LastModifiedByID: cur.LastModifiedByID, LastModifiedByName: cur.LastModifiedByName,
+	}
+}
+
+// foreignProblem refuses to replace a resource this app did not publish,
+// and describes it for the front ends (PublishResult.Existing).
+func (r *publishRun) foreignProblem(cur *salesforce.StaticResource) error {
+	ex := existingResource(cur)
+	r.res.Existing = ex
+	by := ex.LastModifiedByName
+	if by == "" {
+		by = ex.LastModifiedByID
+	}
+	if by == "" {
+		by = "an unknown user"
+	}
+	return &Problem{
+		Code: CodeResourceExists,
+		Message: fmt.Sprintf("The org already has a static resource named %s (%s, last modified %s by %s) that was not published by this app, so nothing was written.",
+			cur.Name, pubFormatMB(cur.BodyLength), cur.LastModifiedDate.UTC().Format("2006-01-02 15:04 MST"), by),
+		Fix: "Check with its owner; to replace it (a backup of it is taken first), publish again and choose Replace (connectorctl: --replace-existing), or choose another resource name.",
+	}
 }
 
 // create POSTs the resource. A failed POST is never retried blindly: the
@@ -361,11 +442,12 @@ func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp 
 }
 
 func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error) *Problem {
+	r.res.Existing = existingResource(cur)
 	return &Problem{
 		Code: CodeDuplicate,
 		Message: fmt.Sprintf("A static resource named %s was created in the org meanwhile by someone else (%s), so nothing was published and nothing was overwritten.",
 			cur.Name, pubFormatMB(cur.BodyLength)),
-		Fix: "Check who else publishes to this org, then publish again to replace it (a backup of it is taken first) or choose another resource name.",
+		Fix: "Check who else publishes to this org, then publish again and choose Replace (connectorctl: --replace-existing) to replace it (a backup of it is taken first), or choose another resource name.",
 		Err: err,
 	}
 }
@@ -424,12 +506,13 @@ func (r *publishRun) verify(ctx context.Context, id string, b Bundle) (*salesfor
 func (r *publishRun) record(b Bundle, got *salesforce.StaticResource) {
 	now := r.s.pubNow()
 	id := got.ID
-	if err := backupSavePublished(r.folder, b, got, now); err != nil {
+	if err := r.store.SavePublished(b, got, now); err != nil {
 		r.log.Warn("keep a copy of the published bundle", "connector", r.k.String(), "err", err)
 	}
 	rec := &PublishRecord{
 		At: now.UTC(), Resource: r.resource, ResourceID: id,
 		Fingerprint: b.Fingerprint(), Size: b.Size(), Restored: r.restored,
+		LastModifiedDate: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID,
 	}
 	if r.recordFn != nil {
 		r.recordFn(r.k, rec)
@@ -443,45 +526,16 @@ func (r *publishRun) record(b Bundle, got *salesforce.StaticResource) {
 	}
 }
 
-// backupCurrent saves the body now in the org before it is overwritten and
-// returns the backup's path. Without a backup, nothing is overwritten.
+// backupCurrent saves the body and the metadata now in the org before they
+// are overwritten and returns the backup's path. Without a backup, nothing
+// is overwritten.
 func (r *publishRun) backupCurrent(ctx context.Context, cur *salesforce.StaticResource) (string, error) {
-	if err := os.MkdirAll(r.folder, 0o700); err != nil {
-		return "", r.backupProblem(fmt.Errorf("create backup folder: %w", err))
+	bk, err := r.store.Save(cur, FingerprintFromDescription(cur.Description), r.k.String(), r.s.pubNow(),
+		func(w io.Writer) (int64, error) { return r.client.DownloadBody(ctx, cur.ID, w) })
+	if err != nil {
+		return "", r.backupProblem(err)
 	}
-	remoteFP := FingerprintFromDescription(cur.Description)
-	now := r.s.pubNow()
-	base := backupNewPath(r.folder, now, remoteFP)
-	zipPath := base + ".zip"
-	sc := backupSidecar{
-		Backup: Backup{
-			Path: zipPath, Resource: r.resource, Fingerprint: remoteFP,
-			Size: cur.BodyLength, TakenAt: now.UTC(),
-		},
-		Connector:  r.k.String(),
-		ResourceID: cur.ID,
-	}
-	if local := backupFindPublished(r.folder, cur); local != "" {
-		if err := backupLinkOrCopy(local, zipPath); err != nil {
-			return "", r.backupProblem(err)
-		}
-		sc.Source = "local-copy"
-	} else {
-		err := backupWriteFile(zipPath, func(w io.Writer) (int64, error) {
-			return r.client.DownloadBody(ctx, cur.ID, w)
-		}, cur.BodyLength)
-		if err != nil {
-			return "", r.backupProblem(fmt.Errorf("download current body: %w", err))
-		}
-		sc.Source = "download"
-	}
-	if err := backupWriteSidecar(zipPath, sc); err != nil {
-		r.log.Warn("write backup sidecar", "path", zipPath, "err", err)
-	}
-	if err := backupRotate(r.folder, r.resource, keepBackups); err != nil {
-		r.log.Warn("rotate backups", "folder", r.folder, "err", err)
-	}
-	return zipPath, nil
+	return bk.Path, nil
 }
 
 func (r *publishRun) backupProblem(err error) error {
@@ -491,7 +545,7 @@ func (r *publishRun) backupProblem(err error) error {
 	}
 	return &Problem{
 		Code:    CodeBackupFailed,
-		Message: fmt.Sprintf("The current %s could not be backed up to %s, so it was not overwritten.", r.resource, filepath.Dir(r.folder)),
+		Message: fmt.Sprintf("The current %s could not be backed up to %s, so it was not overwritten.", r.resource, filepath.Dir(r.store.Dir)),
 		Fix:     "Free some disk space or fix the folder's permissions, then publish again.",
 		Err:     err,
 	}

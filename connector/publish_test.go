@@ -285,7 +285,7 @@ func TestPublishPatchRetriedOn503(t *testing.T) {
 		assert.FileExists(t, res.BackupPath)
 	}
 	// The version before the last publish (v2) can be restored.
-	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
+	requireOK(t, f.svc.Restore(ctx, f.k, RestoreOptions{}), OutcomeUpdated)
 	assert.Equal(t, v2.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 }
 
@@ -367,19 +367,30 @@ func TestPublishCreatedElsewhereMeanwhile(t *testing.T) {
 	got := requireOneResource(t, f.org, DefaultResourceName)
 	assert.Equal(t, theirs, got.Body, "their resource is untouched")
 
-	// Publishing again replaces it, after backing up their body (downloaded).
+	// Publishing again does not replace it without a decision.
 	f.org.ResetRequests()
 	res = f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{})
+	requireFailed(t, res, CodeResourceExists)
+	assert.Equal(t, 1, res.Requests, "the lookup only")
+	assert.Equal(t, theirs, requireOneResource(t, f.org, DefaultResourceName).Body)
+
+	// Replacing it backs up their body (downloaded) first.
+	f.org.ResetRequests()
+	res = f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{ReplaceExisting: true})
 	requireOK(t, res, OutcomeUpdated)
 	assert.Equal(t, 4, res.Requests, "list + download + PATCH + verify")
 	assert.Equal(t, 1, countRequests(f.org, http.MethodGet, "/Body"))
 	assert.Equal(t, theirs, fileBytes(t, res.BackupPath))
 	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 
-	// And their version can be restored.
-	res = f.svc.Restore(testCtx(t), f.k, "")
+	// And their version can be restored, with its content type and cache control.
+	res = f.svc.Restore(testCtx(t), f.k, RestoreOptions{})
 	requireOK(t, res, OutcomeUpdated)
-	assert.Equal(t, theirs, requireOneResource(t, f.org, DefaultResourceName).Body)
+	got = requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, theirs, got.Body)
+	assert.Equal(t, "text/plain", got.ContentType)
+	assert.Equal(t, "Public", got.CacheControl)
+	assert.Empty(t, got.Description)
 }
 
 func TestPublishTwoAtOnce(t *testing.T) {
@@ -417,7 +428,7 @@ func TestPublishTwoAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	other.BackupDir = f.svc.BackupDir
 	requireFailed(t, other.Publish(ctx, f.k, v2, PublishOptions{}), CodeBusy)
-	requireFailed(t, other.Restore(ctx, f.k, ""), CodeNoBackup)
+	requireFailed(t, other.Restore(ctx, f.k, RestoreOptions{}), CodeNoBackup)
 	close(release)
 	var res PublishResult
 	select {
@@ -429,7 +440,7 @@ func TestPublishTwoAtOnce(t *testing.T) {
 	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 	// The lock is released afterwards, and the first version can be restored.
 	requireOK(t, f.svc.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated)
-	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
+	requireOK(t, f.svc.Restore(ctx, f.k, RestoreOptions{}), OutcomeUpdated)
 	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 }
 

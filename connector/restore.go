@@ -4,27 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/connectors-app/connectors/packaging"
+	"github.com/connectors-app/connectors/connector/backup"
 )
+
+// RestoreOptions are the options of Restore.
+type RestoreOptions struct {
+	// Resource is the StaticResource to restore; empty means the connector's.
+	Resource string
+	// ConfirmProduction must be true to restore on a production target
+	// (Connector.IsProductionTarget): Restore refuses it otherwise.
+	ConfirmProduction bool
+}
 
 // Restore re-uploads the most recent local backup of the connector's
 // resource that differs from what the org holds now, through the same
-// pipeline as Publish: the current body is backed up first, then updated
-// (or created when it was deleted) and verified. An empty resource means the
-// connector's resource name. Without a usable backup it fails with
-// CodeNoBackup.
-func (s *Service) Restore(ctx context.Context, k Key, resource string) PublishResult {
+// pipeline as Publish: the backup is checked first (recorded size and
+// fingerprint, and a ZIP must pass a publish's validation: a damaged one
+// fails with CodeBackupDamaged and nothing is written), the current body is
+// backed up, then the body and its metadata (name, content type, cache
+// control, description) are put back (or created when the resource was
+// deleted) and verified. A production target needs opts.ConfirmProduction.
+// Without a usable backup it fails with CodeNoBackup. The result's
+// RestoredFrom names the version put back.
+func (s *Service) Restore(ctx context.Context, k Key, opts RestoreOptions) PublishResult {
 	start := time.Now()
-	res := PublishResult{Key: k, Connector: k.String(), Outcome: OutcomeFailed, Resource: resource}
+	res := PublishResult{Key: k, Connector: k.String(), Outcome: OutcomeFailed, Resource: opts.Resource}
 	r := &publishRun{
 		s: s, k: k, res: &res, log: s.pubLogger(), restored: true,
-		// Restoring is an explicit request for an older body: the
-		// production confirmation belongs to the front end's dialog.
-		opts: PublishOptions{ResourceName: resource, Force: true, ConfirmProduction: true},
+		opts: PublishOptions{ResourceName: opts.Resource, Force: true, ConfirmProduction: opts.ConfirmProduction},
 	}
 	err := r.restore(ctx)
 	r.finish(err, start)
@@ -35,9 +45,16 @@ func (r *publishRun) restore(ctx context.Context) error {
 	if err := r.prepareTarget(); err != nil {
 		return err
 	}
-	backups, err := backupList(r.folder, r.resource)
+	if r.isProduction() && !r.opts.ConfirmProduction {
+		return &Problem{
+			Code:    CodeProductionNotConfirmed,
+			Message: fmt.Sprintf("%s is a production org (%s): restoring there changes what every user sees.", r.orgLabel(), r.k),
+			Fix:     "Confirm the production restore when asked (with connectorctl, type the org name or pass --yes) and restore again.",
+		}
+	}
+	backups, err := r.store.List()
 	if err != nil {
-		return err
+		return r.backupProblem(err)
 	}
 	if len(backups) == 0 {
 		return r.noBackup("There is no local backup of %s for %s yet.")
@@ -51,48 +68,47 @@ func (r *publishRun) restore(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var pick *Backup
-	for i := range backups {
-		bk := &backups[i]
-		if cur != nil && bk.Fingerprint != "" && bk.Fingerprint == FingerprintFromDescription(cur.Description) && bk.Size == cur.BodyLength {
-			continue // that is what the org holds now
-		}
-		pick = bk
-		break
+	curFP, curSize := "", int64(-1)
+	if cur != nil {
+		curFP, curSize = FingerprintFromDescription(cur.Description), cur.BodyLength
 	}
-	if pick == nil {
+	pick, ok, err := r.store.Find(curFP, curSize)
+	if err != nil {
+		return r.backupProblem(err)
+	}
+	if !ok {
 		return r.noBackup("Every local backup of %s for %s is identical to what the org holds now.")
 	}
-	// Work from a private hard link (or copy): taking the backup of the
-	// current body may rotate the chosen file away while it is uploaded.
-	tmp := filepath.Join(r.folder, fmt.Sprintf(".restore-%d.zip", time.Now().UnixNano()))
-	if err := backupLinkOrCopy(pick.Path, tmp); err != nil {
-		return r.backupProblem(fmt.Errorf("prepare backup for restore: %w", err))
-	}
-	defer func() { _ = os.Remove(tmp) }()
-	fi, err := os.Stat(tmp)
-	if err != nil {
-		return r.backupProblem(fmt.Errorf("read backup: %w", err))
-	}
+	r.res.RestoredFrom = &pick
+	// The Description put back records this fingerprint (the verification checks it).
 	fp := pick.Fingerprint
-	if fp == "" {
-		if fp, err = restoreFingerprint(tmp); err != nil {
-			return r.backupProblem(err)
-		}
+	if pick.Name != "" {
+		fp = FingerprintFromDescription(pick.Description)
 	}
-	b := &backupBundle{path: tmp, size: fi.Size(), fp: fp}
-	r.res.Fingerprint, r.res.Size = fp, b.size
+	f, err := r.store.Open(pick, fp)
+	if err != nil {
+		return r.damagedBackup(pick, err)
+	}
+	defer func() { _ = f.Close() }()
+	r.restoreFrom = &pick
+	r.res.Fingerprint, r.res.Size = f.Fingerprint(), f.Size()
 	r.log.Info("restoring backup", "connector", r.k.String(), "resource", r.resource, "backup", pick.Path)
-	return r.write(ctx, b, list, cur)
+	return r.write(ctx, f, list, cur)
 }
 
-// restoreFingerprint is the content fingerprint of a backup when it is a
-// valid bundle, else the SHA-256 of its bytes.
-func restoreFingerprint(path string) (string, error) {
-	if b, err := packaging.Open(path); err == nil {
-		return b.Fingerprint(), nil
+// damagedBackup explains a backup that failed its check: nothing was written.
+func (r *publishRun) damagedBackup(b Backup, err error) error {
+	var de *backup.DamagedError
+	if !errors.As(err, &de) {
+		return r.backupProblem(err)
 	}
-	return backupFileSHA256(path)
+	return &Problem{
+		Code: CodeBackupDamaged,
+		Message: fmt.Sprintf("The backup of %s taken %s cannot be restored: %s. Nothing was written to the org.",
+			r.resource, b.TakenAt.Local().Format("2006-01-02 15:04"), de.Reason),
+		Fix: fmt.Sprintf("Delete that file (%s) to restore the version before it, or publish the content again.", b.Path),
+		Err: err,
+	}
 }
 
 func (r *publishRun) noBackup(format string) error {
@@ -102,4 +118,27 @@ func (r *publishRun) noBackup(format string) error {
 		Fix:     "A backup is taken automatically before each publish overwrites the resource; publish once to create one.",
 		Err:     errors.New("no backup"),
 	}
+}
+
+// RestoreVersion is the backup Restore would put back, as far as it is known
+// without asking the org: the newest one that is not what this connector
+// last published there. False when there is no backup at all. Front ends
+// name this version in their confirmation.
+func (s *Service) RestoreVersion(k Key, resource string) (Backup, bool, error) {
+	c, err := s.Registry.Get(k)
+	if err != nil {
+		return Backup{}, false, err
+	}
+	if resource == "" {
+		resource = c.EffectiveResourceName()
+	}
+	st, err := s.backupStore(k, resource)
+	if err != nil {
+		return Backup{}, false, err
+	}
+	fp, size := "", int64(-1)
+	if rec := c.LastPublish; rec != nil && strings.EqualFold(rec.Resource, resource) {
+		fp, size = rec.Fingerprint, rec.Size
+	}
+	return st.Find(fp, size)
 }

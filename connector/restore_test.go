@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector/backup"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/packaging"
 )
@@ -24,7 +25,7 @@ func TestRestoreBringsBackPreviousVersionByteForByte(t *testing.T) {
 
 	// When we restore, then v1 is back, byte for byte, and v2 was backed up first.
 	f.org.ResetRequests()
-	res := f.svc.Restore(ctx, f.k, "")
+	res := f.svc.Restore(ctx, f.k, RestoreOptions{})
 	requireOK(t, res, OutcomeUpdated)
 	assert.Equal(t, 3, res.Requests, "list + PATCH + verify: both bodies are local")
 	got := requireOneResource(t, f.org, DefaultResourceName)
@@ -39,7 +40,7 @@ func TestRestoreBringsBackPreviousVersionByteForByte(t *testing.T) {
 	assert.Equal(t, v1.Fingerprint(), c.LastPublish.Fingerprint)
 
 	// A second restore undoes the first (the newest backup other than the org's body).
-	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
+	requireOK(t, f.svc.Restore(ctx, f.k, RestoreOptions{}), OutcomeUpdated)
 	assert.Equal(t, v2.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 
 	// Publishing v1 again after that is an ordinary update.
@@ -57,7 +58,7 @@ func TestRestoreRecreatesDeletedResource(t *testing.T) {
 	require.NoError(t, client.DeleteStaticResource(ctx, requireOneResource(t, f.org, DefaultResourceName).ID))
 	require.Empty(t, f.org.Resources())
 
-	res := f.svc.Restore(ctx, f.k, "")
+	res := f.svc.Restore(ctx, f.k, RestoreOptions{})
 	requireOK(t, res, OutcomeCreated)
 	assert.Equal(t, v1.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 }
@@ -65,15 +66,15 @@ func TestRestoreRecreatesDeletedResource(t *testing.T) {
 func TestRestoreWithoutBackup(t *testing.T) {
 	f := newPublishFixture(t, sfsim.Options{})
 	ctx := testCtx(t)
-	res := f.svc.Restore(ctx, f.k, "")
+	res := f.svc.Restore(ctx, f.k, RestoreOptions{})
 	requireFailed(t, res, CodeNoBackup)
 	assert.Zero(t, res.Requests)
 
 	// Only one version ever published: still nothing to go back to.
 	requireOK(t, f.svc.Publish(ctx, f.k, versionBundle(t, 1), PublishOptions{}), OutcomeCreated)
-	requireFailed(t, f.svc.Restore(ctx, f.k, ""), CodeNoBackup)
+	requireFailed(t, f.svc.Restore(ctx, f.k, RestoreOptions{}), CodeNoBackup)
 
-	requireFailed(t, f.svc.Restore(ctx, f.k, "not valid"), CodeInvalidName)
+	requireFailed(t, f.svc.Restore(ctx, f.k, RestoreOptions{Resource: "not valid"}), CodeInvalidName)
 }
 
 func TestBackupsKeepLastFive(t *testing.T) {
@@ -93,7 +94,7 @@ func TestBackupsKeepLastFive(t *testing.T) {
 	// the bodies of versions n-2 … n-6.
 	list, err := f.svc.Backups(f.k, DefaultResourceName)
 	require.NoError(t, err)
-	require.Len(t, list, keepBackups)
+	require.Len(t, list, backup.DefaultKeep)
 	for i, bk := range list {
 		want := bundles[n-2-i]
 		assert.Equal(t, want.Fingerprint(), bk.Fingerprint, "backup %d", i)
@@ -107,10 +108,10 @@ func TestBackupsKeepLastFive(t *testing.T) {
 	}
 	zips, err := filepath.Glob(filepath.Join(filepath.Dir(list[0].Path), "*.zip"))
 	require.NoError(t, err)
-	assert.Len(t, zips, keepBackups, "older backups were deleted")
-	published, err := filepath.Glob(filepath.Join(filepath.Dir(list[0].Path), publishedDir, "*.zip"))
+	assert.Len(t, zips, backup.DefaultKeep, "older backups were deleted")
+	published, err := filepath.Glob(filepath.Join(filepath.Dir(list[0].Path), "published", "*.zip"))
 	require.NoError(t, err)
-	assert.LessOrEqual(t, len(published), keepPublished)
+	assert.LessOrEqual(t, len(published), backup.DefaultKeepPublished)
 
 	// The folder is named after the connector and the resource.
 	assert.Equal(t, filepath.Join(f.svc.BackupDir, lockName(f.k), "walkme_content"), filepath.Dir(list[0].Path))
@@ -122,11 +123,11 @@ func TestBackupsKeepLastFive(t *testing.T) {
 
 func TestBackupFoldersDoNotCollide(t *testing.T) {
 	svc := &Service{BackupDir: t.TempDir()}
-	a, err := svc.backupFolder(Key{System: "Lightning X", Environment: Sandbox}, DefaultResourceName)
+	a, err := svc.backupDir(Key{System: "Lightning X", Environment: Sandbox}, DefaultResourceName)
 	require.NoError(t, err)
-	b, err := svc.backupFolder(Key{System: "Lightning_X", Environment: Sandbox}, DefaultResourceName)
+	b, err := svc.backupDir(Key{System: "Lightning_X", Environment: Sandbox}, DefaultResourceName)
 	require.NoError(t, err)
-	c, err := svc.backupFolder(Key{System: "lightning x", Environment: Sandbox}, "walkme_content")
+	c, err := svc.backupDir(Key{System: "lightning x", Environment: Sandbox}, "walkme_content")
 	require.NoError(t, err)
 	assert.NotEqual(t, a, b, "two connectors never share backups")
 	assert.Equal(t, a, c, "case does not matter, as in the registry")
@@ -137,20 +138,24 @@ func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
 	ctx := testCtx(t)
 	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
 	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
-	// Someone uploads another body by hand (same name, no fingerprint).
-	hand := []byte("PK-not-really-a-zip uploaded by hand")
-	f.org.PutResource(sfsim.Resource{Name: DefaultResourceName, ContentType: "application/zip", CacheControl: "Public", Body: hand})
+	// Someone uploads another body by hand into our record (no fingerprint).
+	hand := []byte("console.log('uploaded by hand');")
+	f.org.PutResource(sfsim.Resource{Name: DefaultResourceName, ContentType: "text/javascript", CacheControl: "Public", Body: hand})
 
 	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
 	requireOK(t, res, OutcomeUpdated)
+	assert.True(t, res.ChangedOutside, "our record, changed since our publish")
 	assert.Equal(t, 4, res.Requests, "list + download + PATCH + verify")
 	assert.Equal(t, hand, fileBytes(t, res.BackupPath))
 	got := requireOneResource(t, f.org, DefaultResourceName)
 	assert.Equal(t, "Public", got.CacheControl, "the existing cache control is kept")
 
-	// The hand-made body (not a valid bundle, no fingerprint) restores byte for byte.
-	requireOK(t, f.svc.Restore(ctx, f.k, ""), OutcomeUpdated)
-	assert.Equal(t, hand, requireOneResource(t, f.org, DefaultResourceName).Body)
+	// The hand-made body (not a bundle, no fingerprint) restores byte for
+	// byte, with its content type.
+	requireOK(t, f.svc.Restore(ctx, f.k, RestoreOptions{}), OutcomeUpdated)
+	got = requireOneResource(t, f.org, DefaultResourceName)
+	assert.Equal(t, hand, got.Body)
+	assert.Equal(t, "text/javascript", got.ContentType)
 }
 
 func TestBackupDownloadsWhenBodyReplacedUnderOurDescription(t *testing.T) {
@@ -183,12 +188,12 @@ func TestBackupsListing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, list)
 
-	folder, err := svc.backupFolder(k, "Res")
+	folder, err := svc.backupDir(k, "Res")
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(folder, 0o700))
 	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i := range 3 {
-		p := backupNewPath(folder, base.Add(time.Duration(i)*time.Minute), "sha256:"+string(rune('a'+i))+"0000000000000000") + ".zip"
+		p := (&backup.Store{Dir: folder}).NewPath(base.Add(time.Duration(i)*time.Minute), "sha256:"+string(rune('a'+i))+"0000000000000000") + ".zip"
 		require.NoError(t, os.WriteFile(p, []byte{byte(i)}, 0o600))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(folder, ".tmp-123"), nil, 0o600))

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/backup"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )
 
@@ -117,6 +118,10 @@ type PublishOptions struct {
 	DryRun bool
 	// ConfirmProduction must be true to publish to a production connector.
 	ConfirmProduction bool
+	// ReplaceExisting allows overwriting a same-name StaticResource this app
+	// did not publish (it is backed up first). Without it such a publish
+	// fails with CodeResourceExists and writes nothing.
+	ReplaceExisting bool
 	// Progress, when set, is called with bytes sent so far and the total
 	// (the compressed request size is unknown upfront: total is the bundle size).
 	Progress func(sent, total int64)
@@ -151,6 +156,16 @@ type PublishResult struct {
 	Problem     *Problem       `json:"-"`
 	Error       string         `json:"error,omitempty"` // Problem.Error() for JSON
 	ErrorCode   string         `json:"errorCode,omitempty"`
+
+	// ChangedOutside is true when the record had been changed in the org
+	// since our own publish: it was downloaded and backed up before the overwrite.
+	ChangedOutside bool `json:"changedOutside,omitempty"`
+	// Existing describes the resource a publish refused to replace
+	// (CodeResourceExists): set ReplaceExisting to replace it.
+	Existing *ExistingResource `json:"existing,omitempty"`
+	// RestoredFrom is the backup a restore put back (its TakenAt and Size
+	// name the version).
+	RestoredFrom *Backup `json:"restoredFrom,omitempty"`
 }
 
 // Bundle is what the publisher needs from a content bundle; packaging.Bundle
@@ -164,13 +179,21 @@ type Bundle interface {
 	Open() (io.ReadCloser, error)
 }
 
-// Backup is one local backup of a resource's previous body.
-type Backup struct {
-	Path        string    `json:"path"`
-	Resource    string    `json:"resource"`
-	Fingerprint string    `json:"fingerprint,omitempty"`
-	Size        int64     `json:"size"`
-	TakenAt     time.Time `json:"takenAt"`
+// Backup is one local backup of a resource: its previous body and the
+// record's metadata (name, content type, cache control, description, who
+// and when last modified it).
+type Backup = backup.Backup
+
+// ExistingResource describes a same-name StaticResource in the org that this
+// app did not publish: what a front end shows before replacing it.
+type ExistingResource struct {
+	ID                 string    `json:"id"`
+	Name               string    `json:"name"`
+	Size               int64     `json:"size"`
+	ContentType        string    `json:"contentType,omitempty"`
+	LastModifiedDate   time.Time `json:"lastModifiedDate"`
+	LastModifiedByID   string    `json:"lastModifiedById,omitempty"`
+	LastModifiedByName string    `json:"lastModifiedByName,omitempty"`
 }
 
 // DisconnectResult says what a disconnect did.

@@ -172,3 +172,14 @@ func liveState(conn Connector, envChecked, envOK, orgChanged bool, p Permissions
 	}
 	return StateConnected
 }
+
+// Authorized reports whether the check found the connector authorized:
+// tokens present and not refused (an unreachable org does not say
+// otherwise). Front ends ask for a production confirmation only then.
+func (s Status) Authorized() bool {
+	switch s.State {
+	case StateNotAuthorized, StateNeedsReauth, StateKeyringError, StateSandboxRefreshed:
+		return false
+	}
+	return s.TokensPresent
+}

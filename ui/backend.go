@@ -14,7 +14,8 @@ type backend interface {
 	Disconnect(ctx context.Context, k connector.Key) (*connector.DisconnectResult, error)
 	PublishMany(ctx context.Context, keys []connector.Key, b connector.Bundle, opts connector.PublishOptions,
 		progress func(k connector.Key, sent, total int64)) []connector.PublishResult
-	Restore(ctx context.Context, k connector.Key, resource string) connector.PublishResult
+	Restore(ctx context.Context, k connector.Key, opts connector.RestoreOptions) connector.PublishResult
+	RestoreVersion(k connector.Key, resource string) (connector.Backup, bool, error)
 	Backups(k connector.Key, resource string) ([]connector.Backup, error)
 	Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string
 }

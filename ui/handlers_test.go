@@ -19,6 +19,7 @@ import (
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/packaging"
 )
 
 // TestPublishProductionNeedsConfirmation: publishing to Production asks
@@ -339,15 +340,21 @@ func TestRestorePreviousVersion(t *testing.T) {
 	h.waitIdle()
 	require.NotEqual(t, first, h.org.Resource(connector.DefaultResourceName).Body)
 
-	// When the user taps Restore, a confirmation names the org
+	// When the user taps Restore, a confirmation names the org and the version
 	test.Tap(h.v.pub.restoreBtn)
 	top := h.w.Canvas().Overlays().Top()
 	require.NotNil(t, top)
 	assert.Contains(t, allText(top), "Demo Org")
-	h.v.pub.restore(h.key, connector.DefaultResourceName)
+	version, ok, err := h.svc.RestoreVersion(h.key, "")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Contains(t, allText(top), version.TakenAt.Local().Format("2006-01-02 15:04"))
+	assert.Contains(t, allText(top), packaging.HumanSize(version.Size))
+	require.NotNil(t, h.v.pub.restoreDialog)
+	h.ui(h.v.pub.restoreDialog.Confirm)
 	h.waitIdle()
 	assert.Equal(t, first, h.org.Resource(connector.DefaultResourceName).Body, "the previous version is back")
-	assert.Contains(t, h.v.pub.rows[h.key].outcome.Text, "Published")
+	assert.Contains(t, h.v.pub.rows[h.key].outcome.Text, "Restored the version of "+version.TakenAt.Local().Format("2006-01-02 15:04"))
 }
 
 // TestKeyringProblemShown: outside demo mode a broken keyring is shown with

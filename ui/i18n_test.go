@@ -90,6 +90,7 @@ var problemCodes = []string{
 	connector.CodeInvalidBundle, connector.CodeBusy, connector.CodeVerifyFailed, connector.CodeNoBackup,
 	connector.CodeRevokeFailed, connector.CodeMaintenance, connector.CodeProductionNotConfirmed,
 	connector.CodeConcurrencyLimit, connector.CodeVerifyNeedsReauth,
+	connector.CodeResourceExists, connector.CodeBackupDamaged,
 	string(connector.StateSandboxRefreshed), string(connector.StateKeyringError), string(connector.StateNotAuthorized),
 }
 

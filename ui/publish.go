@@ -48,6 +48,12 @@ type publishScreen struct {
 	// the open Production confirmation, for tests
 	prodDialog *dialog.FormDialog
 	prodEntry  *widget.Entry
+	// the open "replace a resource this app did not publish?" question and
+	// the targets it replaces on, for tests
+	replaceDialog *dialog.ConfirmDialog
+	replaceKeys   []connector.Key
+	// the open restore confirmation, for tests
+	restoreDialog *dialog.ConfirmDialog
 }
 
 // publishRow is one target's progress and result.
@@ -140,7 +146,7 @@ func (s *publishScreen) updateTargets() {
 	} else {
 		s.publishBtn.Enable()
 	}
-	if s.running || len(keys) != 1 {
+	if s.running || len(keys) != 1 || !s.hasBackup(keys[0]) {
 		s.restoreBtn.Disable()
 	} else {
 		s.restoreBtn.Enable()
@@ -151,6 +157,15 @@ func (s *publishScreen) updateTargets() {
 		s.retryBtn.Enable()
 	}
 	s.relayout()
+}
+
+// hasBackup reports whether k has a version to restore.
+func (s *publishScreen) hasBackup(k connector.Key) bool {
+	if s.v.svc == nil {
+		return false
+	}
+	_, ok, err := s.v.svc.RestoreVersion(k, "")
+	return err == nil && ok
 }
 
 // relayout lays the tab out again after parts were shown or hidden.
@@ -272,29 +287,78 @@ func (s *publishScreen) onPublish() { s.publishTo(s.targetKeys()) }
 // onRetryFailed publishes again to the targets that failed last time.
 func (s *publishScreen) onRetryFailed() { s.publishTo(append([]connector.Key(nil), s.failed...)) }
 
-func (s *publishScreen) publishTo(keys []connector.Key) {
+func (s *publishScreen) publishTo(keys []connector.Key) { s.publishWith(keys, false) }
+
+// publishWith publishes to keys; replace allows replacing resources this
+// app did not publish. Production targets (connector.IsProductionTarget)
+// are confirmed first, once they are known to be authorized.
+func (s *publishScreen) publishWith(keys []connector.Key, replace bool) {
 	if s.running || s.bundle == nil || len(keys) == 0 || s.v.svc == nil {
 		return
 	}
+	prod := s.productionTargets(keys)
+	if len(prod) == 0 {
+		s.start(keys, false, replace)
+		return
+	}
+	s.whenAuthorized(prod, func() {
+		s.confirmProduction(prod, false, func() { s.start(keys, true, replace) })
+	})
+}
+
+// productionTargets are the keys whose connector is a production target.
+func (s *publishScreen) productionTargets(keys []connector.Key) []connector.Key {
 	var prod []connector.Key
 	for _, k := range keys {
-		if k.Environment.IsProduction() {
+		c, ok := s.v.connectorFor(k)
+		if !ok {
+			c = connector.Connector{System: k.System, Environment: k.Environment}
+		}
+		if c.IsProductionTarget() {
 			prod = append(prod, k)
 		}
 	}
-	if len(prod) == 0 {
-		s.start(keys, false)
-		return
-	}
-	s.confirmProduction(prod, func() { s.start(keys, true) })
+	return prod
+}
+
+// whenAuthorized checks each connector live and runs then only when all
+// are authorized; otherwise it shows why and what to do, and asks nothing.
+func (s *publishScreen) whenAuthorized(keys []connector.Key, then func()) {
+	s.publishBtn.Disable()
+	s.restoreBtn.Disable()
+	s.v.goWork(func(ctx context.Context) {
+		sts := make([]connector.Status, len(keys))
+		for i, k := range keys {
+			sts[i] = s.v.svc.Status(ctx, k)
+			sts[i].Key = k
+		}
+		s.v.do(func() {
+			defer s.updateTargets()
+			for _, st := range sts {
+				s.v.setStatus(st)
+			}
+			for _, st := range sts {
+				if !st.Authorized() {
+					s.v.showError(lang.L("{{.Connector}} is not authorized", map[string]any{"Connector": keyText(st.Key)}),
+						&connector.Problem{Message: st.Message, Fix: st.Fix})
+					return
+				}
+			}
+			then()
+		})
+	})
 }
 
 // confirmProduction names each production org (name, ID, "Production")
 // and asks the user to type the org name (or, for several production orgs,
-// the word Production) before publishing.
-func (s *publishScreen) confirmProduction(prod []connector.Key, onYes func()) {
+// the word Production) before publishing (or restoring).
+func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, onYes func()) {
 	expected := envText(connector.Production)
-	items := []*widget.FormItem{{Widget: &widget.Label{Text: lang.L("You are about to publish to Production:"), TextStyle: fyne.TextStyle{Bold: true}}}}
+	intro, title, button := lang.L("You are about to publish to Production:"), lang.L("Publish to Production?"), lang.L("Publish to Production")
+	if restore {
+		intro, title, button = lang.L("You are about to restore on Production:"), lang.L("Restore on Production?"), lang.L("Restore on Production")
+	}
+	items := []*widget.FormItem{{Widget: &widget.Label{Text: intro, TextStyle: fyne.TextStyle{Bold: true}}}}
 	for _, k := range prod {
 		c, _ := s.v.connectorFor(k)
 		name, id := k.System, "?"
@@ -320,7 +384,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, onYes func()) {
 	}
 	typed.ExtendBaseWidget(typed)
 	items = append(items, &widget.FormItem{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), Widget: typed})
-	d := dialog.NewForm(lang.L("Publish to Production?"), lang.L("Publish to Production"), lang.L("Cancel"), items, func(ok bool) {
+	d := dialog.NewForm(title, button, lang.L("Cancel"), items, func(ok bool) {
 		if ok && strings.TrimSpace(typed.Text) == expected {
 			onYes()
 		}
@@ -332,7 +396,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, onYes func()) {
 }
 
 // start runs PublishMany in the background with one progress row per target.
-func (s *publishScreen) start(keys []connector.Key, confirmedProduction bool) {
+func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace bool) {
 	b := s.bundle
 	s.running = true
 	s.failed = nil
@@ -347,7 +411,7 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction bool) {
 	s.updateTargets()
 	th := &progressThrottle{}
 	s.v.goWork(func(ctx context.Context) {
-		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction}
+		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction, ReplaceExisting: replace}
 		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
 				s.v.do(func() {
@@ -372,6 +436,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 		}
 		byKey[k] = r
 	}
+	var existing []connector.PublishResult
 	for _, k := range keys {
 		r, ok := byKey[k]
 		if !ok {
@@ -384,13 +449,56 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 			if r.Problem != nil {
 				s.v.noteError(r.Problem)
 			}
+			if r.Existing != nil {
+				r.Key = k
+				existing = append(existing, r)
+			}
 		}
 	}
 	s.updateTargets()
 	s.v.reload(false)
+	if len(existing) > 0 {
+		s.askReplace(existing)
+	}
 }
 
-// onRestore re-uploads the most recent local backup, after a confirmation.
+// askReplace names each resource a publish refused to replace (this app
+// did not publish it): its size, and when and by whom it was last modified.
+// Replace publishes again to those targets with ReplaceExisting (each is
+// backed up first).
+func (s *publishScreen) askReplace(results []connector.PublishResult) {
+	var lines []string
+	keys := make([]connector.Key, 0, len(results))
+	for _, r := range results {
+		ex := r.Existing
+		by := ex.LastModifiedByName
+		if by == "" {
+			by = ex.LastModifiedByID
+		}
+		lines = append(lines, lang.L("{{.Connector}}: {{.Resource}} ({{.Size}}), last modified {{.Date}} by {{.User}}.", map[string]any{
+			"Connector": keyText(r.Key), "Resource": ex.Name, "Size": packaging.HumanSize(ex.Size),
+			"Date": ex.LastModifiedDate.Local().Format("2006-01-02 15:04"), "User": by,
+		}))
+		keys = append(keys, r.Key)
+	}
+	msg := lang.L("The org already has a static resource of that name that this app did not publish:") + "\n\n" +
+		strings.Join(lines, "\n") + "\n\n" + lang.L("Replace it? It is backed up on this computer first.")
+	d := dialog.NewConfirm(lang.L("Replace a resource this app did not publish?"), msg, func(yes bool) {
+		s.replaceDialog = nil
+		if yes {
+			s.publishWith(keys, true)
+		}
+	}, s.v.win)
+	d.SetConfirmText(lang.L("Replace"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	s.replaceDialog, s.replaceKeys = d, keys
+	d.Show()
+}
+
+// onRestore re-uploads the most recent local backup, after a confirmation
+// naming that version; a production target is confirmed by typing its
+// name, once it is known to be authorized.
 func (s *publishScreen) onRestore() {
 	keys := s.targetKeys()
 	if len(keys) != 1 || s.running || s.v.svc == nil {
@@ -398,26 +506,43 @@ func (s *publishScreen) onRestore() {
 	}
 	k := keys[0]
 	c, _ := s.v.connectorFor(k)
+	version, ok, err := s.v.svc.RestoreVersion(k, "")
+	if err != nil || !ok {
+		s.v.showError(lang.L("Nothing to restore"), &connector.Problem{Code: connector.CodeNoBackup,
+			Message: lang.L("There is no backup of this resource on this computer yet."), Fix: lang.L("A backup is taken each time a publish replaces a version.")})
+		return
+	}
 	org := k.System
 	if c.Org != nil {
 		org = c.Org.OrgName + " (" + c.Org.OrgID + ")"
 	}
-	msg := lang.L("Put back the previous version of {{.Resource}} on {{.Connector}} ({{.Org}})? The current version is backed up first.",
-		map[string]any{"Resource": c.EffectiveResourceName(), "Connector": keyText(k), "Org": org})
+	msg := lang.L("Put back the version of {{.Date}} ({{.Size}}) of {{.Resource}} on {{.Connector}} ({{.Org}})? The current version is backed up first.",
+		map[string]any{"Date": version.TakenAt.Local().Format("2006-01-02 15:04"), "Size": packaging.HumanSize(version.Size),
+			"Resource": c.EffectiveResourceName(), "Connector": keyText(k), "Org": org})
+	prod := c.IsProductionTarget()
 	d := dialog.NewConfirm(lang.L("Restore previous version?"), msg, func(yes bool) {
-		if yes {
-			s.restore(k, c.EffectiveResourceName())
+		s.restoreDialog = nil
+		if !yes {
+			return
 		}
+		if !prod {
+			s.restore(k, c.EffectiveResourceName(), false)
+			return
+		}
+		s.whenAuthorized([]connector.Key{k}, func() {
+			s.confirmProduction([]connector.Key{k}, true, func() { s.restore(k, c.EffectiveResourceName(), true) })
+		})
 	}, s.v.win)
 	d.SetConfirmText(lang.L("Restore"))
 	d.SetDismissText(lang.L("Cancel"))
-	if k.Environment.IsProduction() {
+	if prod {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
+	s.restoreDialog = d
 	d.Show()
 }
 
-func (s *publishScreen) restore(k connector.Key, resource string) {
+func (s *publishScreen) restore(k connector.Key, resource string, confirmedProduction bool) {
 	s.running = true
 	s.rowsBox.RemoveAll()
 	r := newPublishRow(keyText(k))
@@ -427,7 +552,7 @@ func (s *publishScreen) restore(k connector.Key, resource string) {
 	s.rowsBox.Add(r.build())
 	s.updateTargets()
 	s.v.goWork(func(ctx context.Context) {
-		res := s.v.svc.Restore(ctx, k, resource)
+		res := s.v.svc.Restore(ctx, k, connector.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
 		s.v.do(func() {
 			s.running = false
 			setVisible(r.bar, true)
@@ -465,12 +590,19 @@ func (r *publishRow) show(res connector.PublishResult) {
 		r.bar.SetValue(1)
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		r.outcome.Importance = widget.SuccessImportance
-		if res.Outcome == connector.OutcomeCreated {
+		switch {
+		case res.RestoredFrom != nil:
+			r.outcome.SetText(lang.L("Restored the version of {{.Date}} of {{.Resource}} ({{.Size}}).", map[string]any{
+				"Date": res.RestoredFrom.TakenAt.Local().Format("2006-01-02 15:04"), "Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
+		case res.Outcome == connector.OutcomeCreated:
 			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
-		} else {
+		default:
 			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
 		}
-		setVisible(r.fix, false)
+		if res.ChangedOutside {
+			r.fix.SetText(lang.L("It had been changed outside this app since its last publish; that version was backed up first."))
+		}
+		setVisible(r.fix, res.ChangedOutside)
 	case connector.OutcomeUpToDate:
 		r.bar.SetValue(1)
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))

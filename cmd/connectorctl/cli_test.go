@@ -451,18 +451,14 @@ func TestInvalidLoginURLIsAUsageError(t *testing.T) {
 	assert.NotEmpty(t, e.Fix)
 }
 
-func TestRestoreProductionNeedsYesWithoutTerminal(t *testing.T) {
+func TestRestoreWithoutBackupIsRefused(t *testing.T) {
 	c := newCLI(t)
 	c.addConnector("Lightning/Production", sampleOrg("Acme", false), nil)
-	r := c.run("restore", "lightning/PRODUCTION")
-	assert.Equal(t, exitUsage, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "Lightning/Production is a production connector and there is no terminal to confirm the restore on.")
-	assert.Contains(t, r.stderr, "Add --yes to restore to production without a prompt.")
-	// With --yes it goes on (and fails here only because nothing was published).
-	r = c.run("restore", "Lightning/Production", "--yes", "--json")
-	assert.Equal(t, exitFailure, r.code)
-	var rj resultJSON
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rj), r.stdout+r.stderr)
-	assert.Equal(t, connector.OutcomeFailed, rj.Outcome)
-	assert.NotEqual(t, connector.CodeProductionNotConfirmed, rj.ErrorCode)
+	// No backup: refused with a plain message before any prompt, even with --yes.
+	for _, args := range [][]string{{"restore", "lightning/PRODUCTION"}, {"restore", "Lightning/Production", "--yes"}} {
+		r := c.run(args...)
+		assert.Equal(t, exitFailure, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "There is no local backup of WalkMe_Content for Lightning/Production: nothing to restore, nothing was written.")
+		assert.NotContains(t, r.stderr, "production connector")
+	}
 }

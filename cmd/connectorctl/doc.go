@@ -102,7 +102,8 @@
 //	needsReauth  a refresh failed: authorize again
 //	lastState    state of the last live check ("" when never checked)
 //	lastCheck    time of the last live check, or null
-//	lastPublish  null, or {at, resource, resourceId, fingerprint, size, restored}
+//	lastPublish  null, or {at, resource, resourceId, fingerprint, size, restored,
+//	             lastModifiedDate, lastModifiedById (the record right after that publish)}
 //
 // status prints an array, one object per connector checked:
 //
@@ -143,6 +144,13 @@
 //	bytesSent    bytes uploaded
 //	requests     HTTP requests made
 //	backupPath   local backup of the previous version, when one was taken
+//	changedOutside  the resource had been changed in the org since our last
+//	             publish (it was downloaded and backed up first)
+//	existing     {id, name, size, contentType, lastModifiedDate, lastModifiedById,
+//	             lastModifiedByName}: the resource this app did not publish that
+//	             a publish refused to replace (errorCode resource_exists)
+//	restoredFrom the backup a restore put back: {path, takenAt, size, name,
+//	             contentType, cacheControl, description, ...}
 //	durationNs   how long it took
 //	error        message and fix in one string, when failed
 //	errorCode    the Problem code, when failed

@@ -334,7 +334,7 @@ func TestE2EMainFlow(t *testing.T) {
 	// restore: v1 is back.
 	r = e.run(nil, "restore", key)
 	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout, symOK+" "+key+": restored WalkMe_Content")
+	assert.Contains(t, r.stdout, symOK+" "+key+": restored the version of ")
 	assert.Equal(t, bundleBytes(t, v1), e.org.Resource(connector.DefaultResourceName).Body)
 
 	// disconnect: revoked at the org and deleted from the keyring.

@@ -25,6 +25,8 @@ type publishOptions struct {
 	Force        bool
 	Yes          bool
 	JSON         bool
+	// ReplaceExisting replaces a same-name resource this app did not publish.
+	ReplaceExisting bool
 }
 
 func newPublishCmd(f *factory) *cobra.Command {
@@ -40,7 +42,9 @@ when any target failed.
 An unchanged bundle is not uploaded again ("already up to date") unless
 --force. --dry-run checks the session, permissions, size and the resource
 without writing anything. Before an update the current resource is backed up
-locally; "connectorctl restore" puts it back.
+locally; "connectorctl restore" puts it back. A same-name resource this app
+did not publish is never replaced without --replace-existing (the command
+exits 1 and writes nothing).
 
 A production target asks you to confirm by typing the org name (or "yes") on
 a terminal; without a terminal, --yes is required.`,
@@ -70,6 +74,7 @@ a terminal; without a terminal, --yes is required.`,
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "check everything and report what would happen, without writing")
 	fl.BoolVar(&opts.Force, "force", false, "upload even when the org already has this bundle")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "publish to production connectors without asking")
+	fl.BoolVar(&opts.ReplaceExisting, "replace-existing", false, "replace a same-name static resource this app did not publish (it is backed up first)")
 	addJSONFlag(cmd, f)
 	return cmd
 }
@@ -194,6 +199,7 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 		Force:             opts.Force,
 		DryRun:            opts.DryRun,
 		ConfirmProduction: confirmed,
+		ReplaceExisting:   opts.ReplaceExisting,
 	}, prog.update)
 	prog.done()
 
@@ -286,6 +292,21 @@ func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb
 // printResult writes one target's result line (and its fix on failure).
 func printResult(w io.Writer, r resultJSON, restore bool) {
 	res := r.Resource
+	switch {
+	case restore && r.RestoredFrom != nil && (r.Outcome == connector.OutcomeCreated || r.Outcome == connector.OutcomeUpdated):
+		line := fmt.Sprintf("%s %s: restored the version of %s of %s, %s in %s", symOK, r.Connector,
+			fmtVersionTime(r.RestoredFrom.TakenAt), res, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+		if r.BackupPath != "" {
+			line += "; the version it replaced is backed up to " + r.BackupPath
+		}
+		fmt.Fprintln(w, line)
+		printChangedOutside(w, r)
+		return
+	case r.Outcome == connector.OutcomeFailed && r.ErrorCode == connector.CodeResourceExists:
+		fmt.Fprintf(w, "%s %s: %s\n", symFail, r.Connector, sentence(r.Message))
+		fmt.Fprintf(w, "  %s Add --replace-existing to replace it (a backup of it is taken first), or choose another --resource name.\n", symNext)
+		return
+	}
 	switch r.Outcome {
 	case connector.OutcomeCreated:
 		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, res, r.ResourceID, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
@@ -299,6 +320,7 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 			line += "; previous version backed up to " + r.BackupPath
 		}
 		fmt.Fprintln(w, line)
+		printChangedOutside(w, r)
 	case connector.OutcomeUpToDate:
 		fmt.Fprintf(w, "%s %s: already up to date (%s has this bundle)\n", symOK, r.Connector, res)
 	case connector.OutcomeWouldCreate:
@@ -317,6 +339,14 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 		if fix != "" {
 			fmt.Fprintf(w, "  %s %s\n", symNext, fix)
 		}
+	}
+}
+
+// printChangedOutside warns that the replaced version had been changed in
+// the org since our last publish (it was backed up first).
+func printChangedOutside(w io.Writer, r resultJSON) {
+	if r.ChangedOutside {
+		fmt.Fprintf(w, "  %s %s had been changed outside this app since its last publish; that version was downloaded and backed up first.\n", symWarn, r.Resource)
 	}
 }
 

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/packaging"
 )
 
 type restoreOptions struct {
@@ -22,8 +24,11 @@ func newRestoreCmd(f *factory) *cobra.Command {
 		Use:   "restore SYSTEM/ENV",
 		Short: "Put back the previous version of the published resource",
 		Long: `Re-upload the most recent local backup of the connector's StaticResource
-(taken before each update by "connectorctl publish"). A production connector
-asks you to confirm on a terminal; without a terminal, --yes is required.`,
+(taken before each update by "connectorctl publish"), with the name, content
+type, cache control and description the resource had. The backup is checked
+first: a damaged one is refused and nothing is written. Without a backup the
+command exits 1. A production target asks you to confirm on a terminal
+(naming the version's date and size); without a terminal, --yes is required.`,
 		Example:           `  connectorctl restore Lightning/Sandbox`,
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
 		ValidArgsFunction: completeKeys(f, 0),
@@ -57,10 +62,30 @@ func runRestore(ctx context.Context, f *factory, opts *restoreOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := confirmProduction(f, []connector.Connector{c}, opts.Yes, "restore"); err != nil {
+	resource := opts.ResourceName
+	if resource == "" {
+		resource = c.EffectiveResourceName()
+	}
+	version, ok, err := svc.RestoreVersion(c.Key(), resource)
+	if err != nil {
 		return err
 	}
-	r := toResultJSON(svc.Restore(ctx, c.Key(), opts.ResourceName))
+	if !ok {
+		return &connector.Problem{
+			Code:    connector.CodeNoBackup,
+			Message: fmt.Sprintf("There is no local backup of %s for %s: nothing to restore, nothing was written.", resource, c.Key()),
+			Fix:     "A backup is taken automatically before each publish overwrites the resource; publish once to create one.",
+		}
+	}
+	if !opts.JSON {
+		fmt.Fprintf(f.io.ErrOut, "Restoring %s on %s to the version of %s (%s).\n",
+			resource, c.Key(), fmtVersionTime(version.TakenAt), packaging.HumanSize(version.Size))
+	}
+	confirmed, err := confirmProduction(f, []connector.Connector{c}, opts.Yes, "restore")
+	if err != nil {
+		return err
+	}
+	r := toResultJSON(svc.Restore(ctx, c.Key(), connector.RestoreOptions{Resource: opts.ResourceName, ConfirmProduction: confirmed}))
 	if opts.JSON {
 		if err := writeJSON(f.io.Out, r); err != nil {
 			return err
@@ -73,6 +98,9 @@ func runRestore(ctx context.Context, f *factory, opts *restoreOptions) error {
 	}
 	return nil
 }
+
+// fmtVersionTime names a backed-up version by the local time it was taken.
+func fmtVersionTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
 
 type disconnectOptions struct {
 	Key  connector.Key

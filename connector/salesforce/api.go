@@ -66,6 +66,10 @@ type StaticResource struct {
 	Description      string    `json:"Description"`
 	BodyLength       int64     `json:"BodyLength"`
 	LastModifiedDate time.Time `json:"-"` // parsed from "2018-06-14T21:05:57.000+0000"
+	LastModifiedByID string    `json:"LastModifiedById"`
+	// LastModifiedByName is LastModifiedBy.Name: set by ListStaticResources,
+	// empty on GetStaticResource (a record read has no relationships).
+	LastModifiedByName string `json:"-"`
 }
 
 // ResourceList is the result of ListStaticResources: every StaticResource in

@@ -113,7 +113,7 @@ func (c *Client) CustomizeApplication(ctx context.Context) (bool, error) {
 }
 
 // resourceFields are the StaticResource fields read (never Body).
-const resourceFields = "Id, Name, NamespacePrefix, ContentType, CacheControl, Description, BodyLength, LastModifiedDate"
+const resourceFields = "Id, Name, NamespacePrefix, ContentType, CacheControl, Description, BodyLength, LastModifiedDate, LastModifiedById"
 
 // UnmarshalJSON decodes a StaticResource record, parsing LastModifiedDate.
 func (r *StaticResource) UnmarshalJSON(b []byte) error {
@@ -121,6 +121,9 @@ func (r *StaticResource) UnmarshalJSON(b []byte) error {
 	var aux struct {
 		plain
 		LastModifiedDate string `json:"LastModifiedDate"`
+		LastModifiedBy   *struct {
+			Name string `json:"Name"`
+		} `json:"LastModifiedBy"`
 	}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
@@ -131,14 +134,18 @@ func (r *StaticResource) UnmarshalJSON(b []byte) error {
 	}
 	*r = StaticResource(aux.plain)
 	r.LastModifiedDate = t
+	if aux.LastModifiedBy != nil {
+		r.LastModifiedByName = aux.LastModifiedBy.Name
+	}
 	return nil
 }
 
 // ListStaticResources queries Id, Name, NamespacePrefix, ContentType, CacheControl,
-// Description, BodyLength, LastModifiedDate of every StaticResource (following
-// nextRecordsUrl): one request for orgs with up to 2000 resources.
+// Description, BodyLength, LastModifiedDate, LastModifiedById and
+// LastModifiedBy.Name of every StaticResource (following nextRecordsUrl):
+// one request for orgs with up to 2000 resources.
 func (c *Client) ListStaticResources(ctx context.Context) (*ResourceList, error) {
-	recs, err := Query[StaticResource](ctx, c, "SELECT "+resourceFields+" FROM StaticResource")
+	recs, err := Query[StaticResource](ctx, c, "SELECT "+resourceFields+", LastModifiedBy.Name FROM StaticResource")
 	if err != nil {
 		return nil, err
 	}

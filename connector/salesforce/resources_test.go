@@ -133,7 +133,8 @@ const resourceList = `{"totalSize":3,"done":true,"records":[
   "Id":"081000000000001AAA","Name":"WalkMe_Content","NamespacePrefix":"ns","ContentType":"application/zip","CacheControl":"Public",
   "Description":null,"BodyLength":1000,"LastModifiedDate":"2018-06-14T21:05:57.000+0000"},
  {"Id":"081000000000002AAA","Name":"walkme_content","NamespacePrefix":null,"ContentType":"application/zip","CacheControl":"Private",
-  "Description":"App Bundle","BodyLength":2500,"LastModifiedDate":"2024-01-02T03:04:05.000+0000"},
+  "Description":"App Bundle","BodyLength":2500,"LastModifiedDate":"2024-01-02T03:04:05.000+0000","LastModifiedById":"005000000000001AAA",
+  "LastModifiedBy":{"attributes":{"type":"User","url":"/services/data/v63.0/sobjects/User/005000000000001AAA"},"Name":"Jane Doe"}},
  {"Id":"081000000000003AAA","Name":"jquery","NamespacePrefix":"","ContentType":"text/javascript","CacheControl":"Public",
   "Description":"","BodyLength":30,"LastModifiedDate":"2024-01-02T03:04:05.000+0000"}]}`
 
@@ -141,7 +142,7 @@ func TestListStaticResources(t *testing.T) {
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, "GET", r.Method)
 		assert.Equal(t, "/services/data/v63.0/query/", r.URL.Path)
-		assert.Equal(t, "SELECT Id, Name, NamespacePrefix, ContentType, CacheControl, Description, BodyLength, LastModifiedDate FROM StaticResource",
+		assert.Equal(t, "SELECT Id, Name, NamespacePrefix, ContentType, CacheControl, Description, BodyLength, LastModifiedDate, LastModifiedById, LastModifiedBy.Name FROM StaticResource",
 			r.URL.Query().Get("q"))
 		w.Header().Set("Sforce-Limit-Info", "api-usage=7/15000")
 		writeJSON(w, 200, resourceList)
@@ -154,6 +155,7 @@ func TestListStaticResources(t *testing.T) {
 	assert.Equal(t, StaticResource{
 		ID: "081000000000002AAA", Name: "walkme_content", ContentType: "application/zip", CacheControl: "Private",
 		Description: "App Bundle", BodyLength: 2500, LastModifiedDate: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC).In(l.Records[1].LastModifiedDate.Location()),
+		LastModifiedByID: "005000000000001AAA", LastModifiedByName: "Jane Doe",
 	}, l.Records[1])
 	assert.True(t, l.Records[0].LastModifiedDate.Equal(time.Date(2018, 6, 14, 21, 5, 57, 0, time.UTC)))
 

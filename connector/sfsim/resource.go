@@ -22,7 +22,9 @@ type resource struct {
 	body                                                 [][]byte
 	size                                                 int64
 	created, modified                                    time.Time
-	seq                                                  int
+	// modifiedBy and modifiedByName: the last writer; "" is the org's user.
+	modifiedBy, modifiedByName string
+	seq                        int
 }
 
 var nameRule = regexp.MustCompile(`^[A-Za-z](?:_?[A-Za-z0-9])*$`)
@@ -103,6 +105,10 @@ func (o *Org) PutResource(r Resource) string {
 	if !r.LastModifiedDate.IsZero() {
 		cur.modified = r.LastModifiedDate.UTC()
 	}
+	cur.modifiedBy, cur.modifiedByName = r.LastModifiedByID, r.LastModifiedByName
+	if len(cur.modifiedBy) == 15 {
+		cur.modifiedBy = caseSafe(cur.modifiedBy)
+	}
 	return cur.id
 }
 
@@ -115,7 +121,16 @@ func (r *resource) export() Resource {
 		ID: r.id, Name: r.name, NamespacePrefix: r.ns, ContentType: r.contentType,
 		CacheControl: r.cacheControl, Description: r.description, Body: body,
 		CreatedDate: r.created, LastModifiedDate: r.modified,
+		LastModifiedByID: r.modifiedBy, LastModifiedByName: r.modifiedByName,
 	}
+}
+
+// lastModifiedByLocked is the record's last writer: its Id and Name.
+func (o *Org) lastModifiedByLocked(r *resource) (id, name string) {
+	if r.modifiedBy == "" {
+		return o.userID, o.opts.UserDisplayName
+	}
+	return r.modifiedBy, r.modifiedByName
 }
 
 func (o *Org) findByNameLocked(ns, name string) *resource {
@@ -148,12 +163,14 @@ func (o *Org) resourceRecordLocked(r *resource, c restCtx) record {
 	if r.ns != "" {
 		state = "installed"
 	}
+	byID, byName := o.lastModifiedByLocked(r)
 	return record{typ: "StaticResource", id: r.id, values: map[string]any{
 		"Id": r.id, "NamespacePrefix": ns, "Name": r.name, "ContentType": r.contentType,
 		"BodyLength": r.size, "Body": c.base() + "/sobjects/StaticResource/" + r.id + "/Body",
 		"Description": desc, "CreatedDate": r.created, "CreatedById": o.userID,
-		"LastModifiedDate": r.modified, "LastModifiedById": o.userID, "SystemModstamp": r.modified,
+		"LastModifiedDate": r.modified, "LastModifiedById": byID, "SystemModstamp": r.modified,
 		"CacheControl": r.cacheControl, "ManageableState": state,
+		"LastModifiedBy.Id": byID, "LastModifiedBy.Name": byName,
 	}}
 }
 
@@ -836,6 +853,7 @@ func (o *Org) commitUpdate(id string, up *upload, fields map[string]*string) *up
 		res.body, res.size = up.body.chunks, up.body.n
 	}
 	res.modified = time.Now().UTC().Truncate(time.Millisecond)
+	res.modifiedBy, res.modifiedByName = "", "" // the API user
 	return nil
 }
 

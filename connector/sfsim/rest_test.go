@@ -213,6 +213,28 @@ func TestQueries(t *testing.T) {
 	assert.Equal(t, recURL+"/Body", rec["Body"])
 }
 
+// TestQueryLastModifiedBy: the LastModifiedBy relationship nests the
+// User's fields under "LastModifiedBy", as Salesforce does, and names the
+// user who last wrote the record.
+func TestQueryLastModifiedBy(t *testing.T) {
+	o := startOrg(t, Options{UserDisplayName: "Ada Admin"})
+	at := accessToken(t, o)
+	id := create(t, o, at, "Ours", make([]byte, 10))
+	other := "005000000000777AAA"
+	hid := o.PutResource(Resource{Name: "Theirs", Body: []byte("x"), LastModifiedByID: other, LastModifiedByName: "Jane Doe"})
+	res := query(t, o, at, "/query/", "SELECT Name, LastModifiedById, LastModifiedBy.Name FROM StaticResource ORDER BY Name")
+	require.Equal(t, http.StatusOK, res.status, string(res.body))
+	assert.JSONEq(t, `{"totalSize":2,"done":true,"records":[`+
+		`{"attributes":{"type":"StaticResource","url":"`+v+`/sobjects/StaticResource/`+id+`"},"Name":"Ours","LastModifiedById":"`+o.UserID()+`",`+
+		`"LastModifiedBy":{"attributes":{"type":"User","url":"`+v+`/sobjects/User/`+o.UserID()+`"},"Name":"Ada Admin"}},`+
+		`{"attributes":{"type":"StaticResource","url":"`+v+`/sobjects/StaticResource/`+hid+`"},"Name":"Theirs","LastModifiedById":"`+other+`",`+
+		`"LastModifiedBy":{"attributes":{"type":"User","url":"`+v+`/sobjects/User/`+other+`"},"Name":"Jane Doe"}}]}`, string(res.body))
+	assert.Equal(t, other, o.Resource("Theirs").LastModifiedByID)
+
+	res = query(t, o, at, "/query/", "SELECT LastModifiedBy.Email FROM StaticResource")
+	assert.Equal(t, http.StatusBadRequest, res.status, "only the relationship fields sfsim knows")
+}
+
 func TestQueryErrors(t *testing.T) {
 	o := startOrg(t, Options{})
 	at := accessToken(t, o)

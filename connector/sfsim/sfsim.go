@@ -136,6 +136,10 @@ type Resource struct {
 	ID, Name, NamespacePrefix, ContentType, CacheControl, Description string
 	Body                                                              []byte
 	CreatedDate, LastModifiedDate                                     time.Time
+	// LastModifiedByID and LastModifiedByName are the user who last wrote
+	// the record (the LastModifiedBy relationship); empty in PutResource
+	// means the org's own user (UserID, Options.UserDisplayName).
+	LastModifiedByID, LastModifiedByName string
 }
 
 // maxRequestLog bounds Requests(): past it the oldest half is dropped.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,9 @@ type entity struct {
 	fields  []string // canonical names, describe order
 	rest    bool     // queryable via /query
 	tooling bool     // queryable via /tooling/query
+	// rels are the parent relationships (to User) that SOQL may traverse,
+	// e.g. LastModifiedBy.Name: relationship name -> the User fields offered.
+	rels map[string][]string
 }
 
 var permissionNames = []string{
@@ -34,7 +38,7 @@ var entities = func() map[string]*entity {
 			"Id", "NamespacePrefix", "Name", "ContentType", "BodyLength", "Body", "Description",
 			"CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp",
 			"CacheControl", "ManageableState",
-		}},
+		}, rels: map[string][]string{"LastModifiedBy": {"Id", "Name"}}},
 		{name: "UserPermissionAccess", rest: true, fields: perm},
 		{name: "Organization", rest: true, tooling: true, fields: []string{
 			"Id", "Name", "Division", "Country", "LanguageLocaleKey", "TimeZoneSidKey", "PrimaryContact",
@@ -54,8 +58,22 @@ var entities = func() map[string]*entity {
 	return m
 }()
 
-// field returns the canonical name of f, or "".
+// field returns the canonical name of f, or "". A relationship field
+// ("lastmodifiedby.name") comes back as "LastModifiedBy.Name".
 func (e *entity) field(f string, tooling bool) string {
+	if rel, sub, ok := strings.Cut(f, "."); ok {
+		for r, subs := range e.rels {
+			if !strings.EqualFold(r, rel) {
+				continue
+			}
+			for _, n := range subs {
+				if strings.EqualFold(n, sub) {
+					return r + "." + n
+				}
+			}
+		}
+		return ""
+	}
 	for _, n := range e.fields {
 		if strings.EqualFold(n, f) {
 			if n == "ManageableState" && !tooling {
@@ -141,8 +159,21 @@ func recordJSON(rec record, c restCtx, fields []string) []byte {
 	ab, _ := marshalNoEscape(attrs)
 	b.WriteString(`{"attributes":`)
 	b.Write(ab)
+	done := map[string]bool{}
 	for _, f := range fields {
+		rel, _, isRel := strings.Cut(f, ".")
+		if isRel && done[rel] {
+			continue
+		}
 		b.WriteByte(',')
+		if isRel {
+			done[rel] = true
+			k, _ := marshalNoEscape(rel)
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(relationJSON(rec, c, rel, fields))
+			continue
+		}
 		k, _ := marshalNoEscape(f)
 		b.Write(k)
 		b.WriteByte(':')
@@ -150,6 +181,24 @@ func recordJSON(rec record, c restCtx, fields []string) []byte {
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// relationJSON renders a parent relationship the way Salesforce nests it:
+// {"attributes":{"type":"User","url":...},"Name":...}, or null without a parent.
+func relationJSON(rec record, c restCtx, rel string, fields []string) []byte {
+	id, _ := rec.values[rel+".Id"].(string)
+	if id == "" {
+		return []byte("null")
+	}
+	parent := record{typ: "User", id: id, values: map[string]any{}}
+	var sub []string
+	for _, f := range fields {
+		if r, n, ok := strings.Cut(f, "."); ok && r == rel && !slices.Contains(sub, n) {
+			sub = append(sub, n)
+			parent.values[n] = rec.values[f]
+		}
+	}
+	return recordJSON(parent, c, sub)
 }
 
 func valueJSON(v any) []byte {

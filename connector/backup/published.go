@@ -1,0 +1,124 @@
+package backup
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
+)
+
+// publishedMark is the JSON next to a published copy: which record it went
+// to and who and when last wrote it right after our verified publish.
+type publishedMark struct {
+	ResourceID       string    `json:"resourceId"`
+	LastModified     time.Time `json:"lastModified"`
+	LastModifiedByID string    `json:"lastModifiedById,omitempty"`
+}
+
+func (s *Store) publishedCopy(fp string) string {
+	return filepath.Join(s.Dir, publishedDir, fpHex(fp)+".zip")
+}
+
+// Published returns our local copy of the body cur holds (its Description
+// records fp), or "". The fingerprint is not enough (someone may replace the
+// body and keep the Description): the record must be the one we published,
+// untouched since (same Id, LastModifiedDate and LastModifiedById), and the
+// size must match.
+func (s *Store) Published(cur *salesforce.StaticResource, fp string) string {
+	if fp == "" || cur.LastModifiedDate.IsZero() {
+		return ""
+	}
+	p := s.publishedCopy(fp)
+	fi, err := os.Stat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != cur.BodyLength {
+		return ""
+	}
+	raw, err := os.ReadFile(sidecarPath(p))
+	if err != nil {
+		return ""
+	}
+	var m publishedMark
+	if json.Unmarshal(raw, &m) != nil || m.ResourceID != cur.ID || !m.LastModified.Equal(cur.LastModifiedDate) ||
+		(m.LastModifiedByID != "" && m.LastModifiedByID != cur.LastModifiedByID) {
+		return ""
+	}
+	return p
+}
+
+// SavePublished keeps a copy of what we just published (got is the record
+// read back by the verification), named by its fingerprint, so the next
+// overwrite can back it up without a download. A body without a
+// fingerprint (a foreign resource put back by a restore) is not kept.
+func (s *Store) SavePublished(b Body, got *salesforce.StaticResource, now time.Time) error {
+	fp := b.Fingerprint()
+	if fp == "" {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Join(s.Dir, publishedDir), 0o700); err != nil {
+		return fmt.Errorf("create published folder: %w", err)
+	}
+	dst := s.publishedCopy(fp)
+	if fi, err := os.Stat(dst); err != nil || fi.Size() != b.Size() {
+		if err := copyBody(b, dst); err != nil {
+			return err
+		}
+	}
+	_ = os.Chtimes(dst, now, now)
+	m := publishedMark{ResourceID: got.ID, LastModified: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID}
+	if err := writeJSON(sidecarPath(dst), m); err != nil {
+		return err
+	}
+	return s.rotatePublished(s.keepPublished())
+}
+
+// copyBody writes the body's bytes to dst (a hard link for a backup file).
+func copyBody(b Body, dst string) error {
+	if f, ok := b.(*File); ok {
+		return linkOrCopy(f.path, dst)
+	}
+	rc, err := b.Open()
+	if err != nil {
+		return fmt.Errorf("open bundle: %w", err)
+	}
+	defer rc.Close()
+	return writeFile(dst, func(w io.Writer) (int64, error) { return io.Copy(w, rc) }, b.Size())
+}
+
+// rotatePublished keeps the newest keep copies of our own publishes.
+func (s *Store) rotatePublished(keep int) error {
+	dir := filepath.Join(s.Dir, publishedDir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // nothing to rotate
+	}
+	type item struct {
+		path string
+		mod  time.Time
+	}
+	var items []item
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".zip") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil {
+			items = append(items, item{filepath.Join(dir, e.Name()), fi.ModTime()})
+		}
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].mod.After(items[j].mod) })
+	var errs []error
+	for i := keep; i < len(items); i++ {
+		for _, p := range []string{items[i].path, sidecarPath(items[i].path)} {
+			if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
