@@ -113,8 +113,10 @@ func TestBackupsKeepLastFive(t *testing.T) {
 	require.NoError(t, err)
 	assert.LessOrEqual(t, len(published), backup.DefaultKeepPublished)
 
-	// The folder is named after the connector and the resource.
-	assert.Equal(t, filepath.Join(f.svc.BackupDir, lockName(f.k), "walkme_content"), filepath.Dir(list[0].Path))
+	// The folder is named after the connector (with its ID) and the resource.
+	c, err := f.svc.Registry.Get(f.k)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(f.svc.BackupDir, lockName(f.k)+"-"+c.ID, "walkme_content"), filepath.Dir(list[0].Path))
 	// Names differing only in case share the backups.
 	same, err := f.svc.Backups(Key{System: "LIGHTNING", Environment: Sandbox}, "WALKME_CONTENT")
 	require.NoError(t, err)
@@ -122,7 +124,11 @@ func TestBackupsKeepLastFive(t *testing.T) {
 }
 
 func TestBackupFoldersDoNotCollide(t *testing.T) {
-	svc := &Service{BackupDir: t.TempDir()}
+	svc := newTestService(t)
+	for _, sys := range []string{"Lightning X", "Lightning_X"} {
+		_, err := svc.Registry.Upsert(Key{System: sys, Environment: Sandbox}, nil)
+		require.NoError(t, err)
+	}
 	a, err := svc.backupDir(Key{System: "Lightning X", Environment: Sandbox}, DefaultResourceName)
 	require.NoError(t, err)
 	b, err := svc.backupDir(Key{System: "Lightning_X", Environment: Sandbox}, DefaultResourceName)
@@ -131,6 +137,30 @@ func TestBackupFoldersDoNotCollide(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, a, b, "two connectors never share backups")
 	assert.Equal(t, a, c, "case does not matter, as in the registry")
+
+	// a connector removed and added again never sees the old one's backups
+	require.NoError(t, svc.Registry.Delete(Key{System: "Lightning X", Environment: Sandbox}))
+	_, err = svc.Registry.Upsert(Key{System: "Lightning X", Environment: Sandbox}, nil)
+	require.NoError(t, err)
+	d, err := svc.backupDir(Key{System: "Lightning X", Environment: Sandbox}, DefaultResourceName)
+	require.NoError(t, err)
+	assert.NotEqual(t, a, d)
+}
+
+// TestBackupsOfAnOlderVersionAreKept: the backup folder an older version
+// named after the connector only is taken over, so no backup is lost.
+func TestBackupsOfAnOlderVersionAreKept(t *testing.T) {
+	svc := newTestService(t)
+	c, err := svc.Registry.Upsert(sbKey, nil)
+	require.NoError(t, err)
+	old := filepath.Join(svc.BackupDir, lockName(sbKey), "walkme_content")
+	require.NoError(t, os.MkdirAll(old, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(old, "20261101T000000.000000000Z_unknown.zip"), []byte("PK"), 0o600))
+	dir, err := svc.backupDir(sbKey, DefaultResourceName)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(svc.BackupDir, lockName(sbKey)+"-"+c.ID, "walkme_content"), dir)
+	assert.FileExists(t, filepath.Join(dir, "20261101T000000.000000000Z_unknown.zip"))
+	assert.NoDirExists(t, filepath.Join(svc.BackupDir, lockName(sbKey)))
 }
 
 func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
@@ -183,8 +213,13 @@ func TestBackupDownloadsWhenBodyReplacedUnderOurDescription(t *testing.T) {
 
 func TestBackupsListing(t *testing.T) {
 	svc := newTestService(t)
-	k := Key{System: "Demo/Org", Environment: Test}
+	k := Key{System: "Demo Org", Environment: Test}
 	list, err := svc.Backups(k, "Res")
+	require.NoError(t, err)
+	assert.Empty(t, list, "no connector, no backups")
+	c, err := svc.Registry.Upsert(k, nil)
+	require.NoError(t, err)
+	list, err = svc.Backups(k, "Res")
 	require.NoError(t, err)
 	assert.Empty(t, list)
 
@@ -203,6 +238,6 @@ func TestBackupsListing(t *testing.T) {
 	assert.Equal(t, base.Add(2*time.Minute), list[0].TakenAt, "time read from the name without a sidecar")
 	assert.Equal(t, base, list[2].TakenAt)
 	assert.Equal(t, int64(1), list[0].Size)
-	assert.Equal(t, filepath.Join(svc.BackupDir, lockName(k), "res"), folder)
+	assert.Equal(t, filepath.Join(svc.BackupDir, lockName(k)+"-"+c.ID, "res"), folder)
 	assert.True(t, strings.HasPrefix(filepath.Base(filepath.Dir(folder)), "demo_org-"), "readable: the system name comes first")
 }
