@@ -8,13 +8,16 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // Diagnostics is a redacted plain-text report for support: app version, Go,
 // OS and architecture, WSL, keyring backend, config folder, proxy, each
 // connector with its environment, login host, org, user, last state and
-// publish, the preflight checks and the recent errors passed in. A final
-// scrub masks anything that looks like a token, so it never contains one.
+// publish, the preflight checks and the recent errors passed in. Control
+// characters from outside are escaped (safetext), and a final scrub masks
+// anything that looks like a token, so it never contains one.
 func (s *Service) Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string {
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
@@ -70,10 +73,12 @@ func (s *Service) Diagnostics(ctx context.Context, appVersion string, recentErro
 	} else {
 		line("Recent errors (%d):", len(recentErrors))
 		for _, e := range recentErrors {
-			line("  - %s", strings.ReplaceAll(strings.TrimSpace(e), "\n", " "))
+			line("  - %s", safetext.Escape(strings.ReplaceAll(strings.TrimSpace(e), "\n", " ")))
 		}
 	}
-	return RedactSecrets(b.String())
+	// Org and user names, resource names and the recent errors come from
+	// outside: nothing in the report may drive a terminal.
+	return RedactSecrets(safetext.EscapeLines(b.String()))
 }
 
 func writeConnector(b *strings.Builder, c Connector) {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/connectors-app/connectors/connector/oauth"
+	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )
@@ -40,7 +41,7 @@ func Explain(err error) *Problem {
 	}
 	return &Problem{
 		Code:    "unexpected",
-		Message: "Something unexpected went wrong: " + strings.TrimSuffix(err.Error(), ".") + ".",
+		Message: "Something unexpected went wrong: " + strings.TrimSuffix(safetext.Escape(err.Error()), ".") + ".",
 		Fix:     "Try again; if it keeps happening, copy the diagnostics (connectorctl diagnostics) and send them to support.",
 		Err:     err,
 	}
@@ -100,8 +101,10 @@ func explainOAuth(err error) *Problem {
 	return nil
 }
 
-// explainOAuthCode maps an OAuth error code (from the redirect or the token endpoint).
+// explainOAuthCode maps an OAuth error code (from the redirect or the token
+// endpoint). Both come from outside and are escaped before they are shown.
 func explainOAuthCode(code, desc string) *Problem {
+	code, desc = safetext.Escape(code), safetext.Escape(desc)
 	d := ""
 	if desc != "" {
 		d = " (" + strings.TrimSuffix(desc, ".") + ")"
@@ -178,7 +181,7 @@ func explainAPI(err error) *Problem {
 		}
 		return &Problem{
 			Code:    CodeInvalidName,
-			Message: "Salesforce refused the static resource: " + strings.TrimSuffix(ae.Message, ".") + ".",
+			Message: "Salesforce refused the static resource: " + strings.TrimSuffix(safetext.Escape(ae.Message), ".") + ".",
 			Fix:     "Use a resource name of letters, digits and single underscores that starts with a letter.",
 		}
 	case "NOT_FOUND":
@@ -200,7 +203,7 @@ func explainAPI(err error) *Problem {
 	if ae.StatusCode == http.StatusUnauthorized {
 		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}
 	}
-	msg := ae.Message
+	msg := safetext.Escape(ae.Message)
 	if msg == "" {
 		msg = fmt.Sprintf("HTTP %d", ae.StatusCode)
 	}
@@ -209,7 +212,7 @@ func explainAPI(err error) *Problem {
 		code = "salesforce_error"
 	}
 	return &Problem{
-		Code:    strings.ToLower(code),
+		Code:    strings.ToLower(safetext.Escape(code)),
 		Message: "Salesforce refused the request: " + strings.TrimSuffix(msg, ".") + ".",
 		Fix:     "Try again; if it keeps failing, show this message to your Salesforce admin.",
 	}

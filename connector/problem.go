@@ -2,12 +2,16 @@ package connector
 
 import (
 	"errors"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // Problem is an error a user can act on: a stable code, one plain sentence
 // saying what happened, and one sentence naming the fix. Every error the
 // Service returns to a front end is (or wraps) a *Problem, so the window and
-// the CLI show the same words. Messages never contain a token.
+// the CLI show the same words. Messages never contain a token, and text
+// from outside in them (Salesforce's messages, OAuth error descriptions) is
+// escaped with safetext.Escape.
 //
 // Codes are stable: the UI translates by code ("problem.<code>") and the CLI
 // prints them in --json output.
@@ -27,7 +31,8 @@ func (p *Problem) Error() string {
 
 func (p *Problem) Unwrap() error { return p.Err }
 
-// AsProblem returns the *Problem in err's chain, or a generic one wrapping err.
+// AsProblem returns the *Problem in err's chain, or a generic one wrapping
+// err (its text escaped: it may quote outside text).
 func AsProblem(err error) *Problem {
 	if err == nil {
 		return nil
@@ -36,7 +41,7 @@ func AsProblem(err error) *Problem {
 	if errors.As(err, &p) {
 		return p
 	}
-	return &Problem{Code: "unexpected", Message: err.Error(), Err: err}
+	return &Problem{Code: "unexpected", Message: safetext.Escape(err.Error()), Err: err}
 }
 
 // Problem codes shared by the front ends.

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // Built bundles are deflated at BestSpeed, about twice as fast as
@@ -114,7 +116,7 @@ func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
 		switch t := d.Type(); {
 		case t&fs.ModeSymlink != 0:
 			return &ValidationError{
-				Entry:  p,
+				Entry:  safetext.Escape(p),
 				Reason: "the file is a symbolic link; links are not followed",
 				Fix:    "Replace the link with a copy of the file or folder it points to, or remove it.",
 				Err:    ErrSymlink,
@@ -123,7 +125,7 @@ func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
 			return nil
 		case !t.IsRegular():
 			return &ValidationError{
-				Entry:  p,
+				Entry:  safetext.Escape(p),
 				Reason: "the file is not a regular file (device, pipe or socket)",
 				Fix:    "Remove it from the folder.",
 				Err:    ErrNotRegular,
@@ -170,7 +172,7 @@ func unreadable(p string, err error) *ValidationError {
 		reason += ": permission denied"
 	}
 	return &ValidationError{
-		Entry:  p,
+		Entry:  safetext.Escape(p),
 		Reason: reason,
 		Fix:    "Check that the file exists and that you may read it, then try again.",
 		Err:    ErrUnreadable,

@@ -57,7 +57,7 @@ var (
 // ValidationError names the offending entry and the reason, with a fix.
 // Error() is "entry: reason"; show Fix as the next step.
 type ValidationError struct {
-	Entry  string // "" for the whole bundle; folders end in "/"
+	Entry  string // "" for the whole bundle; folders end in "/"; escaped for display (safetext.Escape)
 	Reason string // what is wrong, lowercase, no final period
 	Fix    string // one sentence naming the fix
 	Err    error  // one of the Err* sentinels, for errors.Is

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // checkEntryName validates a slash-separated entry name (without the trailing
@@ -13,7 +15,7 @@ import (
 func checkEntryName(name, display string, maxLen int) *ValidationError {
 	insecure := func(reason string) *ValidationError {
 		return &ValidationError{
-			Entry:  display,
+			Entry:  safetext.Escape(display),
 			Reason: reason,
 			Fix:    "Rebuild the ZIP from a folder so every file sits inside it, with a plain relative path.",
 			Err:    ErrInsecurePath,
@@ -50,7 +52,7 @@ func checkEntryName(name, display string, maxLen int) *ValidationError {
 	}
 	if maxLen > 0 && len(name) > maxLen {
 		return &ValidationError{
-			Entry:  display,
+			Entry:  safetext.Escape(display),
 			Reason: fmt.Sprintf("the path is %d bytes long, over the limit of %d", len(name), maxLen),
 			Fix:    "Shorten the file or folder names.",
 			Err:    ErrInsecurePath,
@@ -73,7 +75,7 @@ func fold(s string) string { return strings.ToLower(s) }
 
 func duplicate(entry, reason string) *ValidationError {
 	return &ValidationError{
-		Entry:  entry,
+		Entry:  safetext.Escape(entry),
 		Reason: reason,
 		Fix:    "Keep one of them and rename or remove the other; Salesforce serves names case-insensitively.",
 		Err:    ErrDuplicate,

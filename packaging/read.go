@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // ratioFloor is the size up to which an entry may unpack regardless of its
@@ -38,7 +40,7 @@ func corrupt(entry, detail string) *ValidationError {
 		reason += " (" + detail + ")"
 	}
 	return &ValidationError{
-		Entry:  entry,
+		Entry:  safetext.Escape(entry),
 		Reason: reason,
 		Fix:    "Download or export the ZIP again, or choose the folder it came from.",
 		Err:    ErrCorrupt,
@@ -55,7 +57,7 @@ func tooManyEntries(n, limit int) *ValidationError {
 
 func tooMuchUnpacked(entry string, limit int64) *ValidationError {
 	return &ValidationError{
-		Entry:  entry,
+		Entry:  safetext.Escape(entry),
 		Reason: fmt.Sprintf("the bundle unpacks to more than %s, the limit", HumanSize(limit)),
 		Fix:    "Remove large files the content does not need.",
 		Err:    ErrZipBomb,
@@ -134,7 +136,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		switch {
 		case mode&fs.ModeSymlink != 0:
 			return nil, &ValidationError{
-				Entry:  f.Name,
+				Entry:  safetext.Escape(f.Name),
 				Reason: "the entry is a symbolic link",
 				Fix:    "Replace the link with the file it points to and build the ZIP again.",
 				Err:    ErrSymlink,
@@ -149,7 +151,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 			continue
 		case !mode.IsRegular():
 			return nil, &ValidationError{
-				Entry:  f.Name,
+				Entry:  safetext.Escape(f.Name),
 				Reason: "the entry is not a regular file (device, pipe or socket)",
 				Fix:    "Remove it and build the ZIP again.",
 				Err:    ErrNotRegular,
@@ -157,7 +159,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		}
 		if f.Flags&0x1 != 0 {
 			return nil, &ValidationError{
-				Entry:  f.Name,
+				Entry:  safetext.Escape(f.Name),
 				Reason: "the entry is encrypted (password-protected)",
 				Fix:    "Build the ZIP again without a password.",
 				Err:    ErrEncrypted,
@@ -165,7 +167,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		}
 		if f.Method != zip.Store && f.Method != zip.Deflate {
 			return nil, &ValidationError{
-				Entry:  f.Name,
+				Entry:  safetext.Escape(f.Name),
 				Reason: fmt.Sprintf("the entry uses compression method %d; only Store (0) and Deflate (8) are supported", f.Method),
 				Fix:    "Build the ZIP again with standard (Deflate) compression.",
 				Err:    ErrUnsupportedMethod,
@@ -194,7 +196,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 
 func bomb(entry string, ratio float64) *ValidationError {
 	return &ValidationError{
-		Entry:  entry,
+		Entry:  safetext.Escape(entry),
 		Reason: fmt.Sprintf("the entry unpacks to more than %.0f times its compressed size, like a zip bomb", ratio),
 		Fix:    "Check where the ZIP came from and build it again from the original files.",
 		Err:    ErrZipBomb,
@@ -240,7 +242,7 @@ func checkLayout(all []*zip.File, data []byte) error {
 	for _, sp := range spans {
 		if prev != nil && sp.start < prevEnd {
 			return &ValidationError{
-				Entry:  sp.f.Name,
+				Entry:  safetext.Escape(sp.f.Name),
 				Reason: fmt.Sprintf("the entry's data overlaps %q, as in a zip bomb", prev.Name),
 				Fix:    "Check where the ZIP came from and build it again from the original files.",
 				Err:    ErrZipBomb,
@@ -248,7 +250,7 @@ func checkLayout(all []*zip.File, data []byte) error {
 		}
 		if !localHeaderAt(data, prevEnd, prev, sp.f.Name, sp.start) {
 			return &ValidationError{
-				Entry:  sp.f.Name,
+				Entry:  safetext.Escape(sp.f.Name),
 				Reason: "the entry's local header does not match the ZIP directory (name or position), which can hide files",
 				Fix:    "Build the ZIP again with a standard tool, or choose the folder it came from.",
 				Err:    ErrCorrupt,

@@ -61,8 +61,11 @@ browser), paste the final URL from the browser's address bar into the terminal.`
 					return newUsageError(cmd.CommandPath(), fmt.Sprintf("the callback port %d is out of range 1 to 65535", p))
 				}
 			}
-			if opts.Timeout < 0 {
-				return newUsageError(cmd.CommandPath(), "the timeout is negative")
+			if opts.Timeout <= 0 {
+				return &usageError{
+					msg: fmt.Sprintf("--timeout must be longer than zero, got %s.", opts.Timeout),
+					fix: "Give how long to wait for the browser, e.g. --timeout 90s or --timeout 10m (the default is 3m).",
+				}
 			}
 			return runAuthorize(cmd.Context(), f, opts)
 		},
@@ -72,7 +75,7 @@ browser), paste the final URL from the browser's address bar into the terminal.`
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth consumer key of the connected app (default: the connector's, else "+connector.DefaultClientID+")")
 	fl.IntSliceVar(&opts.Ports, "callback-port", nil, "loopback callback port, tried in order (repeat or comma-separate)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "only print the authorize URL, do not open a browser")
-	fl.DurationVar(&opts.Timeout, "timeout", 0, "how long to wait for the browser (default 3m)")
+	fl.DurationVar(&opts.Timeout, "timeout", connector.DefaultAuthorizeTimeout, "how long to wait for the browser, e.g. 90s or 10m; must be longer than zero")
 	fl.StringVar(&opts.ResourceName, "resource", "", "StaticResource name to publish to (default "+connector.DefaultResourceName+")")
 	fl.BoolVar(&opts.AllowEnvironmentMismatch, "allow-environment-mismatch", false, "accept a production org in a sandbox/test slot or the reverse")
 	addJSONFlag(cmd, f)

@@ -35,7 +35,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"port out of range", []string{"authorize", "A/Sandbox", "--callback-port", "70000"}, "The callback port 70000 is out of range"},
 		{"port not a number", []string{"authorize", "A/Sandbox", "--callback-port", "abc"}, "Invalid argument"},
 		{"bad timeout", []string{"authorize", "A/Sandbox", "--timeout", "soon"}, "Invalid argument"},
-		{"negative timeout", []string{"authorize", "A/Sandbox", "--timeout", "-1s"}, "The timeout is negative"},
+		{"negative timeout", []string{"authorize", "A/Sandbox", "--timeout", "-1s"}, "--timeout must be longer than zero, got -1s."},
 		{"publish needs a target", []string{"publish", "content.zip"}, "Publish takes a bundle and at least one connector"},
 		{"publish bad target", []string{"publish", "content.zip", "Lightning"}, `"Lightning" is not a connector`},
 		{"bad resource name", []string{"publish", "content.zip", "A/Sandbox", "--resource", "my content"}, "is not a valid static resource name"},

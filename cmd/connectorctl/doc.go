@@ -23,7 +23,20 @@
 //
 // Every command accepts --config-dir DIR (default $CONNECTORS_CONFIG_DIR,
 // else the user config folder) and -h/--help. Every command that reports
-// results accepts --json.
+// results accepts --json. A flag's value comes right after it; a value that
+// starts with "-" is a usage error, so `--client-id --no-browser` never
+// takes "--no-browser" as the client ID (write a folder named -x as ./-x).
+//
+// Text from outside (Salesforce's messages, OAuth error descriptions, org
+// and user names, bundle entry names, pasted URLs) is printed with control
+// characters, ANSI sequences, bidirectional overrides and invalid UTF-8
+// escaped in Go's notation (\x1b[31m, \r, \u202e, \xff); letters of any
+// language are left as they are. The log files and diagnostics do the same.
+// With --json, names and other data keep their exact value, such characters
+// written as \u escapes; messages are escaped as on the terminal.
+//
+// authorize waits --timeout for the browser to come back: 3m by default,
+// e.g. 90s or 10m; zero or less is a usage error.
 //
 // authorize always prints the authorize URL to stderr and opens it with
 // $BROWSER (commands separated by ':', ';' on Windows; %s is replaced by the URL)
@@ -43,7 +56,8 @@
 //	0  success
 //	1  failure: an error, a failed publish target, a connector needing
 //	   attention (status), a failed doctor check, a failed revoke (disconnect)
-//	2  usage error: unknown command or flag, wrong arguments, a login URL or
+//	2  usage error: unknown command or flag, wrong arguments, a flag value
+//	   that starts with "-", a --timeout of zero or less, a login URL or
 //	   resource name that cannot work, a production target without --yes
 //	   and no terminal to confirm on
 //

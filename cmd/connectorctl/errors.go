@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
 
@@ -74,8 +75,15 @@ type jsonError struct {
 	Fix   string `json:"fix,omitempty"`
 }
 
-// describe turns any error into message, code and fix.
+// describe turns any error into message, code and fix, escaped
+// (safetext.Escape): they may quote outside text, and they go to the
+// terminal and to the error log that diagnostics reads.
 func describe(err error) jsonError {
+	d := describeRaw(err)
+	return jsonError{Error: safetext.Escape(d.Error), Code: safetext.Escape(d.Code), Fix: safetext.Escape(d.Fix)}
+}
+
+func describeRaw(err error) jsonError {
 	var u *usageError
 	if errors.As(err, &u) {
 		return jsonError{Error: u.msg, Code: codeUsage, Fix: u.fix}
@@ -106,7 +114,7 @@ func printError(w io.Writer, err error, asJSON bool) {
 	d := describe(err)
 	if asJSON {
 		b, _ := json.Marshal(d)
-		fmt.Fprintln(w, string(b))
+		fmt.Fprintln(w, string(safetext.EscapeJSON(b)))
 		return
 	}
 	fmt.Fprintln(w, d.Error)

@@ -3,6 +3,8 @@ package main
 import (
 	"io"
 	"os"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // ioStreams is what a command reads from and writes to. main wires the
@@ -18,6 +20,32 @@ type ioStreams struct {
 	OutTTY bool
 	// ErrTTY is true when ErrOut is a terminal: progress bars redraw in place.
 	ErrTTY bool
+
+	// rawErrOut is ErrOut before escaping, set by escaped: only the
+	// progress bar writes to it, for its own cursor controls.
+	rawErrOut io.Writer
+}
+
+// escaped returns the streams with Out and ErrOut escaping every control
+// character but newline and tab (safetext.Writer): whatever a command
+// prints, outside text in it (org and user names, Salesforce messages,
+// bundle entry names, pasted URLs) cannot move the cursor, recolour the
+// terminal or reorder the line.
+func (s *ioStreams) escaped() *ioStreams {
+	e := *s
+	e.rawErrOut = s.ErrOut
+	e.Out = safetext.NewWriter(s.Out)
+	e.ErrOut = safetext.NewWriter(s.ErrOut)
+	return &e
+}
+
+// errTerminal is stderr for the progress bar, which draws with "\r\033[K"
+// and prints nothing from outside.
+func (s *ioStreams) errTerminal() io.Writer {
+	if s.rawErrOut != nil {
+		return s.rawErrOut
+	}
+	return s.ErrOut
 }
 
 // systemIO returns the process's streams with terminal detection (see

@@ -368,7 +368,7 @@ type progressView struct {
 
 func newProgressView(f *factory, targets int, size int64, plain bool) *progressView {
 	return &progressView{
-		w: f.io.ErrOut, tty: f.io.ErrTTY, plain: plain, now: f.now, size: size, targets: targets,
+		w: f.io.errTerminal(), tty: f.io.ErrTTY, plain: plain, now: f.now, size: size, targets: targets,
 		sent: map[connector.Key]int64{}, said: map[connector.Key]int{},
 	}
 }

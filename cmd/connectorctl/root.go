@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,8 +15,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )
 
@@ -56,7 +59,7 @@ type factory struct {
 
 func newFactory(ios *ioStreams) *factory {
 	return &factory{
-		io:        ios,
+		io:        ios.escaped(),
 		getenv:    os.Getenv,
 		newTokens: func() tokenstore.Store { return tokenstore.NewKeyring("") },
 		now:       time.Now,
@@ -188,6 +191,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newDemoOrgCmd(f),
 	)
 	root.InitDefaultCompletionCmd()
+	refuseFlagLikeValues(root)
 	for _, c := range root.Commands() {
 		if c.Name() == "completion" {
 			c.RunE = func(c *cobra.Command, args []string) error {
@@ -202,6 +206,69 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		}
 	}
 	return root
+}
+
+// refuseFlagLikeValues makes every command below c check, before its
+// arguments and before it runs, that no string flag got a value that looks
+// like a flag: `--client-id --no-browser` would otherwise take
+// "--no-browser" as the client ID and save it.
+func refuseFlagLikeValues(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		check := sub.Args
+		sub.Args = func(cmd *cobra.Command, args []string) error {
+			if err := checkFlagValues(cmd); err != nil {
+				return err
+			}
+			if check == nil {
+				return nil // cobra's default for a subcommand: any arguments
+			}
+			return check(cmd, args)
+		}
+		refuseFlagLikeValues(sub)
+	}
+}
+
+// checkFlagValues refuses a set string flag (string, stringSlice,
+// stringArray) whose value starts with "-": a usage error naming the flag.
+// No value of ours (login URL, client ID, resource name, folder, address)
+// starts with "-"; a folder that does is written ./-name.
+func checkFlagValues(c *cobra.Command) error {
+	var bad error
+	c.Flags().Visit(func(fl *pflag.Flag) {
+		if bad != nil {
+			return
+		}
+		var vals []string
+		switch fl.Value.Type() {
+		case "string":
+			vals = []string{fl.Value.String()}
+		case "stringSlice", "stringArray":
+			if sv, ok := fl.Value.(pflag.SliceValue); ok {
+				vals = sv.GetSlice()
+			}
+		}
+		for _, v := range vals {
+			if strings.HasPrefix(v, "-") {
+				fix := fmt.Sprintf("Write the value right after the flag: --%s VALUE; a value cannot start with \"-\".", fl.Name)
+				if isFlagOf(c, v) {
+					fix = fmt.Sprintf("Write the value right after the flag (--%s VALUE), then %s on its own.", fl.Name, v)
+				}
+				bad = &usageError{msg: fmt.Sprintf("--%s needs a value, but got %q, which looks like a flag.", fl.Name, v), fix: fix}
+				return
+			}
+		}
+	})
+	return bad
+}
+
+// isFlagOf reports whether s (e.g. "--no-browser", "--json=true", "-y")
+// names a flag of c.
+func isFlagOf(c *cobra.Command, s string) bool {
+	if name, ok := strings.CutPrefix(s, "--"); ok {
+		name, _, _ = strings.Cut(name, "=")
+		return c.Flags().Lookup(name) != nil
+	}
+	return len(s) == 2 && c.Flags().ShorthandLookup(s[1:]) != nil
 }
 
 // addJSONFlag adds --json to a command that reports results.
@@ -260,12 +327,19 @@ func completeKeys(f *factory, skip int) cobra.CompletionFunc {
 	}
 }
 
-// writeJSON prints v as indented JSON.
+// writeJSON prints v as indented JSON, with the control characters
+// encoding/json leaves raw (DEL, C1, bidirectional overrides) written as
+// \u escapes: the same value for a program, plain text on a terminal.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(safetext.EscapeJSON(buf.Bytes()))
+	return err
 }
 
 // problemJSON is a Problem in --json output.

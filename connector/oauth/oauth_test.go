@@ -154,7 +154,7 @@ func TestFlowExchangeErrors(t *testing.T) {
 		{"redirect mismatch", 400, `{"error":"redirect_uri_mismatch","error_description":"redirect_uri must match configuration"}`, "", 400, "redirect_uri_mismatch", "redirect_uri must match configuration"},
 		{"unknown client", 400, `{"error":"invalid_client_id","error_description":"client identifier invalid"}`, "", 400, "invalid_client_id", "client identifier invalid"},
 		{"html from a proxy", 502, `<html><body>Bad gateway</body></html>`, "text/html", 502, "", "HTML page"},
-		{"plain text", 500, "upstream\x00 broke", "text/plain", 500, "", "upstream broke"},
+		{"plain text", 500, "upstream\x00 broke", "text/plain", 500, "", `upstream\x00 broke`}, // a NUL shown, escaped
 		{"200 without token", 200, `{"instance_url":"https://x.my.salesforce.com"}`, "", 200, "", "no access_token"},
 		{"200 not json", 200, `nope`, "text/plain", 200, "", "not JSON"},
 		{"200 error field", 200, `{"error":"invalid_grant","error_description":"odd"}`, "", 200, "invalid_grant", "odd"},

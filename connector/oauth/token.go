@@ -13,7 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // Result is what a token response gives. The id_token is never kept.
@@ -128,21 +129,16 @@ func parseIssuedAt(raw json.RawMessage) time.Time {
 }
 
 // summarize gives a short, printable description of a non-JSON error body
-// (an HTML error page from a proxy, say) without echoing all of it.
+// (an HTML error page from a proxy, say) without echoing all of it: one
+// line, control characters escaped (safetext), at most 200 characters.
 func summarize(contentType string, body []byte) string {
 	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "text/html" {
 		return "the server answered with an HTML page instead of JSON (a proxy or the wrong login URL?)"
 	}
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return ' '
-	}, string(body))
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
+	s := safetext.Escape(strings.Join(strings.Fields(string(body)), " "))
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
 	}
 	if s == "" {
 		return "empty response"
