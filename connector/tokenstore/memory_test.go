@@ -87,11 +87,16 @@ func TestMemoryConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			key := fmt.Sprintf("k%d", i%4)
+			// goroutines share the map; each owns its key, so a Load
+			// right after its own Save must find it (another goroutine's
+			// Delete of a shared key made this test flaky)
+			key := fmt.Sprintf("k%d", i)
 			for j := range 50 {
 				assert.NoError(t, s.Save(key, sampleTokens(j)))
-				_, err := s.Load(key)
-				assert.NoError(t, err)
+				got, err := s.Load(key)
+				if assert.NoError(t, err) {
+					assert.Equal(t, sampleTokens(j).AccessToken, got.AccessToken)
+				}
 				if j%10 == 0 {
 					assert.NoError(t, s.Delete(key))
 				}
