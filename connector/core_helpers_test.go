@@ -87,7 +87,7 @@ func newCoreEnv(t *testing.T, opts sfsim.Options) *coreEnv {
 	t.Cleanup(func() { org.Close() })
 	e := &coreEnv{t: t, ctx: ctx, org: org, orgs: []*sfsim.Org{org}, port: freePort(t), logs: &syncBuffer{}, allow: true, follow: true}
 	org.RegisterCallback(DefaultClientID, e.redirectURI())
-	e.store = tokenstore.NewMemory()
+	e.store = testTokenStore(t)
 	e.svc = e.newService(t.TempDir(), e.store)
 	return e
 }

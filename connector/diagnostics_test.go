@@ -73,7 +73,7 @@ func TestDiagnosticsNeverContainsTokens(t *testing.T) {
 		assert.NotContains(t, out, secret)
 	}
 	for _, want := range []string{
-		"App version:    1.2.3", "OS/arch:", "WSL:", "Keyring:        memory", "Config folder:",
+		"App version:    1.2.3", "OS/arch:", "WSL:", "Keyring:        " + e.store.Backend(), "Config folder:",
 		"HTTPS_PROXY=http://****@proxy.example.com:3128",
 		"Lightning/Sandbox", "environment: sandbox", "login host: localhost:", e.org.OrgID(), `"Acme UAT"`,
 		e.org.Username(), "last state: connected", "last publish:", "WalkMe_Content", "sha256:0f0f",

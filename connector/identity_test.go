@@ -31,11 +31,26 @@ func realKeyring(t *testing.T) *tokenstore.Keyring {
 	if runtime.GOOS == "linux" && dbusAtStart == "" {
 		t.Fatal("this test uses the real OS keyring: run it under .ci/test-env, e.g. .ci/test-env go test ./connector/")
 	}
+	return newTestKeyring(t)
+}
+
+func newTestKeyring(tb testing.TB) *tokenstore.Keyring {
 	var nonce [6]byte
 	_, _ = rand.Read(nonce[:])
 	kr := tokenstore.NewKeyring("connectors-test-" + hex.EncodeToString(nonce[:]))
-	t.Cleanup(func() { _ = kr.DeleteAll() })
+	tb.Cleanup(func() { _ = kr.DeleteAll() })
 	return kr
+}
+
+// testTokenStore is where the tests keep tokens: the real OS keyring,
+// under a service name of this test only, whenever a Secret Service can be
+// reached (under .ci/test-env, as in CI); process memory otherwise, and for
+// benchmarks (which measure our code, not the keyring daemon).
+func testTokenStore(tb testing.TB) tokenstore.Store {
+	if _, bench := tb.(*testing.B); bench || runtime.GOOS == "linux" && dbusAtStart == "" {
+		return tokenstore.NewMemory()
+	}
+	return newTestKeyring(tb)
 }
 
 // writes counts the requests to org that change something.

@@ -43,7 +43,7 @@ func startTestOrg(tb testing.TB, opts sfsim.Options) *sfsim.Org {
 func newTestService(tb testing.TB) *Service {
 	tb.Helper()
 	dir := tb.TempDir()
-	svc, err := NewService(dir, tokenstore.NewMemory())
+	svc, err := NewService(dir, testTokenStore(tb))
 	require.NoError(tb, err)
 	svc.BackupDir = filepath.Join(dir, "backups")
 	svc.AllowInsecureLoopback = true

@@ -2,11 +2,15 @@ package ui
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
+	"runtime"
 	"testing"
 	"time"
 
@@ -46,7 +50,7 @@ type harness struct {
 	ctx    context.Context
 	org    *sfsim.Org
 	svc    *connector.Service
-	tokens *tokenstore.Memory
+	tokens tokenstore.Store
 	v      *view
 	w      fyne.Window
 	key    connector.Key
@@ -75,7 +79,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Cleanup(func() { _ = org.Close() })
 	org.RegisterCallback(connector.DefaultClientID, fmt.Sprintf("http://localhost:%d%s", port, connector.CallbackPath))
 
-	tokens := tokenstore.NewMemory()
+	tokens := testTokenStore(t)
 	svc, err := connector.NewService(t.TempDir(), tokens)
 	require.NoError(t, err)
 	_, err = svc.Registry.Upsert(o.key, func(c *connector.Connector) error {
@@ -274,4 +278,22 @@ func (h *harness) tokenKey() string {
 		h.t.Fatalf("connector %s: %v", h.key, err)
 	}
 	return c.TokenKey()
+}
+
+// dbusAtStart is read before any test runs (godbus's autolaunch may set
+// DBUS_SESSION_BUS_ADDRESS later).
+var dbusAtStart = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+
+// testTokenStore is the real OS keyring under a service name of this test
+// only (emptied at the end) whenever a Secret Service can be reached, as
+// under .ci/test-env and in CI; process memory otherwise.
+func testTokenStore(t *testing.T) tokenstore.Store {
+	if runtime.GOOS == "linux" && dbusAtStart == "" {
+		return tokenstore.NewMemory()
+	}
+	var nonce [6]byte
+	_, _ = rand.Read(nonce[:])
+	kr := tokenstore.NewKeyring("connectors-test-" + hex.EncodeToString(nonce[:]))
+	t.Cleanup(func() { _ = kr.DeleteAll() })
+	return kr
 }
