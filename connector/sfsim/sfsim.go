@@ -35,6 +35,13 @@
 //     the concurrency limit is REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn
 //     Limit exceeded." with 429 (or 403 on request), the daily budget the
 //     same code with "TotalRequests Limit exceeded." and 403.
+//   - Headless grants (§11.1, §11.2; headless.go): a JWT assertion with a
+//     bad signature, a malformed JWT, or an exp in the past or more than 5
+//     minutes ahead is invalid_grant "invalid assertion"; a subject other
+//     than the org's user, like a profile not pre-authorized, is
+//     invalid_grant "user hasn't approved this consumer". Both grants issue
+//     scope "api id" and no refresh token.
+//   - query?q=...&columns=true answers columnMetadata, never records (§11.4).
 //
 // The instance host also serves the login flow and the token, revoke,
 // userinfo and identity endpoints (it plays the org's My Domain); token
@@ -176,6 +183,8 @@ type Org struct {
 	hooks       []func(*http.Request)
 	resources   map[string]*resource // by 18-char id
 	apiUsage    int
+	jwtClients  map[string]*jwtClient // client ID -> certificate (RegisterJWTClient)
+	ccClients   map[string]*ccClient  // client ID -> secret (EnableClientCredentials)
 	seq         int
 	createdDate time.Time
 }
