@@ -50,10 +50,10 @@ func (n *noKeyring) use(op string) error {
 	return errors.New("keyring used")
 }
 func (n *noKeyring) Load(string) (*tokenstore.Tokens, error) { return nil, n.use("Load") }
-func (n *noKeyring) Save(string, *tokenstore.Tokens) error    { return n.use("Save") }
-func (n *noKeyring) Delete(string) error                      { return n.use("Delete") }
-func (n *noKeyring) DeleteAll() error                         { return n.use("DeleteAll") }
-func (n *noKeyring) Backend() string                          { return "none" }
+func (n *noKeyring) Save(string, *tokenstore.Tokens) error   { return n.use("Save") }
+func (n *noKeyring) Delete(string) error                     { return n.use("Delete") }
+func (n *noKeyring) DeleteAll() error                        { return n.use("DeleteAll") }
+func (n *noKeyring) Backend() string                         { return "none" }
 func (n *noKeyring) Calls() []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
