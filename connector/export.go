@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // ExportVersion is the format version of an exported connectors file.
@@ -111,12 +112,15 @@ func exportProblem(name, what string, err error) *Problem {
 }
 
 // Import puts the connectors of f into the registry (created or replaced,
-// by system and environment), each with the org recorded in the file.
+// by system and environment), each with the org recorded in the file, in
+// one transaction: one lock and one write, however many connectors.
 func (r *Registry) Import(f *ExportFile) error {
 	if f == nil {
 		return errors.New("no connectors file")
 	}
-	now := r.now().UTC()
+	now := r.now().UTC().Truncate(time.Millisecond)
+	conns := make([]Connector, 0, len(f.Connectors))
+	seen := map[string]bool{}
 	for _, e := range f.Connectors {
 		env, err := ParseEnvironment(e.Environment)
 		if err != nil {
@@ -126,33 +130,46 @@ func (r *Registry) Import(f *ExportFile) error {
 		if err != nil {
 			return err
 		}
+		k := Key{System: strings.TrimSpace(e.System), Environment: env}
+		if err := validateKey(k); err != nil {
+			return err
+		}
+		if id := strings.ToLower(k.String()); seen[id] {
+			return &Problem{Code: CodeConnectorsFile, Message: fmt.Sprintf("The connectors file lists %s twice.", k), Fix: "Keep one entry per connector (connectorctl export writes each once)."}
+		} else {
+			seen[id] = true
+		}
 		login, err := NormalizeLoginURL(e.LoginURL, env)
 		if err != nil {
 			return err
 		}
-		_, err = r.Upsert(Key{System: e.System, Environment: env}, func(c *Connector) error {
-			if e.ID != "" {
-				c.ID = e.ID
-			}
-			c.LoginURL, c.ClientID, c.AuthMethod = login, e.ClientID, method
-			c.Username, c.Audience = "", e.Audience
-			if method == AuthJWT {
-				c.Username = e.Username
-			}
-			c.ResourceName = e.ResourceName
-			c.AllowEnvironmentMismatch = e.AllowEnvironmentMismatch
-			c.Org = nil
-			if e.OrgID != "" {
-				c.Org = &OrgInfo{
-					OrgID: e.OrgID, OrgName: e.OrgName, Username: e.Username,
-					IsSandbox: e.OrgKind != "production", AuthorizedAt: now,
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+		c := Connector{
+			ID: e.ID, System: k.System, Environment: env, LoginURL: login, ClientID: e.ClientID, AuthMethod: method,
+			Audience: e.Audience, ResourceName: e.ResourceName, AllowEnvironmentMismatch: e.AllowEnvironmentMismatch,
+			CreatedAt: now, UpdatedAt: now,
 		}
+		if c.ID == "" {
+			c.ID = newConnectorID()
+		}
+		if method == AuthJWT {
+			c.Username = e.Username
+		}
+		if e.OrgID != "" {
+			c.Org = &OrgInfo{
+				OrgID: e.OrgID, OrgName: e.OrgName, Username: e.Username,
+				IsSandbox: e.OrgKind != "production", AuthorizedAt: now,
+			}
+		}
+		conns = append(conns, c)
 	}
-	return nil
+	return r.transact(func(doc *registryDoc) (bool, error) {
+		for _, c := range conns {
+			if i := findConnector(doc.Connectors, c.Key()); i >= 0 {
+				doc.Connectors[i] = c
+			} else {
+				doc.Connectors = append(doc.Connectors, c)
+			}
+		}
+		return len(conns) > 0, nil
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/safetext"
@@ -260,7 +261,8 @@ func (s *Service) mint(ctx context.Context, conn Connector) (*oauth.Result, erro
 		if kerr != nil {
 			return nil, kerr
 		}
-		assertion, serr := oauth.SignJWT(key, conn.ClientID, conn.Username, conn.JWTAudience(), s.now())
+		// exp is checked against Salesforce's clock: the real time, never a test clock
+		assertion, serr := oauth.SignJWT(key, conn.ClientID, conn.Username, conn.JWTAudience(), time.Now())
 		if serr != nil {
 			return nil, Explain(serr)
 		}

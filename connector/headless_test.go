@@ -280,3 +280,27 @@ func resourcesNamed(org *sfsim.Org, name string) []sfsim.Resource {
 	}
 	return out
 }
+
+func TestJWTAudienceRule(t *testing.T) {
+	sandboxOrg := &OrgInfo{OrgID: "00D5g0000000001AAA", IsSandbox: true}
+	tests := []struct {
+		login string
+		env   Environment
+		org   *OrgInfo
+		want  string
+	}{
+		{"https://login.salesforce.com", Production, nil, "https://login.salesforce.com"},
+		{"https://test.salesforce.com", Sandbox, nil, "https://test.salesforce.com"},
+		{"https://acme.my.salesforce.com", Production, nil, "https://login.salesforce.com"},
+		{"https://acme--uat.sandbox.my.salesforce.com", Sandbox, nil, "https://test.salesforce.com"},
+		{"https://acme.my.salesforce.com", Test, sandboxOrg, "https://test.salesforce.com"},
+		{"https://acme.my.salesforce.com", Sandbox, &OrgInfo{OrgID: "00D5g0000000001AAA"}, "https://login.salesforce.com"}, // a production org in a sandbox slot
+		{"http://localhost:4321", Sandbox, nil, "http://localhost:4321"},
+	}
+	for _, tt := range tests {
+		c := Connector{LoginURL: tt.login, Environment: tt.env, Org: tt.org}
+		assert.Equal(t, tt.want, c.JWTAudience(), "%s %s", tt.login, tt.env)
+	}
+	c := Connector{LoginURL: "https://acme.my.salesforce.com", Environment: Production, Audience: "https://acme.my.site.com"}
+	assert.Equal(t, "https://acme.my.site.com", c.JWTAudience())
+}

@@ -110,7 +110,11 @@ secret: commit the file and run any command on it with --connectors FILE.`,
 			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
 				return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", output, err), Fix: "Choose a writable path for --output.", Err: err}
 			}
-			fmt.Fprintf(f.io.ErrOut, "%s Wrote %d connectors to %s (no secrets).\n", symOK, len(list), output)
+			what := fmt.Sprintf("%d connectors", len(list))
+			if len(list) == 1 {
+				what = "1 connector"
+			}
+			fmt.Fprintf(f.io.ErrOut, "%s Wrote %s to %s (no secrets).\n", symOK, what, output)
 			return nil
 		},
 	}

@@ -203,6 +203,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newDiagnosticsCmd(f),
 		newDemoOrgCmd(f),
 		newExportCmd(f),
+		newCISetupCmd(f),
 	)
 	root.InitDefaultCompletionCmd()
 	refuseFlagLikeValues(root)
