@@ -134,11 +134,11 @@ func (r *Registry) Import(f *ExportFile) error {
 		if err := validateKey(k); err != nil {
 			return err
 		}
-		if id := strings.ToLower(k.String()); seen[id] {
+		id := strings.ToLower(k.String())
+		if seen[id] {
 			return &Problem{Code: CodeConnectorsFile, Message: fmt.Sprintf("The connectors file lists %s twice.", k), Fix: "Keep one entry per connector (connectorctl export writes each once)."}
-		} else {
-			seen[id] = true
 		}
+		seen[id] = true
 		login, err := NormalizeLoginURL(e.LoginURL, env)
 		if err != nil {
 			return err

@@ -48,7 +48,7 @@ const (
 	JWTKeyFileEnv = "CONNECTORS_JWT_KEY_FILE"
 	// ClientSecretEnv holds the client-credentials flow's consumer secret
 	// (never a flag: flags show in ps).
-	ClientSecretEnv = "CONNECTORS_CLIENT_SECRET"
+	ClientSecretEnv = "CONNECTORS_CLIENT_SECRET" //nolint:gosec // the variable's name, not a secret
 )
 
 // Problem codes of the headless flows.

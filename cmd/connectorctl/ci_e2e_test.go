@@ -61,7 +61,7 @@ func newFleet(tb testing.TB, ctl string, n int, latency time.Duration) *fleet {
 	}
 	require.NoError(tb, os.WriteFile(filepath.Join(fl.bundle, "index.html"), []byte("<html><body>fleet</body></html>"), 0o600))
 	require.NoError(tb, os.WriteFile(filepath.Join(fl.bundle, "app.js"), []byte("console.log('fleet')\n"), 0o600))
-	require.NoError(tb, os.WriteFile(fl.browser, []byte("#!/bin/sh\necho started >> "+filepath.Join(dir, "browser-started")+"\nexit 1\n"), 0o700)) //nolint:gosec // a test script
+	require.NoError(tb, os.WriteFile(fl.browser, []byte("#!/bin/sh\necho started >> "+filepath.Join(dir, "browser-started")+"\nexit 1\n"), 0o700))
 	for i := range n {
 		org, err := sfsim.Start(sfsim.Options{Sandbox: true, Username: fleetUser(i), OrgName: fmt.Sprintf("Client %02d UAT", i), Latency: latency})
 		require.NoError(tb, err)
@@ -103,8 +103,8 @@ func (fl *fleet) run(env []string, args ...string) result {
 	err := cmd.Run()
 	code := 0
 	if err != nil {
-		ee, ok := err.(*exec.ExitError)
-		require.True(fl.tb, ok, "run %v: %v: %s", args, err, errOut.String())
+		var ee *exec.ExitError
+		require.ErrorAs(fl.tb, err, &ee, "run %v: %s", args, errOut.String())
 		code = ee.ExitCode()
 	}
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}

@@ -66,7 +66,7 @@ func runCISetup(f *factory, dir string, days int) error {
 		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be created: %v.", dir, err), Fix: "Choose a writable --dir.", Err: err}
 	}
 	// O_EXCL: never replace a key that appeared meanwhile.
-	kf, err := os.OpenFile(keyPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) //nolint:gosec // the user's chosen folder
+	kf, err := os.OpenFile(keyPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", keyPath, err), Fix: "Choose a writable --dir.", Err: err}
 	}
@@ -75,7 +75,7 @@ func runCISetup(f *factory, dir string, days int) error {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.WriteFile(certPath, certPEM, 0o644) //nolint:gosec // a certificate is public
+		werr = os.WriteFile(certPath, certPEM, 0o644)
 	}
 	if werr != nil {
 		_ = os.Remove(keyPath)

@@ -24,7 +24,7 @@ import (
 )
 
 // GrantJWTBearer is the grant_type of the JWT bearer flow.
-const GrantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+const GrantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer" //nolint:gosec // a grant type name, not a credential
 
 // JWTLifetime is how far ahead an assertion's exp is set: Salesforce wants
 // it "within 3 minutes".
