@@ -151,6 +151,7 @@ type ciPublishFlags struct {
 	MaxParallel int
 	Report      string
 	APIReserve  int
+	BackupDir   string
 }
 
 func addCIPublishFlags(cmd *cobra.Command, c *ciPublishFlags) {
@@ -160,6 +161,20 @@ func addCIPublishFlags(cmd *cobra.Command, c *ciPublishFlags) {
 	fl.IntVar(&c.MaxParallel, "max-parallel", 0, "publish to at most N targets at once (default 20)")
 	fl.StringVar(&c.Report, "report", "", "write a JUnit XML report to FILE, one testcase per target")
 	fl.IntVar(&c.APIReserve, "api-reserve", defaultAPIReserve, "skip a target whose org has fewer than N daily API requests left (0: never skip)")
+	fl.StringVar(&c.BackupDir, "backup-dir", "", "keep the backups taken before each update in DIR (with --connectors they are otherwise removed with the run's temporary folder)")
+}
+
+// ciBackups points the service's backups at --backup-dir; with --connectors
+// and no --backup-dir it says on stderr that they will not outlive the run.
+func ciBackups(f *factory, svc *connector.Service, c *ciPublishFlags, dryRun bool) {
+	switch {
+	case c.BackupDir != "":
+		if abs, err := filepath.Abs(c.BackupDir); err == nil {
+			svc.BackupDir = abs
+		}
+	case f.connectorsFile != "" && !dryRun:
+		fmt.Fprintf(f.io.ErrOut, "%s Backups of replaced versions go to a temporary folder removed when this run ends: add --backup-dir DIR (e.g. a CI artifact) to keep them.\n", symWarn)
+	}
 }
 
 // ciTargets resolves the publish targets: the keys given, or every
@@ -175,7 +190,7 @@ func ciTargets(f *factory, cmd *cobra.Command, keys []connector.Key, c *ciPublis
 	case c.All && len(keys) > 0:
 		return nil, &usageError{msg: "publish takes either --all or connectors, not both.", fix: "Drop the connectors to publish to all, or drop --all."}
 	case !c.All && len(keys) == 0:
-		return nil, &usageError{msg: "publish needs at least one connector (SYSTEM/ENV) or --all.", fix: "Name the connectors after the bundle, or add --all."}
+		return nil, &usageError{msg: "Publish takes a bundle and at least one connector (SYSTEM/ENV), or a bundle and --all.", fix: "Name the connectors after the bundle, or add --all."}
 	}
 	if c.All {
 		reg, err := f.registry()

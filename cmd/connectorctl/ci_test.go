@@ -148,9 +148,23 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pub), "stdout is only JSON")
 	require.Len(t, pub.Results, 1)
 	assert.Equal(t, connector.OutcomeCreated, pub.Results[0].Outcome)
+	assert.Contains(t, r.stderr, "--backup-dir", "the backups would end with the run: it says so")
 	list, err := d.registry().List()
 	require.NoError(t, err)
 	assert.Empty(t, list, "--connectors never writes to the config folder")
+
+	// An update with --backup-dir keeps the replaced version there.
+	backups := filepath.Join(t.TempDir(), "backups")
+	require.NoError(t, os.WriteFile(filepath.Join(bundle, "index.html"), []byte("<p>v2</p>"), 0o600))
+	r = d.run("publish", bundle, "--connectors", file, "--all", "--json", "--backup-dir", backups)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pub))
+	assert.Equal(t, connector.OutcomeUpdated, pub.Results[0].Outcome)
+	require.NotEmpty(t, pub.Results[0].BackupPath)
+	assert.True(t, strings.HasPrefix(pub.Results[0].BackupPath, backups), pub.Results[0].BackupPath)
+	_, err = os.Stat(pub.Results[0].BackupPath)
+	assert.NoError(t, err, "the backup outlives the run")
+	assert.NotContains(t, r.stderr, "--backup-dir")
 
 	// A damaged file is refused with its fix.
 	require.NoError(t, os.WriteFile(file, []byte(`{"version":1,"connectors":[{"system":"A","environment":"nope"}]}`), 0o600))

@@ -20,7 +20,7 @@
 //	connectorctl publish BUNDLE SYSTEM/ENV [SYSTEM/ENV ...] [--resource NAME]
 //	    [--dry-run] [--force] [--yes]
 //	connectorctl publish BUNDLE --all [--shard I/N] [--max-parallel N]
-//	    [--report FILE] [--api-reserve N]
+//	    [--report FILE] [--api-reserve N] [--backup-dir DIR]
 //	connectorctl restore SYSTEM/ENV [--resource NAME] [--yes]
 //	connectorctl disconnect SYSTEM/ENV
 //	connectorctl doctor

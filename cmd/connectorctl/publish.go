@@ -187,6 +187,7 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 	if err != nil {
 		return err
 	}
+	ciBackups(f, svc, &opts.CI, opts.DryRun)
 	targets := make([]connector.Connector, 0, len(opts.Keys))
 	for _, k := range opts.Keys {
 		c, err := svc.Registry.Get(k)
