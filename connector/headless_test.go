@@ -304,3 +304,34 @@ func TestJWTAudienceRule(t *testing.T) {
 	c := Connector{LoginURL: "https://acme.my.salesforce.com", Environment: Production, Audience: "https://acme.my.site.com"}
 	assert.Equal(t, "https://acme.my.site.com", c.JWTAudience())
 }
+
+// authorize --jwt checks the environment and both permissions by the same
+// rules as a browser authorization.
+func TestAuthorizeJWTChecksEnvironmentAndPermissions(t *testing.T) {
+	h := newHeadlessEnv(t, sfsim.Options{Sandbox: false, OrgName: "Acme"})
+	k := Key{System: "Acme", Environment: Sandbox}
+	opts := h.jwtOpts()
+	_, err := h.svc.AuthorizeHeadless(testCtx(t), k, opts)
+	assert.Equal(t, CodeEnvMismatch, AsProblem(err).Code, "a production org in a sandbox slot")
+	_, gerr := h.svc.Registry.Get(k)
+	assert.Equal(t, CodeNotFound, AsProblem(gerr).Code)
+
+	h.org.SetCustomizeApplication(false)
+	kp := Key{System: "Acme", Environment: Production}
+	res, err := h.svc.AuthorizeHeadless(testCtx(t), kp, opts)
+	require.NoError(t, err)
+	require.NotNil(t, res.Problem)
+	assert.Equal(t, CodePermissionMissing, res.Problem.Code)
+	assert.Equal(t, StatePermissionMissing, res.Status.State)
+	c, err := h.svc.Registry.Get(kp)
+	require.NoError(t, err)
+	assert.Equal(t, AuthJWT, c.AuthMethod, "recorded: authorized, but cannot publish yet")
+
+	// Disconnect forgets the org without the keyring.
+	_, err = h.svc.Disconnect(testCtx(t), kp)
+	require.NoError(t, err)
+	c, _ = h.svc.Registry.Get(kp)
+	assert.Nil(t, c.Org)
+	assert.Equal(t, StateNotAuthorized, h.svc.Status(testCtx(t), kp).State)
+	assert.Empty(t, h.keys.Calls())
+}
