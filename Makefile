@@ -6,6 +6,10 @@ GO ?= go
 BIN := $(CURDIR)/.bin
 LINT_VERSION := v2.15.0
 LINT := $(BIN)/golangci-lint
+ACTIONLINT_VERSION := v1.7.12
+ACTIONLINT := $(BIN)/actionlint
+# Workflow files actionlint checks: the CI examples of docs/ci.md.
+WORKFLOWS := docs/ci/github-actions-publish.yml
 FUZZTIME ?= 10s
 
 # Debian packages: Fyne's GL/X11 headers, a virtual X server, the Secret
@@ -44,8 +48,12 @@ vet:
 $(LINT):
 	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(LINT_VERSION)
 
-lint: $(LINT)
+$(ACTIONLINT):
+	GOBIN=$(BIN) $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+lint: $(LINT) $(ACTIONLINT)
 	$(LINT) run --allow-parallel-runners ./...
+	$(ACTIONLINT) $(WORKFLOWS)
 
 fmt: $(LINT)
 	$(LINT) fmt ./...

@@ -323,10 +323,13 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	if tok.IssuedAt.IsZero() {
 		tok.IssuedAt = s.now().UTC()
 	}
-	if err := s.Tokens.Save(conn.TokenKey(), tok); err != nil {
-		log.Error("tokens could not be stored; revoking them", "error", err)
-		revoke()
-		return nil, keyringProblem(err)
+	// Tokens minted from a key or a secret stay in this process's memory only.
+	if !conn.IsHeadless() {
+		if err := s.Tokens.Save(conn.TokenKey(), tok); err != nil {
+			log.Error("tokens could not be stored; revoking them", "error", err)
+			revoke()
+			return nil, keyringProblem(err)
+		}
 	}
 
 	out := &AuthorizeResult{Permissions: perms}
@@ -348,6 +351,7 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 		c.ID = conn.ID
 		c.LoginURL, c.ClientID, c.CallbackPorts = conn.LoginURL, conn.ClientID, conn.CallbackPorts
 		c.ResourceName, c.AllowEnvironmentMismatch = conn.ResourceName, conn.AllowEnvironmentMismatch
+		c.AuthMethod, c.Username, c.Audience = conn.AuthMethod, conn.Username, conn.Audience
 		c.Org = info
 		c.NeedsReauth, c.LegacyTokens = false, false
 		c.LastCheck = &now
@@ -356,7 +360,9 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	})
 	if err != nil {
 		if c, gerr := s.Registry.Get(k); gerr != nil || c.ID != conn.ID {
-			_ = s.Tokens.Delete(conn.TokenKey()) // nobody owns these tokens
+			if !conn.IsHeadless() {
+				_ = s.Tokens.Delete(conn.TokenKey()) // nobody owns these tokens
+			}
 			revoke()
 		}
 		return nil, err
@@ -368,7 +374,7 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 			k, orgLabel(info), userLabel(info), out.PreviousOrgID)
 	}
 	out.Status = Status{
-		Key: k, Connector: k.String(), State: state, Message: out.Message,
+		Key: k, Connector: k.String(), State: state, Message: out.Message, CredentialSource: conn.CredentialSource(),
 		TokensPresent: true, SessionValid: true, Org: info,
 		EnvironmentChecked: in.SandboxKnown, EnvironmentOK: envOK, Permissions: perms, CheckedAt: now,
 	}
@@ -377,7 +383,8 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	}
 	log.Info("authorized", "org", info.OrgID, "orgName", info.OrgName, "user", info.Username,
 		"sandbox", info.IsSandbox, "orgChanged", out.OrgChanged, "apiEnabled", perms.APIEnabled,
-		"customizeApplication", perms.CustomizeApplication, "rotatable", res.RefreshToken != "")
+		"customizeApplication", perms.CustomizeApplication, "rotatable", res.RefreshToken != "",
+		"method", conn.AuthMethod.String(), "client", conn.EffectiveClientID())
 	return out, nil
 }
 

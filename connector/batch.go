@@ -21,7 +21,11 @@ const publishManyLimit = 20
 func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts PublishOptions, progress func(k Key, sent, total int64)) []PublishResult {
 	results := make([]PublishResult, len(keys))
 	first := make(map[Key]int, len(keys))
-	sem := make(chan struct{}, publishManyLimit)
+	limit := publishManyLimit
+	if opts.MaxParallel > 0 {
+		limit = opts.MaxParallel
+	}
+	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
 	var recMu sync.Mutex
 	records := map[Key]*PublishRecord{}

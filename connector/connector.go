@@ -38,6 +38,14 @@ type Connector struct {
 	CallbackPorts []int `json:"callbackPorts,omitempty"`
 	// ResourceName is the StaticResource to publish; empty means DefaultResourceName.
 	ResourceName string `json:"resourceName,omitempty"`
+	// AuthMethod is how the connector gets tokens: the browser flow with
+	// tokens in the keyring (empty), or a headless flow (AuthJWT,
+	// AuthClientCredentials) whose tokens are minted per run and never stored.
+	AuthMethod AuthMethod `json:"authMethod,omitempty"`
+	// Username is the JWT bearer flow's subject (the user it signs in as).
+	Username string `json:"username,omitempty"`
+	// Audience overrides the JWT aud; empty means JWTAudience's rule.
+	Audience string `json:"audience,omitempty"`
 	// AllowEnvironmentMismatch lets a production org sit in a sandbox/test slot or the reverse.
 	AllowEnvironmentMismatch bool `json:"allowEnvironmentMismatch,omitempty"`
 

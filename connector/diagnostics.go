@@ -83,8 +83,8 @@ func (s *Service) Diagnostics(ctx context.Context, appVersion string, recentErro
 
 func writeConnector(b *strings.Builder, c Connector) {
 	fmt.Fprintf(b, "  - %s\n", c.Key())
-	fmt.Fprintf(b, "      environment: %s; login host: %s; client: %s; ports: %v; resource: %s\n",
-		c.Environment, hostOf(c.LoginURL), c.EffectiveClientID(), c.EffectivePorts(), c.EffectiveResourceName())
+	fmt.Fprintf(b, "      environment: %s; login host: %s; client: %s; ports: %v; resource: %s; credential: %s\n",
+		c.Environment, hostOf(c.LoginURL), c.EffectiveClientID(), c.EffectivePorts(), c.EffectiveResourceName(), c.CredentialSource())
 	if c.Org != nil {
 		fmt.Fprintf(b, "      org: %s %q (sandbox: %s); instance: %s; user: %s; authorized: %s\n",
 			orDash(c.Org.OrgID), c.Org.OrgName, yesNo(c.Org.IsSandbox), hostOf(c.Org.InstanceURL), orDash(c.Org.Username),

@@ -22,6 +22,9 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 	k = conn.Key()
 	log := s.logger().With("connector", k.String())
 	res := &DisconnectResult{}
+	if conn.IsHeadless() {
+		return s.disconnectHeadless(ctx, conn, res)
+	}
 	tok, err := s.connectorTokens(ctx, conn)
 	switch {
 	case err == nil:

@@ -98,6 +98,9 @@ func (r *publishRun) finish(err error, start time.Time) {
 	if err != nil {
 		p := publishProblem(err)
 		r.res.Outcome = OutcomeFailed
+		if p.Code == CodeAPIBudget {
+			r.res.Outcome = OutcomeSkipped
+		}
 		r.res.Problem = p
 		r.res.Error = p.Error()
 		r.res.ErrorCode = p.Code
@@ -262,6 +265,9 @@ func (r *publishRun) publish(ctx context.Context, b Bundle) error {
 	defer unlock()
 	list, cur, err := r.lookup(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.checkBudget(); err != nil {
 		return err
 	}
 	return r.write(ctx, b, list, cur)
@@ -568,4 +574,30 @@ func pubCapitalize(s string) string {
 		return string(s[0]-'a'+'A') + s[1:]
 	}
 	return s
+}
+
+// CodeAPIBudget: the org's daily API budget is within PublishOptions.APIReserve.
+const CodeAPIBudget = "api_budget_reserve"
+
+// checkBudget skips the target when the org has fewer than APIReserve
+// daily API requests left, as the preflight's Sforce-Limit-Info says (§11.3):
+// a tool publishing to many client orgs must not drain one.
+func (r *publishRun) checkBudget() error {
+	if r.opts.APIReserve <= 0 {
+		return nil
+	}
+	u := r.client.LastUsage()
+	if u == nil || u.Max <= 0 {
+		return nil
+	}
+	left := u.Max - u.Used
+	if left >= r.opts.APIReserve {
+		return nil
+	}
+	return &Problem{
+		Code: CodeAPIBudget,
+		Message: fmt.Sprintf("Skipped %s: its org has used %d of its %d daily API requests, leaving %d, under the reserve of %d, so nothing was written.",
+			r.k, u.Used, u.Max, max(0, left), r.opts.APIReserve),
+		Fix: "Publish to it after its 24-hour API allocation frees up (Setup → Company Information shows the usage), or lower --api-reserve.",
+	}
 }

@@ -77,8 +77,7 @@ func TestPublishRequestLimits(t *testing.T) {
 	}{
 		{"daily budget", sfsim.Fault{Status: http.StatusForbidden, Limit: sfsim.LimitDaily},
 			CodeRequestLimit, "daily API requests", "resets over 24 hours"},
-		{"concurrency, 403", sfsim.Fault{Status: http.StatusForbidden, Limit: sfsim.LimitConcurrent},
-			CodeConcurrencyLimit, "at the same time", "Wait a minute"},
+
 		{"concurrency, 429", sfsim.Fault{Status: http.StatusTooManyRequests, RetryAfter: "3600"},
 			CodeConcurrencyLimit, "at the same time", "Wait a minute"},
 	}
@@ -99,6 +98,26 @@ func TestPublishRequestLimits(t *testing.T) {
 			assert.Empty(t, f.org.Resources())
 		})
 	}
+}
+
+// The concurrency limit passes by itself: a 403 REQUEST_LIMIT_EXCEEDED
+// "ConcurrentPerOrgLongTxn" is retried with backoff (bounded), unlike the
+// daily budget. Regression: it failed the publish at the first refusal.
+func TestPublishRetriesTheConcurrencyLimit(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	f.org.FailNextWith(1, sfsim.Fault{PathPrefix: resourcesPath, Status: http.StatusForbidden, Limit: sfsim.LimitConcurrent})
+	res := f.svc.Publish(testCtx(t), f.k, versionBundle(t, 1), PublishOptions{})
+	require.Nil(t, res.Problem)
+	assert.Equal(t, OutcomeCreated, res.Outcome)
+
+	// Refused every time: bounded retries, then the plain message.
+	g := newPublishFixture(t, sfsim.Options{})
+	g.org.FailNextWith(10, sfsim.Fault{PathPrefix: resourcesPath, Status: http.StatusForbidden, Limit: sfsim.LimitConcurrent})
+	res = g.svc.Publish(testCtx(t), g.k, versionBundle(t, 1), PublishOptions{})
+	requireFailed(t, res, CodeConcurrencyLimit)
+	assert.Contains(t, res.Problem.Message, "at the same time")
+	assert.Equal(t, 3, res.Requests, "three attempts, then it gives up")
+	assert.Empty(t, g.org.Resources())
 }
 
 func TestPublishOrgStorageLimitFromTheOrg(t *testing.T) {

@@ -5,10 +5,12 @@ package connector
 
 import (
 	"context"
+	"crypto/rsa"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/backup"
@@ -41,6 +43,19 @@ type Service struct {
 	AllowInsecureLoopback bool
 	// CheckTimeout bounds each live status check; 0 means DefaultCheckTimeout.
 	CheckTimeout time.Duration
+	// JWTKeyFile is the private key file of the JWT bearer flow
+	// (--jwt-key-file); empty means $CONNECTORS_JWT_KEY, else the file
+	// $CONNECTORS_JWT_KEY_FILE.
+	JWTKeyFile string
+	// Getenv reads the headless flows' key and secret from the
+	// environment; nil means os.Getenv.
+	Getenv func(string) string
+
+	// headless holds the minted tokens of headless connectors, in memory
+	// for this process only; jwtKeyCache the parsed JWT key.
+	headlessMu  sync.Mutex
+	headless    map[string]*headlessToken
+	jwtKeyCache *rsa.PrivateKey
 
 	// doctorPorts overrides the callback ports Doctor checks, probeKeyring
 	// its keyring round trip (nil: tokenstore.ProbeKeyring), and
@@ -122,6 +137,13 @@ type PublishOptions struct {
 	// did not publish (it is backed up first). Without it such a publish
 	// fails with CodeResourceExists and writes nothing.
 	ReplaceExisting bool
+	// APIReserve, when positive, skips a target whose org has fewer than
+	// this many daily API requests left (read from Sforce-Limit-Info after
+	// the one preflight request): the outcome is OutcomeSkipped with
+	// CodeAPIBudget, and nothing is written.
+	APIReserve int
+	// MaxParallel bounds PublishMany's concurrent publishes; 0 means 20.
+	MaxParallel int
 	// Progress, when set, is called with bytes sent so far and the total
 	// (the compressed request size is unknown upfront: total is the bundle size).
 	Progress func(sent, total int64)
@@ -138,6 +160,7 @@ const (
 	OutcomeWouldCreate PublishOutcome = "would_create" // dry run
 	OutcomeWouldUpdate PublishOutcome = "would_update" // dry run
 	OutcomeFailed      PublishOutcome = "failed"
+	OutcomeSkipped     PublishOutcome = "skipped" // the org's daily API budget is within the reserve
 )
 
 // PublishResult is one target's result.

@@ -32,6 +32,9 @@ func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Conne
 	if conn.Org == nil {
 		return nil, conn, notAuthorized(key) // never authorized here: no token may serve it
 	}
+	if conn.IsHeadless() {
+		return s.headlessSession(ctx, conn) // minted for this run; the keyring is never asked
+	}
 	tok, err := s.connectorTokens(ctx, conn)
 	if err != nil {
 		return nil, conn, err

@@ -107,14 +107,17 @@ type ResourceInfo struct {
 
 // Status is the result of a live check of one connector.
 type Status struct {
-	Key           Key      `json:"-"`
-	Connector     string   `json:"connector"` // Key.String()
-	State         State    `json:"state"`
-	Message       string   `json:"message"`       // one plain sentence
-	Fix           string   `json:"fix,omitempty"` // what to do, when State needs attention
-	TokensPresent bool     `json:"tokensPresent"`
-	SessionValid  bool     `json:"sessionValid"`
-	Org           *OrgInfo `json:"org,omitempty"`
+	Key       Key    `json:"-"`
+	Connector string `json:"connector"` // Key.String()
+	State     State  `json:"state"`
+	Message   string `json:"message"`       // one plain sentence
+	Fix       string `json:"fix,omitempty"` // what to do, when State needs attention
+	// CredentialSource says where the connector's credential comes from:
+	// "keyring", "jwt" or "client-credentials" (Connector.CredentialSource).
+	CredentialSource string   `json:"credentialSource"`
+	TokensPresent    bool     `json:"tokensPresent"`
+	SessionValid     bool     `json:"sessionValid"`
+	Org              *OrgInfo `json:"org,omitempty"`
 	// EnvironmentOK says the org's kind (production or sandbox) fits the
 	// connector's slot; meaningful only when EnvironmentChecked.
 	EnvironmentOK bool `json:"environmentOk"`

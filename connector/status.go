@@ -87,6 +87,7 @@ func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
 		return false
 	}
 	st.Key, st.Connector = conn.Key(), conn.Key().String()
+	st.CredentialSource = conn.CredentialSource()
 	if conn.Org != nil {
 		org := *conn.Org
 		st.Org = &org
@@ -180,6 +181,10 @@ func (s *Service) failState(st *Status, conn Connector, err error) {
 			st.Message = fmt.Sprintf("%s can no longer reach its org: the sandbox was refreshed.", conn.Key())
 			st.Fix = "Authorize it again."
 		}
+	case CodeJWTKey, CodeClientSecret:
+		st.State = StateNotAuthorized // no key or secret given to this run
+	case CodeJWTAudience, CodeConsumerNotApproved, CodeInvalidAssertion, CodeNeedsMyDomain, CodeAppNotInstalled, CodeInvalidClient:
+		st.State = StateNeedsReauth // the headless grant was refused: its fix says what to change
 	case CodeAPIDisabled:
 		st.TokensPresent, st.SessionValid = true, true
 		st.Permissions = Permissions{Checked: true} // API Enabled missing; Customize Application not checked

@@ -32,6 +32,7 @@ type authorizeOptions struct {
 
 func newAuthorizeCmd(f *factory) *cobra.Command {
 	opts := &authorizeOptions{}
+	headless := &headlessFlags{}
 	cmd := &cobra.Command{
 		Use:   "authorize SYSTEM/ENV",
 		Short: "Create or update a connector and authorize it in the browser",
@@ -44,9 +45,17 @@ Application permissions.
 The authorize URL is always printed to stderr; --no-browser only prints it
 (open it on any machine). The browser is $BROWSER when set, else the system
 opener. When the redirect cannot reach this computer (SSH, WSL, a remote
-browser), paste the final URL from the browser's address bar into the terminal.`,
+browser), paste the final URL from the browser's address bar into the terminal.
+
+In CI, --jwt (JWT bearer flow, with a private key from --jwt-key-file,
+$CONNECTORS_JWT_KEY or $CONNECTORS_JWT_KEY_FILE) and --client-credentials
+(with the secret from $CONNECTORS_CLIENT_SECRET, never a flag) authorize
+without a browser and without the keyring: the tokens live in memory for the
+run only, and each later command mints its own. See docs/ci.md.`,
 		Example: `  connectorctl authorize Lightning/Sandbox --login-url acme--uat.sandbox.my.salesforce.com
-  connectorctl authorize Lightning/Production --callback-port 1717,1718 --no-browser`,
+  connectorctl authorize Lightning/Production --callback-port 1717,1718 --no-browser
+  connectorctl authorize Acme/Production --jwt --client-id KEY --username ci@acme.com --jwt-key-file ci.key
+  connectorctl authorize Acme/Production --client-credentials --client-id KEY --login-url acme.my.salesforce.com`,
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -56,6 +65,12 @@ browser), paste the final URL from the browser's address bar into the terminal.`
 			}
 			opts.Key = keys[0]
 			opts.JSON = f.jsonOut
+			if err := checkHeadlessFlags(cmd, headless); err != nil {
+				return err
+			}
+			if headless.on() {
+				return runAuthorizeHeadless(cmd.Context(), f, opts, headless)
+			}
 			for _, p := range opts.Ports {
 				if p < 1 || p > 65535 {
 					return newUsageError(cmd.CommandPath(), fmt.Sprintf("the callback port %d is out of range 1 to 65535", p))
@@ -78,6 +93,7 @@ browser), paste the final URL from the browser's address bar into the terminal.`
 	fl.DurationVar(&opts.Timeout, "timeout", connector.DefaultAuthorizeTimeout, "how long to wait for the browser, e.g. 90s or 10m; must be longer than zero")
 	fl.StringVar(&opts.ResourceName, "resource", "", "StaticResource name to publish to (default "+connector.DefaultResourceName+")")
 	fl.BoolVar(&opts.AllowEnvironmentMismatch, "allow-environment-mismatch", false, "accept a production org in a sandbox/test slot or the reverse")
+	addHeadlessFlags(cmd, headless)
 	addJSONFlag(cmd, f)
 	return cmd
 }
@@ -92,7 +108,13 @@ type authorizeJSON struct {
 	PreviousOrgID string                `json:"previousOrgId,omitempty"`
 	LoginURL      string                `json:"loginUrl"`
 	ResourceName  string                `json:"resourceName"`
-	Problem       *problemJSON          `json:"problem,omitempty"`
+	// AuthMethod is web, jwt or client-credentials; CredentialSource
+	// keyring, jwt or client-credentials.
+	AuthMethod       string       `json:"authMethod"`
+	CredentialSource string       `json:"credentialSource"`
+	ClientID         string       `json:"clientId"`
+	Username         string       `json:"username,omitempty"`
+	Problem          *problemJSON `json:"problem,omitempty"`
 }
 
 func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error {
@@ -182,15 +204,19 @@ func printAuthorizeResult(f *factory, opts *authorizeOptions, res *connector.Aut
 	envOK := res.Status.EnvironmentOK
 	if opts.JSON {
 		if err := writeJSON(f.io.Out, authorizeJSON{
-			Connector:     c.Key().String(),
-			Org:           c.Org,
-			EnvironmentOK: envOK,
-			Permissions:   res.Permissions,
-			OrgChanged:    res.OrgChanged,
-			PreviousOrgID: res.PreviousOrgID,
-			LoginURL:      c.LoginURL,
-			ResourceName:  c.EffectiveResourceName(),
-			Problem:       toProblemJSON(res.Problem),
+			Connector:        c.Key().String(),
+			Org:              c.Org,
+			EnvironmentOK:    envOK,
+			Permissions:      res.Permissions,
+			OrgChanged:       res.OrgChanged,
+			PreviousOrgID:    res.PreviousOrgID,
+			LoginURL:         c.LoginURL,
+			ResourceName:     c.EffectiveResourceName(),
+			AuthMethod:       c.AuthMethod.String(),
+			CredentialSource: c.CredentialSource(),
+			ClientID:         c.EffectiveClientID(),
+			Username:         c.Username,
+			Problem:          toProblemJSON(res.Problem),
 		}); err != nil {
 			return err
 		}
@@ -219,6 +245,7 @@ func printAuthorizeResult(f *factory, opts *authorizeOptions, res *connector.Aut
 			fmt.Fprintf(w, "  Permissions:  %s not checked\n", symWarn)
 		}
 		fmt.Fprintf(w, "  Resource:     %s\n", c.EffectiveResourceName())
+		fmt.Fprintf(w, "  Credential:   %s\n", credentialLabel(c))
 		if res.OrgChanged {
 			fmt.Fprintf(w, "  %s The org changed: it was %s before (a refreshed sandbox?). Publish again to fill the new org.\n", symWarn, res.PreviousOrgID)
 		}

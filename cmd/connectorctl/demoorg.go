@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +15,10 @@ type demoOrgOptions struct {
 	LoginAddr    string
 	InstanceAddr string
 	Production   bool
+	// JWTCert registers an External Client App for the JWT bearer flow
+	// with this certificate (PEM), under JWTClientID.
+	JWTCert     string
+	JWTClientID string
 }
 
 func newDemoOrgCmd(f *factory) *cobra.Command {
@@ -35,6 +40,8 @@ credentials. It accepts the default client ID with callback ports 1717-1719.`,
 	cmd.Flags().StringVar(&opts.LoginAddr, "login-addr", "127.0.0.1:0", "listen address of the login host (port 0: a free port)")
 	cmd.Flags().StringVar(&opts.InstanceAddr, "instance-addr", "127.0.0.1:0", "listen address of the instance (API) host")
 	cmd.Flags().BoolVar(&opts.Production, "production", false, "simulate a production org instead of a sandbox")
+	cmd.Flags().StringVar(&opts.JWTCert, "jwt-cert", "", "accept the JWT bearer flow signed by this certificate's key (PEM, e.g. from connectorctl ci-setup)")
+	cmd.Flags().StringVar(&opts.JWTClientID, "jwt-client-id", "ConnectorsCI", "client ID of the JWT app registered with --jwt-cert")
 	return cmd
 }
 
@@ -57,6 +64,21 @@ func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
 	if opts.Production {
 		env = "Production"
 	}
+	if opts.JWTCert != "" {
+		pemBytes, err := os.ReadFile(opts.JWTCert)
+		if err == nil {
+			err = org.RegisterJWTClient(opts.JWTClientID, pemBytes)
+		}
+		if err != nil {
+			_ = org.Close()
+			return &connector.Problem{
+				Code:    "demo_org_failed",
+				Message: fmt.Sprintf("The certificate %s cannot be used: %v.", opts.JWTCert, err),
+				Fix:     "Give a PEM certificate of an RSA key, e.g. the connectors-ci.crt of connectorctl ci-setup.",
+				Err:     err,
+			}
+		}
+	}
 	w := f.io.Out
 	fmt.Fprintln(w, org.LoginURL())
 	fmt.Fprintf(w, "The demo org is running (a simulated %s org; nothing leaves this computer).\n", env)
@@ -66,6 +88,11 @@ func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
 	fmt.Fprintf(w, "  Password:      %s\n", org.Password())
 	fmt.Fprintln(w, "Point connectorctl at it:")
 	fmt.Fprintf(w, "  connectorctl authorize Demo/%s --login-url %s\n", env, org.LoginURL())
+	if opts.JWTCert != "" {
+		fmt.Fprintln(w, "or without a browser (JWT bearer flow):")
+		fmt.Fprintf(w, "  connectorctl authorize Demo/%s --jwt --client-id %s --username %s --login-url %s --jwt-key-file KEY\n",
+			env, opts.JWTClientID, org.Username(), org.LoginURL())
+	}
 	fmt.Fprintln(w, "Press Ctrl+C to stop.")
 	<-ctx.Done()
 	if err := org.Close(); err != nil {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 type diagnosticsOptions struct {
@@ -51,6 +53,7 @@ type diagnosticsJSON struct {
 var diagEnvVars = []string{
 	"CONNECTORS_CONFIG_DIR", "BROWSER", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
 	"NO_PROXY", "no_proxy", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME", "SSH_CONNECTION",
+	connector.JWTKeyEnv, connector.JWTKeyFileEnv, connector.ClientSecretEnv,
 }
 
 func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) error {
@@ -99,9 +102,13 @@ func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) e
 	return nil
 }
 
-// redactEnv hides credentials in proxy URLs (user:password@host) and the
-// dbus address's guid; everything else is shown as is.
+// redactEnv hides credentials in proxy URLs (user:password@host), the
+// dbus address's guid, and the JWT key and client secret entirely;
+// everything else is shown as is.
 func redactEnv(key, v string) string {
+	if key == connector.JWTKeyEnv || key == connector.ClientSecretEnv {
+		return "set (hidden)" // the key or secret itself: only whether it is there
+	}
 	lk := strings.ToLower(key)
 	if strings.HasSuffix(lk, "_proxy") && lk != "no_proxy" {
 		if u, err := url.Parse(v); err == nil && u.User != nil {

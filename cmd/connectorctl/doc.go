@@ -10,10 +10,17 @@
 //	connectorctl authorize SYSTEM/ENV [--login-url URL] [--client-id ID]
 //	    [--callback-port PORT]... [--no-browser] [--timeout DURATION]
 //	    [--resource NAME] [--allow-environment-mismatch]
+//	connectorctl authorize SYSTEM/ENV --jwt --client-id KEY --username USER
+//	    [--login-url URL] [--jwt-key-file PEM] [--audience URL]
+//	connectorctl authorize SYSTEM/ENV --client-credentials --client-id KEY
+//	    --login-url MYDOMAIN   (secret from $CONNECTORS_CLIENT_SECRET)
+//	connectorctl export [--output FILE]
 //	connectorctl list
 //	connectorctl status [SYSTEM/ENV ...]
 //	connectorctl publish BUNDLE SYSTEM/ENV [SYSTEM/ENV ...] [--resource NAME]
 //	    [--dry-run] [--force] [--yes]
+//	connectorctl publish BUNDLE --all [--shard I/N] [--max-parallel N]
+//	    [--report FILE] [--api-reserve N] [--backup-dir DIR]
 //	connectorctl restore SYSTEM/ENV [--resource NAME] [--yes]
 //	connectorctl disconnect SYSTEM/ENV
 //	connectorctl doctor
@@ -22,7 +29,9 @@
 //	connectorctl completion bash|zsh|fish|powershell
 //
 // Every command accepts --config-dir DIR (default $CONNECTORS_CONFIG_DIR,
-// else the user config folder) and -h/--help. Every command that reports
+// else the user config folder), --connectors FILE (the connectors of a file
+// written by export, e.g. committed to a repository; nothing is written back
+// to it) and -h/--help. Every command that reports
 // results accepts --json. A flag's value comes right after it; a value that
 // starts with "-" is a usage error, so `--client-id --no-browser` never
 // takes "--no-browser" as the client ID (write a folder named -x as ./-x).
@@ -51,6 +60,27 @@
 // publish draws a progress bar on stderr; otherwise it prints plain progress
 // lines there. Results go to stdout, one line per target.
 //
+// # CI (docs/ci.md)
+//
+// authorize --jwt and --client-credentials need no browser and no keyring:
+// the JWT key comes from --jwt-key-file, $CONNECTORS_JWT_KEY (PEM text) or
+// $CONNECTORS_JWT_KEY_FILE, the client secret from $CONNECTORS_CLIENT_SECRET
+// only (a flag would show in ps). Tokens minted from them live in the
+// process's memory for the run; every later command mints its own, and on
+// a 401 it runs the grant again. status shows where each credential comes
+// from (keyring, jwt, client-credentials).
+//
+// publish --all targets every connector; --shard I/N takes a stable share
+// (targets sorted by name, dealt round robin), so N jobs 1/N..N/N cover each
+// target once; --max-parallel N bounds concurrency (default 20); --report
+// FILE writes JUnit XML, one testcase per target (a failure carries the
+// message and fix, a skip its reason). A target whose org has fewer than
+// --api-reserve N daily API requests left (default 500, read from
+// Sforce-Limit-Info after the one preflight request) is skipped (outcome
+// skipped). Reads are retried on 429, 5xx and REQUEST_LIMIT_EXCEEDED that
+// waiting can fix, honouring Retry-After up to 10 s. Nothing prompts
+// without a terminal; with --json stdout carries only JSON.
+//
 // # Exit codes
 //
 //	0  success
@@ -58,8 +88,10 @@
 //	   attention (status), a failed doctor check, a failed revoke (disconnect)
 //	2  usage error: unknown command or flag, wrong arguments, a flag value
 //	   that starts with "-", a --timeout of zero or less, a login URL or
-//	   resource name that cannot work, a production target without --yes
-//	   and no terminal to confirm on
+//	   resource name that cannot work (also login.salesforce.com or
+//	   test.salesforce.com for --client-credentials), a production target
+//	   without --yes and no terminal to confirm on
+//	3  publish: no target failed, but some were skipped (--api-reserve)
 //
 // # Errors
 //
@@ -105,7 +137,16 @@
 //	previousOrgId  the previous org ID, when orgChanged
 //	loginUrl       the normalised login URL stored for the connector
 //	resourceName   the StaticResource it publishes to
+//	authMethod     web, jwt or client-credentials
+//	credentialSource  keyring, jwt or client-credentials
+//	clientId       the consumer key used
+//	username       the JWT subject (jwt only)
 //	problem        set when authorized but unable to publish yet (exit 1)
+//
+// export prints {version, connectors: [...]}; each connector has id, system,
+// environment, orgKind (production or sandbox), loginUrl, clientId,
+// authMethod, username, audience, resourceName, allowEnvironmentMismatch,
+// orgId and orgName. It never holds a token, key or secret.
 //
 // list prints an array, one object per connector, from the local registry only:
 //
@@ -126,7 +167,8 @@
 //	                permission_missing, environment_mismatch, unreachable, keyring_error
 //	message         one plain sentence
 //	fix             what to do, when the state needs attention
-//	tokensPresent   tokens are in the keyring
+//	credentialSource  keyring, jwt or client-credentials (where the credential comes from)
+//	tokensPresent   tokens are in the keyring (or were minted, for jwt and client-credentials)
 //	sessionValid    the session works (after a refresh if needed)
 //	org             the org object, when known
 //	environmentOk   the org's kind fits the slot (when environmentChecked)
@@ -150,7 +192,8 @@
 // A result (publish, and restore which prints one result object):
 //
 //	connector    "System/Environment"
-//	outcome      created, updated, up_to_date, would_create, would_update or failed
+//	outcome      created, updated, up_to_date, would_create, would_update, skipped
+//	             (the org's API budget is within --api-reserve) or failed
 //	resource     the StaticResource name
 //	resourceId   its ID, when known
 //	fingerprint  the content fingerprint ("sha256:<hex>")
@@ -167,7 +210,7 @@
 //	             contentType, cacheControl, description, ...}
 //	durationNs   how long it took
 //	error        message and fix in one string, when failed
-//	errorCode    the Problem code, when failed
+//	errorCode    the Problem code, when failed or skipped
 //	message      what happened, when failed
 //	fix          what to do, when failed
 //

@@ -60,7 +60,7 @@ func exitCode(err error) int {
 	var p *connector.Problem
 	if errors.As(err, &p) {
 		switch p.Code {
-		case connector.CodeProductionNotConfirmed, connector.CodeInvalidLoginURL, connector.CodeInvalidName:
+		case connector.CodeProductionNotConfirmed, connector.CodeInvalidLoginURL, connector.CodeInvalidName, connector.CodeNeedsMyDomain:
 			// a missing --yes or a flag value that cannot work
 			return exitUsage
 		}

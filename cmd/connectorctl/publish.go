@@ -27,12 +27,14 @@ type publishOptions struct {
 	JSON         bool
 	// ReplaceExisting replaces a same-name resource this app did not publish.
 	ReplaceExisting bool
+	// CI are --all, --shard, --max-parallel, --report, --api-reserve.
+	CI ciPublishFlags
 }
 
 func newPublishCmd(f *factory) *cobra.Command {
 	opts := &publishOptions{}
 	cmd := &cobra.Command{
-		Use:   "publish BUNDLE SYSTEM/ENV [SYSTEM/ENV ...]",
+		Use:   "publish BUNDLE (SYSTEM/ENV [SYSTEM/ENV ...] | --all)",
 		Short: "Publish a content bundle (.zip or folder) to one or more connectors",
 		Long: `Publish BUNDLE (a .zip file or a folder, zipped on the fly) as the connector's
 StaticResource, to every SYSTEM/ENV given, concurrently. One failure never
@@ -47,15 +49,27 @@ did not publish is never replaced without --replace-existing (the command
 exits 1 and writes nothing).
 
 A production target asks you to confirm by typing the org name (or "yes") on
-a terminal; without a terminal, --yes is required.`,
+a terminal; without a terminal, --yes is required (nothing ever prompts
+without a terminal).
+
+In CI: --all targets every connector (with --connectors FILE, those of the
+file), --shard I/N takes a stable I-th of N shares so N matrix jobs cover
+each target once, --max-parallel bounds concurrency, --report writes JUnit
+XML. A target whose org has fewer than --api-reserve daily API requests left
+(Sforce-Limit-Info) is skipped, not drained. Exit codes: 0 all done, 1 a
+target failed, 2 usage, 3 none failed but some were skipped.`,
 		Example: `  connectorctl publish ./content Lightning/Sandbox
   connectorctl publish content.zip Lightning/Sandbox Lightning/Production --yes
-  connectorctl publish content.zip Lightning/Production --dry-run --json`,
-		Args:              minArgs(2, "a bundle and at least one connector (BUNDLE SYSTEM/ENV ...)"),
+  connectorctl publish content.zip Lightning/Production --dry-run --json
+  connectorctl publish content.zip --connectors connectors.json --all --shard 2/4 --report junit.xml --json`,
+		Args:              minArgs(1, "a bundle and at least one connector (BUNDLE SYSTEM/ENV ...), or a bundle and --all"),
 		ValidArgsFunction: completeKeys(f, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			keys, err := parseKeys(args[1:])
 			if err != nil {
+				return err
+			}
+			if keys, err = ciTargets(f, cmd, keys, &opts.CI); err != nil {
 				return err
 			}
 			opts.BundlePath = args[0]
@@ -75,6 +89,7 @@ a terminal; without a terminal, --yes is required.`,
 	fl.BoolVar(&opts.Force, "force", false, "upload even when the org already has this bundle")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "publish to production connectors without asking")
 	fl.BoolVar(&opts.ReplaceExisting, "replace-existing", false, "replace a same-name static resource this app did not publish (it is backed up first)")
+	addCIPublishFlags(cmd, &opts.CI)
 	addJSONFlag(cmd, f)
 	return cmd
 }
@@ -172,6 +187,7 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 	if err != nil {
 		return err
 	}
+	ciBackups(f, svc, &opts.CI, opts.DryRun)
 	targets := make([]connector.Connector, 0, len(opts.Keys))
 	for _, k := range opts.Keys {
 		c, err := svc.Registry.Get(k)
@@ -194,25 +210,34 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 		return err
 	}
 	prog := newProgressView(f, len(keys), b.Size(), !opts.JSON)
+	started := f.now()
 	results := svc.PublishMany(ctx, keys, b, connector.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
 		DryRun:            opts.DryRun,
 		ConfirmProduction: confirmed,
 		ReplaceExisting:   opts.ReplaceExisting,
+		MaxParallel:       opts.CI.MaxParallel,
+		APIReserve:        opts.CI.APIReserve,
 	}, prog.update)
 	prog.done()
 
-	ok := true
+	ok, skipped := true, false
 	out := make([]resultJSON, 0, len(results))
 	for _, r := range results {
 		if r.Outcome == connector.OutcomeFailed {
 			ok = false
 		}
+		skipped = skipped || r.Outcome == connector.OutcomeSkipped
 		out = append(out, toResultJSON(r))
 	}
-	if len(results) == 0 {
+	if len(results) == 0 && !opts.CI.All {
 		ok = false
+	}
+	if opts.CI.Report != "" {
+		if err := writeJUnit(opts.CI.Report, opts.BundlePath, opts.CI.Shard, started, f.now().Sub(started), out); err != nil {
+			return err
+		}
 	}
 	if opts.JSON {
 		skipped := sum.Skipped
@@ -229,12 +254,22 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 			return err
 		}
 	} else {
+		if len(out) == 0 {
+			fmt.Fprintf(f.io.ErrOut, "No connectors to publish to (shard %s).\n", opts.CI.Shard)
+		}
 		for _, r := range out {
+			if r.Outcome == connector.OutcomeSkipped {
+				printSkipped(f.io.Out, r)
+				continue
+			}
 			printResult(f.io.Out, r, false)
 		}
 	}
 	if !ok {
 		return &silentError{code: exitFailure}
+	}
+	if skipped {
+		return &silentError{code: exitSkipped}
 	}
 	return nil
 }

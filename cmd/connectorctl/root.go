@@ -55,6 +55,13 @@ type factory struct {
 	// set by flags
 	configDir string
 	jsonOut   bool
+
+	// connectorsFile is --connectors; connectorsDir fills the rest once.
+	connectorsFile string
+	connOnce       sync.Once
+	connDir        string
+	connTmp        string
+	connErr        error
 }
 
 func newFactory(ios *ioStreams) *factory {
@@ -68,6 +75,9 @@ func newFactory(ios *ioStreams) *factory {
 
 // cfgDir is --config-dir, else $CONNECTORS_CONFIG_DIR, else the default.
 func (f *factory) cfgDir() (string, error) {
+	if f.connectorsFile != "" {
+		return f.connectorsDir()
+	}
 	if f.configDir != "" {
 		return filepath.Abs(f.configDir)
 	}
@@ -100,6 +110,7 @@ func (f *factory) service() (*connector.Service, error) {
 	svc.Now = f.now
 	svc.Logger = f.logger()
 	svc.OpenBrowser = f.browserOpener()
+	svc.Getenv = f.getenv
 	return svc, nil
 }
 
@@ -119,6 +130,7 @@ func (f *factory) logger() *slog.Logger {
 
 // run executes the command line and returns the exit code.
 func run(ctx context.Context, args []string, f *factory) int {
+	defer f.cleanup()
 	root := newRootCmd(f)
 	root.SetArgs(args)
 	_, err := root.ExecuteContextC(ctx)
@@ -176,6 +188,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 	root.SetOut(f.io.Out)
 	root.SetErr(f.io.ErrOut)
 	root.PersistentFlags().StringVar(&f.configDir, "config-dir", "", "config folder holding the connectors (default $CONNECTORS_CONFIG_DIR or the user config folder)")
+	addConnectorsFlag(root, f)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return newUsageError(c.CommandPath(), err.Error())
 	})
@@ -189,6 +202,8 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newDoctorCmd(f),
 		newDiagnosticsCmd(f),
 		newDemoOrgCmd(f),
+		newExportCmd(f),
+		newCISetupCmd(f),
 	)
 	root.InitDefaultCompletionCmd()
 	refuseFlagLikeValues(root)

@@ -153,6 +153,9 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 	if st.Org != nil && st.Org.InstanceURL != "" {
 		fmt.Fprintf(w, "  - Instance: %s\n", st.Org.InstanceURL)
 	}
+	if st.CredentialSource != "" {
+		fmt.Fprintf(w, "  - Credential: %s\n", st.CredentialSource)
+	}
 	if st.Org != nil && st.EnvironmentChecked { // never a verdict on an org that could not be asked
 		sym := symOK
 		if !st.EnvironmentOK {

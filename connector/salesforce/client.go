@@ -364,7 +364,8 @@ func (c *Client) recordUsage(h string) {
 }
 
 // Retryable reports whether a failed request may be sent again unchanged:
-// 5xx answers, 429 (too many requests), and connection-level failures
+// 5xx answers, 429 (too many requests), REQUEST_LIMIT_EXCEEDED that waiting
+// can fix (limitRetryable), and connection-level failures
 // (resets, broken pipes, unexpected EOF, refused connections, timeouts).
 // Never a canceled or expired context, a 4xx other than 429, or a failure
 // no retry can fix (an unknown host, an untrusted certificate). It is the
@@ -376,7 +377,7 @@ func Retryable(err error) bool {
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests
+		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests || limitRetryable(ae)
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
@@ -393,6 +394,15 @@ func Retryable(err error) bool {
 	}
 	var oe *net.OpError
 	return errors.As(err, &oe)
+}
+
+// limitRetryable: a REQUEST_LIMIT_EXCEEDED refusal that waiting can fix —
+// the concurrency limit ("ConcurrentPerOrgLongTxn", whatever its status),
+// or any limit refusal that names its wait in Retry-After (§11.3). The
+// daily budget without Retry-After is not retried: it frees up over hours.
+func limitRetryable(ae *APIError) bool {
+	return ae.ErrorCode == "REQUEST_LIMIT_EXCEEDED" &&
+		(strings.Contains(ae.Message, "ConcurrentPerOrg") || ae.RetryAfter > 0)
 }
 
 // readAPIError reads and closes a non-2xx response and turns it into an *APIError.

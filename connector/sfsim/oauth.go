@@ -314,6 +314,9 @@ func (o *Org) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "grant type is missing")
 		return
 	}
+	if o.handleHeadlessGrant(w, r, form, clientID, secret) {
+		return
+	}
 	if grantType != "authorization_code" && grantType != "refresh_token" {
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant type not supported")
 		return

@@ -35,6 +35,14 @@
 //     the concurrency limit is REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn
 //     Limit exceeded." with 429 (or 403 on request), the daily budget the
 //     same code with "TotalRequests Limit exceeded." and 403.
+//   - Headless grants (§11.1, §11.2; headless.go): a JWT assertion with a
+//     bad signature, a malformed JWT, or a missing or past exp is
+//     invalid_grant "invalid assertion" (an exp far ahead is accepted: the
+//     Salesforce CLI sends milliseconds and works); a subject other
+//     than the org's user, like a profile not pre-authorized, is
+//     invalid_grant "user hasn't approved this consumer". Both grants issue
+//     scope "api id" and no refresh token.
+//   - query?q=...&columns=true answers columnMetadata, never records (§11.4).
 //
 // The instance host also serves the login flow and the token, revoke,
 // userinfo and identity endpoints (it plays the org's My Domain); token
@@ -176,6 +184,8 @@ type Org struct {
 	hooks       []func(*http.Request)
 	resources   map[string]*resource // by 18-char id
 	apiUsage    int
+	jwtClients  map[string]*jwtClient // client ID -> certificate (RegisterJWTClient)
+	ccClients   map[string]*ccClient  // client ID -> secret (EnableClientCredentials)
 	seq         int
 	createdDate time.Time
 }
@@ -509,6 +519,13 @@ func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (o *Org) wrap(host string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		// Salesforce serves //services/data/... like /services/data/...: the
+		// Salesforce CLI sends it after `sf org login access-token` (its
+		// instance URL keeps a trailing slash, jsforce adds another).
+		for strings.Contains(r.URL.Path, "//") {
+			r.URL.Path = strings.ReplaceAll(r.URL.Path, "//", "/")
+			r.URL.RawPath = ""
+		}
 		cr := &countingReader{r: r.Body}
 		r.Body = cr
 		lw := &logWriter{ResponseWriter: w}

@@ -750,6 +750,10 @@ func (o *Org) handleQuery(w http.ResponseWriter, r *http.Request, c restCtx) {
 		writeErrors(w, r, qe.status, qe.err)
 		return
 	}
+	if r.URL.Query().Get("columns") == "true" {
+		writeJSONRaw(w, r, http.StatusOK, columnMetadata(s))
+		return
+	}
 	o.mu.Lock()
 	all := o.rowsLocked(s.ent, c)
 	o.mu.Unlock()
@@ -884,4 +888,85 @@ func aggregate(s *soql, rows []record) []byte {
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// column is one entry of the query-columns form's columnMetadata (§11.4).
+type column struct {
+	Aggregate      bool     `json:"aggregate"`
+	ApexType       *string  `json:"apexType"`
+	BooleanType    bool     `json:"booleanType"`
+	ColumnName     string   `json:"columnName"`
+	Custom         bool     `json:"custom"`
+	DisplayName    string   `json:"displayName"`
+	ForeignKeyName *string  `json:"foreignKeyName"`
+	Insertable     bool     `json:"insertable"`
+	JoinColumns    []column `json:"joinColumns"`
+	NumberType     bool     `json:"numberType"`
+	TextType       bool     `json:"textType"`
+	Updatable      bool     `json:"updatable"`
+}
+
+// keyPrefixes are the id prefixes of the entities sfsim serves.
+var keyPrefixes = map[string]string{"StaticResource": "081", "Organization": "00D", "User": "005"}
+
+// columnMetadata answers query?q=...&columns=true: the columns of the query,
+// never its records (the Salesforce CLI's sf data query asks for it).
+func columnMetadata(s *soql) map[string]any {
+	cols := make([]column, 0, len(s.items))
+	idSelected := false
+	for i, it := range s.items {
+		name := it.field
+		if it.agg != "" {
+			name = it.alias
+			if name == "" {
+				name = "expr" + strconv.Itoa(i)
+			}
+		}
+		idSelected = idSelected || it.field == "Id" && it.agg == ""
+		apex := apexTypeOf(it)
+		col := column{
+			Aggregate: it.agg != "", ApexType: &apex, ColumnName: name, DisplayName: name,
+			JoinColumns: []column{},
+			BooleanType: apex == "Boolean", NumberType: apex == "Integer" || apex == "Double",
+			TextType:   apex == "String",
+			Insertable: it.agg == "" && apex == "String", Updatable: it.agg == "" && apex == "String",
+		}
+		if rel, field, ok := strings.Cut(it.field, "."); ok && it.agg == "" {
+			// a parent field: the relationship column joins the field's column
+			fieldType := "String"
+			col = column{ColumnName: rel, DisplayName: rel, JoinColumns: []column{{
+				ApexType: &fieldType, ColumnName: field, DisplayName: field, JoinColumns: []column{}, TextType: true,
+			}}}
+		}
+		cols = append(cols, col)
+	}
+	out := map[string]any{
+		"columnMetadata": cols,
+		"entityName":     s.ent.name,
+		"groupBy":        false,
+		"idSelected":     idSelected,
+		"keyPrefix":      nil,
+	}
+	if p, ok := keyPrefixes[s.ent.name]; ok {
+		out["keyPrefix"] = p
+	}
+	return out
+}
+
+func apexTypeOf(it selectItem) string {
+	switch {
+	case it.agg == "COUNT":
+		return "Integer"
+	case it.agg == "AVG":
+		return "Double"
+	case it.field == "Id" || strings.HasSuffix(it.field, "Id"):
+		return "Id"
+	case strings.HasSuffix(it.field, "Date"):
+		return "Datetime"
+	case it.field == "BodyLength":
+		return "Integer"
+	case it.field == "IsSandbox" || strings.HasPrefix(it.field, "Permissions") || slices.Contains(permissionNames, it.field):
+		return "Boolean"
+	}
+	return "String"
 }

@@ -1,0 +1,510 @@
+package connector
+
+// Headless credentials for CI (§11.1, §11.2): a connector authorized with
+// the JWT bearer flow or the client-credentials flow gets its access tokens
+// from a private key or a client secret given to the run (a flag or the
+// environment). The tokens live in this process's memory only: never in
+// the keyring, a file or a log. There is no refresh token: on 401 the grant
+// runs again.
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/oauth"
+	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/connector/salesforce"
+)
+
+// AuthMethod is how a connector gets its access tokens.
+type AuthMethod string
+
+// Auth methods. The zero value is the browser flow with tokens in the keyring.
+const (
+	AuthWeb               AuthMethod = ""
+	AuthJWT               AuthMethod = "jwt"
+	AuthClientCredentials AuthMethod = "client-credentials"
+)
+
+// Where a connector's credential comes from, as status shows it.
+const (
+	SourceKeyring           = "keyring"
+	SourceJWT               = "jwt"
+	SourceClientCredentials = "client-credentials"
+)
+
+// Environment variables of the headless flows.
+const (
+	// JWTKeyEnv holds the PEM text of the JWT bearer flow's private key.
+	JWTKeyEnv = "CONNECTORS_JWT_KEY"
+	// JWTKeyFileEnv names a file holding that key.
+	JWTKeyFileEnv = "CONNECTORS_JWT_KEY_FILE"
+	// ClientSecretEnv holds the client-credentials flow's consumer secret
+	// (never a flag: flags show in ps).
+	ClientSecretEnv = "CONNECTORS_CLIENT_SECRET" //nolint:gosec // the variable's name, not a secret
+)
+
+// Problem codes of the headless flows.
+const (
+	CodeJWTKey              = "jwt_key_missing"
+	CodeClientSecret        = "client_secret_missing"
+	CodeJWTAudience         = "jwt_audience_invalid"
+	CodeConsumerNotApproved = "consumer_not_approved"
+	CodeInvalidAssertion    = "invalid_assertion"
+	CodeNeedsMyDomain       = "needs_my_domain"
+	CodeAppNotInstalled     = "app_not_installed"
+)
+
+// IsHeadless reports whether the connector's tokens are minted for each
+// run from a key or a secret (never stored).
+func (c Connector) IsHeadless() bool {
+	return c.AuthMethod == AuthJWT || c.AuthMethod == AuthClientCredentials
+}
+
+// CredentialSource says where the connector's credential comes from:
+// "keyring", "jwt" or "client-credentials".
+func (c Connector) CredentialSource() string {
+	switch c.AuthMethod {
+	case AuthJWT:
+		return SourceJWT
+	case AuthClientCredentials:
+		return SourceClientCredentials
+	}
+	return SourceKeyring
+}
+
+// String is the method's name in exported files and JSON: "web",
+// "jwt" or "client-credentials".
+func (m AuthMethod) String() string {
+	if m == AuthWeb {
+		return "web"
+	}
+	return string(m)
+}
+
+// ParseAuthMethod reads "web" (or ""), "jwt" or "client-credentials".
+func ParseAuthMethod(s string) (AuthMethod, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "web", "browser", "keyring":
+		return AuthWeb, nil
+	case "jwt":
+		return AuthJWT, nil
+	case "client-credentials", "client_credentials":
+		return AuthClientCredentials, nil
+	}
+	return "", fmt.Errorf("unknown auth method %q: use web, jwt or client-credentials", safetext.Escape(s))
+}
+
+// JWTAudience is the aud of the connector's assertions: its Audience when
+// set, else login.salesforce.com for production and test.salesforce.com for
+// the other environments (also behind a My Domain host, §11.1), and the
+// login URL itself for any other host (a simulated org, an Experience Cloud site).
+func (c Connector) JWTAudience() string {
+	if c.Audience != "" {
+		return c.Audience
+	}
+	u, err := url.Parse(c.LoginURL)
+	host := ""
+	if err == nil {
+		host = strings.ToLower(u.Hostname())
+	}
+	switch {
+	case host == "login.salesforce.com", host == "test.salesforce.com":
+		return "https://" + host
+	case strings.HasSuffix(host, ".sandbox.my.salesforce.com"):
+		return "https://test.salesforce.com"
+	case strings.HasSuffix(host, ".salesforce.com"):
+		if c.IsProductionTarget() {
+			return "https://login.salesforce.com"
+		}
+		return "https://test.salesforce.com"
+	}
+	return strings.TrimRight(c.LoginURL, "/")
+}
+
+// isGenericLoginHost reports login.salesforce.com and test.salesforce.com,
+// which refuse the client-credentials flow.
+func isGenericLoginHost(loginURL string) bool {
+	u, err := url.Parse(loginURL)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return h == "login.salesforce.com" || h == "test.salesforce.com"
+}
+
+// HeadlessOptions are the settings of a headless authorization.
+type HeadlessOptions struct {
+	// Method is AuthJWT or AuthClientCredentials.
+	Method AuthMethod
+	// LoginURL is the token host: the login host or My Domain (JWT), the
+	// My Domain host (client credentials, required).
+	LoginURL string
+	// ClientID is the External Client App's consumer key (required).
+	ClientID string
+	// Username is the JWT subject (required for JWT).
+	Username string
+	// Audience overrides the JWT aud (see Connector.JWTAudience).
+	Audience string
+	// ResourceName sets the connector's resource name when non-empty.
+	ResourceName string
+	// AllowEnvironmentMismatch accepts a production org in a sandbox slot or the reverse.
+	AllowEnvironmentMismatch bool
+}
+
+// headlessToken is a connector's minted access token, in memory only.
+type headlessToken struct {
+	mu  sync.Mutex
+	res *oauth.Result
+}
+
+// headlessEntry returns the in-memory token slot of the connector.
+func (s *Service) headlessEntry(conn Connector) *headlessToken {
+	s.headlessMu.Lock()
+	defer s.headlessMu.Unlock()
+	if s.headless == nil {
+		s.headless = map[string]*headlessToken{}
+	}
+	key := conn.ID + "|" + string(conn.AuthMethod) + "|" + conn.ClientID + "|" + conn.LoginURL + "|" + conn.Username
+	e := s.headless[key]
+	if e == nil {
+		e = &headlessToken{}
+		s.headless[key] = e
+	}
+	return e
+}
+
+// jwtKey returns the private key of the JWT bearer flow: JWTKeyFile, else
+// $CONNECTORS_JWT_KEY (PEM text), else the file $CONNECTORS_JWT_KEY_FILE.
+func (s *Service) jwtKey() (*rsa.PrivateKey, error) {
+	s.headlessMu.Lock()
+	defer s.headlessMu.Unlock()
+	if s.jwtKeyCache != nil {
+		return s.jwtKeyCache, nil
+	}
+	var pemBytes []byte
+	from := ""
+	switch {
+	case s.JWTKeyFile != "":
+		from = s.JWTKeyFile
+		b, err := os.ReadFile(s.JWTKeyFile)
+		if err != nil {
+			return nil, jwtKeyProblem(fmt.Sprintf("The JWT key file %s cannot be read.", s.JWTKeyFile), err)
+		}
+		pemBytes = b
+	case strings.TrimSpace(s.getenv(JWTKeyEnv)) != "":
+		from = "$" + JWTKeyEnv
+		pemBytes = []byte(s.getenv(JWTKeyEnv))
+	case strings.TrimSpace(s.getenv(JWTKeyFileEnv)) != "":
+		from = s.getenv(JWTKeyFileEnv)
+		b, err := os.ReadFile(from)
+		if err != nil {
+			return nil, jwtKeyProblem(fmt.Sprintf("The JWT key file %s (from $%s) cannot be read.", from, JWTKeyFileEnv), err)
+		}
+		pemBytes = b
+	default:
+		return nil, jwtKeyProblem("No private key was given for the JWT bearer flow.", nil)
+	}
+	key, err := oauth.ParsePrivateKey(pemBytes)
+	if err != nil {
+		return nil, jwtKeyProblem(fmt.Sprintf("The JWT key from %s is not a usable RSA private key: %s.", from, err), err)
+	}
+	s.jwtKeyCache = key
+	return key, nil
+}
+
+func jwtKeyProblem(msg string, err error) *Problem {
+	return &Problem{
+		Code:    CodeJWTKey,
+		Message: msg,
+		Fix: fmt.Sprintf("Give the PEM private key whose certificate is uploaded to the app: --jwt-key-file FILE, $%s (the PEM text, e.g. a CI secret) or $%s (a file); an unencrypted PKCS#8 or PKCS#1 RSA key.",
+			JWTKeyEnv, JWTKeyFileEnv),
+		Err: err,
+	}
+}
+
+// clientSecret returns $CONNECTORS_CLIENT_SECRET.
+func (s *Service) clientSecret() (string, error) {
+	sec := strings.TrimSpace(s.getenv(ClientSecretEnv))
+	if sec == "" {
+		return "", &Problem{
+			Code:    CodeClientSecret,
+			Message: "No client secret was given for the client-credentials flow.",
+			Fix:     fmt.Sprintf("Set $%s to the app's consumer secret (a CI secret); it is never accepted as a flag, where ps would show it.", ClientSecretEnv),
+		}
+	}
+	return sec, nil
+}
+
+func (s *Service) getenv(name string) string {
+	if s.Getenv != nil {
+		return s.Getenv(name)
+	}
+	return os.Getenv(name)
+}
+
+// mint runs the connector's headless grant and returns fresh tokens.
+func (s *Service) mint(ctx context.Context, conn Connector) (*oauth.Result, error) {
+	log := s.logger().With("connector", conn.Key().String())
+	var res *oauth.Result
+	var err error
+	switch conn.AuthMethod {
+	case AuthJWT:
+		key, kerr := s.jwtKey()
+		if kerr != nil {
+			return nil, kerr
+		}
+		// exp is checked against Salesforce's clock: the real time, never a test clock
+		assertion, serr := oauth.SignJWT(key, conn.ClientID, conn.Username, conn.JWTAudience(), time.Now())
+		if serr != nil {
+			return nil, Explain(serr)
+		}
+		res, err = oauth.JWTBearer(ctx, s.httpClient(), conn.LoginURL, assertion)
+	case AuthClientCredentials:
+		if isGenericLoginHost(conn.LoginURL) {
+			return nil, needsMyDomainProblem(conn.LoginURL)
+		}
+		secret, serr := s.clientSecret()
+		if serr != nil {
+			return nil, serr
+		}
+		res, err = oauth.ClientCredentials(ctx, s.httpClient(), conn.LoginURL, conn.ClientID, secret)
+	default:
+		return nil, notAuthorized(conn.Key())
+	}
+	if err != nil {
+		p := explainHeadless(conn, err)
+		log.Warn("headless grant refused", "method", conn.AuthMethod.String(), "client", conn.ClientID, "code", p.Code, "error", err)
+		return nil, p
+	}
+	log.Info("headless grant", "method", conn.AuthMethod.String(), "client", conn.ClientID, "login", hostOf(conn.LoginURL))
+	return res, nil
+}
+
+// headlessSession is session() for a headless connector: a token from
+// memory, else a fresh grant, checked against the recorded org.
+func (s *Service) headlessSession(ctx context.Context, conn Connector) (*salesforce.Client, Connector, error) {
+	e := s.headlessEntry(conn)
+	res, err := e.get(ctx, s, conn, "")
+	if err != nil {
+		return nil, conn, err
+	}
+	return salesforce.New(res.InstanceURL, &headlessSource{s: s, conn: conn, e: e}, s.httpClient()), conn, nil
+}
+
+// get returns the slot's token, minting one when there is none or when the
+// one there is failed (the token a call was refused with).
+func (e *headlessToken) get(ctx context.Context, s *Service, conn Connector, failed string) (*oauth.Result, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.res != nil && (failed == "" || e.res.AccessToken != failed) {
+		return e.res, nil
+	}
+	res, err := s.mint(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	if orgID, _ := idsFromIdentityURL(res.IDURL); orgID != "" {
+		if err := checkTokenOrg(conn, orgID); err != nil {
+			s.logger().Warn("the minted token belongs to another org; refusing it", "connector", conn.Key().String(), "tokenOrg", orgID)
+			return nil, err
+		}
+	}
+	e.res = res
+	return res, nil
+}
+
+// headlessSource is the salesforce.TokenSource of a headless connector:
+// on a refused session it runs the grant again (there is no refresh token).
+type headlessSource struct {
+	s    *Service
+	conn Connector
+	e    *headlessToken
+}
+
+func (h *headlessSource) AccessToken(ctx context.Context) (string, error) {
+	res, err := h.e.get(ctx, h.s, h.conn, "")
+	if err != nil {
+		return "", err
+	}
+	return res.AccessToken, nil
+}
+
+func (h *headlessSource) Refresh(ctx context.Context, failed string) (string, error) {
+	res, err := h.e.get(ctx, h.s, h.conn, failed)
+	if err != nil {
+		return "", err
+	}
+	return res.AccessToken, nil
+}
+
+// AuthorizeHeadless authorizes a connector with the JWT bearer or the
+// client-credentials flow: no browser, no keyring. It checks the login, the
+// environment and both permissions like a browser authorization, then
+// records the connector with its method, client ID and username. The
+// minted token stays in this process's memory only. Like Authorize it is a
+// transaction: a refused grant leaves the connector as it was.
+func (s *Service) AuthorizeHeadless(ctx context.Context, k Key, opts HeadlessOptions) (*AuthorizeResult, error) {
+	if err := validateKey(k); err != nil {
+		return nil, err
+	}
+	existing, err := s.Registry.Get(k)
+	switch {
+	case err == nil:
+	case AsProblem(err).Code == CodeNotFound:
+		existing = Connector{ID: newConnectorID(), System: strings.TrimSpace(k.System), Environment: k.Environment}
+	default:
+		return nil, err
+	}
+	if opts.Method != AuthJWT && opts.Method != AuthClientCredentials {
+		return nil, &Problem{Code: CodeInvalidClient, Message: "No headless authorization method was chosen.", Fix: "Use --jwt or --client-credentials."}
+	}
+	clientID := strings.TrimSpace(opts.ClientID)
+	if clientID == "" {
+		return nil, &Problem{Code: CodeInvalidClient, Message: "A headless authorization needs the app's client ID (consumer key).",
+			Fix: "Pass --client-id with the consumer key of the External Client App."}
+	}
+	login := opts.LoginURL
+	if login == "" && opts.Method == AuthJWT {
+		login = existing.LoginURL
+	}
+	if opts.Method == AuthClientCredentials && strings.TrimSpace(login) == "" {
+		return nil, needsMyDomainProblem("")
+	}
+	login, err = NormalizeLoginURL(login, k.Environment)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Method == AuthClientCredentials && isGenericLoginHost(login) {
+		return nil, needsMyDomainProblem(login)
+	}
+	username := strings.TrimSpace(opts.Username)
+	if opts.Method == AuthJWT && username == "" {
+		return nil, &Problem{Code: CodeConsumerNotApproved, Message: "The JWT bearer flow needs the Salesforce username to sign in as.",
+			Fix: "Pass --username with the user's login name, e.g. ci@acme.com."}
+	}
+	conn := existing
+	conn.AuthMethod, conn.LoginURL, conn.ClientID = opts.Method, login, clientID
+	conn.Username, conn.Audience = "", ""
+	conn.CallbackPorts = nil
+	if opts.Method == AuthJWT {
+		conn.Username, conn.Audience = username, strings.TrimSpace(opts.Audience)
+	}
+	if opts.ResourceName != "" {
+		conn.ResourceName = strings.TrimSpace(opts.ResourceName)
+	}
+	if opts.AllowEnvironmentMismatch {
+		conn.AllowEnvironmentMismatch = true
+	}
+	// A first grant is checked against no org: the authorization records it.
+	probe := conn
+	probe.Org = nil
+	res, err := s.mint(ctx, probe)
+	if err != nil {
+		return nil, err
+	}
+	e := s.headlessEntry(conn)
+	e.mu.Lock()
+	e.res = res
+	e.mu.Unlock()
+	return s.completeAuthorization(ctx, conn, res, conn.AllowEnvironmentMismatch)
+}
+
+// needsMyDomainProblem: the client-credentials flow needs the org's My Domain host.
+func needsMyDomainProblem(login string) *Problem {
+	msg := "The client-credentials flow needs the org's My Domain host, and no login URL was given."
+	if login != "" {
+		msg = fmt.Sprintf("Salesforce refuses the client-credentials flow on %s: it works only on the org's My Domain host.", hostOf(login))
+	}
+	return &Problem{
+		Code:    CodeNeedsMyDomain,
+		Message: msg,
+		Fix:     "Pass --login-url with the org's My Domain address (Setup → My Domain), e.g. https://acme.my.salesforce.com.",
+	}
+}
+
+// explainHeadless turns a refused JWT bearer or client-credentials grant
+// into a plain message with its fix (§11.1, §11.2).
+func explainHeadless(conn Connector, err error) *Problem {
+	var ee *oauth.ExchangeError
+	if !errors.As(err, &ee) || ee.Code == "" {
+		return Explain(err)
+	}
+	desc := strings.ToLower(ee.Description)
+	app := "the External Client App"
+	who := safetext.Escape(conn.Username)
+	p := &Problem{Err: err}
+	switch {
+	case strings.Contains(desc, "audience is invalid"):
+		p.Code = CodeJWTAudience
+		p.Message = fmt.Sprintf("Salesforce refused the JWT because its audience %s is not the login host of %s.", safetext.Escape(conn.JWTAudience()), conn.Key())
+		p.Fix = "Use https://login.salesforce.com for a production or Developer Edition org and https://test.salesforce.com for a sandbox: check the connector's environment, or pass --audience."
+	case strings.Contains(desc, "hasn't approved this consumer") || strings.Contains(desc, "not admin approved"):
+		p.Code = CodeConsumerNotApproved
+		p.Message = fmt.Sprintf("Salesforce says the user %s has not approved the app %s in %s (the user is not pre-authorized, or the username is wrong).", who, safetext.Escape(conn.ClientID), conn.Key())
+		p.Fix = "In Setup → External Client App Manager → the app → Policies, set Permitted Users to \"Admin approved users are pre-authorized\" and add the user's profile or a permission set; check the --username."
+	case ee.Code == "invalid_client_id":
+		p.Code = CodeInvalidClient
+		p.Message = fmt.Sprintf("The org of %s does not know the client identifier %s.", conn.Key(), safetext.Escape(conn.ClientID))
+		p.Fix = "Copy the consumer key of " + app + " in this org (Settings → OAuth Settings → Consumer Key and Secret); after a sandbox refresh, install the app again."
+	case strings.Contains(desc, "invalid assertion"):
+		p.Code = CodeInvalidAssertion
+		p.Message = fmt.Sprintf("Salesforce refused the signed JWT of %s: the key does not match the certificate uploaded to the app, or the assertion expired.", conn.Key())
+		p.Fix = "Upload the certificate of this key to " + app + " (Use digital signatures), or give the matching key (--jwt-key-file or $" + JWTKeyEnv + "); check the machine's clock."
+	case strings.Contains(desc, "not supported on this domain"):
+		p = needsMyDomainProblem(conn.LoginURL)
+		p.Err = err
+	case ee.Code == "invalid_client":
+		p.Code = CodeInvalidClient
+		p.Message = fmt.Sprintf("Salesforce refused the client ID and secret of %s.", conn.Key())
+		p.Fix = "Set $" + ClientSecretEnv + " to the consumer secret of " + app + " whose client ID you gave."
+	case strings.Contains(desc, "not installed"):
+		p.Code = CodeAppNotInstalled
+		p.Message = fmt.Sprintf("The app %s is not installed in the org of %s (a refreshed sandbox loses it).", safetext.Escape(conn.ClientID), conn.Key())
+		p.Fix = "Install or deploy " + app + " in this org again, with its certificate and pre-authorized profile."
+	case strings.Contains(desc, "client credentials"):
+		p.Code = CodeInvalidClient
+		p.Message = fmt.Sprintf("The app %s of %s does not allow the client-credentials flow.", safetext.Escape(conn.ClientID), conn.Key())
+		p.Fix = "In the app's OAuth settings, enable the Client Credentials Flow and choose its Run As user."
+	default:
+		return Explain(err)
+	}
+	return p
+}
+
+// disconnectHeadless revokes the token minted in this process, if any, and
+// forgets the connector's org: nothing of it is stored, so nothing else is
+// deleted, and the keyring is never asked. Authorizing it again records
+// the org anew.
+func (s *Service) disconnectHeadless(ctx context.Context, conn Connector, res *DisconnectResult) (*DisconnectResult, error) {
+	e := s.headlessEntry(conn)
+	e.mu.Lock()
+	tok := e.res
+	e.res = nil
+	e.mu.Unlock()
+	if tok != nil {
+		rctx, cancel := context.WithTimeout(ctx, revokeTimeout)
+		if err := salesforce.Revoke(rctx, s.httpClient(), conn.LoginURL, tok.AccessToken); err != nil {
+			s.logger().Warn("revoke of the minted token failed; it expires by itself", "connector", conn.Key().String(), "error", err)
+		}
+		cancel()
+	}
+	res.Revoked, res.LocalDeleted = true, true
+	now := s.now().UTC()
+	if _, err := s.Registry.Update(conn.Key(), func(c *Connector) error {
+		c.Org, c.NeedsReauth = nil, false
+		c.LastState, c.LastCheck = StateNotAuthorized, &now
+		return nil
+	}); err != nil {
+		return res, err
+	}
+	s.logger().Info("disconnected", "connector", conn.Key().String(), "method", conn.AuthMethod.String())
+	return res, nil
+}
