@@ -382,9 +382,9 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 }
 
 func envMismatchProblem(k Key, info *OrgInfo) *Problem {
-	kind, want := "a production org", "a sandbox"
+	kind, want, id := "a production org", "a sandbox", "environment_mismatch_production"
 	if info.IsSandbox {
-		kind, want = "a sandbox", "a production org"
+		kind, want, id = "a sandbox", "a production org", "environment_mismatch_sandbox"
 	}
 	name := info.OrgName
 	if name == "" {
@@ -392,6 +392,8 @@ func envMismatchProblem(k Key, info *OrgInfo) *Problem {
 	}
 	return &Problem{
 		Code: CodeEnvMismatch,
+		ID:   id,
+		Args: map[string]any{"Org": name, "OrgID": info.OrgID, "Connector": k.String()},
 		Message: fmt.Sprintf("%q (%s) is %s, but %s is a %s connector, so the authorization was refused and nothing was stored.",
 			name, info.OrgID, kind, k, k.Environment),
 		Fix: fmt.Sprintf("Sign in to %s instead (log out of Salesforce in the browser first), or authorize the connector of the right environment; "+

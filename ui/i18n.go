@@ -104,12 +104,18 @@ func problemText(err error) (msg, fix string) {
 	}
 	var ve *packaging.ValidationError
 	if errors.As(err, &ve) {
-		if ve.Entry != "" {
-			msg = lang.L("The bundle can't be used: {{.Entry}}: {{.Reason}}.", map[string]any{"Entry": ve.Entry, "Reason": ve.Reason})
-		} else {
-			msg = lang.L("The bundle can't be used: {{.Reason}}.", map[string]any{"Reason": ve.Reason})
+		reason, fix := ve.Reason, ve.Fix
+		if ve.ID != "" { // the catalogue's words, with the details in them
+			args := localArgs(ve.Args)
+			reason = lang.X("bundle."+ve.ID, ve.Reason, args)
+			fix = lang.X("bundle."+ve.ID+".fix", ve.Fix, args)
 		}
-		return msg, ve.Fix
+		if ve.Entry != "" {
+			msg = lang.L("The bundle can't be used: {{.Entry}}: {{.Reason}}.", map[string]any{"Entry": ve.Entry, "Reason": reason})
+		} else {
+			msg = lang.L("The bundle can't be used: {{.Reason}}.", map[string]any{"Reason": reason})
+		}
+		return msg, fix
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return lang.L("The file or folder can't be found."), lang.L("Choose it again; it may have been moved or deleted.")
@@ -125,10 +131,11 @@ func problemText(err error) (msg, fix string) {
 	if p.Code == "unexpected" || p.Code == "" {
 		return p.Message, p.Fix
 	}
-	msg = lang.X("problem."+p.Code, p.Message)
+	id, args := p.MessageID(), localArgs(p.Args)
+	msg = lang.X("problem."+id, p.Message, args)
 	fix = p.Fix
 	if fix != "" {
-		fix = lang.X("problem."+p.Code+".fix", p.Fix)
+		fix = lang.X("problem."+id+".fix", p.Fix, args)
 	}
 	return msg, fix
 }

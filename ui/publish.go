@@ -260,14 +260,18 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 		return
 	}
 	sum := b.Summary()
-	s.source.SetText(b.Source())
+	src := b.Source()
+	if d := s.v.deps.Demo; d != nil && b == d.Bundle {
+		src = lang.L("Sample content (built in)")
+	}
+	s.source.SetText(src)
 	s.summary.SetText(lang.L("{{.Files}} files, {{.Size}} zipped ({{.Unzipped}} unzipped)",
-		map[string]any{"Files": sum.Files, "Size": packaging.HumanSize(sum.CompressedSize), "Unzipped": packaging.HumanSize(sum.UncompressedSize)}))
+		map[string]any{"Files": sum.Files, "Size": humanSize(sum.CompressedSize), "Unzipped": humanSize(sum.UncompressedSize)}))
 	setVisible(s.summary, true)
 	if len(sum.Largest) > 0 {
 		parts := make([]string, len(sum.Largest))
 		for i, f := range sum.Largest {
-			parts[i] = f.Name + " (" + packaging.HumanSize(f.Size) + ")"
+			parts[i] = f.Name + " (" + humanSize(f.Size) + ")"
 		}
 		s.largest.SetText(lang.L("Largest: {{.Files}}", map[string]any{"Files": strings.Join(parts, ", ")}))
 		setVisible(s.largest, true)
@@ -476,8 +480,8 @@ func (s *publishScreen) askReplace(results []connector.PublishResult) {
 			by = ex.LastModifiedByID
 		}
 		lines = append(lines, lang.L("{{.Connector}}: {{.Resource}} ({{.Size}}), last modified {{.Date}} by {{.User}}.", map[string]any{
-			"Connector": keyText(r.Key), "Resource": ex.Name, "Size": packaging.HumanSize(ex.Size),
-			"Date": ex.LastModifiedDate.Local().Format("2006-01-02 15:04"), "User": by,
+			"Connector": keyText(r.Key), "Resource": ex.Name, "Size": humanSize(ex.Size),
+			"Date": formatTime(ex.LastModifiedDate), "User": by,
 		}))
 		keys = append(keys, r.Key)
 	}
@@ -517,7 +521,7 @@ func (s *publishScreen) onRestore() {
 		org = c.Org.OrgName + " (" + c.Org.OrgID + ")"
 	}
 	msg := lang.L("Put back the version of {{.Date}} ({{.Size}}) of {{.Resource}} on {{.Connector}} ({{.Org}})? The current version is backed up first.",
-		map[string]any{"Date": version.TakenAt.Local().Format("2006-01-02 15:04"), "Size": packaging.HumanSize(version.Size),
+		map[string]any{"Date": formatTime(version.TakenAt), "Size": humanSize(version.Size),
 			"Resource": c.EffectiveResourceName(), "Connector": keyText(k), "Org": org})
 	prod := c.IsProductionTarget()
 	d := dialog.NewConfirm(lang.L("Restore previous version?"), msg, func(yes bool) {
@@ -593,11 +597,11 @@ func (r *publishRow) show(res connector.PublishResult) {
 		switch {
 		case res.RestoredFrom != nil:
 			r.outcome.SetText(lang.L("Restored the version of {{.Date}} of {{.Resource}} ({{.Size}}).", map[string]any{
-				"Date": res.RestoredFrom.TakenAt.Local().Format("2006-01-02 15:04"), "Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
+				"Date": formatTime(res.RestoredFrom.TakenAt), "Resource": res.Resource, "Size": humanSize(res.Size)}))
 		case res.Outcome == connector.OutcomeCreated:
-			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
+			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		default:
-			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
+			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		}
 		if res.ChangedOutside {
 			r.fix.SetText(lang.L("It had been changed outside this app since its last publish; that version was backed up first."))
