@@ -90,6 +90,7 @@ func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptio
 		CallbackPath: CallbackPath,
 		Timeout:      timeout,
 		HTTPClient:   s.httpClient(),
+		Pages:        opts.Pages,
 	})
 	if err != nil {
 		log.Warn("authorization could not start", "error", err)

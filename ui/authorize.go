@@ -415,7 +415,7 @@ func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL
 	}); err != nil {
 		return nil, err
 	}
-	flow, err := s.v.svc.StartAuthorize(ctx, k, connector.AuthorizeOptions{LoginURL: loginURL})
+	flow, err := s.v.svc.StartAuthorize(ctx, k, connector.AuthorizeOptions{LoginURL: loginURL, Pages: browserPages()})
 	if err != nil {
 		return nil, err
 	}

@@ -206,3 +206,34 @@ func lowerFirst(s string) string {
 	}
 	return string(r)
 }
+
+// browserPages is the wording of the browser's result pages in the app's
+// language, so the page the browser lands on speaks like the window.
+func browserPages() connector.BrowserPages {
+	return connector.BrowserPages{
+		Lang:        lang.X("format.lang", "en"),
+		AlmostTitle: lang.L("Almost done: return to Connectors"),
+		AlmostLine:  lang.L("You signed in to {Org}. Connectors now checks that this org fits the connector and that you may publish to it."),
+		ReturnLine:  lang.L("Return to the app to see the result; you can close this tab."),
+		ErrorTitle:  lang.L("Connectors could not be authorized"),
+		ErrorHint:   lang.L("The problem is most likely not in your browser: return to the app for details and what to do next."),
+		Denied:      lang.L("You clicked Deny, so Connectors was not given access to the org. Start the authorization again in the app and click Allow."),
+		Refused:     lang.L("Salesforce refused the authorization: {Detail}."),
+		Exchange:    lang.L("Salesforce accepted the sign-in but refused to issue tokens to Connectors: {Detail}."),
+		Timeout:     lang.L("The login took too long and Connectors stopped waiting."),
+		Canceled:    lang.L("The login was canceled in the app."),
+		Unfinished:  lang.L("The login did not finish."),
+		Other:       lang.L("Connectors could not finish the login: {Detail}."),
+
+		MismatchTitle: lang.L("This sign-in does not belong to Connectors' current login"),
+		MismatchLines: []string{
+			lang.L("The browser came back from Salesforce with a link from another login attempt, so Connectors ignored it."),
+			lang.L("Go back to the app and start the authorization again; use the browser tab it opens."),
+		},
+		NoCodeTitle: lang.L("The sign-in link has no authorization code"),
+		NoCodeLines: []string{
+			lang.L("Salesforce sent the browser back without a code, so Connectors cannot finish the login."),
+			lang.L("Go back to the app and start the authorization again."),
+		},
+	}
+}
