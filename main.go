@@ -80,6 +80,7 @@ func run(args []string) int {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
+	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Connectors")
 	w.Resize(fyne.NewSize(1000, 700))
 	w.SetContent(ui.New(a, w, deps))

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -58,7 +59,9 @@ type authScreen struct {
 	loginURL      *widget.Label
 	stateMsg      *widget.Label
 	perms         *fyne.Container
-	reauthBtn     *widget.Button
+	lastChecked   *widget.Label
+	nextStep      *fyne.Container
+	nextBtn       *widget.Button
 	disconnectBtn *widget.Button
 
 	flow       connector.AuthFlow
@@ -102,7 +105,8 @@ func newAuthScreen(v *view) *authScreen {
 	s.loginURL = &widget.Label{}
 	s.stateMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	s.perms = container.NewVBox()
-	s.reauthBtn = &widget.Button{Text: lang.L("Re-authorize"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onAuthorize}
+	s.lastChecked = &widget.Label{SizeName: theme.SizeNameCaptionText}
+	s.nextBtn = &widget.Button{Text: lang.L("Choose content and publish"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onNextStep}
 	s.disconnectBtn = &widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}
 	return s
 }
@@ -130,7 +134,7 @@ func (s *authScreen) build() fyne.CanvasObject {
 	setVisible(s.errBox, false)
 
 	s.authBody = container.NewVBox(
-		&widget.Label{Text: lang.L("To publish to your Salesforce account, enter your administrator credentials"), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("Sign in to Salesforce in your browser to let this app publish to your org."), Wrapping: fyne.TextWrapWord},
 		form,
 		container.NewHBox(layout.NewSpacer(), s.authBtn),
 		s.waiting, s.errBox)
@@ -145,15 +149,19 @@ func (s *authScreen) build() fyne.CanvasObject {
 	details := &widget.Form{Items: []*widget.FormItem{
 		{Text: lang.L("User"), Widget: s.user},
 		{Text: lang.L("Signs in at"), Widget: s.loginURL},
+		{Text: lang.L("Last checked"), Widget: s.lastChecked},
 	}}
 	details.ExtendBaseWidget(details)
+	s.nextStep = container.NewBorder(nil, nil, nil, s.nextBtn,
+		&widget.Label{Text: lang.L("Next step: choose the content bundle and publish it."), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
+	setVisible(s.nextStep, false)
 	s.orgCard = &widget.Card{Content: container.NewVBox(
-		container.NewHBox(s.envBadge, s.stateBadge),
+		container.NewBorder(nil, nil, container.NewHBox(s.envBadge, s.stateBadge), container.NewHBox(s.disconnectBtn)),
 		details,
 		&widget.Label{Text: lang.L("Permission check"), TextStyle: fyne.TextStyle{Bold: true}},
 		s.perms,
 		s.stateMsg,
-		container.NewHBox(layout.NewSpacer(), s.reauthBtn, s.disconnectBtn),
+		s.nextStep,
 	)}
 	s.orgCard.ExtendBaseWidget(s.orgCard)
 	s.orgBox = container.NewBorder(s.envStrip, nil, nil, nil, s.orgCard)
@@ -170,7 +178,9 @@ func (s *authScreen) build() fyne.CanvasObject {
 	s.hintCard.ExtendBaseWidget(s.hintCard)
 	setVisible(s.hintCard, false)
 
-	s.body = container.NewVBox(authCard, s.orgBox, s.hintCard)
+	// The org card comes first: once authorized it is what the admin
+	// needs, with its actions, without scrolling at 1000×700.
+	s.body = container.NewVBox(s.orgBox, authCard, s.hintCard)
 	s.scroll = container.NewVScroll(container.NewPadded(s.body))
 	return s.scroll
 }
@@ -223,13 +233,11 @@ func (s *authScreen) renderParts() {
 	busy := s.flowCancel != nil
 	if busy {
 		s.authBtn.Disable()
-		s.reauthBtn.Disable()
 		s.disconnectBtn.Disable()
 		s.env.Disable()
 		s.domain.Disable()
 	} else {
 		s.authBtn.Enable()
-		s.reauthBtn.Enable()
 		s.disconnectBtn.Enable()
 		s.env.Enable()
 		s.domain.Enable()
@@ -252,6 +260,7 @@ func (s *authScreen) renderParts() {
 	c, ok := s.v.connectorFor(k)
 	st, checked := s.v.status[k]
 	signedOut := checked && st.State == connector.StateNotAuthorized
+	s.setAuthLabel(ok && c.Org != nil && !signedOut)
 	if !ok || c.Org == nil || signedOut || s.authorizing() {
 		setVisible(s.orgBox, false)
 		if s.authorizing() {
@@ -299,6 +308,8 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	}
 	state := connector.StateOf(c, live) // the list's badge uses the same rule
 	s.stateBadge.Set(stateText(state), stateTone(state))
+	s.lastChecked.SetText(lastCheckedText(c, live))
+	setVisible(s.nextStep, state == connector.StateConnected)
 	msg, fix := statusText(st)
 	if hasStatus && state.NeedsAttention() && msg != "" {
 		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
@@ -310,11 +321,45 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	s.perms.RemoveAll()
 	p, ok := s.v.perms[k]
 	if !ok || !p.Checked {
-		s.perms.Add(&widget.Label{Text: lang.L("Not checked yet: it runs with the next status check."), Importance: widget.LowImportance})
+		s.perms.Add(&widget.Label{Text: lang.L("Not checked yet: it runs with the next status check.")})
 		return
 	}
 	for _, l := range p.Lines() {
 		s.perms.Add(permissionRow(l))
+	}
+}
+
+// setAuthLabel names the one sign-in button after the state: Authorize
+// before the first sign-in, Sign in again once the connector has an org.
+func (s *authScreen) setAuthLabel(signedIn bool) {
+	text := lang.L("Authorize")
+	if signedIn {
+		text = lang.L("Sign in again")
+	}
+	if s.authBtn.Text != text {
+		s.authBtn.SetText(text)
+	}
+}
+
+// lastCheckedText is when the connector was last checked live: this
+// session's check, else the one recorded in the registry.
+func lastCheckedText(c connector.Connector, live *connector.Status) string {
+	var at time.Time
+	switch {
+	case live != nil && !live.CheckedAt.IsZero():
+		at = live.CheckedAt
+	case c.LastCheck != nil:
+		at = *c.LastCheck
+	default:
+		return lang.L("Not checked yet")
+	}
+	return formatTime(at)
+}
+
+// onNextStep goes to the Content bundle tab, where publishing happens.
+func (s *authScreen) onNextStep() {
+	if s.v.tabs != nil {
+		s.v.tabs.SelectIndex(1)
 	}
 }
 
@@ -328,7 +373,7 @@ func permissionRow(l connector.PermissionLine) fyne.CanvasObject {
 			widget.NewLabel(permissionName(name)))
 	case connector.PermNotChecked:
 		return container.NewHBox(widget.NewIcon(theme.NewDisabledResource(theme.QuestionIcon())),
-			&widget.Label{Text: lang.L("{{.Name}}: not checked (it cannot be read without API access)", map[string]any{"Name": permissionName(name)}), Importance: widget.LowImportance})
+			&widget.Label{Text: lang.L("{{.Name}}: not checked (it cannot be read without API access)", map[string]any{"Name": permissionName(name)})})
 	}
 	fix := &widget.Label{Text: permissionFix(name), Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	head := &widget.Label{Text: lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}

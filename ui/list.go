@@ -43,7 +43,7 @@ func newListScreen(v *view) *listScreen {
 	l.addBtn = &widget.Button{Text: lang.L("Add system"), Icon: theme.ContentAddIcon(), OnTapped: l.onAddSystem}
 	l.refreshBtn = &widget.Button{Text: lang.L("Check now"), Icon: theme.ViewRefreshIcon(), OnTapped: l.onCheckNow}
 	l.diagBtn = &widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: v.onCopyDiagnostics}
-	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord}
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(l.errLabel, false)
 	l.list = &widget.List{
@@ -230,6 +230,19 @@ func (l *listScreen) checkedKeys() []connector.Key {
 }
 
 func (l *listScreen) onCheckNow() { l.v.checkAll(l.v.keys()) }
+
+// showProgress shows how far a round of checks is on the Check now button:
+// "Checking 3 of 20…" until every result landed. The button stays enabled:
+// tapping it again checks everything again.
+func (l *listScreen) showProgress(done, total int) {
+	text := lang.L("Check now")
+	if done < total {
+		text = lang.L("Checking {{.Done}} of {{.Total}}…", map[string]any{"Done": done, "Total": total})
+	}
+	if l.refreshBtn.Text != text {
+		l.refreshBtn.SetText(text)
+	}
+}
 
 // onAddSystem asks for a system name and an environment and creates the
 // connector; there is one connector per system × environment. An admin who

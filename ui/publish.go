@@ -576,7 +576,7 @@ func newPublishRow(name string) *publishRow {
 		bar:     widget.NewProgressBar(),
 		icon:    widget.NewIcon(theme.UploadIcon()),
 		outcome: &widget.Label{Wrapping: fyne.TextWrapWord},
-		fix:     &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance},
+		fix:     &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText},
 	}
 }
 

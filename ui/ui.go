@@ -100,7 +100,9 @@ type view struct {
 	status     map[connector.Key]connector.Status
 	perms      map[connector.Key]connector.Permissions
 	selected   connector.Key
-	recent     []string // recent errors for diagnostics (never a token)
+	recent     []string               // recent errors for diagnostics (never a token)
+	pending    map[connector.Key]bool // live checks in flight (Check now's progress)
+	checkTotal int                    // checks in the current round
 	loaded     bool
 	picked     bool // the user chose a connector
 
@@ -123,7 +125,9 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 		v.svc = deps.Service
 		v.reg = deps.Service.Registry
 	}
-	v.selected = connector.Key{System: "Lightning", Environment: connector.Production}
+	// A new user starts on Sandbox, like the screen this mirrors: a first
+	// try never lands in production.
+	v.selected = connector.Key{System: "Lightning", Environment: connector.Sandbox}
 	if deps.Demo != nil {
 		v.selected = deps.Demo.Key
 	}
@@ -325,6 +329,19 @@ func (v *view) checkAll(keys []connector.Key) {
 		return
 	}
 	sem := make(chan struct{}, 4)
+	if len(v.pending) == 0 {
+		v.checkTotal = 0
+	}
+	if v.pending == nil {
+		v.pending = map[connector.Key]bool{}
+	}
+	for _, k := range keys {
+		if !v.pending[k] {
+			v.pending[k] = true
+			v.checkTotal++
+		}
+	}
+	v.list.showProgress(v.checkTotal-len(v.pending), v.checkTotal)
 	for _, k := range keys {
 		v.list.setChecking(k, true)
 		v.goWork(func(ctx context.Context) {
@@ -352,6 +369,10 @@ func (v *view) setStatus(st connector.Status) {
 		v.perms[k] = st.Permissions
 	}
 	v.list.setChecking(k, false)
+	if v.pending[k] {
+		delete(v.pending, k)
+		v.list.showProgress(v.checkTotal-len(v.pending), v.checkTotal)
+	}
 	v.list.refreshKey(k)
 	if k == v.selected {
 		v.auth.show(k)
@@ -421,7 +442,7 @@ func (v *view) showError(title string, err error) {
 	content := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}
 	box := container.NewVBox(content)
 	if fix != "" {
-		box.Add(&widget.Label{Text: fix, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+		box.Add(&widget.Label{Text: fix, Wrapping: fyne.TextWrapWord})
 	}
 	d := dialog.NewCustom(title, lang.L("Close"), box, v.win)
 	d.Resize(fyne.NewSize(440, 0))
