@@ -34,6 +34,9 @@ type publishScreen struct {
 	validFix  *widget.Label
 
 	targets    *widget.Label
+	summaryBox *fyne.Container // the one-line summary, production in red
+	sumCount   *widget.Label
+	sumProd    *widget.Label
 	publishBtn *widget.Button
 	retryBtn   *widget.Button
 	restoreBtn *widget.Button
@@ -42,8 +45,11 @@ type publishScreen struct {
 
 	running bool
 	failed  []connector.Key
-	body    *fyne.Container
-	scroll  *container.Scroll
+	// resultsFor is the targets (and bundle) the shown results belong to;
+	// when either changes the results are cleared.
+	resultsFor string
+	body       *fyne.Container
+	scroll     *container.Scroll
 
 	// the open Production confirmation, for tests
 	prodDialog *dialog.FormDialog
@@ -76,6 +82,9 @@ func newPublishScreen(v *view) *publishScreen {
 	s.valid = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.validFix = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	s.targets = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.sumCount = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
+	s.sumProd = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	s.summaryBox = container.NewBorder(nil, nil, s.sumCount, nil, s.sumProd)
 	s.publishBtn = &widget.Button{Text: lang.L("Publish"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: s.onPublish}
 	s.retryBtn = &widget.Button{Text: lang.L("Retry failed"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onRetryFailed}
 	s.restoreBtn = &widget.Button{Text: lang.L("Restore previous version"), Icon: theme.HistoryIcon(), OnTapped: s.onRestore}
@@ -103,6 +112,7 @@ func (s *publishScreen) build() fyne.CanvasObject {
 	publishCard := &widget.Card{
 		Title: lang.L("Publish"),
 		Content: container.NewVBox(
+			s.summaryBox,
 			s.targets,
 			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.publishBtn),
 			s.rowsBox,
@@ -141,6 +151,10 @@ func (s *publishScreen) updateTargets() {
 	default:
 		s.targets.SetText(lang.L("Publishes to: {{.Targets}}", map[string]any{"Targets": strings.Join(names, ", ")}))
 	}
+	s.showSummary(keys)
+	if sig := s.resultsKey(keys); !s.running && s.resultsFor != "" && sig != s.resultsFor {
+		s.clearResults() // results of other targets or another bundle would mislead
+	}
 	if s.running || s.bundle == nil || len(keys) == 0 {
 		s.publishBtn.Disable()
 	} else {
@@ -157,6 +171,57 @@ func (s *publishScreen) updateTargets() {
 		s.retryBtn.Enable()
 	}
 	s.relayout()
+}
+
+// showSummary is the line read before publishing: how many targets and,
+// in red, which of them are production orgs ("3 targets, 1 PRODUCTION:
+// Acme Corp (00D…)").
+func (s *publishScreen) showSummary(keys []connector.Key) {
+	if len(keys) == 0 {
+		setVisible(s.summaryBox, false)
+		return
+	}
+	count := lang.L("1 target")
+	if len(keys) > 1 {
+		count = lang.L("{{.Count}} targets", map[string]any{"Count": len(keys)})
+	}
+	prod := s.productionTargets(keys)
+	orgs := make([]string, len(prod))
+	for i, k := range prod {
+		orgs[i] = keyText(k)
+		if c, ok := s.v.connectorFor(k); ok && c.Org != nil {
+			orgs[i] = c.Org.OrgName + " (" + c.Org.OrgID + ")"
+		}
+	}
+	prodText := ""
+	if len(prod) > 0 {
+		count += ","
+		prodText = lang.L("{{.Count}} PRODUCTION: {{.Orgs}}", map[string]any{"Count": len(prod), "Orgs": strings.Join(orgs, ", ")})
+	}
+	setLabel(s.sumCount, count)
+	setLabel(s.sumProd, prodText)
+	setVisible(s.summaryBox, true)
+}
+
+// resultsKey identifies the targets and bundle results belong to.
+func (s *publishScreen) resultsKey(keys []connector.Key) string {
+	var b strings.Builder
+	if s.bundle != nil {
+		b.WriteString(s.bundle.Fingerprint())
+	}
+	for _, k := range keys {
+		b.WriteString("|" + k.String())
+	}
+	return b.String()
+}
+
+// clearResults removes the rows and failures of an earlier publish.
+func (s *publishScreen) clearResults() {
+	s.rowsBox.RemoveAll()
+	s.rows = map[connector.Key]*publishRow{}
+	s.failed = nil
+	s.resultsFor = ""
+	s.retryBtn.Disable()
 }
 
 // hasBackup reports whether k has a version to restore.
@@ -288,8 +353,21 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 // onPublish publishes the bundle to the targets; Production asks first.
 func (s *publishScreen) onPublish() { s.publishTo(s.targetKeys()) }
 
-// onRetryFailed publishes again to the targets that failed last time.
-func (s *publishScreen) onRetryFailed() { s.publishTo(append([]connector.Key(nil), s.failed...)) }
+// onRetryFailed publishes again to the targets that failed last time and
+// are still ticked: never to one the user has since unticked.
+func (s *publishScreen) onRetryFailed() {
+	ticked := map[connector.Key]bool{}
+	for _, k := range s.targetKeys() {
+		ticked[k] = true
+	}
+	var keys []connector.Key
+	for _, k := range s.failed {
+		if ticked[k] {
+			keys = append(keys, k)
+		}
+	}
+	s.publishTo(keys)
+}
 
 func (s *publishScreen) publishTo(keys []connector.Key) { s.publishWith(keys, false) }
 
@@ -404,6 +482,7 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace
 	b := s.bundle
 	s.running = true
 	s.failed = nil
+	s.resultsFor = s.resultsKey(s.targetKeys())
 	s.rowsBox.RemoveAll()
 	s.rows = map[connector.Key]*publishRow{}
 	for _, k := range keys {
@@ -549,6 +628,7 @@ func (s *publishScreen) onRestore() {
 func (s *publishScreen) restore(k connector.Key, resource string, confirmedProduction bool) {
 	s.running = true
 	s.rowsBox.RemoveAll()
+	s.resultsFor = s.resultsKey(s.targetKeys())
 	r := newPublishRow(keyText(k))
 	r.outcome.SetText(lang.L("Restoring…"))
 	setVisible(r.bar, false)
