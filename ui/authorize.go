@@ -30,7 +30,14 @@ type authScreen struct {
 	domain     *widget.Entry
 	domainHint *widget.Label
 	authBtn    *widget.Button
+	renameBtn  *widget.Button
+	removeBtn  *widget.Button
 	settingEnv bool
+
+	// the open rename and remove dialogs, for tests
+	renameDialog *dialog.FormDialog
+	renameEntry  *widget.Entry
+	removeDialog *dialog.ConfirmDialog
 
 	waiting   *fyne.Container
 	spinner   *widget.Activity
@@ -84,6 +91,8 @@ func newAuthScreen(v *view) *authScreen {
 	s.domain.ExtendBaseWidget(s.domain)
 	s.domainHint = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord}
 	s.authBtn = &widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}
+	s.renameBtn = &widget.Button{Text: lang.L("Rename…"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onRename}
+	s.removeBtn = &widget.Button{Text: lang.L("Remove…"), Icon: theme.DeleteIcon(), OnTapped: s.onRemove}
 
 	s.spinner = widget.NewActivity()
 	s.waitLabel = &widget.Label{Text: lang.L("Waiting for you to sign in in your browser…"), TextStyle: fyne.TextStyle{Bold: true}}
@@ -136,7 +145,7 @@ func (s *authScreen) build() fyne.CanvasObject {
 	s.authBody = container.NewVBox(
 		&widget.Label{Text: lang.L("Sign in to Salesforce in your browser to let this app publish to your org."), Wrapping: fyne.TextWrapWord},
 		form,
-		container.NewHBox(layout.NewSpacer(), s.authBtn),
+		container.NewHBox(s.renameBtn, s.removeBtn, layout.NewSpacer(), s.authBtn),
 		s.waiting, s.errBox)
 	authCard := &widget.Card{
 		Title:   lang.L("Salesforce Authorization"),
@@ -231,13 +240,20 @@ func (s *authScreen) relayout() {
 func (s *authScreen) renderParts() {
 	k := s.key
 	busy := s.flowCancel != nil
+	_, stored := s.v.connectorFor(k)
+	setVisible(s.renameBtn, stored)
+	setVisible(s.removeBtn, stored)
 	if busy {
+		s.renameBtn.Disable()
+		s.removeBtn.Disable()
 		s.authBtn.Disable()
 		s.disconnectBtn.Disable()
 		s.env.Disable()
 		s.domain.Disable()
 	} else {
 		s.authBtn.Enable()
+		s.renameBtn.Enable()
+		s.removeBtn.Enable()
 		s.disconnectBtn.Enable()
 		s.env.Enable()
 		s.domain.Enable()

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -24,6 +26,9 @@ type listScreen struct {
 	empty    *widget.Label
 	errLabel *widget.Label
 
+	search     *widget.Entry
+	selectSbx  *widget.Button
+	shown      []int // indices into v.connectors: production first, then the rest, filtered by the search
 	addBtn     *widget.Button
 	refreshBtn *widget.Button
 	diagBtn    *widget.Button
@@ -46,8 +51,11 @@ func newListScreen(v *view) *listScreen {
 	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord}
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(l.errLabel, false)
+	l.search = &widget.Entry{PlaceHolder: lang.L("Search connectors and orgs"), OnChanged: l.onSearch}
+	l.search.ExtendBaseWidget(l.search)
+	l.selectSbx = &widget.Button{Text: lang.L("Tick all sandboxes"), Icon: theme.CheckButtonCheckedIcon(), OnTapped: l.onSelectSandboxes}
 	l.list = &widget.List{
-		Length:     func() int { return len(l.v.connectors) },
+		Length:     func() int { return len(l.shown) },
 		CreateItem: l.createRow,
 		UpdateItem: l.updateRow,
 		OnSelected: l.onSelected,
@@ -58,7 +66,7 @@ func newListScreen(v *view) *listScreen {
 
 func (l *listScreen) build() fyne.CanvasObject {
 	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	top := container.NewVBox(title, l.errLabel, l.empty)
+	top := container.NewVBox(title, l.search, l.selectSbx, l.errLabel, l.empty)
 	l.top = top
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, l.addBtn, l.refreshBtn), l.diagBtn)
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
@@ -67,6 +75,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 
 // row is the template of one list item.
 type row struct {
+	strip *canvas.Rectangle // red for a production target
 	check *widget.Check
 	title *widget.Label
 	sub   *widget.Label
@@ -75,39 +84,47 @@ type row struct {
 
 func (l *listScreen) createRow() fyne.CanvasObject {
 	r := &row{
+		strip: canvas.NewRectangle(color.Transparent),
 		check: widget.NewCheck("", nil),
 		title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
 		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 		badge: newStatusBadge("", toneNeutral),
 	}
 	texts := container.New(&tightVBox{}, r.title, r.sub)
-	c := container.NewBorder(nil, nil, r.check, container.NewPadded(container.NewCenter(r.badge)), texts)
+	r.strip.SetMinSize(fyne.NewSize(4, 0))
+	c := container.NewBorder(nil, nil, container.NewHBox(r.strip, r.check), container.NewPadded(container.NewCenter(r.badge)), texts)
 	l.rows[c] = r
 	return c
 }
 
 func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
-	if id < 0 || id >= len(l.v.connectors) {
+	if id < 0 || id >= len(l.shown) {
 		return
 	}
 	r := l.rows[obj]
 	if r == nil {
 		return
 	}
-	c := l.v.connectors[id]
+	c := l.v.connectors[l.shown[id]]
 	k := c.Key()
 	setLabel(r.title, k.System)
 	sub := envText(k.Environment)
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
 	}
-	imp := widget.MediumImportance
+	imp, strip := widget.MediumImportance, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
-		imp = widget.DangerImportance
+		imp, strip = widget.DangerImportance, theme.Color(theme.ColorNameError)
+		sub = strings.ToUpper(envText(connector.Production)) + " · " + sub
 	}
 	if r.sub.Importance != imp {
 		r.sub.Importance = imp
+		r.sub.TextStyle.Bold = imp == widget.DangerImportance
 		r.sub.Refresh()
+	}
+	if r.strip.FillColor != strip {
+		r.strip.FillColor = strip
+		r.strip.Refresh()
 	}
 	setLabel(r.sub, sub)
 	r.check.OnChanged = nil
@@ -146,6 +163,7 @@ func setLabel(l *widget.Label, text string) {
 }
 
 func (l *listScreen) refresh() {
+	l.rebuild()
 	setVisible(l.errLabel, false)
 	if len(l.v.connectors) == 0 {
 		setVisible(l.empty, true)
@@ -166,12 +184,56 @@ func (l *listScreen) refresh() {
 }
 
 func (l *listScreen) refreshKey(k connector.Key) {
-	for i, c := range l.v.connectors {
-		if c.Key() == k {
+	for i, ci := range l.shown {
+		if l.v.connectors[ci].Key() == k {
 			l.list.RefreshItem(i)
 			return
 		}
 	}
+}
+
+// rebuild orders and filters the rows: production targets first (grouped
+// on their own, marked in red), then the others; the search matches the
+// system, the environment, the org name and the org ID.
+func (l *listScreen) rebuild() {
+	q := strings.ToLower(strings.TrimSpace(l.search.Text))
+	l.shown = l.shown[:0]
+	for _, prodPass := range []bool{true, false} {
+		for i, c := range l.v.connectors {
+			if c.IsProductionTarget() != prodPass || (q != "" && !matches(c, q)) {
+				continue
+			}
+			l.shown = append(l.shown, i)
+		}
+	}
+}
+
+// matches reports whether the connector's names contain q (lower case).
+func matches(c connector.Connector, q string) bool {
+	hay := strings.ToLower(c.System + " " + string(c.Environment) + " " + envText(c.Environment))
+	if c.Org != nil {
+		hay += " " + strings.ToLower(c.Org.OrgName+" "+c.Org.OrgID+" "+c.Org.Username)
+	}
+	return strings.Contains(hay, q)
+}
+
+// onSearch filters the list as the user types.
+func (l *listScreen) onSearch(string) {
+	l.rebuild()
+	l.list.Refresh()
+	l.markSelected(l.v.selected)
+}
+
+// onSelectSandboxes ticks every connector shown that is not a production
+// target, so a consultant can publish to all sandboxes at once.
+func (l *listScreen) onSelectSandboxes() {
+	for _, i := range l.shown {
+		if c := l.v.connectors[i]; !c.IsProductionTarget() {
+			l.checked[c.Key()] = true
+		}
+	}
+	l.list.Refresh()
+	l.v.pub.updateTargets()
 }
 
 func (l *listScreen) setChecking(k connector.Key, on bool) {
@@ -193,8 +255,8 @@ func (l *listScreen) showError(err error) {
 func (l *listScreen) markSelected(k connector.Key) {
 	l.selecting = true
 	defer func() { l.selecting = false }()
-	for i, c := range l.v.connectors {
-		if c.Key() == k {
+	for i, ci := range l.shown {
+		if l.v.connectors[ci].Key() == k {
 			l.list.Select(i)
 			return
 		}
@@ -203,10 +265,10 @@ func (l *listScreen) markSelected(k connector.Key) {
 }
 
 func (l *listScreen) onSelected(id widget.ListItemID) {
-	if l.selecting || id < 0 || id >= len(l.v.connectors) {
+	if l.selecting || id < 0 || id >= len(l.shown) {
 		return
 	}
-	l.v.selectKey(l.v.connectors[id].Key())
+	l.v.selectKey(l.v.connectors[l.shown[id]].Key())
 }
 
 func (l *listScreen) onChecked(k connector.Key, on bool) {

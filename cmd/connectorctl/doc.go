@@ -16,6 +16,8 @@
 //	    [--dry-run] [--force] [--yes]
 //	connectorctl restore SYSTEM/ENV [--resource NAME] [--yes]
 //	connectorctl disconnect SYSTEM/ENV
+//	connectorctl rename SYSTEM/ENV NEW-SYSTEM
+//	connectorctl remove SYSTEM/ENV [--yes]
 //	connectorctl doctor
 //	connectorctl diagnostics
 //	connectorctl demo-org [--login-addr ADDR] [--instance-addr ADDR] [--production]
@@ -170,6 +172,11 @@
 //	errorCode    the Problem code, when failed
 //	message      what happened, when failed
 //	fix          what to do, when failed
+//
+// rename prints {from, to, id}: the connector's old and new SYSTEM/ENV and
+// its ID, which does not change (its tokens and backups stay with it).
+// remove prints {connector, removed, problem}: removed is true once the
+// connector is deleted; problem is set when the revoke at Salesforce failed.
 //
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is
 // false with a problem when Salesforce could not be reached (the local
