@@ -29,9 +29,9 @@ type authScreen struct {
 	env        *widget.Select
 	domain     *widget.Entry
 	domainHint *widget.Label
-	authBtn    *widget.Button
-	renameBtn  *widget.Button
-	removeBtn  *widget.Button
+	authBtn    *button
+	renameBtn  *button
+	removeBtn  *button
 	settingEnv bool
 
 	// the open rename and remove dialogs, for tests
@@ -43,10 +43,10 @@ type authScreen struct {
 	spinner   *widget.Activity
 	waitLabel *widget.Label
 	urlLabel  *widget.Label
-	copyBtn   *widget.Button
-	cancelBtn *widget.Button
+	copyBtn   *button
+	cancelBtn *button
 	paste     *widget.Entry
-	submitBtn *widget.Button
+	submitBtn *button
 	pasteErr  *widget.Label
 
 	errBox *fyne.Container
@@ -68,8 +68,8 @@ type authScreen struct {
 	perms         *fyne.Container
 	lastChecked   *widget.Label
 	nextStep      *fyne.Container
-	nextBtn       *widget.Button
-	disconnectBtn *widget.Button
+	nextBtn       *button
+	disconnectBtn *button
 
 	flow       connector.AuthFlow
 	flowCancel context.CancelFunc
@@ -90,18 +90,18 @@ func newAuthScreen(v *view) *authScreen {
 	}
 	s.domain.ExtendBaseWidget(s.domain)
 	s.domainHint = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord}
-	s.authBtn = &widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}
-	s.renameBtn = &widget.Button{Text: lang.L("Rename…"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onRename}
-	s.removeBtn = &widget.Button{Text: lang.L("Remove…"), Icon: theme.DeleteIcon(), OnTapped: s.onRemove}
+	s.authBtn = btn(&button{Button: widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}})
+	s.renameBtn = btn(&button{Button: widget.Button{Text: lang.L("Rename…"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onRename}})
+	s.removeBtn = btn(&button{Button: widget.Button{Text: lang.L("Remove…"), Icon: theme.DeleteIcon(), OnTapped: s.onRemove}})
 
 	s.spinner = widget.NewActivity()
 	s.waitLabel = &widget.Label{Text: lang.L("Waiting for you to sign in in your browser…"), TextStyle: fyne.TextStyle{Bold: true}}
 	s.urlLabel = &widget.Label{Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
-	s.copyBtn = &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: s.onCopyURL}
-	s.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
+	s.copyBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: s.onCopyURL}})
+	s.cancelBtn = btn(&button{Button: widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}})
 	s.paste = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect?code=…", OnSubmitted: func(string) { s.onSubmitPasted() }}
 	s.paste.ExtendBaseWidget(s.paste)
-	s.submitBtn = &widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}
+	s.submitBtn = btn(&button{Button: widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}})
 	s.pasteErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(s.pasteErr, false)
 
@@ -115,8 +115,8 @@ func newAuthScreen(v *view) *authScreen {
 	s.stateMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	s.perms = container.NewVBox()
 	s.lastChecked = &widget.Label{SizeName: theme.SizeNameCaptionText}
-	s.nextBtn = &widget.Button{Text: lang.L("Choose content and publish"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onNextStep}
-	s.disconnectBtn = &widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}
+	s.nextBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose content and publish"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onNextStep}})
+	s.disconnectBtn = btn(&button{Button: widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}})
 	return s
 }
 
@@ -597,6 +597,7 @@ func (s *authScreen) onDisconnect() {
 	d.SetConfirmText(lang.L("Disconnect"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
+	s.v.track(d, nil)
 	d.Show()
 }
 

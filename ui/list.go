@@ -27,11 +27,11 @@ type listScreen struct {
 	errLabel *widget.Label
 
 	search     *widget.Entry
-	selectSbx  *widget.Button
+	selectSbx  *button
 	shown      []int // indices into v.connectors: production first, then the rest, filtered by the search
-	addBtn     *widget.Button
-	refreshBtn *widget.Button
-	diagBtn    *widget.Button
+	addBtn     *button
+	refreshBtn *button
+	diagBtn    *button
 	selecting  bool
 	rows       map[fyne.CanvasObject]*row // list item container -> its widgets
 	top        *fyne.Container
@@ -45,15 +45,15 @@ func newListScreen(v *view) *listScreen {
 		checking: map[connector.Key]bool{},
 		rows:     map[fyne.CanvasObject]*row{},
 	}
-	l.addBtn = &widget.Button{Text: lang.L("Add system"), Icon: theme.ContentAddIcon(), OnTapped: l.onAddSystem}
-	l.refreshBtn = &widget.Button{Text: lang.L("Check now"), Icon: theme.ViewRefreshIcon(), OnTapped: l.onCheckNow}
-	l.diagBtn = &widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: v.onCopyDiagnostics}
+	l.addBtn = btn(&button{Button: widget.Button{Text: lang.L("Add system"), Icon: theme.ContentAddIcon(), OnTapped: l.onAddSystem}})
+	l.refreshBtn = btn(&button{Button: widget.Button{Text: lang.L("Check now"), Icon: theme.ViewRefreshIcon(), OnTapped: l.onCheckNow}})
+	l.diagBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: v.onCopyDiagnostics}})
 	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord}
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(l.errLabel, false)
 	l.search = &widget.Entry{PlaceHolder: lang.L("Search connectors and orgs"), OnChanged: l.onSearch}
 	l.search.ExtendBaseWidget(l.search)
-	l.selectSbx = &widget.Button{Text: lang.L("Tick all sandboxes"), Icon: theme.CheckButtonCheckedIcon(), OnTapped: l.onSelectSandboxes}
+	l.selectSbx = btn(&button{Button: widget.Button{Text: lang.L("Tick all sandboxes"), Icon: theme.CheckButtonCheckedIcon(), OnTapped: l.onSelectSandboxes}})
 	l.list = &widget.List{
 		Length:     func() int { return len(l.shown) },
 		CreateItem: l.createRow,
@@ -339,6 +339,8 @@ func (l *listScreen) onAddSystem() {
 		l.addSystem(k, addOptions{ClientID: strings.TrimSpace(clientID.Text), Ports: p})
 	}, l.v.win)
 	d.Resize(fyne.NewSize(520, 0))
+	l.v.track(d, d.Submit)
+	name.OnSubmitted = func(string) { d.Submit() }
 	d.Show()
 	l.v.win.Canvas().Focus(name)
 }

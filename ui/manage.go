@@ -31,6 +31,8 @@ func (s *authScreen) onRename() {
 		}, s.v.win)
 	d.Resize(fyne.NewSize(480, 0))
 	s.renameDialog, s.renameEntry = d, name
+	s.v.track(d, d.Submit)
+	name.OnSubmitted = func(string) { d.Submit() }
 	d.Show()
 	s.v.win.Canvas().Focus(name)
 }
@@ -83,6 +85,7 @@ func (s *authScreen) onRemove() {
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.removeDialog = d
+	s.v.track(d, nil)
 	d.Show()
 }
 

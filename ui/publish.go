@@ -24,8 +24,8 @@ type publishScreen struct {
 	v      *view
 	bundle *packaging.Bundle
 
-	zipBtn    *widget.Button
-	folderBtn *widget.Button
+	zipBtn    *button
+	folderBtn *button
 	source    *widget.Label
 	summary   *widget.Label
 	largest   *widget.Label
@@ -37,9 +37,9 @@ type publishScreen struct {
 	summaryBox *fyne.Container // the one-line summary, production in red
 	sumCount   *widget.Label
 	sumProd    *widget.Label
-	publishBtn *widget.Button
-	retryBtn   *widget.Button
-	restoreBtn *widget.Button
+	publishBtn *button
+	retryBtn   *button
+	restoreBtn *button
 	rowsBox    *fyne.Container
 	rows       map[connector.Key]*publishRow
 
@@ -73,8 +73,8 @@ type publishRow struct {
 
 func newPublishScreen(v *view) *publishScreen {
 	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}}
-	s.zipBtn = &widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}
-	s.folderBtn = &widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}
+	s.zipBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}})
+	s.folderBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}})
 	s.source = &widget.Label{Text: lang.L("No bundle chosen yet."), Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
 	s.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.largest = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
@@ -85,9 +85,9 @@ func newPublishScreen(v *view) *publishScreen {
 	s.sumCount = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	s.sumProd = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	s.summaryBox = container.NewBorder(nil, nil, s.sumCount, nil, s.sumProd)
-	s.publishBtn = &widget.Button{Text: lang.L("Publish"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: s.onPublish}
-	s.retryBtn = &widget.Button{Text: lang.L("Retry failed"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onRetryFailed}
-	s.restoreBtn = &widget.Button{Text: lang.L("Restore previous version"), Icon: theme.HistoryIcon(), OnTapped: s.onRestore}
+	s.publishBtn = btn(&button{Button: widget.Button{Text: lang.L("Publish"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: s.onPublish}})
+	s.retryBtn = btn(&button{Button: widget.Button{Text: lang.L("Retry failed"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onRetryFailed}})
+	s.restoreBtn = btn(&button{Button: widget.Button{Text: lang.L("Restore previous version"), Icon: theme.HistoryIcon(), OnTapped: s.onRestore}})
 	s.rowsBox = container.NewVBox()
 	return s
 }
@@ -473,6 +473,8 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	}, s.v.win)
 	d.Resize(fyne.NewSize(560, 0))
 	s.prodDialog, s.prodEntry = d, typed
+	s.v.track(d, d.Submit)
+	typed.OnSubmitted = func(string) { d.Submit() } // Enter confirms once the name is typed
 	d.Show()
 	s.v.win.Canvas().Focus(typed)
 }
@@ -576,6 +578,7 @@ func (s *publishScreen) askReplace(results []connector.PublishResult) {
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.replaceDialog, s.replaceKeys = d, keys
+	s.v.track(d, nil)
 	d.Show()
 }
 
@@ -622,6 +625,7 @@ func (s *publishScreen) onRestore() {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
 	s.restoreDialog = d
+	s.v.track(d, d.Confirm)
 	d.Show()
 }
 

@@ -111,6 +111,9 @@ type view struct {
 	pub  *publishScreen
 	tabs *container.AppTabs
 	top  *fyne.Container
+
+	modal      dialog.Dialog // the open dialog Escape dismisses
+	modalEnter func()        // its default action on Enter, or nil
 }
 
 func newView(a fyne.App, w fyne.Window, deps Deps) *view {
@@ -148,6 +151,11 @@ func (v *view) build() fyne.CanvasObject {
 	v.refreshBanner()
 	v.auth.show(v.selected)
 	v.pub.updateTargets()
+	a, p, l := v.auth, v.pub, v.list
+	v.keyboard(a.scroll, a.renameBtn, a.removeBtn, a.authBtn, a.copyBtn, a.cancelBtn, a.submitBtn, a.nextBtn, a.disconnectBtn)
+	v.keyboard(p.scroll, p.zipBtn, p.folderBtn, p.publishBtn, p.retryBtn, p.restoreBtn)
+	v.keyboard(nil, l.selectSbx, l.addBtn, l.refreshBtn, l.diagBtn)
+	v.addShortcuts()
 	return container.NewBorder(v.top, nil, nil, nil, split)
 }
 
@@ -446,6 +454,7 @@ func (v *view) showError(title string, err error) {
 	}
 	d := dialog.NewCustom(title, lang.L("Close"), box, v.win)
 	d.Resize(fyne.NewSize(440, 0))
+	v.track(d, d.Hide)
 	d.Show()
 }
 
