@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,6 +46,10 @@ type publishScreen struct {
 
 	running bool
 	failed  []connector.Key
+	// started is when the running publish began; a publish that took
+	// longer than notifyAfter ends with a desktop notification.
+	started     time.Time
+	notifyAfter time.Duration
 	// resultsFor is the targets (and bundle) the shown results belong to;
 	// when either changes the results are cleared.
 	resultsFor string
@@ -72,7 +77,7 @@ type publishRow struct {
 }
 
 func newPublishScreen(v *view) *publishScreen {
-	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}}
+	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}, notifyAfter: DefaultNotifyAfter}
 	s.zipBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}})
 	s.folderBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}})
 	s.source = &widget.Label{Text: lang.L("No bundle chosen yet."), Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
@@ -485,6 +490,7 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace
 	s.running = true
 	s.failed = nil
 	s.resultsFor = s.resultsKey(s.targetKeys())
+	s.started = time.Now()
 	s.rowsBox.RemoveAll()
 	s.rows = map[connector.Key]*publishRow{}
 	for _, k := range keys {
@@ -542,9 +548,28 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 	}
 	s.updateTargets()
 	s.v.reload(false)
+	s.notifyDone(len(keys), len(keys)-len(s.failed))
 	if len(existing) > 0 {
 		s.askReplace(existing)
 	}
+}
+
+// DefaultNotifyAfter is how long a publish runs before its end is worth a
+// desktop notification (the user may have switched to another window).
+const DefaultNotifyAfter = 5 * time.Second
+
+// notifyDone sends a desktop notification saying how many targets
+// succeeded, when the publish took longer than notifyAfter.
+func (s *publishScreen) notifyDone(total, ok int) {
+	if s.started.IsZero() || time.Since(s.started) < s.notifyAfter {
+		return
+	}
+	title := lang.L("Publish finished")
+	if ok < total {
+		title = lang.L("Publish finished with failures")
+	}
+	s.v.app.SendNotification(fyne.NewNotification(title,
+		lang.L("{{.OK}} of {{.Total}} targets succeeded.", map[string]any{"OK": ok, "Total": total})))
 }
 
 // askReplace names each resource a publish refused to replace (this app

@@ -3,6 +3,7 @@ package ui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -111,4 +112,22 @@ func TestSummaryLineNamesProduction(t *testing.T) {
 	h.ui(func() { h.v.list.onChecked(prod, false) })
 	assert.Equal(t, "1 target", h.v.pub.sumCount.Text)
 	assert.Empty(t, h.v.pub.sumProd.Text)
+}
+
+// TestNotificationAfterLongPublish: a publish that took longer than a few
+// seconds ends with a desktop notification saying how many targets
+// succeeded; a quick one does not notify.
+func TestNotificationAfterLongPublish(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	h.authorize(true)
+	test.AssertNotificationSent(t, nil, func() {
+		test.Tap(h.v.pub.publishBtn)
+		h.waitIdle()
+	})
+	h.v.pub.notifyAfter = 0 // every publish counts as long
+	test.AssertNotificationSent(t, fyne.NewNotification("Publish finished", "1 of 1 targets succeeded."), func() {
+		test.Tap(h.v.pub.publishBtn)
+		h.waitIdle()
+	})
 }

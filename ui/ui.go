@@ -65,6 +65,13 @@ type Demo struct {
 	// MemoryTokens is set when the keyring is unavailable and tokens are
 	// kept in memory for this session; KeyringProblem says why.
 	MemoryTokens bool
+	// Scenarios are the states the demo can show ("normal",
+	// "permission-missing", …), offered in the banner's menu; Scenario is
+	// the one to start in. SetScenario puts the demo org in a state (off the
+	// UI goroutine) and returns the connector that shows it.
+	Scenarios   []string
+	Scenario    string
+	SetScenario func(ctx context.Context, name string) (connector.Key, error)
 }
 
 // New builds the window content and starts the background status checks.
@@ -111,6 +118,8 @@ type view struct {
 	pub  *publishScreen
 	tabs *container.AppTabs
 	top  *fyne.Container
+
+	scenarioSel *widget.Select // the demo's scenario menu, for tests
 
 	modal      dialog.Dialog // the open dialog Escape dismisses
 	modalEnter func()        // its default action on Enter, or nil
@@ -164,7 +173,11 @@ func (v *view) start() {
 	if v.deps.Demo != nil && v.deps.Demo.Bundle != nil {
 		v.pub.setBundle(v.deps.Demo.Bundle, nil)
 	}
-	v.reload(true)
+	if d := v.deps.Demo; d != nil && d.Scenario != "" && d.Scenario != "normal" {
+		v.setScenario(d.Scenario)
+	} else {
+		v.reload(true)
+	}
 	if check := v.deps.CheckKeyring; check != nil {
 		v.goWork(func(context.Context) {
 			err := check()
@@ -235,12 +248,16 @@ func (v *view) banner() fyne.CanvasObject {
 		return nil
 	}
 	label := &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	var right fyne.CanvasObject
+	if d := v.deps.Demo; d != nil && len(d.Scenarios) > 0 && d.SetScenario != nil {
+		right = v.scenarioMenu()
+	}
 	th := theme.Current()
 	fill := th.Color(bg, v.app.Settings().ThemeVariant())
 	r, g, b, _ := fill.RGBA()
 	rect := canvas.NewRectangle(rgba(r, g, b, 0x40))
 	return container.NewStack(rect, container.NewPadded(
-		container.NewBorder(nil, nil, widget.NewIcon(icon), nil, label)))
+		container.NewBorder(nil, nil, widget.NewIcon(icon), right, label)))
 }
 
 // do runs fn on the UI goroutine (fyne.Do), one at a time. fn must not
