@@ -14,7 +14,7 @@ import (
 
 // demoScenarios are the states demo mode can show, for support staff and
 // trainers: --demo-scenario NAME at start, or the banner's menu.
-var demoScenarios = []string{"normal", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable"}
+var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable"}
 
 // demoWorld is the demo's simulated org and service, which a scenario sets up.
 type demoWorld struct {
@@ -27,6 +27,8 @@ type demoWorld struct {
 // that shows it. Every scenario but "normal" signs the connector in first
 // (as the demo user would), then turns the org's knob:
 //
+//	connected           signed in, everything works
+//	many                signed in, among 19 more client connectors (a consultant's list)
 //	permission-missing  the user lacks Customize Application
 //	api-disabled        the user's API access is off
 //	needs-reauth        the org revoked the connector's sign-in
@@ -58,6 +60,8 @@ func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, e
 		return key, err
 	}
 	switch name {
+	case "many":
+		return key, d.addClients()
 	case "permission-missing":
 		o.SetCustomizeApplication(false)
 	case "api-disabled":
@@ -68,6 +72,32 @@ func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, e
 		o.FailNextMatching("", "", 1<<30, 0)
 	}
 	return key, nil
+}
+
+// addClients adds 19 client connectors, a production org every fourth, as
+// a consultant's list looks (they are not signed in: their orgs are made up).
+func (d *demoWorld) addClients() error {
+	clients := []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises",
+		"Wonka Industries", "Cyberdyne Systems", "Soylent", "Tyrell Corporation", "Massive Dynamic", "Aperture Science",
+		"Black Mesa", "Oscorp", "Vandelay Industries", "Gringotts", "Monsters Inc", "Duff Brewing"}
+	for i, name := range clients {
+		env, sandbox := connector.Sandbox, true
+		if i%4 == 0 {
+			env, sandbox = connector.Production, false
+		}
+		k := connector.Key{System: name, Environment: env}
+		if _, err := d.svc.Registry.Upsert(k, func(c *connector.Connector) error {
+			c.LoginURL = "https://" + strings.ToLower(strings.ReplaceAll(name, " ", "")) + ".my.salesforce.com"
+			c.Org = &connector.OrgInfo{
+				OrgID: fmt.Sprintf("00D5g00000%03dAAA", i), OrgName: name + " " + map[bool]string{true: "UAT sandbox", false: "Corporation"}[sandbox],
+				Username: "admin@" + strings.ToLower(strings.ReplaceAll(name, " ", "")) + ".example", IsSandbox: sandbox,
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // signIn authorizes key on the demo org as the demo user, without a browser.

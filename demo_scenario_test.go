@@ -36,6 +36,8 @@ func TestDemoScenarios(t *testing.T) {
 
 	want := map[string]connector.State{
 		"normal":             connector.StateNotAuthorized,
+		"connected":          connector.StateConnected,
+		"many":               connector.StateConnected,
 		"permission-missing": connector.StatePermissionMissing,
 		"api-disabled":       connector.StatePermissionMissing,
 		"needs-reauth":       connector.StateNeedsReauth,
@@ -53,6 +55,11 @@ func TestDemoScenarios(t *testing.T) {
 			if name == "production" {
 				assert.Equal(t, connector.Production, k.Environment)
 				assert.True(t, c.IsProductionTarget())
+			}
+			if name == "many" {
+				list, err := svc.Registry.List()
+				require.NoError(t, err)
+				assert.Len(t, list, 20, "the demo connector and 19 clients")
 			}
 			if name == "api-disabled" {
 				assert.False(t, st.Permissions.APIEnabled)

@@ -46,6 +46,7 @@ func run(args []string) int {
 	demo := fs.Bool("demo", false, "run on a simulated Salesforce org on this computer (no account needed)")
 	cfgDir := fs.String("config-dir", "", "config folder (default $CONNECTORS_CONFIG_DIR, else <user config>/connectors)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	size := fs.String("window-size", "1000x700", "the window's size, WIDTHxHEIGHT")
 	scenario := fs.String("demo-scenario", "", "start the demo in a state: "+strings.Join(demoScenarios, ", ")+" (implies --demo)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -97,7 +98,12 @@ func run(args []string) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Connectors")
-	w.Resize(fyne.NewSize(1000, 700))
+	var width, height float32 = 1000, 700
+	if _, err := fmt.Sscanf(*size, "%fx%f", &width, &height); err != nil || width < 200 || height < 200 {
+		fmt.Fprintf(os.Stderr, "connectors: --window-size %q: write WIDTHxHEIGHT, e.g. 1000x700\n", *size)
+		return 2
+	}
+	w.Resize(fyne.NewSize(width, height))
 	w.SetContent(ui.New(a, w, deps))
 
 	sig := make(chan os.Signal, 1)

@@ -161,7 +161,7 @@ func (s *authScreen) build() fyne.CanvasObject {
 		{Text: lang.L("Last checked"), Widget: s.lastChecked},
 	}}
 	details.ExtendBaseWidget(details)
-	s.nextStep = container.NewBorder(nil, nil, nil, s.nextBtn,
+	s.nextStep = container.NewBorder(nil, nil, nil, container.NewCenter(s.nextBtn),
 		&widget.Label{Text: lang.L("Next step: choose the content bundle and publish it."), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
 	setVisible(s.nextStep, false)
 	s.orgCard = &widget.Card{Content: container.NewVBox(

@@ -13,7 +13,11 @@ import (
 func scenarioText(name string) string {
 	switch name {
 	case "normal":
-		return lang.L("Everything works")
+		return lang.L("Start: not signed in")
+	case "connected":
+		return lang.L("Signed in")
+	case "many":
+		return lang.L("20 connectors")
 	case "permission-missing":
 		return lang.L("Permission missing")
 	case "api-disabled":

@@ -68,7 +68,8 @@ func (l *listScreen) build() fyne.CanvasObject {
 	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewVBox(title, l.search, l.selectSbx, l.errLabel, l.empty)
 	l.top = top
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, l.addBtn, l.refreshBtn), l.diagBtn)
+	// one button per line: the sidebar stays narrow in every language
+	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn)
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
 	return container.NewPadded(l.root)
 }
@@ -90,9 +91,11 @@ func (l *listScreen) createRow() fyne.CanvasObject {
 		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 		badge: newStatusBadge("", toneNeutral),
 	}
-	texts := container.New(&tightVBox{}, r.title, r.sub)
+	// the name gets the row's full width; the badge shares the second line
+	texts := container.New(&tightVBox{}, r.title,
+		container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.sub))
 	r.strip.SetMinSize(fyne.NewSize(4, 0))
-	c := container.NewBorder(nil, nil, container.NewHBox(r.strip, r.check), container.NewPadded(container.NewCenter(r.badge)), texts)
+	c := container.NewBorder(nil, nil, container.NewHBox(r.strip, r.check), nil, texts)
 	l.rows[c] = r
 	return c
 }
@@ -115,7 +118,12 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	imp, strip := widget.MediumImportance, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
 		imp, strip = widget.DangerImportance, theme.Color(theme.ColorNameError)
-		sub = strings.ToUpper(envText(connector.Production)) + " · " + sub
+		prod := strings.ToUpper(envText(connector.Production))
+		if k.Environment.IsProduction() {
+			sub = strings.Replace(sub, envText(k.Environment), prod, 1)
+		} else {
+			sub = prod + " · " + sub
+		}
 	}
 	if r.sub.Importance != imp {
 		r.sub.Importance = imp

@@ -155,7 +155,7 @@ func (v *view) build() fyne.CanvasObject {
 		container.NewTabItemWithIcon(lang.L("Content bundle"), theme.UploadIcon(), v.pub.build()),
 	)
 	split := container.NewHSplit(v.list.build(), v.tabs)
-	split.Offset = 0.3
+	split.Offset = 0.33
 	v.top = container.NewVBox()
 	v.refreshBanner()
 	v.auth.show(v.selected)
