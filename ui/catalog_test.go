@@ -29,11 +29,10 @@ import (
 // ID, whether it has a fix, the argument names it carries (nil when they
 // are not a literal), and where it is.
 type catalogueEntry struct {
-	id      string
-	hasFix  bool
-	args    map[string]bool
-	where   string
-	english []string // literal English parts of Message and Fix
+	id     string
+	hasFix bool
+	args   map[string]bool
+	where  string
 }
 
 var snakeID = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)

@@ -36,11 +36,6 @@ func formatTime(t time.Time) string {
 	return t.Local().Format(lang.X("format.datetime", "2006-01-02 15:04"))
 }
 
-// formatClock is a local time of day, "14:05".
-func formatClock(t time.Time) string {
-	return t.Local().Format(lang.X("format.clock", "15:04"))
-}
-
 // localArgs copies a problem's arguments for a translated message: byte
 // counts (keys ending in "Size") become sizes in the app's language.
 func localArgs(args map[string]any) map[string]any {

@@ -28,7 +28,7 @@ delete its tokens from the keyring (even when the revoke failed: it says so, and
 how to revoke by hand), then delete the connector itself. It asks first on a
 terminal; without a terminal, --yes is required. Backups stay on disk.
 Exits 1 when the revoke failed.`,
-		Example:           `  connectorctl remove Lightnig/Sandbox --yes`,
+		Example:           `  connectorctl remove Lightnng/Sandbox --yes`,
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -21,7 +21,7 @@ func newRenameCmd(f *factory) *cobra.Command {
 org, the tokens in the keyring and the backups stay with it: they belong to the
 connector's ID, not to its name. There is one connector per system and
 environment, so renaming onto an existing one is refused.`,
-		Example:           `  connectorctl rename Lightnig/Sandbox Lightning`,
+		Example:           `  connectorctl rename Lightnng/Sandbox Lightning`,
 		Args:              exactArgs(2, "a connector (SYSTEM/ENV) and its new system name"),
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -18,20 +18,20 @@ import (
 func TestRenameKeepsIdentity(t *testing.T) {
 	c := newCLI(t)
 	org := &connector.OrgInfo{OrgID: "00D000000000001AAA", OrgName: "Acme"}
-	before := c.addConnector("Lightnig/Sandbox", org, nil)
+	before := c.addConnector("Lightnng/Sandbox", org, nil)
 	c.addConnector("Service/Sandbox", nil, nil)
 	require.NoError(t, c.tokens.Save(before.TokenKey(), &tokenstore.Tokens{AccessToken: "a", RefreshToken: "r"}))
 
-	r := c.run("rename", "lightnig/sandbox", "Lightning")
+	r := c.run("rename", "lightnng/sandbox", "Lightning")
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Equal(t, "✓ Renamed Lightnig/Sandbox to Lightning/Sandbox.\n", r.stdout)
+	assert.Equal(t, "✓ Renamed Lightnng/Sandbox to Lightning/Sandbox.\n", r.stdout)
 	after, err := c.registry().Get(connector.Key{System: "Lightning", Environment: connector.Sandbox})
 	require.NoError(t, err)
 	assert.Equal(t, before.ID, after.ID)
 	assert.Equal(t, "Acme", after.Org.OrgName)
 	_, err = c.tokens.Load(after.TokenKey())
 	assert.NoError(t, err, "the sign-in stays with the connector")
-	_, err = c.registry().Get(connector.Key{System: "Lightnig", Environment: connector.Sandbox})
+	_, err = c.registry().Get(connector.Key{System: "Lightnng", Environment: connector.Sandbox})
 	assert.Equal(t, connector.CodeNotFound, connector.AsProblem(err).Code)
 
 	r = c.run("rename", "Lightning/Sandbox", "Service", "--json")
