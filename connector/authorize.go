@@ -396,7 +396,7 @@ func envMismatchProblem(k Key, info *OrgInfo) *Problem {
 		ID:   id,
 		Args: map[string]any{"Org": name, "OrgID": info.OrgID, "Connector": k.String()},
 		Message: fmt.Sprintf("%q (%s) is %s, but %s is a %s connector, so the authorization was refused and nothing was stored.",
-			name, info.OrgID, kind, k, k.Environment),
+			name, info.OrgID, kind, k, envKindText(k.Environment)),
 		Fix: fmt.Sprintf("Sign in to %s instead (log out of Salesforce in the browser first), or authorize the connector of the right environment; "+
 			"to connect it anyway, allow the environment mismatch (connectorctl authorize --allow-environment-mismatch).", want),
 	}

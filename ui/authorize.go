@@ -33,6 +33,7 @@ type authScreen struct {
 	renameBtn  *button
 	removeBtn  *button
 	settingEnv bool
+	envs       []connector.Environment // the environment select's choices
 
 	// the open rename and remove dialogs, for tests
 	renameDialog *dialog.FormDialog
@@ -199,8 +200,14 @@ func (s *authScreen) show(k connector.Key) {
 	s.key = k
 	s.system.SetText(k.System)
 	s.settingEnv = true
-	for i, e := range connector.Environments {
-		if e == k.Environment {
+	s.envs = s.envChoices(k)
+	opts := make([]string, len(s.envs))
+	for i, e := range s.envs {
+		opts[i] = envText(e)
+	}
+	s.env.SetOptions(opts)
+	for i, e := range s.envs {
+		if e.Same(k.Environment) {
 			s.env.SetSelectedIndex(i)
 		}
 	}
@@ -215,6 +222,29 @@ func (s *authScreen) show(k connector.Key) {
 	}
 	s.onDomainChanged(s.domain.Text)
 	s.render()
+}
+
+// envChoices are the environments the select offers for k's system:
+// Production, Sandbox, Test, then the named ones its connectors use.
+func (s *authScreen) envChoices(k connector.Key) []connector.Environment {
+	envs := append([]connector.Environment(nil), connector.Environments...)
+	add := func(e connector.Environment) {
+		for _, have := range envs {
+			if have.Same(e) {
+				return
+			}
+		}
+		envs = append(envs, e)
+	}
+	for _, c := range s.v.connectors {
+		if strings.EqualFold(c.System, k.System) && c.Environment.IsNamed() {
+			add(c.Environment)
+		}
+	}
+	if k.Environment.IsNamed() {
+		add(k.Environment)
+	}
+	return envs
 }
 
 // authorizing reports whether a flow is running for the shown connector.
@@ -306,7 +336,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	if c.IsProductionTarget() { // a production org, whatever slot it sits in
 		prod := strings.ToUpper(envText(connector.Production))
 		envLabel, tone = prod, envTone(connector.Production)
-		if !k.Environment.IsProduction() {
+		if k.Environment != connector.Production {
 			envLabel = prod + " · " + envText(k.Environment)
 		}
 	}
@@ -402,10 +432,10 @@ func (s *authScreen) onEnvChanged(string) {
 		return
 	}
 	i := s.env.SelectedIndex()
-	if i < 0 {
+	if i < 0 || i >= len(s.envs) {
 		return
 	}
-	s.v.selectKey(connector.Key{System: s.key.System, Environment: connector.Environments[i]})
+	s.v.selectKey(connector.Key{System: s.key.System, Environment: s.envs[i]})
 }
 
 // resolveLoginURL is the login URL Authorize will use: the stored one when

@@ -78,12 +78,13 @@ func envText(e connector.Environment) string {
 	return e.Title()
 }
 
-// envTone is the colour of an environment: Production cannot be missed.
+// envTone is the colour of an environment: Production (and a named
+// environment of a production org) cannot be missed.
 func envTone(e connector.Environment) tone {
-	switch e {
-	case connector.Production:
+	switch {
+	case e.IsProduction():
 		return toneDanger
-	case connector.Sandbox:
+	case e == connector.Sandbox || e.IsNamed():
 		return toneCalm
 	}
 	return toneQuiet

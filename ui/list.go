@@ -34,8 +34,14 @@ type listScreen struct {
 	diagBtn    *button
 	selecting  bool
 	rows       map[fyne.CanvasObject]*row // list item container -> its widgets
-	top        *fyne.Container
-	root       *fyne.Container
+
+	// the open Add system dialog and its fields, for tests
+	addDialog *dialog.FormDialog
+	addName   *widget.Entry
+	addEnv    *widget.Select
+	addNamed  *widget.Entry
+	top       *fyne.Container
+	root      *fyne.Container
 }
 
 func newListScreen(v *view) *listScreen {
@@ -119,7 +125,7 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	if c.IsProductionTarget() {
 		imp, strip = widget.DangerImportance, theme.Color(theme.ColorNameError)
 		prod := strings.ToUpper(envText(connector.Production))
-		if k.Environment.IsProduction() {
+		if k.Environment == connector.Production {
 			sub = strings.Replace(sub, envText(k.Environment), prod, 1)
 		} else {
 			sub = prod + " · " + sub
@@ -321,8 +327,18 @@ func (l *listScreen) showProgress(done, total int) {
 func (l *listScreen) onAddSystem() {
 	name := &widget.Entry{PlaceHolder: "Lightning", Validator: connector.ValidateSystemName}
 	name.ExtendBaseWidget(name)
-	env := widget.NewSelect(envOptions(), nil)
+	// Production, Sandbox, Test, then a named sandbox or production environment
+	envs := append(envOptions(), lang.L("Other sandbox (UAT, QA…)"), lang.L("Other production org"))
+	env := widget.NewSelect(envs, nil)
 	env.SetSelectedIndex(1)
+	named := &widget.Entry{PlaceHolder: "UAT", Validator: func(s string) error {
+		if i := env.SelectedIndex(); i < len(connector.Environments) {
+			return nil
+		}
+		_, err := connector.NamedEnvironment(s, connector.Sandbox)
+		return err
+	}}
+	named.ExtendBaseWidget(named)
 	clientID := &widget.Entry{PlaceHolder: connector.DefaultClientID}
 	clientID.ExtendBaseWidget(clientID)
 	ports := &widget.Entry{PlaceHolder: "1717", Validator: func(s string) error {
@@ -333,6 +349,8 @@ func (l *listScreen) onAddSystem() {
 	items := []*widget.FormItem{
 		{Text: lang.L("System"), Widget: name, HintText: lang.L("For example Lightning or Service Cloud")},
 		{Text: lang.L("Salesforce Environment"), Widget: env},
+		{Text: lang.L("Environment name"), Widget: named,
+			HintText: lang.L("For another environment only: its name, e.g. UAT, QA or Staging")},
 		{Text: lang.L("Client ID (optional)"), Widget: clientID,
 			HintText: lang.L("The consumer key of your External Client App; empty uses the Salesforce CLI app")},
 		{Text: lang.L("Callback ports (optional)"), Widget: ports,
@@ -342,13 +360,29 @@ func (l *listScreen) onAddSystem() {
 		if !ok {
 			return
 		}
-		k := connector.Key{System: strings.TrimSpace(name.Text), Environment: connector.Environments[env.SelectedIndex()]}
+		k := connector.Key{System: strings.TrimSpace(name.Text)}
+		switch i := env.SelectedIndex(); {
+		case i < len(connector.Environments):
+			k.Environment = connector.Environments[i]
+		default:
+			kind := connector.Sandbox
+			if i == len(connector.Environments)+1 {
+				kind = connector.Production
+			}
+			e, err := connector.NamedEnvironment(named.Text, kind)
+			if err != nil {
+				l.v.showError(lang.L("Couldn't add the system"), err)
+				return
+			}
+			k.Environment = e
+		}
 		p, _ := connector.ParseCallbackPorts(ports.Text) // validated by the form
 		l.addSystem(k, addOptions{ClientID: strings.TrimSpace(clientID.Text), Ports: p})
 	}, l.v.win)
 	d.Resize(fyne.NewSize(520, 0))
 	l.v.track(d, d.Submit)
 	name.OnSubmitted = func(string) { d.Submit() }
+	l.addDialog, l.addName, l.addEnv, l.addNamed = d, name, env, named
 	d.Show()
 	l.v.win.Canvas().Focus(name)
 }

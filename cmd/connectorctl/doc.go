@@ -17,6 +17,11 @@
 //	connectorctl restore SYSTEM/ENV [--resource NAME] [--yes]
 //	connectorctl disconnect SYSTEM/ENV
 //	connectorctl rename SYSTEM/ENV NEW-SYSTEM
+//
+// ENV is production, sandbox, test, or a named environment (UAT, QA…):
+// written NAME:KIND when it is created (KIND is production or sandbox,
+// the org kind the environment check expects), NAME afterwards.
+//
 //	connectorctl remove SYSTEM/ENV [--yes]
 //	connectorctl doctor
 //	connectorctl diagnostics

@@ -76,3 +76,21 @@ func TestRemoveAsksFirst(t *testing.T) {
 	_, err = c.tokens.Load(conn.TokenKey())
 	assert.Error(t, err, "its tokens are deleted")
 }
+
+// TestNamedEnvironmentOnTheCommandLine: a named environment is written
+// SYSTEM/NAME:KIND when created and SYSTEM/NAME afterwards.
+func TestNamedEnvironmentOnTheCommandLine(t *testing.T) {
+	c := newCLI(t)
+	c.addConnector("Acme/UAT:sandbox", nil, nil)
+	c.addConnector("Acme/EU:production", nil, nil)
+	r := c.run("list")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Acme/UAT")
+	assert.Contains(t, r.stdout, "Acme/EU")
+	r = c.run("rename", "acme/uat", "Widgets")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "✓ Renamed Acme/UAT to Widgets/UAT.\n", r.stdout)
+	got, err := c.registry().Get(connector.Key{System: "Widgets", Environment: "uat"})
+	require.NoError(t, err)
+	assert.Equal(t, connector.Environment("uat:sandbox"), got.Environment)
+}
