@@ -375,6 +375,19 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	}
 }
 
+// onModel redraws the tab when the selected connector, its status or the
+// list changes.
+func (s *authScreen) onModel(ev modelEvent) {
+	switch ev.Kind {
+	case connectorsChanged, selectionChanged:
+		s.show(s.v.selected)
+	case statusChanged:
+		if ev.Key == s.v.selected {
+			s.show(ev.Key)
+		}
+	}
+}
+
 // setAuthLabel names the one sign-in button after the state: Authorize
 // before the first sign-in, Sign in again once the connector has an org.
 func (s *authScreen) setAuthLabel(signedIn bool) {
@@ -538,25 +551,14 @@ func (s *authScreen) finishAuthorize(k connector.Key, res *connector.AuthorizeRe
 		s.render()
 		return
 	}
-	c := res.Connector
-	replaced := false
-	for i := range s.v.connectors {
-		if s.v.connectors[i].Key() == k {
-			s.v.connectors[i] = c
-			replaced = true
-		}
-	}
-	if !replaced {
-		s.v.connectors = append(s.v.connectors, c)
-	}
-	s.v.perms[k] = res.Permissions
 	if res.Problem != nil {
 		s.v.noteError(res.Problem)
 	}
-	s.v.status[k] = res.Status // derived in connector by the same rule as a live check
-	s.v.list.refresh()
-	s.render()
-	s.v.pub.updateTargets()
+	s.v.perms[k] = res.Permissions
+	s.v.putConnector(res.Connector)
+	st := res.Status // derived in connector by the same rule as a live check
+	st.Key = k
+	s.v.putStatus(st)
 	s.v.reload(false)
 }
 
@@ -644,15 +646,11 @@ func (s *authScreen) disconnect(k connector.Key) {
 			if res != nil && res.Problem != nil {
 				s.v.showError(lang.L("Disconnected on this computer only"), res.Problem)
 			}
-			delete(s.v.status, k)
-			delete(s.v.perms, k)
-			for i := range s.v.connectors {
-				if s.v.connectors[i].Key() == k {
-					s.v.connectors[i].Org = nil
-				}
+			if c, ok := s.v.connectorFor(k); ok {
+				c.Org = nil
+				s.v.putConnector(c)
 			}
-			s.v.list.refresh()
-			s.render()
+			s.v.forget(k)
 			s.v.reload(true)
 		})
 	})

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,6 +27,36 @@ func LoadTranslations() error {
 		return fmt.Errorf("load translations: %w", err)
 	}
 	return nil
+}
+
+// englishKeys are the keys en.json holds: the window's English wording of
+// a catalogue entry, where it differs from the connector's.
+var englishKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	data, err := translations.ReadFile("translation/en.json")
+	if err != nil {
+		return keys
+	}
+	var m map[string]string
+	if json.Unmarshal(data, &m) == nil {
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	return keys
+}()
+
+// catalogue is the catalogue entry key in the app's language, with args;
+// in English without a window wording it is fallback, the connector's
+// own English (asking Fyne for a missing key logs a translation failure).
+func catalogue(key, fallback string, args map[string]any) string {
+	if !englishKeys[key] && lang.X("format.lang", "en") == "en" {
+		return fallback
+	}
+	if args == nil {
+		return lang.X(key, fallback)
+	}
+	return lang.X(key, fallback, args)
 }
 
 // stateText is the short label of a connector state.
@@ -108,8 +139,8 @@ func problemText(err error) (msg, fix string) {
 		reason, fix := ve.Reason, ve.Fix
 		if ve.ID != "" { // the catalogue's words, with the details in them
 			args := localArgs(ve.Args)
-			reason = lang.X("bundle."+ve.ID, ve.Reason, args)
-			fix = lang.X("bundle."+ve.ID+".fix", ve.Fix, args)
+			reason = catalogue("bundle."+ve.ID, ve.Reason, args)
+			fix = catalogue("bundle."+ve.ID+".fix", ve.Fix, args)
 		}
 		if ve.Entry != "" {
 			msg = lang.L("The bundle can't be used: {{.Entry}}: {{.Reason}}.", map[string]any{"Entry": ve.Entry, "Reason": reason})
@@ -133,10 +164,10 @@ func problemText(err error) (msg, fix string) {
 		return p.Message, p.Fix
 	}
 	id, args := p.MessageID(), localArgs(p.Args)
-	msg = lang.X("problem."+id, p.Message, args)
+	msg = catalogue("problem."+id, p.Message, args)
 	fix = p.Fix
 	if fix != "" {
-		fix = lang.X("problem."+id+".fix", p.Fix, args)
+		fix = catalogue("problem."+id+".fix", p.Fix, args)
 	}
 	return msg, fix
 }
@@ -157,9 +188,9 @@ func statusText(st connector.Status) (msg, fix string) {
 	}
 	msg, fix = st.Message, st.Fix
 	if st.State != connector.StateConnected {
-		msg = lang.X("problem."+string(st.State), st.Message)
+		msg = catalogue("problem."+string(st.State), st.Message, nil)
 		if fix != "" {
-			fix = lang.X("problem."+string(st.State)+".fix", st.Fix)
+			fix = catalogue("problem."+string(st.State)+".fix", st.Fix, nil)
 		}
 	}
 	return msg, fix

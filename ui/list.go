@@ -21,7 +21,6 @@ import (
 type listScreen struct {
 	v        *view
 	list     *widget.List
-	checked  map[connector.Key]bool
 	checking map[connector.Key]bool
 	empty    *widget.Label
 	errLabel *widget.Label
@@ -47,7 +46,6 @@ type listScreen struct {
 func newListScreen(v *view) *listScreen {
 	l := &listScreen{
 		v:        v,
-		checked:  map[connector.Key]bool{},
 		checking: map[connector.Key]bool{},
 		rows:     map[fyne.CanvasObject]*row{},
 	}
@@ -142,8 +140,8 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	}
 	setLabel(r.sub, sub)
 	r.check.OnChanged = nil
-	if r.check.Checked != l.checked[k] {
-		r.check.SetChecked(l.checked[k])
+	if r.check.Checked != l.v.ticked[k] {
+		r.check.SetChecked(l.v.ticked[k])
 	}
 	r.check.OnChanged = func(on bool) { l.onChecked(k, on) }
 	text, t := l.badgeFor(c)
@@ -183,11 +181,6 @@ func (l *listScreen) refresh() {
 		setVisible(l.empty, true)
 	} else {
 		setVisible(l.empty, false)
-	}
-	for k := range l.checked {
-		if _, ok := l.v.connectorFor(k); !ok {
-			delete(l.checked, k)
-		}
 	}
 	if l.top != nil {
 		l.top.Refresh()
@@ -241,13 +234,13 @@ func (l *listScreen) onSearch(string) {
 // onSelectSandboxes ticks every connector shown that is not a production
 // target, so a consultant can publish to all sandboxes at once.
 func (l *listScreen) onSelectSandboxes() {
+	var keys []connector.Key
 	for _, i := range l.shown {
 		if c := l.v.connectors[i]; !c.IsProductionTarget() {
-			l.checked[c.Key()] = true
+			keys = append(keys, c.Key())
 		}
 	}
-	l.list.Refresh()
-	l.v.pub.updateTargets()
+	l.v.tickAll(keys)
 }
 
 func (l *listScreen) setChecking(k connector.Key, on bool) {
@@ -285,24 +278,24 @@ func (l *listScreen) onSelected(id widget.ListItemID) {
 	l.v.selectKey(l.v.connectors[l.shown[id]].Key())
 }
 
-func (l *listScreen) onChecked(k connector.Key, on bool) {
-	if on {
-		l.checked[k] = true
-	} else {
-		delete(l.checked, k)
-	}
-	l.v.pub.updateTargets()
-}
+func (l *listScreen) onChecked(k connector.Key, on bool) { l.v.tick(k, on) }
 
 // checkedKeys lists the ticked connectors in list order.
-func (l *listScreen) checkedKeys() []connector.Key {
-	var keys []connector.Key
-	for _, c := range l.v.connectors {
-		if l.checked[c.Key()] {
-			keys = append(keys, c.Key())
-		}
+func (l *listScreen) checkedKeys() []connector.Key { return l.v.tickedKeys() }
+
+// onModel redraws the list when the model changes: the whole list for a
+// new list or ticks, one row for a status.
+func (l *listScreen) onModel(ev modelEvent) {
+	switch ev.Kind {
+	case connectorsChanged:
+		l.refresh()
+	case statusChanged:
+		l.refreshKey(ev.Key)
+	case selectionChanged:
+		l.markSelected(l.v.selected)
+	case ticksChanged:
+		l.list.Refresh()
 	}
-	return keys
 }
 
 func (l *listScreen) onCheckNow() { l.v.checkAll(l.v.keys()) }

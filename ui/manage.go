@@ -47,15 +47,16 @@ func (s *authScreen) rename(k connector.Key, system string) {
 				return
 			}
 			to := c.Key()
-			for i := range s.v.connectors {
-				if s.v.connectors[i].Key() == k {
-					s.v.connectors[i] = c
+			s.v.rekey(k, to)
+			list := append([]connector.Connector(nil), s.v.connectors...)
+			for i := range list {
+				if list[i].Key() == k {
+					list[i] = c
 				}
 			}
-			s.v.moveKey(k, to)
-			s.v.selected = connector.Key{}
-			s.v.selectKey(to)
-			s.v.list.refresh()
+			s.v.picked = true
+			s.v.model.selected = to // notified with the list
+			s.v.replaceConnectors(list)
 			s.v.reload(false)
 		})
 	})
@@ -100,41 +101,19 @@ func (s *authScreen) remove(k connector.Key) {
 				}
 				s.v.showError(lang.L("Removed from this computer only"), err)
 			}
-			s.v.moveKey(k, connector.Key{})
-			kept := s.v.connectors[:0]
+			s.v.rekey(k, connector.Key{})
+			var kept []connector.Connector
 			for _, c := range s.v.connectors {
 				if c.Key() != k {
 					kept = append(kept, c)
 				}
 			}
-			s.v.connectors = kept
 			s.v.picked = false
 			if len(kept) > 0 {
-				s.v.selected = connector.Key{}
-				s.v.selectKey(kept[0].Key())
-				s.v.picked = false
+				s.v.model.selected = kept[0].Key() // notified with the list
 			}
-			s.v.list.refresh()
-			s.v.pub.updateTargets()
+			s.v.replaceConnectors(kept)
 			s.v.reload(false)
 		})
 	})
-}
-
-// moveKey moves what the window keeps per connector (status, permissions,
-// ticks) from one key to another; an empty to forgets it.
-func (v *view) moveKey(from, to connector.Key) {
-	if st, ok := v.status[from]; ok && to != (connector.Key{}) {
-		st.Key = to
-		v.status[to] = st
-	}
-	if p, ok := v.perms[from]; ok && to != (connector.Key{}) {
-		v.perms[to] = p
-	}
-	if v.list.checked[from] && to != (connector.Key{}) {
-		v.list.checked[to] = true
-	}
-	delete(v.status, from)
-	delete(v.perms, from)
-	delete(v.list.checked, from)
 }

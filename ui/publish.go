@@ -134,13 +134,20 @@ func (s *publishScreen) build() fyne.CanvasObject {
 
 // targetKeys are the ticked connectors, or the selected one when none is ticked.
 func (s *publishScreen) targetKeys() []connector.Key {
-	if keys := s.v.list.checkedKeys(); len(keys) > 0 {
+	if keys := s.v.tickedKeys(); len(keys) > 0 {
 		return keys
 	}
 	if _, ok := s.v.connectorFor(s.v.selected); ok {
 		return []connector.Key{s.v.selected}
 	}
 	return nil
+}
+
+// onModel updates the targets when the list, the selection or the ticks change.
+func (s *publishScreen) onModel(ev modelEvent) {
+	if ev.Kind != statusChanged {
+		s.updateTargets()
+	}
 }
 
 // updateTargets says where Publish will go and enables the buttons.

@@ -102,11 +102,8 @@ type view struct {
 	jobs atomic.Int64 // background goroutines in flight
 	uiMu sync.Mutex   // serialises UI updates from workers (the test driver runs fyne.Do inline)
 
-	// UI goroutine state.
-	connectors []connector.Connector
-	status     map[connector.Key]connector.Status
-	perms      map[connector.Key]connector.Permissions
-	selected   connector.Key
+	// UI goroutine state: the model the screens listen to, then the view's own.
+	*model
 	recent     []string               // recent errors for diagnostics (never a token)
 	pending    map[connector.Key]bool // live checks in flight (Check now's progress)
 	checkTotal int                    // checks in the current round
@@ -130,8 +127,7 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	v := &view{
 		app: a, win: w, deps: deps,
 		ctx: ctx, stop: cancel,
-		status: map[connector.Key]connector.Status{},
-		perms:  map[connector.Key]connector.Permissions{},
+		model: newModel(),
 	}
 	if deps.Service != nil {
 		v.svc = deps.Service
@@ -146,6 +142,9 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	v.list = newListScreen(v)
 	v.auth = newAuthScreen(v)
 	v.pub = newPublishScreen(v)
+	v.listen(v.list.onModel)
+	v.listen(v.auth.onModel)
+	v.listen(v.pub.onModel)
 	return v
 }
 
@@ -291,25 +290,6 @@ func (v *view) goWork(fn func(ctx context.Context)) {
 	}()
 }
 
-// keys lists the known connectors in display order.
-func (v *view) keys() []connector.Key {
-	keys := make([]connector.Key, 0, len(v.connectors))
-	for _, c := range v.connectors {
-		keys = append(keys, c.Key())
-	}
-	return keys
-}
-
-// connectorFor returns the stored connector for k.
-func (v *view) connectorFor(k connector.Key) (connector.Connector, bool) {
-	for _, c := range v.connectors {
-		if c.Key() == k {
-			return c, true
-		}
-	}
-	return connector.Connector{}, false
-}
-
 // reload re-reads the registry in the background, then (when check is set)
 // re-checks every connector.
 func (v *view) reload(check bool) {
@@ -336,15 +316,19 @@ func (v *view) reload(check bool) {
 	})
 }
 
-// setConnectors replaces the cached list and refreshes every screen.
+// setConnectors replaces the cached list; the screens redraw on the
+// model's notification. Until the user picks one, the first is selected.
 func (v *view) setConnectors(list []connector.Connector) {
-	v.connectors = list
-	if _, ok := v.connectorFor(v.selected); !ok && len(list) > 0 && !v.picked {
-		v.selected = list[0].Key()
+	if !v.picked && len(list) > 0 {
+		found := false
+		for _, c := range list {
+			found = found || c.Key() == v.selected
+		}
+		if !found {
+			v.model.selected = list[0].Key() // notified with the list below
+		}
 	}
-	v.list.refresh()
-	v.auth.show(v.selected)
-	v.pub.updateTargets()
+	v.replaceConnectors(list)
 }
 
 // checkAll runs a live status check of each key, at most four at a time;
@@ -386,22 +370,16 @@ func (v *view) checkAll(keys []connector.Key) {
 	}
 }
 
-// setStatus records a status result and refreshes what shows it.
+// setStatus records a status result; the screens showing it redraw on
+// the model's notification.
 func (v *view) setStatus(st connector.Status) {
 	k := st.Key
-	v.status[k] = st
-	if st.Permissions.Checked {
-		v.perms[k] = st.Permissions
-	}
 	v.list.setChecking(k, false)
 	if v.pending[k] {
 		delete(v.pending, k)
 		v.list.showProgress(v.checkTotal-len(v.pending), v.checkTotal)
 	}
-	v.list.refreshKey(k)
-	if k == v.selected {
-		v.auth.show(k)
-	}
+	v.putStatus(st)
 }
 
 // selectKey makes k the connector the tabs act on.
@@ -409,11 +387,8 @@ func (v *view) selectKey(k connector.Key) {
 	if k == v.selected {
 		return
 	}
-	v.selected = k
 	v.picked = true
-	v.list.markSelected(k)
-	v.auth.show(k)
-	v.pub.updateTargets()
+	v.choose(k)
 }
 
 // noteError keeps the last 20 errors for diagnostics.
