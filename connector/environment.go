@@ -47,7 +47,7 @@ func validEnvName(name string) error {
 		return fmt.Errorf("unknown environment %q: name it with 1 to %d letters or digits, e.g. UAT", name, maxEnvName)
 	}
 	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
 			return fmt.Errorf("unknown environment %q: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", name)
 		}
 	}

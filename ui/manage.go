@@ -55,7 +55,7 @@ func (s *authScreen) rename(k connector.Key, system string) {
 				}
 			}
 			s.v.picked = true
-			s.v.model.selected = to // notified with the list
+			s.v.selected = to // notified with the list
 			s.v.replaceConnectors(list)
 			s.v.reload(false)
 		})
@@ -110,7 +110,7 @@ func (s *authScreen) remove(k connector.Key) {
 			}
 			s.v.picked = false
 			if len(kept) > 0 {
-				s.v.model.selected = kept[0].Key() // notified with the list
+				s.v.selected = kept[0].Key() // notified with the list
 			}
 			s.v.replaceConnectors(kept)
 			s.v.reload(false)

@@ -325,7 +325,7 @@ func (v *view) setConnectors(list []connector.Connector) {
 			found = found || c.Key() == v.selected
 		}
 		if !found {
-			v.model.selected = list[0].Key() // notified with the list below
+			v.selected = list[0].Key() // notified with the list below
 		}
 	}
 	v.replaceConnectors(list)
