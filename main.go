@@ -2,6 +2,8 @@
 //
 //	connectors               the connectors in your config folder, tokens in the OS keyring
 //	connectors --demo        a simulated Salesforce org on this computer, nothing leaves it
+//	connectors --demo-scenario NAME  the demo in one state: permission-missing,
+//	                         api-disabled, needs-reauth, production, unreachable
 //	connectors --config-dir  use another config folder
 //	connectors --version
 package main
@@ -12,6 +14,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"fyne.io/fyne/v2"
@@ -42,8 +46,17 @@ func run(args []string) int {
 	demo := fs.Bool("demo", false, "run on a simulated Salesforce org on this computer (no account needed)")
 	cfgDir := fs.String("config-dir", "", "config folder (default $CONNECTORS_CONFIG_DIR, else <user config>/connectors)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	size := fs.String("window-size", "1000x700", "the window's size, WIDTHxHEIGHT")
+	scenario := fs.String("demo-scenario", "", "start the demo in a state: "+strings.Join(demoScenarios, ", ")+" (implies --demo)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *scenario != "" {
+		if !slices.Contains(demoScenarios, *scenario) {
+			fmt.Fprintf(os.Stderr, "connectors: unknown demo scenario %q: use one of %s\n", *scenario, strings.Join(demoScenarios, ", "))
+			return 2
+		}
+		*demo = true
 	}
 	if *showVersion {
 		fmt.Println("connectors", version)
@@ -63,6 +76,9 @@ func run(args []string) int {
 	var err error
 	if *demo {
 		err = setupDemo(&deps, *cfgDir, &cleanup)
+		if err == nil && *scenario != "" {
+			deps.Demo.Scenario = *scenario
+		}
 	} else {
 		err = setupReal(&deps, *cfgDir)
 	}
@@ -80,8 +96,14 @@ func run(args []string) int {
 
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
+	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Connectors")
-	w.Resize(fyne.NewSize(1000, 700))
+	var width, height float32 = 1000, 700
+	if _, err := fmt.Sscanf(*size, "%fx%f", &width, &height); err != nil || width < 200 || height < 200 {
+		fmt.Fprintf(os.Stderr, "connectors: --window-size %q: write WIDTHxHEIGHT, e.g. 1000x700\n", *size)
+		return 2
+	}
+	w.Resize(fyne.NewSize(width, height))
 	w.SetContent(ui.New(a, w, deps))
 
 	sig := make(chan os.Signal, 1)
@@ -160,6 +182,9 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 		return fmt.Errorf("open the sample content: %w", err)
 	}
 	demo.Bundle = sample
+	world := &demoWorld{org: org, svc: svc, ports: []int{1717, 1718, 1719}}
+	demo.Scenarios = demoScenarios
+	demo.SetScenario = world.scenario
 	deps.Service = svc
 	deps.Demo = demo
 	return nil

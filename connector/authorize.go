@@ -90,6 +90,7 @@ func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptio
 		CallbackPath: CallbackPath,
 		Timeout:      timeout,
 		HTTPClient:   s.httpClient(),
+		Pages:        opts.Pages,
 	})
 	if err != nil {
 		log.Warn("authorization could not start", "error", err)
@@ -389,9 +390,9 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 }
 
 func envMismatchProblem(k Key, info *OrgInfo) *Problem {
-	kind, want := "a production org", "a sandbox"
+	kind, want, id := "a production org", "a sandbox", "environment_mismatch_production"
 	if info.IsSandbox {
-		kind, want = "a sandbox", "a production org"
+		kind, want, id = "a sandbox", "a production org", "environment_mismatch_sandbox"
 	}
 	name := info.OrgName
 	if name == "" {
@@ -399,8 +400,10 @@ func envMismatchProblem(k Key, info *OrgInfo) *Problem {
 	}
 	return &Problem{
 		Code: CodeEnvMismatch,
+		ID:   id,
+		Args: map[string]any{"Org": name, "OrgID": info.OrgID, "Connector": k.String()},
 		Message: fmt.Sprintf("%q (%s) is %s, but %s is a %s connector, so the authorization was refused and nothing was stored.",
-			name, info.OrgID, kind, k, k.Environment),
+			name, info.OrgID, kind, k, envKindText(k.Environment)),
 		Fix: fmt.Sprintf("Sign in to %s instead (log out of Salesforce in the browser first), or authorize the connector of the right environment; "+
 			"to connect it anyway, allow the environment mismatch (connectorctl authorize --allow-environment-mismatch).", want),
 	}

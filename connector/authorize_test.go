@@ -281,6 +281,8 @@ func TestAuthorizeEnvironmentMismatch(t *testing.T) {
 		{"production org in sandbox connector", false, sbKey, "is a production org, but Lightning/Sandbox is a sandbox connector"},
 		{"sandbox in production connector", true, prodKey, "is a sandbox, but Lightning/Production is a production connector"},
 		{"production org in test connector", false, Key{System: "Lightning", Environment: Test}, "is a production org, but Lightning/Test is a test connector"},
+		{"production org in a named sandbox environment", false, Key{System: "Lightning", Environment: "uat:sandbox"}, "is a production org, but Lightning/UAT is a UAT (sandbox) connector"},
+		{"sandbox in a named production environment", true, Key{System: "Lightning", Environment: "eu:production"}, "is a sandbox, but Lightning/EU is a EU (production) connector"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -328,4 +330,31 @@ func TestAuthorizeRefusesBadInput(t *testing.T) {
 	assert.Equal(t, CodeInvalidKey, AsProblem(err).Code)
 	_, err = os.Stat(e.svc.Registry.Path())
 	assert.ErrorIs(t, err, os.ErrNotExist, "nothing was created")
+}
+
+// TestNamedEnvironmentsCoexist: a client's UAT and QA sandboxes sit side by
+// side with its Sandbox, each authorized to its own org; a named
+// environment of kind production is a production target.
+func TestNamedEnvironmentsCoexist(t *testing.T) {
+	e := newCoreEnv(t, sfsim.Options{Sandbox: true, OrgName: "Acme UAT"})
+	uat := Key{System: "Acme", Environment: "uat:sandbox"}
+	qa := Key{System: "Acme", Environment: "qa:sandbox"}
+	for _, k := range []Key{uat, qa, {System: "Acme", Environment: Sandbox}} {
+		res, err := e.authorize(k)
+		require.NoError(t, err, k.String())
+		assert.Equal(t, StateConnected, res.Status.State, k.String())
+		assert.False(t, res.Connector.IsProductionTarget())
+	}
+	list, err := e.svc.Registry.List()
+	require.NoError(t, err)
+	assert.Len(t, list, 3)
+
+	prodOrg := newCoreEnv(t, sfsim.Options{OrgName: "Acme EU"})
+	eu := Key{System: "Acme", Environment: "eu:production"}
+	res, err := prodOrg.authorize(eu)
+	require.NoError(t, err)
+	assert.True(t, res.Connector.IsProductionTarget())
+	st := prodOrg.svc.Status(prodOrg.ctx, eu)
+	assert.Equal(t, StateConnected, st.State)
+	assert.True(t, st.EnvironmentOK)
 }

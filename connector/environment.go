@@ -5,46 +5,138 @@ import (
 	"strings"
 )
 
-// Environment is the slot a connector occupies for its system.
+// Environment is the slot a connector occupies for its system: one of the
+// three built-in environments, or a named one (UAT, QA, Staging…) that an
+// admin adds, which carries its Salesforce org kind: "uat:sandbox",
+// "eu:production". The kind is what the environment check (an org of the
+// wrong kind is refused) and the production safeguards use.
 type Environment string
 
-// The three environments, lower case on disk and on the command line.
+// The three built-in environments, lower case on disk and on the command line.
 const (
 	Production Environment = "production"
 	Sandbox    Environment = "sandbox"
 	Test       Environment = "test"
 )
 
-// Environments lists every environment in display order.
+// Environments lists the built-in environments in display order.
 var Environments = []Environment{Production, Sandbox, Test}
 
-// ParseEnvironment accepts any case ("Sandbox", "SANDBOX", "sandbox").
-func ParseEnvironment(s string) (Environment, error) {
-	switch Environment(strings.ToLower(strings.TrimSpace(s))) {
-	case Production:
-		return Production, nil
-	case Sandbox:
-		return Sandbox, nil
-	case Test:
-		return Test, nil
+// maxEnvName is the longest name of a named environment.
+const maxEnvName = 20
+
+// NamedEnvironment builds the named environment name of org kind kind
+// (Production or Sandbox), e.g. NamedEnvironment("UAT", Sandbox) is
+// "uat:sandbox".
+func NamedEnvironment(name string, kind Environment) (Environment, error) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if err := validEnvName(name); err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("unknown environment %q: use production, sandbox or test", s)
+	if kind != Production && kind != Sandbox {
+		return "", fmt.Errorf("unknown org kind %q: use production or sandbox", kind)
+	}
+	if isBuiltin(Environment(name)) {
+		return Environment(name), nil
+	}
+	return Environment(name + ":" + string(kind)), nil
 }
 
-// Title is the display form: "Production", "Sandbox", "Test".
+func validEnvName(name string) error {
+	if name == "" || len(name) > maxEnvName {
+		return fmt.Errorf("unknown environment %q: name it with 1 to %d letters or digits, e.g. UAT", name, maxEnvName)
+	}
+	for _, r := range name {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
+			return fmt.Errorf("unknown environment %q: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", name)
+		}
+	}
+	return nil
+}
+
+func isBuiltin(e Environment) bool { return e == Production || e == Sandbox || e == Test }
+
+// ParseEnvironment accepts any case: "Sandbox", "SANDBOX", "sandbox", a
+// named environment with its org kind ("UAT:sandbox"), or a named
+// environment's name alone ("UAT"), which finds an existing connector but
+// cannot create one (its org kind is unknown).
+func ParseEnvironment(s string) (Environment, error) {
+	orig := strings.TrimSpace(s)
+	s = strings.ToLower(orig)
+	if e := Environment(s); isBuiltin(e) {
+		return e, nil
+	}
+	name, kind, hasKind := strings.Cut(s, ":")
+	if err := validEnvName(name); err != nil {
+		return "", fmt.Errorf("unknown environment %q: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", orig)
+	}
+	if !hasKind {
+		return Environment(name), nil
+	}
+	return NamedEnvironment(name, Environment(kind))
+}
+
+// Name is the environment's name: "production", "uat".
+func (e Environment) Name() string {
+	name, _, _ := strings.Cut(string(e), ":")
+	return name
+}
+
+// Kind is the Salesforce org kind the environment expects: Production or
+// Sandbox (Test is a sandbox slot). A named environment given without its
+// kind ("uat") counts as a sandbox.
+func (e Environment) Kind() Environment {
+	if e == Production {
+		return Production
+	}
+	if _, kind, ok := strings.Cut(string(e), ":"); ok && Environment(kind) == Production {
+		return Production
+	}
+	return Sandbox
+}
+
+// IsNamed reports whether e is an environment an admin added (not
+// Production, Sandbox or Test).
+func (e Environment) IsNamed() bool { return e != "" && !isBuiltin(e) }
+
+// HasKind reports whether the environment's org kind is known: a built-in
+// one, or a named one with its kind. Only those can create a connector.
+func (e Environment) HasKind() bool { return isBuiltin(e) || strings.Contains(string(e), ":") }
+
+// Same reports whether two environments are the same slot: the same name,
+// whatever the case and whether the kind is spelled out.
+func (e Environment) Same(o Environment) bool { return strings.EqualFold(e.Name(), o.Name()) }
+
+// Title is the display form: "Production", "Sandbox", "Test", and for a
+// named environment its name, short ones in capitals ("UAT", "QA",
+// "Staging").
 func (e Environment) Title() string {
-	if e == "" {
+	name := e.Name()
+	if name == "" {
 		return ""
 	}
-	return strings.ToUpper(string(e[:1])) + string(e[1:])
+	if e.IsNamed() && len(name) <= 4 {
+		return strings.ToUpper(name)
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
 }
 
-// IsProduction reports whether the environment is production.
-func (e Environment) IsProduction() bool { return e == Production }
+// envKindText names an environment with its org kind in a sentence:
+// "sandbox", "production", "test", "UAT (sandbox)".
+func envKindText(e Environment) string {
+	if e.IsNamed() {
+		return e.Title() + " (" + string(e.Kind()) + ")"
+	}
+	return string(e)
+}
 
-// DefaultLoginURL is the generic login host for the environment.
+// IsProduction reports whether the environment expects a production org:
+// Production, or a named environment of kind production.
+func (e Environment) IsProduction() bool { return e.Kind() == Production }
+
+// DefaultLoginURL is the generic login host for the environment's org kind.
 func (e Environment) DefaultLoginURL() string {
-	if e == Production {
+	if e.IsProduction() {
 		return "https://login.salesforce.com"
 	}
 	return "https://test.salesforce.com"

@@ -62,7 +62,7 @@ func explainOAuth(err error) *Problem {
 		if pe.Forbidden {
 			code = CodePortForbidden
 		}
-		return &Problem{Code: code, Message: pe.Reason(), Fix: pe.Fix()}
+		return &Problem{Code: code, Message: pe.Reason(), Fix: pe.Fix(), Args: map[string]any{"Ports": portNumbers(pe)}}
 	}
 	switch {
 	case errors.Is(err, oauth.ErrStateMismatch):
@@ -74,6 +74,7 @@ func explainOAuth(err error) *Problem {
 	case errors.Is(err, oauth.ErrTimeout):
 		return &Problem{
 			Code:    CodeTimeout,
+			ID:      "timeout_browser",
 			Message: "The browser did not come back to Connectors in time.",
 			Fix:     "Start again; if the browser cannot reach this computer, copy the address from its address bar after clicking Allow and paste it into Connectors.",
 		}
@@ -99,6 +100,19 @@ func explainOAuth(err error) *Problem {
 		return explainOAuthCode(ee.Code, ee.Description)
 	}
 	return nil
+}
+
+// portNumbers lists the ports a PortError tried: "1717" or "1717, 1718".
+func portNumbers(pe *oauth.PortError) string {
+	ports := pe.Ports
+	if len(ports) == 0 {
+		ports = []int{pe.Port}
+	}
+	names := make([]string, len(ports))
+	for i, p := range ports {
+		names[i] = strconv.Itoa(p)
+	}
+	return strings.Join(names, ", ")
 }
 
 // explainOAuthCode maps an OAuth error code (from the redirect or the token
@@ -266,12 +280,14 @@ func storageLimitProblem(ae *salesforce.APIError) *Problem {
 	lower := strings.ToLower(ae.Message)
 	size, ok := messageSize(ae.Message)
 	if strings.Contains(lower, "static resource cannot exceed") {
-		limit := "5 MB"
+		limit, limitSize := "5 MB", int64(5<<20)
 		if ok {
-			limit = pubFormatMB(size)
+			limit, limitSize = pubFormatMB(size), size
 		}
 		return &Problem{
 			Code:    CodeTooLarge,
+			ID:      "too_large_org",
+			Args:    map[string]any{"LimitSize": limitSize},
 			Message: "The bundle is larger than the org allows for one static resource (" + limit + ").",
 			Fix:     "Make the bundle smaller and publish again.",
 		}
@@ -280,8 +296,14 @@ func storageLimitProblem(ae *salesforce.APIError) *Problem {
 	if ok {
 		msg = "The org has no room left for this bundle: it allows " + pubFormatMB(size) + " of static resources in total."
 	}
+	id, args := "", map[string]any(nil)
+	if ok {
+		id, args = "org_storage_full_limit", map[string]any{"LimitSize": size}
+	}
 	return &Problem{
 		Code:    CodeOrgStorageFull,
+		ID:      id,
+		Args:    args,
 		Message: msg,
 		Fix:     "Delete static resources the org no longer needs (Setup → Static Resources), then publish again.",
 	}
@@ -320,6 +342,7 @@ func explainNetwork(err error) *Problem {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Problem{
 			Code:    CodeTimeout,
+			ID:      "timeout_salesforce",
 			Message: "Salesforce did not answer in time.",
 			Fix:     "Check your internet connection and proxy settings, then try again.",
 		}
@@ -330,6 +353,7 @@ func explainNetwork(err error) *Problem {
 	if errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &hn) {
 		return &Problem{
 			Code:    CodeUnreachable,
+			ID:      "unreachable_certificate",
 			Message: "The connection to Salesforce is not trusted: the certificate presented is not valid for it (often a proxy that inspects HTTPS).",
 			Fix:     "Ask your IT team to add the proxy's certificate authority to this computer's trusted certificates, or to exempt *.salesforce.com from inspection.",
 		}
@@ -338,7 +362,9 @@ func explainNetwork(err error) *Problem {
 	if errors.As(err, &dnsErr) {
 		return &Problem{
 			Code:    CodeUnreachable,
+			ID:      "unreachable_dns",
 			Message: fmt.Sprintf("The address %s could not be found.", dnsErr.Name),
+			Args:    map[string]any{"Host": safetext.Escape(dnsErr.Name)},
 			Fix:     "Check the login URL of the connector and your internet connection.",
 		}
 	}
@@ -354,6 +380,7 @@ func explainNetwork(err error) *Problem {
 func unreachableProblem(msg string) *Problem {
 	return &Problem{
 		Code:    CodeUnreachable,
+		ID:      "unreachable_network",
 		Message: msg,
 		Fix:     "Check your internet connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.",
 	}

@@ -15,11 +15,27 @@ import (
 //
 // Codes are stable: the UI translates by code ("problem.<code>") and the CLI
 // prints them in --json output.
+//
+// ID, when set, names the exact message within its code ("timeout_browser"
+// vs "timeout_salesforce" for CodeTimeout); Args are the values the message
+// quotes (sizes in bytes under keys ending in "Size", a port, a host name).
+// A front end translates "problem.<ID or Code>" with Args, so the details
+// survive translation; Message and Fix are the English text.
 type Problem struct {
-	Code    string // e.g. "permission_missing", "port_in_use"
-	Message string // what happened, one sentence
-	Fix     string // what to do, one sentence
-	Err     error  // underlying cause, may be nil; never holds a secret
+	Code    string         // e.g. "permission_missing", "port_in_use"
+	ID      string         // the message's stable ID in the catalogue; "" means Code
+	Message string         // what happened, one sentence
+	Fix     string         // what to do, one sentence
+	Args    map[string]any // the values the message and fix quote, for translation
+	Err     error          // underlying cause, may be nil; never holds a secret
+}
+
+// MessageID is the problem's key in the message catalogue: ID, else Code.
+func (p *Problem) MessageID() string {
+	if p.ID != "" {
+		return p.ID
+	}
+	return p.Code
 }
 
 func (p *Problem) Error() string {

@@ -123,7 +123,7 @@ func publishProblem(err error) *Problem {
 	case errors.Is(err, context.Canceled):
 		return &Problem{Code: CodeCanceled, Message: "The publish was canceled.", Fix: "Publish again when you are ready.", Err: err}
 	case errors.Is(err, context.DeadlineExceeded):
-		return &Problem{Code: CodeTimeout, Message: "The publish took too long and was stopped.", Fix: "Check your network connection and publish again.", Err: err}
+		return &Problem{Code: CodeTimeout, ID: "timeout_publish", Message: "The publish took too long and was stopped.", Fix: "Check your network connection and publish again.", Err: err}
 	}
 	return Explain(err)
 }
@@ -140,7 +140,9 @@ func (r *publishRun) prepare(b Bundle, sizeCheck bool) error {
 	if sizeCheck && b.Size() > packaging.MaxResourceSize {
 		return &Problem{
 			Code:    CodeTooLarge,
+			ID:      "too_large_bundle",
 			Message: fmt.Sprintf("The bundle is %s, over Salesforce's limit of 5 MB for one static resource.", pubFormatMB(b.Size())),
+			Args:    map[string]any{"BundleSize": b.Size(), "LimitSize": int64(packaging.MaxResourceSize)},
 			Fix:     "Remove unused files from the bundle (or split it into several resources) and publish again.",
 		}
 	}

@@ -193,6 +193,15 @@ func (r *Registry) modify(k Key, create bool, fn func(c *Connector) error) (Conn
 			if !create {
 				return false, notFound(k)
 			}
+			if !k.Environment.HasKind() { // a named environment needs its org kind
+				return false, &Problem{
+					Code:    CodeInvalidKey,
+					ID:      "environment_kind_missing",
+					Message: fmt.Sprintf("%s is a new environment, and it is not said whether its org is a production org or a sandbox.", k.Environment.Title()),
+					Fix:     fmt.Sprintf("Give its org kind, e.g. %s:sandbox or %s:production.", k.Environment.Title(), k.Environment.Title()),
+					Args:    map[string]any{"Environment": k.Environment.Title()},
+				}
+			}
 			c = Connector{System: strings.TrimSpace(k.System), Environment: k.Environment, CreatedAt: now}
 		}
 		if i >= 0 && c.ID == "" { // a format-1 file the upgrade could not write
@@ -372,7 +381,7 @@ func writeFileAtomic(path string, data []byte) error {
 func findConnector(cs []Connector, k Key) int {
 	sys := strings.TrimSpace(k.System)
 	for i, c := range cs {
-		if c.Environment == k.Environment && strings.EqualFold(c.System, sys) {
+		if c.Environment.Same(k.Environment) && strings.EqualFold(c.System, sys) {
 			return i
 		}
 	}
@@ -386,12 +395,17 @@ func envOrder(e Environment) int {
 	return len(Environments)
 }
 
+// sortConnectors orders by system, then Production, Sandbox, Test, then
+// named environments by name.
 func sortConnectors(cs []Connector) {
 	slices.SortStableFunc(cs, func(a, b Connector) int {
 		if c := strings.Compare(strings.ToLower(a.System), strings.ToLower(b.System)); c != 0 {
 			return c
 		}
-		return envOrder(a.Environment) - envOrder(b.Environment)
+		if d := envOrder(a.Environment) - envOrder(b.Environment); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Environment.Name(), b.Environment.Name())
 	})
 }
 
@@ -399,8 +413,9 @@ func validateKey(k Key) error {
 	if err := ValidateSystemName(strings.TrimSpace(k.System)); err != nil {
 		return &Problem{Code: CodeInvalidKey, Message: upperFirst(err.Error()) + ".", Err: err}
 	}
-	if _, err := ParseEnvironment(string(k.Environment)); err != nil || k.Environment != Environment(strings.ToLower(string(k.Environment))) {
-		return &Problem{Code: CodeInvalidKey, Message: fmt.Sprintf("%q is not an environment.", k.Environment), Fix: "Use production, sandbox or test."}
+	if e, err := ParseEnvironment(string(k.Environment)); err != nil || e != k.Environment {
+		return &Problem{Code: CodeInvalidKey, Message: fmt.Sprintf("%q is not an environment.", k.Environment),
+			Fix: "Use production, sandbox, test, or a name with its org kind, e.g. uat:sandbox."}
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/backup"
+	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )
 
@@ -83,7 +84,13 @@ type AuthorizeOptions struct {
 	AllowEnvironmentMismatch bool
 	// ResourceName sets the connector's resource name when non-empty.
 	ResourceName string
+	// Pages is the wording of the browser's result pages, in the language
+	// of the app that starts the flow; zero fields are English.
+	Pages BrowserPages
 }
+
+// BrowserPages is the wording of the browser's result pages (oauth.PageText).
+type BrowserPages = oauth.PageText
 
 // AuthorizeResult is what an authorization learned.
 type AuthorizeResult struct {

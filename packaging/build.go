@@ -117,6 +117,7 @@ func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
 		case t&fs.ModeSymlink != 0:
 			return &ValidationError{
 				Entry:  safetext.Escape(p),
+				ID:     "symlink",
 				Reason: "the file is a symbolic link; links are not followed",
 				Fix:    "Replace the link with a copy of the file or folder it points to, or remove it.",
 				Err:    ErrSymlink,
@@ -126,6 +127,7 @@ func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
 		case !t.IsRegular():
 			return &ValidationError{
 				Entry:  safetext.Escape(p),
+				ID:     "not_regular_file",
 				Reason: "the file is not a regular file (device, pipe or socket)",
 				Fix:    "Remove it from the folder.",
 				Err:    ErrNotRegular,
@@ -136,7 +138,9 @@ func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
 		}
 		if l.MaxEntries > 0 && len(entries) >= l.MaxEntries {
 			return &ValidationError{
+				ID:     "too_many_files",
 				Reason: fmt.Sprintf("the folder has more than %d files, the limit", l.MaxEntries),
+				Args:   map[string]any{"Max": l.MaxEntries},
 				Fix:    "Choose the folder that holds only the content files, or split it into several resources.",
 				Err:    ErrTooManyEntries,
 			}
@@ -167,12 +171,14 @@ func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
 }
 
 func unreadable(p string, err error) *ValidationError {
-	reason := "the file cannot be read"
+	reason, id := "the file cannot be read", "unreadable"
 	if errors.Is(err, fs.ErrPermission) {
 		reason += ": permission denied"
+		id = "unreadable_permission"
 	}
 	return &ValidationError{
 		Entry:  safetext.Escape(p),
+		ID:     id,
 		Reason: reason,
 		Fix:    "Check that the file exists and that you may read it, then try again.",
 		Err:    ErrUnreadable,

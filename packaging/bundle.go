@@ -56,11 +56,17 @@ var (
 
 // ValidationError names the offending entry and the reason, with a fix.
 // Error() is "entry: reason"; show Fix as the next step.
+//
+// ID names the reason in the message catalogue ("too_large", "path_absolute")
+// and Args holds the values Reason and Fix quote (byte counts under keys
+// ending in "Size"), so a front end can say the same in another language.
 type ValidationError struct {
-	Entry  string // "" for the whole bundle; folders end in "/"; escaped for display (safetext.Escape)
-	Reason string // what is wrong, lowercase, no final period
-	Fix    string // one sentence naming the fix
-	Err    error  // one of the Err* sentinels, for errors.Is
+	Entry  string         // "" for the whole bundle; folders end in "/"; escaped for display (safetext.Escape)
+	ID     string         // stable ID of the reason, e.g. "too_large"
+	Reason string         // what is wrong, lowercase, no final period
+	Fix    string         // one sentence naming the fix
+	Args   map[string]any // values quoted by Reason and Fix
+	Err    error          // one of the Err* sentinels, for errors.Is
 }
 
 func (e *ValidationError) Error() string {

@@ -3,6 +3,8 @@ package packaging
 import (
 	"fmt"
 	"strings"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // MaxResourceNameLen is the longest static resource name accepted (sfsim's limit;
@@ -21,6 +23,8 @@ func ValidateResourceName(name string) error {
 		return nil
 	}
 	return &ValidationError{
+		ID:     "invalid_name",
+		Args:   map[string]any{"Name": safetext.Escape(name), "Suggestion": SuggestResourceName(name)},
 		Reason: fmt.Sprintf("%q is not a valid static resource name (%s): %s", name, reason, nameRule),
 		Fix:    fmt.Sprintf("Use %q instead.", SuggestResourceName(name)),
 		Err:    ErrInvalidName,

@@ -41,6 +41,7 @@ func OpenWithLimits(path string, l Limits) (*Bundle, error) {
 	}
 	if !info.Mode().IsRegular() {
 		return nil, &ValidationError{
+			ID:     "not_zip_or_folder",
 			Reason: "the chosen path is neither a ZIP file nor a folder",
 			Fix:    "Choose a .zip file or a folder of content files.",
 			Err:    ErrNotZip,

@@ -13,47 +13,50 @@ import (
 // checkEntryName validates a slash-separated entry name (without the trailing
 // "/" of a directory entry). It returns nil or a *ValidationError.
 func checkEntryName(name, display string, maxLen int) *ValidationError {
-	insecure := func(reason string) *ValidationError {
+	insecure := func(id, reason string) *ValidationError {
 		return &ValidationError{
 			Entry:  safetext.Escape(display),
+			ID:     id,
 			Reason: reason,
 			Fix:    "Rebuild the ZIP from a folder so every file sits inside it, with a plain relative path.",
 			Err:    ErrInsecurePath,
 		}
 	}
 	if name == "" {
-		return insecure("the entry has an empty name")
+		return insecure("path_empty", "the entry has an empty name")
 	}
 	if !utf8.ValidString(name) {
-		return insecure("the name is not valid UTF-8")
+		return insecure("path_not_utf8", "the name is not valid UTF-8")
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return insecure("the name contains a control character")
+			return insecure("path_control", "the name contains a control character")
 		}
 	}
 	switch {
 	case strings.Contains(name, `\`):
-		return insecure(`the path contains a backslash ("\"); ZIP paths must use "/"`)
+		return insecure("path_backslash", `the path contains a backslash ("\"); ZIP paths must use "/"`)
 	case strings.HasPrefix(name, "/"):
-		return insecure("the path is absolute")
+		return insecure("path_absolute", "the path is absolute")
 	case len(name) >= 2 && name[1] == ':' && isASCIILetter(name[0]):
-		return insecure("the path starts with a drive letter")
+		return insecure("path_drive", "the path starts with a drive letter")
 	case strings.Contains(name, ":"):
-		return insecure(`the path contains ":", which Windows and Salesforce do not allow in file names`)
+		return insecure("path_colon", `the path contains ":", which Windows and Salesforce do not allow in file names`)
 	}
 	for _, seg := range strings.Split(name, "/") {
 		if seg == ".." {
-			return insecure(`the path contains "..", which would leave the bundle folder`)
+			return insecure("path_dotdot", `the path contains "..", which would leave the bundle folder`)
 		}
 	}
 	if !fs.ValidPath(name) || !filepath.IsLocal(filepath.FromSlash(name)) {
-		return insecure(`the path is not a plain relative path (empty, "." or doubled "/" segments)`)
+		return insecure("path_not_plain", `the path is not a plain relative path (empty, "." or doubled "/" segments)`)
 	}
 	if maxLen > 0 && len(name) > maxLen {
 		return &ValidationError{
 			Entry:  safetext.Escape(display),
+			ID:     "path_too_long",
 			Reason: fmt.Sprintf("the path is %d bytes long, over the limit of %d", len(name), maxLen),
+			Args:   map[string]any{"Length": len(name), "Max": maxLen},
 			Fix:    "Shorten the file or folder names.",
 			Err:    ErrInsecurePath,
 		}
@@ -73,9 +76,11 @@ func newNameSet(n int) *nameSet {
 
 func fold(s string) string { return strings.ToLower(s) }
 
-func duplicate(entry, reason string) *ValidationError {
+func duplicate(entry, id, other, reason string) *ValidationError {
 	return &ValidationError{
 		Entry:  safetext.Escape(entry),
+		ID:     id,
+		Args:   map[string]any{"Other": safetext.Escape(other)},
 		Reason: reason,
 		Fix:    "Keep one of them and rename or remove the other; Salesforce serves names case-insensitively.",
 		Err:    ErrDuplicate,
@@ -87,12 +92,12 @@ func (s *nameSet) addFile(name string) *ValidationError {
 	k := fold(name)
 	if prev, ok := s.files[k]; ok {
 		if prev == name {
-			return duplicate(name, "the bundle contains this file twice")
+			return duplicate(name, "duplicate_file", "", "the bundle contains this file twice")
 		}
-		return duplicate(name, fmt.Sprintf("the name differs from %q only by upper/lower case", prev))
+		return duplicate(name, "duplicate_case", prev, fmt.Sprintf("the name differs from %q only by upper/lower case", prev))
 	}
 	if prev, ok := s.dirs[k]; ok {
-		return duplicate(name, fmt.Sprintf("the name is both a file and a folder (%q)", prev+"/"))
+		return duplicate(name, "file_and_folder", prev+"/", fmt.Sprintf("the name is both a file and a folder (%q)", prev+"/"))
 	}
 	s.files[k] = name
 	return s.addParents(name)
@@ -102,7 +107,7 @@ func (s *nameSet) addFile(name string) *ValidationError {
 func (s *nameSet) addDir(dir string) *ValidationError {
 	k := fold(dir)
 	if prev, ok := s.files[k]; ok {
-		return duplicate(prev, fmt.Sprintf("the name is both a file and a folder (%q)", dir+"/"))
+		return duplicate(prev, "file_and_folder", dir+"/", fmt.Sprintf("the name is both a file and a folder (%q)", dir+"/"))
 	}
 	if _, ok := s.dirs[k]; ok {
 		return nil

@@ -32,15 +32,16 @@ type fileSum struct {
 var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 func corrupt(entry, detail string) *ValidationError {
-	reason := "the ZIP archive is damaged"
+	reason, id := "the ZIP archive is damaged", "corrupt_zip"
 	if entry != "" {
-		reason = "the entry is damaged"
+		reason, id = "the entry is damaged", "corrupt_entry"
 	}
 	if detail != "" {
 		reason += " (" + detail + ")"
 	}
 	return &ValidationError{
 		Entry:  safetext.Escape(entry),
+		ID:     id,
 		Reason: reason,
 		Fix:    "Download or export the ZIP again, or choose the folder it came from.",
 		Err:    ErrCorrupt,
@@ -49,6 +50,8 @@ func corrupt(entry, detail string) *ValidationError {
 
 func tooManyEntries(n, limit int) *ValidationError {
 	return &ValidationError{
+		ID:     "too_many_entries",
+		Args:   map[string]any{"Count": n, "Max": limit},
 		Reason: fmt.Sprintf("the bundle has %d entries, over the limit of %d", n, limit),
 		Fix:    "Remove files the content does not need, or split it into several resources.",
 		Err:    ErrTooManyEntries,
@@ -58,6 +61,8 @@ func tooManyEntries(n, limit int) *ValidationError {
 func tooMuchUnpacked(entry string, limit int64) *ValidationError {
 	return &ValidationError{
 		Entry:  safetext.Escape(entry),
+		ID:     "unpacked_too_large",
+		Args:   map[string]any{"LimitSize": limit},
 		Reason: fmt.Sprintf("the bundle unpacks to more than %s, the limit", HumanSize(limit)),
 		Fix:    "Remove large files the content does not need.",
 		Err:    ErrZipBomb,
@@ -66,6 +71,7 @@ func tooMuchUnpacked(entry string, limit int64) *ValidationError {
 
 func emptyBundle() *ValidationError {
 	return &ValidationError{
+		ID:     "empty",
 		Reason: "the bundle contains no files",
 		Fix:    "Choose the ZIP or folder that holds the self-hosted content files.",
 		Err:    ErrEmpty,
@@ -78,6 +84,8 @@ func tooBig(size, limit int64) *ValidationError {
 		shown = fmt.Sprintf("%d bytes", size)
 	}
 	return &ValidationError{
+		ID:   "too_large",
+		Args: map[string]any{"BundleSize": size, "LimitSize": limit, "OverSize": size - limit},
 		Reason: fmt.Sprintf("the bundle is %s, over Salesforce's %s limit for one static resource",
 			shown, HumanSize(limit)),
 		Fix: fmt.Sprintf("Remove or shrink at least %s of files (compressed), or split the content into several resources.",
@@ -94,6 +102,7 @@ func scanZip(data []byte, l Limits) ([]fileSum, error) {
 		// Go's reader accepts data before the archive (self-extracting
 		// files); a content bundle must start with a ZIP header.
 		return nil, &ValidationError{
+			ID:     "not_zip",
 			Reason: "the file is not a ZIP archive",
 			Fix:    "Choose a .zip file or a folder of content files.",
 			Err:    ErrNotZip,
@@ -102,6 +111,7 @@ func scanZip(data []byte, l Limits) ([]fileSum, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, &ValidationError{
+			ID:     "not_zip_or_damaged",
 			Reason: "the file is not a ZIP archive or is damaged",
 			Fix:    "Choose a .zip file or a folder of content files; if it is a ZIP, download or export it again.",
 			Err:    ErrNotZip,
@@ -137,6 +147,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		case mode&fs.ModeSymlink != 0:
 			return nil, &ValidationError{
 				Entry:  safetext.Escape(f.Name),
+				ID:     "entry_symlink",
 				Reason: "the entry is a symbolic link",
 				Fix:    "Replace the link with the file it points to and build the ZIP again.",
 				Err:    ErrSymlink,
@@ -152,6 +163,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		case !mode.IsRegular():
 			return nil, &ValidationError{
 				Entry:  safetext.Escape(f.Name),
+				ID:     "entry_not_regular",
 				Reason: "the entry is not a regular file (device, pipe or socket)",
 				Fix:    "Remove it and build the ZIP again.",
 				Err:    ErrNotRegular,
@@ -160,6 +172,7 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		if f.Flags&0x1 != 0 {
 			return nil, &ValidationError{
 				Entry:  safetext.Escape(f.Name),
+				ID:     "encrypted",
 				Reason: "the entry is encrypted (password-protected)",
 				Fix:    "Build the ZIP again without a password.",
 				Err:    ErrEncrypted,
@@ -168,6 +181,8 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		if f.Method != zip.Store && f.Method != zip.Deflate {
 			return nil, &ValidationError{
 				Entry:  safetext.Escape(f.Name),
+				ID:     "compression",
+				Args:   map[string]any{"Method": f.Method},
 				Reason: fmt.Sprintf("the entry uses compression method %d; only Store (0) and Deflate (8) are supported", f.Method),
 				Fix:    "Build the ZIP again with standard (Deflate) compression.",
 				Err:    ErrUnsupportedMethod,
@@ -197,6 +212,8 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 func bomb(entry string, ratio float64) *ValidationError {
 	return &ValidationError{
 		Entry:  safetext.Escape(entry),
+		ID:     "zip_bomb_ratio",
+		Args:   map[string]any{"Ratio": fmt.Sprintf("%.0f", ratio)},
 		Reason: fmt.Sprintf("the entry unpacks to more than %.0f times its compressed size, like a zip bomb", ratio),
 		Fix:    "Check where the ZIP came from and build it again from the original files.",
 		Err:    ErrZipBomb,
@@ -243,6 +260,8 @@ func checkLayout(all []*zip.File, data []byte) error {
 		if prev != nil && sp.start < prevEnd {
 			return &ValidationError{
 				Entry:  safetext.Escape(sp.f.Name),
+				ID:     "zip_bomb_overlap",
+				Args:   map[string]any{"Other": safetext.Escape(prev.Name)},
 				Reason: fmt.Sprintf("the entry's data overlaps %q, as in a zip bomb", prev.Name),
 				Fix:    "Check where the ZIP came from and build it again from the original files.",
 				Err:    ErrZipBomb,
@@ -251,6 +270,7 @@ func checkLayout(all []*zip.File, data []byte) error {
 		if !localHeaderAt(data, prevEnd, prev, sp.f.Name, sp.start) {
 			return &ValidationError{
 				Entry:  safetext.Escape(sp.f.Name),
+				ID:     "header_mismatch",
 				Reason: "the entry's local header does not match the ZIP directory (name or position), which can hide files",
 				Fix:    "Build the ZIP again with a standard tool, or choose the folder it came from.",
 				Err:    ErrCorrupt,
@@ -260,6 +280,7 @@ func checkLayout(all []*zip.File, data []byte) error {
 	}
 	if cd, ok := directoryOffset(data); ok && !followsEntry(prevEnd, prev, cd) {
 		return &ValidationError{
+			ID:     "hidden_data",
 			Reason: "the ZIP has unlisted data between its last entry and its directory, which can hide files",
 			Fix:    "Build the ZIP again with a standard tool, or choose the folder it came from.",
 			Err:    ErrCorrupt,

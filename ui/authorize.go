@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -28,17 +29,25 @@ type authScreen struct {
 	env        *widget.Select
 	domain     *widget.Entry
 	domainHint *widget.Label
-	authBtn    *widget.Button
+	authBtn    *button
+	renameBtn  *button
+	removeBtn  *button
 	settingEnv bool
+	envs       []connector.Environment // the environment select's choices
+
+	// the open rename and remove dialogs, for tests
+	renameDialog *dialog.FormDialog
+	renameEntry  *widget.Entry
+	removeDialog *dialog.ConfirmDialog
 
 	waiting   *fyne.Container
 	spinner   *widget.Activity
 	waitLabel *widget.Label
 	urlLabel  *widget.Label
-	copyBtn   *widget.Button
-	cancelBtn *widget.Button
+	copyBtn   *button
+	cancelBtn *button
 	paste     *widget.Entry
-	submitBtn *widget.Button
+	submitBtn *button
 	pasteErr  *widget.Label
 
 	errBox *fyne.Container
@@ -58,8 +67,10 @@ type authScreen struct {
 	loginURL      *widget.Label
 	stateMsg      *widget.Label
 	perms         *fyne.Container
-	reauthBtn     *widget.Button
-	disconnectBtn *widget.Button
+	lastChecked   *widget.Label
+	nextStep      *fyne.Container
+	nextBtn       *button
+	disconnectBtn *button
 
 	flow       connector.AuthFlow
 	flowCancel context.CancelFunc
@@ -80,16 +91,18 @@ func newAuthScreen(v *view) *authScreen {
 	}
 	s.domain.ExtendBaseWidget(s.domain)
 	s.domainHint = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord}
-	s.authBtn = &widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}
+	s.authBtn = btn(&button{Button: widget.Button{Text: lang.L("Authorize"), Icon: theme.LoginIcon(), Importance: widget.HighImportance, OnTapped: s.onAuthorize}})
+	s.renameBtn = btn(&button{Button: widget.Button{Text: lang.L("Rename…"), Icon: theme.DocumentCreateIcon(), OnTapped: s.onRename}})
+	s.removeBtn = btn(&button{Button: widget.Button{Text: lang.L("Remove…"), Icon: theme.DeleteIcon(), OnTapped: s.onRemove}})
 
 	s.spinner = widget.NewActivity()
 	s.waitLabel = &widget.Label{Text: lang.L("Waiting for you to sign in in your browser…"), TextStyle: fyne.TextStyle{Bold: true}}
 	s.urlLabel = &widget.Label{Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
-	s.copyBtn = &widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: s.onCopyURL}
-	s.cancelBtn = &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}
+	s.copyBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: s.onCopyURL}})
+	s.cancelBtn = btn(&button{Button: widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}})
 	s.paste = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect?code=…", OnSubmitted: func(string) { s.onSubmitPasted() }}
 	s.paste.ExtendBaseWidget(s.paste)
-	s.submitBtn = &widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}
+	s.submitBtn = btn(&button{Button: widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}})
 	s.pasteErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(s.pasteErr, false)
 
@@ -102,8 +115,9 @@ func newAuthScreen(v *view) *authScreen {
 	s.loginURL = &widget.Label{}
 	s.stateMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	s.perms = container.NewVBox()
-	s.reauthBtn = &widget.Button{Text: lang.L("Re-authorize"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onAuthorize}
-	s.disconnectBtn = &widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}
+	s.lastChecked = &widget.Label{SizeName: theme.SizeNameCaptionText}
+	s.nextBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose content and publish"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onNextStep}})
+	s.disconnectBtn = btn(&button{Button: widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}})
 	return s
 }
 
@@ -130,9 +144,9 @@ func (s *authScreen) build() fyne.CanvasObject {
 	setVisible(s.errBox, false)
 
 	s.authBody = container.NewVBox(
-		&widget.Label{Text: lang.L("To publish to your Salesforce account, enter your administrator credentials"), Wrapping: fyne.TextWrapWord},
+		&widget.Label{Text: lang.L("Sign in to Salesforce in your browser to let this app publish to your org."), Wrapping: fyne.TextWrapWord},
 		form,
-		container.NewHBox(layout.NewSpacer(), s.authBtn),
+		container.NewHBox(s.renameBtn, s.removeBtn, layout.NewSpacer(), s.authBtn),
 		s.waiting, s.errBox)
 	authCard := &widget.Card{
 		Title:   lang.L("Salesforce Authorization"),
@@ -145,15 +159,19 @@ func (s *authScreen) build() fyne.CanvasObject {
 	details := &widget.Form{Items: []*widget.FormItem{
 		{Text: lang.L("User"), Widget: s.user},
 		{Text: lang.L("Signs in at"), Widget: s.loginURL},
+		{Text: lang.L("Last checked"), Widget: s.lastChecked},
 	}}
 	details.ExtendBaseWidget(details)
+	s.nextStep = container.NewBorder(nil, nil, nil, container.NewCenter(s.nextBtn),
+		&widget.Label{Text: lang.L("Next step: choose the content bundle and publish it."), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
+	setVisible(s.nextStep, false)
 	s.orgCard = &widget.Card{Content: container.NewVBox(
-		container.NewHBox(s.envBadge, s.stateBadge),
+		container.NewBorder(nil, nil, container.NewHBox(s.envBadge, s.stateBadge), container.NewHBox(s.disconnectBtn)),
 		details,
 		&widget.Label{Text: lang.L("Permission check"), TextStyle: fyne.TextStyle{Bold: true}},
 		s.perms,
 		s.stateMsg,
-		container.NewHBox(layout.NewSpacer(), s.reauthBtn, s.disconnectBtn),
+		s.nextStep,
 	)}
 	s.orgCard.ExtendBaseWidget(s.orgCard)
 	s.orgBox = container.NewBorder(s.envStrip, nil, nil, nil, s.orgCard)
@@ -170,7 +188,9 @@ func (s *authScreen) build() fyne.CanvasObject {
 	s.hintCard.ExtendBaseWidget(s.hintCard)
 	setVisible(s.hintCard, false)
 
-	s.body = container.NewVBox(authCard, s.orgBox, s.hintCard)
+	// The org card comes first: once authorized it is what the admin
+	// needs, with its actions, without scrolling at 1000×700.
+	s.body = container.NewVBox(s.orgBox, authCard, s.hintCard)
 	s.scroll = container.NewVScroll(container.NewPadded(s.body))
 	return s.scroll
 }
@@ -180,8 +200,14 @@ func (s *authScreen) show(k connector.Key) {
 	s.key = k
 	s.system.SetText(k.System)
 	s.settingEnv = true
-	for i, e := range connector.Environments {
-		if e == k.Environment {
+	s.envs = s.envChoices(k)
+	opts := make([]string, len(s.envs))
+	for i, e := range s.envs {
+		opts[i] = envText(e)
+	}
+	s.env.SetOptions(opts)
+	for i, e := range s.envs {
+		if e.Same(k.Environment) {
 			s.env.SetSelectedIndex(i)
 		}
 	}
@@ -196,6 +222,29 @@ func (s *authScreen) show(k connector.Key) {
 	}
 	s.onDomainChanged(s.domain.Text)
 	s.render()
+}
+
+// envChoices are the environments the select offers for k's system:
+// Production, Sandbox, Test, then the named ones its connectors use.
+func (s *authScreen) envChoices(k connector.Key) []connector.Environment {
+	envs := append([]connector.Environment(nil), connector.Environments...)
+	add := func(e connector.Environment) {
+		for _, have := range envs {
+			if have.Same(e) {
+				return
+			}
+		}
+		envs = append(envs, e)
+	}
+	for _, c := range s.v.connectors {
+		if strings.EqualFold(c.System, k.System) && c.Environment.IsNamed() {
+			add(c.Environment)
+		}
+	}
+	if k.Environment.IsNamed() {
+		add(k.Environment)
+	}
+	return envs
 }
 
 // authorizing reports whether a flow is running for the shown connector.
@@ -221,15 +270,20 @@ func (s *authScreen) relayout() {
 func (s *authScreen) renderParts() {
 	k := s.key
 	busy := s.flowCancel != nil
+	_, stored := s.v.connectorFor(k)
+	setVisible(s.renameBtn, stored)
+	setVisible(s.removeBtn, stored)
 	if busy {
+		s.renameBtn.Disable()
+		s.removeBtn.Disable()
 		s.authBtn.Disable()
-		s.reauthBtn.Disable()
 		s.disconnectBtn.Disable()
 		s.env.Disable()
 		s.domain.Disable()
 	} else {
 		s.authBtn.Enable()
-		s.reauthBtn.Enable()
+		s.renameBtn.Enable()
+		s.removeBtn.Enable()
 		s.disconnectBtn.Enable()
 		s.env.Enable()
 		s.domain.Enable()
@@ -252,6 +306,7 @@ func (s *authScreen) renderParts() {
 	c, ok := s.v.connectorFor(k)
 	st, checked := s.v.status[k]
 	signedOut := checked && st.State == connector.StateNotAuthorized
+	s.setAuthLabel(ok && c.Org != nil && !signedOut)
 	if !ok || c.Org == nil || signedOut || s.authorizing() {
 		setVisible(s.orgBox, false)
 		if s.authorizing() {
@@ -281,7 +336,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	if c.IsProductionTarget() { // a production org, whatever slot it sits in
 		prod := strings.ToUpper(envText(connector.Production))
 		envLabel, tone = prod, envTone(connector.Production)
-		if !k.Environment.IsProduction() {
+		if k.Environment != connector.Production {
 			envLabel = prod + " · " + envText(k.Environment)
 		}
 	}
@@ -299,6 +354,8 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	}
 	state := connector.StateOf(c, live) // the list's badge uses the same rule
 	s.stateBadge.Set(stateText(state), stateTone(state))
+	s.lastChecked.SetText(lastCheckedText(c, live))
+	setVisible(s.nextStep, state == connector.StateConnected)
 	msg, fix := statusText(st)
 	if hasStatus && state.NeedsAttention() && msg != "" {
 		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
@@ -310,11 +367,58 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	s.perms.RemoveAll()
 	p, ok := s.v.perms[k]
 	if !ok || !p.Checked {
-		s.perms.Add(&widget.Label{Text: lang.L("Not checked yet: it runs with the next status check."), Importance: widget.LowImportance})
+		s.perms.Add(&widget.Label{Text: lang.L("Not checked yet: it runs with the next status check.")})
 		return
 	}
 	for _, l := range p.Lines() {
 		s.perms.Add(permissionRow(l))
+	}
+}
+
+// onModel redraws the tab when the selected connector, its status or the
+// list changes.
+func (s *authScreen) onModel(ev modelEvent) {
+	switch ev.Kind {
+	case connectorsChanged, selectionChanged:
+		s.show(s.v.selected)
+	case statusChanged:
+		if ev.Key == s.v.selected {
+			s.show(ev.Key)
+		}
+	}
+}
+
+// setAuthLabel names the one sign-in button after the state: Authorize
+// before the first sign-in, Sign in again once the connector has an org.
+func (s *authScreen) setAuthLabel(signedIn bool) {
+	text := lang.L("Authorize")
+	if signedIn {
+		text = lang.L("Sign in again")
+	}
+	if s.authBtn.Text != text {
+		s.authBtn.SetText(text)
+	}
+}
+
+// lastCheckedText is when the connector was last checked live: this
+// session's check, else the one recorded in the registry.
+func lastCheckedText(c connector.Connector, live *connector.Status) string {
+	var at time.Time
+	switch {
+	case live != nil && !live.CheckedAt.IsZero():
+		at = live.CheckedAt
+	case c.LastCheck != nil:
+		at = *c.LastCheck
+	default:
+		return lang.L("Not checked yet")
+	}
+	return formatTime(at)
+}
+
+// onNextStep goes to the Content bundle tab, where publishing happens.
+func (s *authScreen) onNextStep() {
+	if s.v.tabs != nil {
+		s.v.tabs.SelectIndex(1)
 	}
 }
 
@@ -328,7 +432,7 @@ func permissionRow(l connector.PermissionLine) fyne.CanvasObject {
 			widget.NewLabel(permissionName(name)))
 	case connector.PermNotChecked:
 		return container.NewHBox(widget.NewIcon(theme.NewDisabledResource(theme.QuestionIcon())),
-			&widget.Label{Text: lang.L("{{.Name}}: not checked (it cannot be read without API access)", map[string]any{"Name": permissionName(name)}), Importance: widget.LowImportance})
+			&widget.Label{Text: lang.L("{{.Name}}: not checked (it cannot be read without API access)", map[string]any{"Name": permissionName(name)})})
 	}
 	fix := &widget.Label{Text: permissionFix(name), Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	head := &widget.Label{Text: lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
@@ -341,10 +445,10 @@ func (s *authScreen) onEnvChanged(string) {
 		return
 	}
 	i := s.env.SelectedIndex()
-	if i < 0 {
+	if i < 0 || i >= len(s.envs) {
 		return
 	}
-	s.v.selectKey(connector.Key{System: s.key.System, Environment: connector.Environments[i]})
+	s.v.selectKey(connector.Key{System: s.key.System, Environment: s.envs[i]})
 }
 
 // resolveLoginURL is the login URL Authorize will use: the stored one when
@@ -415,7 +519,7 @@ func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL
 	}); err != nil {
 		return nil, err
 	}
-	flow, err := s.v.svc.StartAuthorize(ctx, k, connector.AuthorizeOptions{LoginURL: loginURL})
+	flow, err := s.v.svc.StartAuthorize(ctx, k, connector.AuthorizeOptions{LoginURL: loginURL, Pages: browserPages()})
 	if err != nil {
 		return nil, err
 	}
@@ -447,25 +551,14 @@ func (s *authScreen) finishAuthorize(k connector.Key, res *connector.AuthorizeRe
 		s.render()
 		return
 	}
-	c := res.Connector
-	replaced := false
-	for i := range s.v.connectors {
-		if s.v.connectors[i].Key() == k {
-			s.v.connectors[i] = c
-			replaced = true
-		}
-	}
-	if !replaced {
-		s.v.connectors = append(s.v.connectors, c)
-	}
-	s.v.perms[k] = res.Permissions
 	if res.Problem != nil {
 		s.v.noteError(res.Problem)
 	}
-	s.v.status[k] = res.Status // derived in connector by the same rule as a live check
-	s.v.list.refresh()
-	s.render()
-	s.v.pub.updateTargets()
+	s.v.perms[k] = res.Permissions
+	s.v.putConnector(res.Connector)
+	st := res.Status // derived in connector by the same rule as a live check
+	st.Key = k
+	s.v.putStatus(st)
 	s.v.reload(false)
 }
 
@@ -536,6 +629,7 @@ func (s *authScreen) onDisconnect() {
 	d.SetConfirmText(lang.L("Disconnect"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
+	s.v.track(d, nil)
 	d.Show()
 }
 
@@ -552,15 +646,11 @@ func (s *authScreen) disconnect(k connector.Key) {
 			if res != nil && res.Problem != nil {
 				s.v.showError(lang.L("Disconnected on this computer only"), res.Problem)
 			}
-			delete(s.v.status, k)
-			delete(s.v.perms, k)
-			for i := range s.v.connectors {
-				if s.v.connectors[i].Key() == k {
-					s.v.connectors[i].Org = nil
-				}
+			if c, ok := s.v.connectorFor(k); ok {
+				c.Org = nil
+				s.v.putConnector(c)
 			}
-			s.v.list.refresh()
-			s.render()
+			s.v.forget(k)
 			s.v.reload(true)
 		})
 	})

@@ -18,6 +18,7 @@ type backend interface {
 	RestoreVersion(k connector.Key, resource string) (connector.Backup, bool, error)
 	Backups(k connector.Key, resource string) ([]connector.Backup, error)
 	Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string
+	Remove(ctx context.Context, k connector.Key) error
 }
 
 // registry is the slice of *connector.Registry the window uses.
@@ -25,6 +26,7 @@ type registry interface {
 	List() ([]connector.Connector, error)
 	Get(k connector.Key) (connector.Connector, error)
 	Upsert(k connector.Key, fn func(c *connector.Connector) error) (connector.Connector, error)
+	Rename(k connector.Key, newSystem string) (connector.Connector, error)
 }
 
 var (

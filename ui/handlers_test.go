@@ -437,7 +437,10 @@ func TestNewBuildsTheWindow(t *testing.T) {
 	require.NotNil(t, content)
 	w.SetContent(content)
 	text := allText(content)
-	assert.Contains(t, text, "To publish to your Salesforce account, enter your administrator credentials")
+	// the headline says what happens (it asked for "administrator credentials"
+	// next to "This app never sees your password")
+	assert.Contains(t, text, "Sign in to Salesforce in your browser to let this app publish to your org.")
+	assert.NotContains(t, text, "credentials")
 	assert.Contains(t, text, "Authorize")
 	assert.Contains(t, text, "All connectors")
 }

@@ -178,6 +178,7 @@ var (
 	reOrgID = regexp.MustCompile(`00D[0-9A-Za-z]{15}`)
 	rePort  = regexp.MustCompile(`(localhost|127\.0\.0\.1|\[::1\]):[0-9]+`)
 	reQuery = regexp.MustCompile(`\?.*$`)
+	reTime  = regexp.MustCompile(`[0-9][0-9/ :-]+[0-9]`)
 )
 
 // stabilize replaces what differs between runs (ports, org IDs, OAuth
@@ -198,6 +199,7 @@ func (h *harness) stabilize() (restore func()) {
 	label(a.domainHint, a.domainHint.Text, fix)
 	label(a.loginURL, a.loginURL.Text, fix)
 	label(p.targets, p.targets.Text, fix)
+	label(a.lastChecked, a.lastChecked.Text, func(s string) string { return reTime.ReplaceAllString(s, "TIME") })
 	sub := a.orgCard.Subtitle
 	a.orgCard.SetSubTitle(fix(sub))
 	undo = append(undo, func() { a.orgCard.SetSubTitle(sub) })

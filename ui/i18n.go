@@ -2,6 +2,7 @@ package ui
 
 import (
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,6 +27,36 @@ func LoadTranslations() error {
 		return fmt.Errorf("load translations: %w", err)
 	}
 	return nil
+}
+
+// englishKeys are the keys en.json holds: the window's English wording of
+// a catalogue entry, where it differs from the connector's.
+var englishKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	data, err := translations.ReadFile("translation/en.json")
+	if err != nil {
+		return keys
+	}
+	var m map[string]string
+	if json.Unmarshal(data, &m) == nil {
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	return keys
+}()
+
+// catalogue is the catalogue entry key in the app's language, with args;
+// in English without a window wording it is fallback, the connector's
+// own English (asking Fyne for a missing key logs a translation failure).
+func catalogue(key, fallback string, args map[string]any) string {
+	if !englishKeys[key] && lang.X("format.lang", "en") == "en" {
+		return fallback
+	}
+	if args == nil {
+		return lang.X(key, fallback)
+	}
+	return lang.X(key, fallback, args)
 }
 
 // stateText is the short label of a connector state.
@@ -78,12 +109,13 @@ func envText(e connector.Environment) string {
 	return e.Title()
 }
 
-// envTone is the colour of an environment: Production cannot be missed.
+// envTone is the colour of an environment: Production (and a named
+// environment of a production org) cannot be missed.
 func envTone(e connector.Environment) tone {
-	switch e {
-	case connector.Production:
+	switch {
+	case e.IsProduction():
 		return toneDanger
-	case connector.Sandbox:
+	case e == connector.Sandbox || e.IsNamed():
 		return toneCalm
 	}
 	return toneQuiet
@@ -104,12 +136,18 @@ func problemText(err error) (msg, fix string) {
 	}
 	var ve *packaging.ValidationError
 	if errors.As(err, &ve) {
-		if ve.Entry != "" {
-			msg = lang.L("The bundle can't be used: {{.Entry}}: {{.Reason}}.", map[string]any{"Entry": ve.Entry, "Reason": ve.Reason})
-		} else {
-			msg = lang.L("The bundle can't be used: {{.Reason}}.", map[string]any{"Reason": ve.Reason})
+		reason, fix := ve.Reason, ve.Fix
+		if ve.ID != "" { // the catalogue's words, with the details in them
+			args := localArgs(ve.Args)
+			reason = catalogue("bundle."+ve.ID, ve.Reason, args)
+			fix = catalogue("bundle."+ve.ID+".fix", ve.Fix, args)
 		}
-		return msg, ve.Fix
+		if ve.Entry != "" {
+			msg = lang.L("The bundle can't be used: {{.Entry}}: {{.Reason}}.", map[string]any{"Entry": ve.Entry, "Reason": reason})
+		} else {
+			msg = lang.L("The bundle can't be used: {{.Reason}}.", map[string]any{"Reason": reason})
+		}
+		return msg, fix
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return lang.L("The file or folder can't be found."), lang.L("Choose it again; it may have been moved or deleted.")
@@ -125,10 +163,11 @@ func problemText(err error) (msg, fix string) {
 	if p.Code == "unexpected" || p.Code == "" {
 		return p.Message, p.Fix
 	}
-	msg = lang.X("problem."+p.Code, p.Message)
+	id, args := p.MessageID(), localArgs(p.Args)
+	msg = catalogue("problem."+id, p.Message, args)
 	fix = p.Fix
 	if fix != "" {
-		fix = lang.X("problem."+p.Code+".fix", p.Fix)
+		fix = catalogue("problem."+id+".fix", p.Fix, args)
 	}
 	return msg, fix
 }
@@ -149,9 +188,9 @@ func statusText(st connector.Status) (msg, fix string) {
 	}
 	msg, fix = st.Message, st.Fix
 	if st.State != connector.StateConnected {
-		msg = lang.X("problem."+string(st.State), st.Message)
+		msg = catalogue("problem."+string(st.State), st.Message, nil)
 		if fix != "" {
-			fix = lang.X("problem."+string(st.State)+".fix", st.Fix)
+			fix = catalogue("problem."+string(st.State)+".fix", st.Fix, nil)
 		}
 	}
 	return msg, fix
@@ -198,4 +237,35 @@ func lowerFirst(s string) string {
 		r[0] = unicode.ToLower(r[0])
 	}
 	return string(r)
+}
+
+// browserPages is the wording of the browser's result pages in the app's
+// language, so the page the browser lands on speaks like the window.
+func browserPages() connector.BrowserPages {
+	return connector.BrowserPages{
+		Lang:        lang.X("format.lang", "en"),
+		AlmostTitle: lang.L("Almost done: return to Connectors"),
+		AlmostLine:  lang.L("You signed in to {Org}. Connectors now checks that this org fits the connector and that you may publish to it."),
+		ReturnLine:  lang.L("Return to the app to see the result; you can close this tab."),
+		ErrorTitle:  lang.L("Connectors could not be authorized"),
+		ErrorHint:   lang.L("The problem is most likely not in your browser: return to the app for details and what to do next."),
+		Denied:      lang.L("You clicked Deny, so Connectors was not given access to the org. Start the authorization again in the app and click Allow."),
+		Refused:     lang.L("Salesforce refused the authorization: {Detail}."),
+		Exchange:    lang.L("Salesforce accepted the sign-in but refused to issue tokens to Connectors: {Detail}."),
+		Timeout:     lang.L("The login took too long and Connectors stopped waiting."),
+		Canceled:    lang.L("The login was canceled in the app."),
+		Unfinished:  lang.L("The login did not finish."),
+		Other:       lang.L("Connectors could not finish the login: {Detail}."),
+
+		MismatchTitle: lang.L("This sign-in does not belong to Connectors' current login"),
+		MismatchLines: []string{
+			lang.L("The browser came back from Salesforce with a link from another login attempt, so Connectors ignored it."),
+			lang.L("Go back to the app and start the authorization again; use the browser tab it opens."),
+		},
+		NoCodeTitle: lang.L("The sign-in link has no authorization code"),
+		NoCodeLines: []string{
+			lang.L("Salesforce sent the browser back without a code, so Connectors cannot finish the login."),
+			lang.L("Go back to the app and start the authorization again."),
+		},
+	}
 }

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -19,35 +21,45 @@ import (
 type listScreen struct {
 	v        *view
 	list     *widget.List
-	checked  map[connector.Key]bool
 	checking map[connector.Key]bool
 	empty    *widget.Label
 	errLabel *widget.Label
 
-	addBtn     *widget.Button
-	refreshBtn *widget.Button
-	diagBtn    *widget.Button
+	search     *widget.Entry
+	selectSbx  *button
+	shown      []int // indices into v.connectors: production first, then the rest, filtered by the search
+	addBtn     *button
+	refreshBtn *button
+	diagBtn    *button
 	selecting  bool
 	rows       map[fyne.CanvasObject]*row // list item container -> its widgets
-	top        *fyne.Container
-	root       *fyne.Container
+
+	// the open Add system dialog and its fields, for tests
+	addDialog *dialog.FormDialog
+	addName   *widget.Entry
+	addEnv    *widget.Select
+	addNamed  *widget.Entry
+	top       *fyne.Container
+	root      *fyne.Container
 }
 
 func newListScreen(v *view) *listScreen {
 	l := &listScreen{
 		v:        v,
-		checked:  map[connector.Key]bool{},
 		checking: map[connector.Key]bool{},
 		rows:     map[fyne.CanvasObject]*row{},
 	}
-	l.addBtn = &widget.Button{Text: lang.L("Add system"), Icon: theme.ContentAddIcon(), OnTapped: l.onAddSystem}
-	l.refreshBtn = &widget.Button{Text: lang.L("Check now"), Icon: theme.ViewRefreshIcon(), OnTapped: l.onCheckNow}
-	l.diagBtn = &widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: v.onCopyDiagnostics}
-	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	l.addBtn = btn(&button{Button: widget.Button{Text: lang.L("Add system"), Icon: theme.ContentAddIcon(), OnTapped: l.onAddSystem}})
+	l.refreshBtn = btn(&button{Button: widget.Button{Text: lang.L("Check now"), Icon: theme.ViewRefreshIcon(), OnTapped: l.onCheckNow}})
+	l.diagBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: v.onCopyDiagnostics}})
+	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord}
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(l.errLabel, false)
+	l.search = &widget.Entry{PlaceHolder: lang.L("Search connectors and orgs"), OnChanged: l.onSearch}
+	l.search.ExtendBaseWidget(l.search)
+	l.selectSbx = btn(&button{Button: widget.Button{Text: lang.L("Tick all sandboxes"), Icon: theme.CheckButtonCheckedIcon(), OnTapped: l.onSelectSandboxes}})
 	l.list = &widget.List{
-		Length:     func() int { return len(l.v.connectors) },
+		Length:     func() int { return len(l.shown) },
 		CreateItem: l.createRow,
 		UpdateItem: l.updateRow,
 		OnSelected: l.onSelected,
@@ -58,15 +70,17 @@ func newListScreen(v *view) *listScreen {
 
 func (l *listScreen) build() fyne.CanvasObject {
 	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	top := container.NewVBox(title, l.errLabel, l.empty)
+	top := container.NewVBox(title, l.search, l.selectSbx, l.errLabel, l.empty)
 	l.top = top
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, l.addBtn, l.refreshBtn), l.diagBtn)
+	// one button per line: the sidebar stays narrow in every language
+	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn)
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
 	return container.NewPadded(l.root)
 }
 
 // row is the template of one list item.
 type row struct {
+	strip *canvas.Rectangle // red for a production target
 	check *widget.Check
 	title *widget.Label
 	sub   *widget.Label
@@ -75,44 +89,59 @@ type row struct {
 
 func (l *listScreen) createRow() fyne.CanvasObject {
 	r := &row{
+		strip: canvas.NewRectangle(color.Transparent),
 		check: widget.NewCheck("", nil),
 		title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
 		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 		badge: newStatusBadge("", toneNeutral),
 	}
-	texts := container.New(&tightVBox{}, r.title, r.sub)
-	c := container.NewBorder(nil, nil, r.check, container.NewPadded(container.NewCenter(r.badge)), texts)
+	// the name gets the row's full width; the badge shares the second line
+	texts := container.New(&tightVBox{}, r.title,
+		container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.sub))
+	r.strip.SetMinSize(fyne.NewSize(4, 0))
+	c := container.NewBorder(nil, nil, container.NewHBox(r.strip, r.check), nil, texts)
 	l.rows[c] = r
 	return c
 }
 
 func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
-	if id < 0 || id >= len(l.v.connectors) {
+	if id < 0 || id >= len(l.shown) {
 		return
 	}
 	r := l.rows[obj]
 	if r == nil {
 		return
 	}
-	c := l.v.connectors[id]
+	c := l.v.connectors[l.shown[id]]
 	k := c.Key()
 	setLabel(r.title, k.System)
 	sub := envText(k.Environment)
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
 	}
-	imp := widget.MediumImportance
+	imp, strip := widget.MediumImportance, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
-		imp = widget.DangerImportance
+		imp, strip = widget.DangerImportance, theme.Color(theme.ColorNameError)
+		prod := strings.ToUpper(envText(connector.Production))
+		if k.Environment == connector.Production {
+			sub = strings.Replace(sub, envText(k.Environment), prod, 1)
+		} else {
+			sub = prod + " · " + sub
+		}
 	}
 	if r.sub.Importance != imp {
 		r.sub.Importance = imp
+		r.sub.TextStyle.Bold = imp == widget.DangerImportance
 		r.sub.Refresh()
+	}
+	if r.strip.FillColor != strip {
+		r.strip.FillColor = strip
+		r.strip.Refresh()
 	}
 	setLabel(r.sub, sub)
 	r.check.OnChanged = nil
-	if r.check.Checked != l.checked[k] {
-		r.check.SetChecked(l.checked[k])
+	if r.check.Checked != l.v.ticked[k] {
+		r.check.SetChecked(l.v.ticked[k])
 	}
 	r.check.OnChanged = func(on bool) { l.onChecked(k, on) }
 	text, t := l.badgeFor(c)
@@ -146,16 +175,12 @@ func setLabel(l *widget.Label, text string) {
 }
 
 func (l *listScreen) refresh() {
+	l.rebuild()
 	setVisible(l.errLabel, false)
 	if len(l.v.connectors) == 0 {
 		setVisible(l.empty, true)
 	} else {
 		setVisible(l.empty, false)
-	}
-	for k := range l.checked {
-		if _, ok := l.v.connectorFor(k); !ok {
-			delete(l.checked, k)
-		}
 	}
 	if l.top != nil {
 		l.top.Refresh()
@@ -166,12 +191,56 @@ func (l *listScreen) refresh() {
 }
 
 func (l *listScreen) refreshKey(k connector.Key) {
-	for i, c := range l.v.connectors {
-		if c.Key() == k {
+	for i, ci := range l.shown {
+		if l.v.connectors[ci].Key() == k {
 			l.list.RefreshItem(i)
 			return
 		}
 	}
+}
+
+// rebuild orders and filters the rows: production targets first (grouped
+// on their own, marked in red), then the others; the search matches the
+// system, the environment, the org name and the org ID.
+func (l *listScreen) rebuild() {
+	q := strings.ToLower(strings.TrimSpace(l.search.Text))
+	l.shown = l.shown[:0]
+	for _, prodPass := range []bool{true, false} {
+		for i, c := range l.v.connectors {
+			if c.IsProductionTarget() != prodPass || (q != "" && !matches(c, q)) {
+				continue
+			}
+			l.shown = append(l.shown, i)
+		}
+	}
+}
+
+// matches reports whether the connector's names contain q (lower case).
+func matches(c connector.Connector, q string) bool {
+	hay := strings.ToLower(c.System + " " + string(c.Environment) + " " + envText(c.Environment))
+	if c.Org != nil {
+		hay += " " + strings.ToLower(c.Org.OrgName+" "+c.Org.OrgID+" "+c.Org.Username)
+	}
+	return strings.Contains(hay, q)
+}
+
+// onSearch filters the list as the user types.
+func (l *listScreen) onSearch(string) {
+	l.rebuild()
+	l.list.Refresh()
+	l.markSelected(l.v.selected)
+}
+
+// onSelectSandboxes ticks every connector shown that is not a production
+// target, so a consultant can publish to all sandboxes at once.
+func (l *listScreen) onSelectSandboxes() {
+	var keys []connector.Key
+	for _, i := range l.shown {
+		if c := l.v.connectors[i]; !c.IsProductionTarget() {
+			keys = append(keys, c.Key())
+		}
+	}
+	l.v.tickAll(keys)
 }
 
 func (l *listScreen) setChecking(k connector.Key, on bool) {
@@ -193,8 +262,8 @@ func (l *listScreen) showError(err error) {
 func (l *listScreen) markSelected(k connector.Key) {
 	l.selecting = true
 	defer func() { l.selecting = false }()
-	for i, c := range l.v.connectors {
-		if c.Key() == k {
+	for i, ci := range l.shown {
+		if l.v.connectors[ci].Key() == k {
 			l.list.Select(i)
 			return
 		}
@@ -203,33 +272,46 @@ func (l *listScreen) markSelected(k connector.Key) {
 }
 
 func (l *listScreen) onSelected(id widget.ListItemID) {
-	if l.selecting || id < 0 || id >= len(l.v.connectors) {
+	if l.selecting || id < 0 || id >= len(l.shown) {
 		return
 	}
-	l.v.selectKey(l.v.connectors[id].Key())
+	l.v.selectKey(l.v.connectors[l.shown[id]].Key())
 }
 
-func (l *listScreen) onChecked(k connector.Key, on bool) {
-	if on {
-		l.checked[k] = true
-	} else {
-		delete(l.checked, k)
-	}
-	l.v.pub.updateTargets()
-}
+func (l *listScreen) onChecked(k connector.Key, on bool) { l.v.tick(k, on) }
 
 // checkedKeys lists the ticked connectors in list order.
-func (l *listScreen) checkedKeys() []connector.Key {
-	var keys []connector.Key
-	for _, c := range l.v.connectors {
-		if l.checked[c.Key()] {
-			keys = append(keys, c.Key())
-		}
+func (l *listScreen) checkedKeys() []connector.Key { return l.v.tickedKeys() }
+
+// onModel redraws the list when the model changes: the whole list for a
+// new list or ticks, one row for a status.
+func (l *listScreen) onModel(ev modelEvent) {
+	switch ev.Kind {
+	case connectorsChanged:
+		l.refresh()
+	case statusChanged:
+		l.refreshKey(ev.Key)
+	case selectionChanged:
+		l.markSelected(l.v.selected)
+	case ticksChanged:
+		l.list.Refresh()
 	}
-	return keys
 }
 
 func (l *listScreen) onCheckNow() { l.v.checkAll(l.v.keys()) }
+
+// showProgress shows how far a round of checks is on the Check now button:
+// "Checking 3 of 20…" until every result landed. The button stays enabled:
+// tapping it again checks everything again.
+func (l *listScreen) showProgress(done, total int) {
+	text := lang.L("Check now")
+	if done < total {
+		text = lang.L("Checking {{.Done}} of {{.Total}}…", map[string]any{"Done": done, "Total": total})
+	}
+	if l.refreshBtn.Text != text {
+		l.refreshBtn.SetText(text)
+	}
+}
 
 // onAddSystem asks for a system name and an environment and creates the
 // connector; there is one connector per system × environment. An admin who
@@ -238,8 +320,18 @@ func (l *listScreen) onCheckNow() { l.v.checkAll(l.v.keys()) }
 func (l *listScreen) onAddSystem() {
 	name := &widget.Entry{PlaceHolder: "Lightning", Validator: connector.ValidateSystemName}
 	name.ExtendBaseWidget(name)
-	env := widget.NewSelect(envOptions(), nil)
+	// Production, Sandbox, Test, then a named sandbox or production environment
+	envs := append(envOptions(), lang.L("Other sandbox (UAT, QA…)"), lang.L("Other production org"))
+	env := widget.NewSelect(envs, nil)
 	env.SetSelectedIndex(1)
+	named := &widget.Entry{PlaceHolder: "UAT", Validator: func(s string) error {
+		if i := env.SelectedIndex(); i < len(connector.Environments) {
+			return nil
+		}
+		_, err := connector.NamedEnvironment(s, connector.Sandbox)
+		return err
+	}}
+	named.ExtendBaseWidget(named)
 	clientID := &widget.Entry{PlaceHolder: connector.DefaultClientID}
 	clientID.ExtendBaseWidget(clientID)
 	ports := &widget.Entry{PlaceHolder: "1717", Validator: func(s string) error {
@@ -250,6 +342,8 @@ func (l *listScreen) onAddSystem() {
 	items := []*widget.FormItem{
 		{Text: lang.L("System"), Widget: name, HintText: lang.L("For example Lightning or Service Cloud")},
 		{Text: lang.L("Salesforce Environment"), Widget: env},
+		{Text: lang.L("Environment name"), Widget: named,
+			HintText: lang.L("For another environment only: its name, e.g. UAT, QA or Staging")},
 		{Text: lang.L("Client ID (optional)"), Widget: clientID,
 			HintText: lang.L("The consumer key of your External Client App; empty uses the Salesforce CLI app")},
 		{Text: lang.L("Callback ports (optional)"), Widget: ports,
@@ -259,11 +353,29 @@ func (l *listScreen) onAddSystem() {
 		if !ok {
 			return
 		}
-		k := connector.Key{System: strings.TrimSpace(name.Text), Environment: connector.Environments[env.SelectedIndex()]}
+		k := connector.Key{System: strings.TrimSpace(name.Text)}
+		switch i := env.SelectedIndex(); {
+		case i < len(connector.Environments):
+			k.Environment = connector.Environments[i]
+		default:
+			kind := connector.Sandbox
+			if i == len(connector.Environments)+1 {
+				kind = connector.Production
+			}
+			e, err := connector.NamedEnvironment(named.Text, kind)
+			if err != nil {
+				l.v.showError(lang.L("Couldn't add the system"), err)
+				return
+			}
+			k.Environment = e
+		}
 		p, _ := connector.ParseCallbackPorts(ports.Text) // validated by the form
 		l.addSystem(k, addOptions{ClientID: strings.TrimSpace(clientID.Text), Ports: p})
 	}, l.v.win)
 	d.Resize(fyne.NewSize(520, 0))
+	l.v.track(d, d.Submit)
+	name.OnSubmitted = func(string) { d.Submit() }
+	l.addDialog, l.addName, l.addEnv, l.addNamed = d, name, env, named
 	d.Show()
 	l.v.win.Canvas().Focus(name)
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,8 +25,8 @@ type publishScreen struct {
 	v      *view
 	bundle *packaging.Bundle
 
-	zipBtn    *widget.Button
-	folderBtn *widget.Button
+	zipBtn    *button
+	folderBtn *button
 	source    *widget.Label
 	summary   *widget.Label
 	largest   *widget.Label
@@ -34,16 +35,26 @@ type publishScreen struct {
 	validFix  *widget.Label
 
 	targets    *widget.Label
-	publishBtn *widget.Button
-	retryBtn   *widget.Button
-	restoreBtn *widget.Button
+	summaryBox *fyne.Container // the one-line summary, production in red
+	sumCount   *widget.Label
+	sumProd    *widget.Label
+	publishBtn *button
+	retryBtn   *button
+	restoreBtn *button
 	rowsBox    *fyne.Container
 	rows       map[connector.Key]*publishRow
 
 	running bool
 	failed  []connector.Key
-	body    *fyne.Container
-	scroll  *container.Scroll
+	// started is when the running publish began; a publish that took
+	// longer than notifyAfter ends with a desktop notification.
+	started     time.Time
+	notifyAfter time.Duration
+	// resultsFor is the targets (and bundle) the shown results belong to;
+	// when either changes the results are cleared.
+	resultsFor string
+	body       *fyne.Container
+	scroll     *container.Scroll
 
 	// the open Production confirmation, for tests
 	prodDialog *dialog.FormDialog
@@ -66,9 +77,9 @@ type publishRow struct {
 }
 
 func newPublishScreen(v *view) *publishScreen {
-	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}}
-	s.zipBtn = &widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}
-	s.folderBtn = &widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}
+	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}, notifyAfter: DefaultNotifyAfter}
+	s.zipBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}})
+	s.folderBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}})
 	s.source = &widget.Label{Text: lang.L("No bundle chosen yet."), Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
 	s.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.largest = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
@@ -76,9 +87,12 @@ func newPublishScreen(v *view) *publishScreen {
 	s.valid = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.validFix = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	s.targets = &widget.Label{Wrapping: fyne.TextWrapWord}
-	s.publishBtn = &widget.Button{Text: lang.L("Publish"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: s.onPublish}
-	s.retryBtn = &widget.Button{Text: lang.L("Retry failed"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onRetryFailed}
-	s.restoreBtn = &widget.Button{Text: lang.L("Restore previous version"), Icon: theme.HistoryIcon(), OnTapped: s.onRestore}
+	s.sumCount = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
+	s.sumProd = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	s.summaryBox = container.NewBorder(nil, nil, s.sumCount, nil, s.sumProd)
+	s.publishBtn = btn(&button{Button: widget.Button{Text: lang.L("Publish"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: s.onPublish}})
+	s.retryBtn = btn(&button{Button: widget.Button{Text: lang.L("Retry failed"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onRetryFailed}})
+	s.restoreBtn = btn(&button{Button: widget.Button{Text: lang.L("Restore previous version"), Icon: theme.HistoryIcon(), OnTapped: s.onRestore}})
 	s.rowsBox = container.NewVBox()
 	return s
 }
@@ -103,6 +117,7 @@ func (s *publishScreen) build() fyne.CanvasObject {
 	publishCard := &widget.Card{
 		Title: lang.L("Publish"),
 		Content: container.NewVBox(
+			s.summaryBox,
 			s.targets,
 			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.publishBtn),
 			s.rowsBox,
@@ -119,13 +134,20 @@ func (s *publishScreen) build() fyne.CanvasObject {
 
 // targetKeys are the ticked connectors, or the selected one when none is ticked.
 func (s *publishScreen) targetKeys() []connector.Key {
-	if keys := s.v.list.checkedKeys(); len(keys) > 0 {
+	if keys := s.v.tickedKeys(); len(keys) > 0 {
 		return keys
 	}
 	if _, ok := s.v.connectorFor(s.v.selected); ok {
 		return []connector.Key{s.v.selected}
 	}
 	return nil
+}
+
+// onModel updates the targets when the list, the selection or the ticks change.
+func (s *publishScreen) onModel(ev modelEvent) {
+	if ev.Kind != statusChanged {
+		s.updateTargets()
+	}
 }
 
 // updateTargets says where Publish will go and enables the buttons.
@@ -140,6 +162,10 @@ func (s *publishScreen) updateTargets() {
 		s.targets.SetText(lang.L("Select a connector in the list, or tick several to publish to all of them."))
 	default:
 		s.targets.SetText(lang.L("Publishes to: {{.Targets}}", map[string]any{"Targets": strings.Join(names, ", ")}))
+	}
+	s.showSummary(keys)
+	if sig := s.resultsKey(keys); !s.running && s.resultsFor != "" && sig != s.resultsFor {
+		s.clearResults() // results of other targets or another bundle would mislead
 	}
 	if s.running || s.bundle == nil || len(keys) == 0 {
 		s.publishBtn.Disable()
@@ -157,6 +183,57 @@ func (s *publishScreen) updateTargets() {
 		s.retryBtn.Enable()
 	}
 	s.relayout()
+}
+
+// showSummary is the line read before publishing: how many targets and,
+// in red, which of them are production orgs ("3 targets, 1 PRODUCTION:
+// Acme Corp (00D…)").
+func (s *publishScreen) showSummary(keys []connector.Key) {
+	if len(keys) == 0 {
+		setVisible(s.summaryBox, false)
+		return
+	}
+	count := lang.L("1 target")
+	if len(keys) > 1 {
+		count = lang.L("{{.Count}} targets", map[string]any{"Count": len(keys)})
+	}
+	prod := s.productionTargets(keys)
+	orgs := make([]string, len(prod))
+	for i, k := range prod {
+		orgs[i] = keyText(k)
+		if c, ok := s.v.connectorFor(k); ok && c.Org != nil {
+			orgs[i] = c.Org.OrgName + " (" + c.Org.OrgID + ")"
+		}
+	}
+	prodText := ""
+	if len(prod) > 0 {
+		count += ","
+		prodText = lang.L("{{.Count}} PRODUCTION: {{.Orgs}}", map[string]any{"Count": len(prod), "Orgs": strings.Join(orgs, ", ")})
+	}
+	setLabel(s.sumCount, count)
+	setLabel(s.sumProd, prodText)
+	setVisible(s.summaryBox, true)
+}
+
+// resultsKey identifies the targets and bundle results belong to.
+func (s *publishScreen) resultsKey(keys []connector.Key) string {
+	var b strings.Builder
+	if s.bundle != nil {
+		b.WriteString(s.bundle.Fingerprint())
+	}
+	for _, k := range keys {
+		b.WriteString("|" + k.String())
+	}
+	return b.String()
+}
+
+// clearResults removes the rows and failures of an earlier publish.
+func (s *publishScreen) clearResults() {
+	s.rowsBox.RemoveAll()
+	s.rows = map[connector.Key]*publishRow{}
+	s.failed = nil
+	s.resultsFor = ""
+	s.retryBtn.Disable()
 }
 
 // hasBackup reports whether k has a version to restore.
@@ -260,14 +337,18 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 		return
 	}
 	sum := b.Summary()
-	s.source.SetText(b.Source())
+	src := b.Source()
+	if d := s.v.deps.Demo; d != nil && b == d.Bundle {
+		src = lang.L("Sample content (built in)")
+	}
+	s.source.SetText(src)
 	s.summary.SetText(lang.L("{{.Files}} files, {{.Size}} zipped ({{.Unzipped}} unzipped)",
-		map[string]any{"Files": sum.Files, "Size": packaging.HumanSize(sum.CompressedSize), "Unzipped": packaging.HumanSize(sum.UncompressedSize)}))
+		map[string]any{"Files": sum.Files, "Size": humanSize(sum.CompressedSize), "Unzipped": humanSize(sum.UncompressedSize)}))
 	setVisible(s.summary, true)
 	if len(sum.Largest) > 0 {
 		parts := make([]string, len(sum.Largest))
 		for i, f := range sum.Largest {
-			parts[i] = f.Name + " (" + packaging.HumanSize(f.Size) + ")"
+			parts[i] = f.Name + " (" + humanSize(f.Size) + ")"
 		}
 		s.largest.SetText(lang.L("Largest: {{.Files}}", map[string]any{"Files": strings.Join(parts, ", ")}))
 		setVisible(s.largest, true)
@@ -284,8 +365,21 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 // onPublish publishes the bundle to the targets; Production asks first.
 func (s *publishScreen) onPublish() { s.publishTo(s.targetKeys()) }
 
-// onRetryFailed publishes again to the targets that failed last time.
-func (s *publishScreen) onRetryFailed() { s.publishTo(append([]connector.Key(nil), s.failed...)) }
+// onRetryFailed publishes again to the targets that failed last time and
+// are still ticked: never to one the user has since unticked.
+func (s *publishScreen) onRetryFailed() {
+	ticked := map[connector.Key]bool{}
+	for _, k := range s.targetKeys() {
+		ticked[k] = true
+	}
+	var keys []connector.Key
+	for _, k := range s.failed {
+		if ticked[k] {
+			keys = append(keys, k)
+		}
+	}
+	s.publishTo(keys)
+}
 
 func (s *publishScreen) publishTo(keys []connector.Key) { s.publishWith(keys, false) }
 
@@ -391,6 +485,8 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	}, s.v.win)
 	d.Resize(fyne.NewSize(560, 0))
 	s.prodDialog, s.prodEntry = d, typed
+	s.v.track(d, d.Submit)
+	typed.OnSubmitted = func(string) { d.Submit() } // Enter confirms once the name is typed
 	d.Show()
 	s.v.win.Canvas().Focus(typed)
 }
@@ -400,6 +496,8 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace
 	b := s.bundle
 	s.running = true
 	s.failed = nil
+	s.resultsFor = s.resultsKey(s.targetKeys())
+	s.started = time.Now()
 	s.rowsBox.RemoveAll()
 	s.rows = map[connector.Key]*publishRow{}
 	for _, k := range keys {
@@ -457,9 +555,28 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 	}
 	s.updateTargets()
 	s.v.reload(false)
+	s.notifyDone(len(keys), len(keys)-len(s.failed))
 	if len(existing) > 0 {
 		s.askReplace(existing)
 	}
+}
+
+// DefaultNotifyAfter is how long a publish runs before its end is worth a
+// desktop notification (the user may have switched to another window).
+const DefaultNotifyAfter = 5 * time.Second
+
+// notifyDone sends a desktop notification saying how many targets
+// succeeded, when the publish took longer than notifyAfter.
+func (s *publishScreen) notifyDone(total, ok int) {
+	if s.started.IsZero() || time.Since(s.started) < s.notifyAfter {
+		return
+	}
+	title := lang.L("Publish finished")
+	if ok < total {
+		title = lang.L("Publish finished with failures")
+	}
+	s.v.app.SendNotification(fyne.NewNotification(title,
+		lang.L("{{.OK}} of {{.Total}} targets succeeded.", map[string]any{"OK": ok, "Total": total})))
 }
 
 // askReplace names each resource a publish refused to replace (this app
@@ -476,8 +593,8 @@ func (s *publishScreen) askReplace(results []connector.PublishResult) {
 			by = ex.LastModifiedByID
 		}
 		lines = append(lines, lang.L("{{.Connector}}: {{.Resource}} ({{.Size}}), last modified {{.Date}} by {{.User}}.", map[string]any{
-			"Connector": keyText(r.Key), "Resource": ex.Name, "Size": packaging.HumanSize(ex.Size),
-			"Date": ex.LastModifiedDate.Local().Format("2006-01-02 15:04"), "User": by,
+			"Connector": keyText(r.Key), "Resource": ex.Name, "Size": humanSize(ex.Size),
+			"Date": formatTime(ex.LastModifiedDate), "User": by,
 		}))
 		keys = append(keys, r.Key)
 	}
@@ -493,6 +610,7 @@ func (s *publishScreen) askReplace(results []connector.PublishResult) {
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.replaceDialog, s.replaceKeys = d, keys
+	s.v.track(d, nil)
 	d.Show()
 }
 
@@ -517,7 +635,7 @@ func (s *publishScreen) onRestore() {
 		org = c.Org.OrgName + " (" + c.Org.OrgID + ")"
 	}
 	msg := lang.L("Put back the version of {{.Date}} ({{.Size}}) of {{.Resource}} on {{.Connector}} ({{.Org}})? The current version is backed up first.",
-		map[string]any{"Date": version.TakenAt.Local().Format("2006-01-02 15:04"), "Size": packaging.HumanSize(version.Size),
+		map[string]any{"Date": formatTime(version.TakenAt), "Size": humanSize(version.Size),
 			"Resource": c.EffectiveResourceName(), "Connector": keyText(k), "Org": org})
 	prod := c.IsProductionTarget()
 	d := dialog.NewConfirm(lang.L("Restore previous version?"), msg, func(yes bool) {
@@ -539,12 +657,14 @@ func (s *publishScreen) onRestore() {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
 	s.restoreDialog = d
+	s.v.track(d, d.Confirm)
 	d.Show()
 }
 
 func (s *publishScreen) restore(k connector.Key, resource string, confirmedProduction bool) {
 	s.running = true
 	s.rowsBox.RemoveAll()
+	s.resultsFor = s.resultsKey(s.targetKeys())
 	r := newPublishRow(keyText(k))
 	r.outcome.SetText(lang.L("Restoring…"))
 	setVisible(r.bar, false)
@@ -572,7 +692,7 @@ func newPublishRow(name string) *publishRow {
 		bar:     widget.NewProgressBar(),
 		icon:    widget.NewIcon(theme.UploadIcon()),
 		outcome: &widget.Label{Wrapping: fyne.TextWrapWord},
-		fix:     &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance},
+		fix:     &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText},
 	}
 }
 
@@ -593,11 +713,11 @@ func (r *publishRow) show(res connector.PublishResult) {
 		switch {
 		case res.RestoredFrom != nil:
 			r.outcome.SetText(lang.L("Restored the version of {{.Date}} of {{.Resource}} ({{.Size}}).", map[string]any{
-				"Date": res.RestoredFrom.TakenAt.Local().Format("2006-01-02 15:04"), "Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
+				"Date": formatTime(res.RestoredFrom.TakenAt), "Resource": res.Resource, "Size": humanSize(res.Size)}))
 		case res.Outcome == connector.OutcomeCreated:
-			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
+			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		default:
-			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
+			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		}
 		if res.ChangedOutside {
 			r.fix.SetText(lang.L("It had been changed outside this app since its last publish; that version was backed up first."))

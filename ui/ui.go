@@ -65,6 +65,13 @@ type Demo struct {
 	// MemoryTokens is set when the keyring is unavailable and tokens are
 	// kept in memory for this session; KeyringProblem says why.
 	MemoryTokens bool
+	// Scenarios are the states the demo can show ("normal",
+	// "permission-missing", …), offered in the banner's menu; Scenario is
+	// the one to start in. SetScenario puts the demo org in a state (off the
+	// UI goroutine) and returns the connector that shows it.
+	Scenarios   []string
+	Scenario    string
+	SetScenario func(ctx context.Context, name string) (connector.Key, error)
 }
 
 // New builds the window content and starts the background status checks.
@@ -95,12 +102,11 @@ type view struct {
 	jobs atomic.Int64 // background goroutines in flight
 	uiMu sync.Mutex   // serialises UI updates from workers (the test driver runs fyne.Do inline)
 
-	// UI goroutine state.
-	connectors []connector.Connector
-	status     map[connector.Key]connector.Status
-	perms      map[connector.Key]connector.Permissions
-	selected   connector.Key
-	recent     []string // recent errors for diagnostics (never a token)
+	// UI goroutine state: the model the screens listen to, then the view's own.
+	*model
+	recent     []string               // recent errors for diagnostics (never a token)
+	pending    map[connector.Key]bool // live checks in flight (Check now's progress)
+	checkTotal int                    // checks in the current round
 	loaded     bool
 	picked     bool // the user chose a connector
 
@@ -109,6 +115,11 @@ type view struct {
 	pub  *publishScreen
 	tabs *container.AppTabs
 	top  *fyne.Container
+
+	scenarioSel *widget.Select // the demo's scenario menu, for tests
+
+	modal      dialog.Dialog // the open dialog Escape dismisses
+	modalEnter func()        // its default action on Enter, or nil
 }
 
 func newView(a fyne.App, w fyne.Window, deps Deps) *view {
@@ -116,20 +127,24 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	v := &view{
 		app: a, win: w, deps: deps,
 		ctx: ctx, stop: cancel,
-		status: map[connector.Key]connector.Status{},
-		perms:  map[connector.Key]connector.Permissions{},
+		model: newModel(),
 	}
 	if deps.Service != nil {
 		v.svc = deps.Service
 		v.reg = deps.Service.Registry
 	}
-	v.selected = connector.Key{System: "Lightning", Environment: connector.Production}
+	// A new user starts on Sandbox, like the screen this mirrors: a first
+	// try never lands in production.
+	v.selected = connector.Key{System: "Lightning", Environment: connector.Sandbox}
 	if deps.Demo != nil {
 		v.selected = deps.Demo.Key
 	}
 	v.list = newListScreen(v)
 	v.auth = newAuthScreen(v)
 	v.pub = newPublishScreen(v)
+	v.listen(v.list.onModel)
+	v.listen(v.auth.onModel)
+	v.listen(v.pub.onModel)
 	return v
 }
 
@@ -139,11 +154,16 @@ func (v *view) build() fyne.CanvasObject {
 		container.NewTabItemWithIcon(lang.L("Content bundle"), theme.UploadIcon(), v.pub.build()),
 	)
 	split := container.NewHSplit(v.list.build(), v.tabs)
-	split.Offset = 0.3
+	split.Offset = 0.33
 	v.top = container.NewVBox()
 	v.refreshBanner()
 	v.auth.show(v.selected)
 	v.pub.updateTargets()
+	a, p, l := v.auth, v.pub, v.list
+	v.keyboard(a.scroll, a.renameBtn, a.removeBtn, a.authBtn, a.copyBtn, a.cancelBtn, a.submitBtn, a.nextBtn, a.disconnectBtn)
+	v.keyboard(p.scroll, p.zipBtn, p.folderBtn, p.publishBtn, p.retryBtn, p.restoreBtn)
+	v.keyboard(nil, l.selectSbx, l.addBtn, l.refreshBtn, l.diagBtn)
+	v.addShortcuts()
 	return container.NewBorder(v.top, nil, nil, nil, split)
 }
 
@@ -152,7 +172,11 @@ func (v *view) start() {
 	if v.deps.Demo != nil && v.deps.Demo.Bundle != nil {
 		v.pub.setBundle(v.deps.Demo.Bundle, nil)
 	}
-	v.reload(true)
+	if d := v.deps.Demo; d != nil && d.Scenario != "" && d.Scenario != "normal" {
+		v.setScenario(d.Scenario)
+	} else {
+		v.reload(true)
+	}
 	if check := v.deps.CheckKeyring; check != nil {
 		v.goWork(func(context.Context) {
 			err := check()
@@ -223,12 +247,16 @@ func (v *view) banner() fyne.CanvasObject {
 		return nil
 	}
 	label := &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	var right fyne.CanvasObject
+	if d := v.deps.Demo; d != nil && len(d.Scenarios) > 0 && d.SetScenario != nil {
+		right = v.scenarioMenu()
+	}
 	th := theme.Current()
 	fill := th.Color(bg, v.app.Settings().ThemeVariant())
 	r, g, b, _ := fill.RGBA()
 	rect := canvas.NewRectangle(rgba(r, g, b, 0x40))
 	return container.NewStack(rect, container.NewPadded(
-		container.NewBorder(nil, nil, widget.NewIcon(icon), nil, label)))
+		container.NewBorder(nil, nil, widget.NewIcon(icon), right, label)))
 }
 
 // do runs fn on the UI goroutine (fyne.Do), one at a time. fn must not
@@ -262,25 +290,6 @@ func (v *view) goWork(fn func(ctx context.Context)) {
 	}()
 }
 
-// keys lists the known connectors in display order.
-func (v *view) keys() []connector.Key {
-	keys := make([]connector.Key, 0, len(v.connectors))
-	for _, c := range v.connectors {
-		keys = append(keys, c.Key())
-	}
-	return keys
-}
-
-// connectorFor returns the stored connector for k.
-func (v *view) connectorFor(k connector.Key) (connector.Connector, bool) {
-	for _, c := range v.connectors {
-		if c.Key() == k {
-			return c, true
-		}
-	}
-	return connector.Connector{}, false
-}
-
 // reload re-reads the registry in the background, then (when check is set)
 // re-checks every connector.
 func (v *view) reload(check bool) {
@@ -307,15 +316,19 @@ func (v *view) reload(check bool) {
 	})
 }
 
-// setConnectors replaces the cached list and refreshes every screen.
+// setConnectors replaces the cached list; the screens redraw on the
+// model's notification. Until the user picks one, the first is selected.
 func (v *view) setConnectors(list []connector.Connector) {
-	v.connectors = list
-	if _, ok := v.connectorFor(v.selected); !ok && len(list) > 0 && !v.picked {
-		v.selected = list[0].Key()
+	if !v.picked && len(list) > 0 {
+		found := false
+		for _, c := range list {
+			found = found || c.Key() == v.selected
+		}
+		if !found {
+			v.selected = list[0].Key() // notified with the list below
+		}
 	}
-	v.list.refresh()
-	v.auth.show(v.selected)
-	v.pub.updateTargets()
+	v.replaceConnectors(list)
 }
 
 // checkAll runs a live status check of each key, at most four at a time;
@@ -325,6 +338,19 @@ func (v *view) checkAll(keys []connector.Key) {
 		return
 	}
 	sem := make(chan struct{}, 4)
+	if len(v.pending) == 0 {
+		v.checkTotal = 0
+	}
+	if v.pending == nil {
+		v.pending = map[connector.Key]bool{}
+	}
+	for _, k := range keys {
+		if !v.pending[k] {
+			v.pending[k] = true
+			v.checkTotal++
+		}
+	}
+	v.list.showProgress(v.checkTotal-len(v.pending), v.checkTotal)
 	for _, k := range keys {
 		v.list.setChecking(k, true)
 		v.goWork(func(ctx context.Context) {
@@ -344,18 +370,16 @@ func (v *view) checkAll(keys []connector.Key) {
 	}
 }
 
-// setStatus records a status result and refreshes what shows it.
+// setStatus records a status result; the screens showing it redraw on
+// the model's notification.
 func (v *view) setStatus(st connector.Status) {
 	k := st.Key
-	v.status[k] = st
-	if st.Permissions.Checked {
-		v.perms[k] = st.Permissions
-	}
 	v.list.setChecking(k, false)
-	v.list.refreshKey(k)
-	if k == v.selected {
-		v.auth.show(k)
+	if v.pending[k] {
+		delete(v.pending, k)
+		v.list.showProgress(v.checkTotal-len(v.pending), v.checkTotal)
 	}
+	v.putStatus(st)
 }
 
 // selectKey makes k the connector the tabs act on.
@@ -363,11 +387,8 @@ func (v *view) selectKey(k connector.Key) {
 	if k == v.selected {
 		return
 	}
-	v.selected = k
 	v.picked = true
-	v.list.markSelected(k)
-	v.auth.show(k)
-	v.pub.updateTargets()
+	v.choose(k)
 }
 
 // noteError keeps the last 20 errors for diagnostics.
@@ -421,10 +442,11 @@ func (v *view) showError(title string, err error) {
 	content := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}
 	box := container.NewVBox(content)
 	if fix != "" {
-		box.Add(&widget.Label{Text: fix, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+		box.Add(&widget.Label{Text: fix, Wrapping: fyne.TextWrapWord})
 	}
 	d := dialog.NewCustom(title, lang.L("Close"), box, v.win)
 	d.Resize(fyne.NewSize(440, 0))
+	v.track(d, d.Hide)
 	d.Show()
 }
 

@@ -30,7 +30,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"authorize needs a connector", []string{"authorize"}, "Authorize takes one connector"},
 		{"authorize takes one connector", []string{"authorize", "A/Sandbox", "B/Sandbox"}, "Authorize takes one connector"},
 		{"not SYSTEM/ENV", []string{"authorize", "Lightning"}, `"Lightning" is not a connector`},
-		{"unknown environment", []string{"status", "Lightning/Staging"}, `Unknown environment "Staging"`},
+		{"unknown environment", []string{"status", "Lightning/Sta ging"}, `Unknown environment "Sta ging"`},
 		{"empty system", []string{"disconnect", "/Sandbox"}, "is not a connector"},
 		{"port out of range", []string{"authorize", "A/Sandbox", "--callback-port", "70000"}, "The callback port 70000 is out of range"},
 		{"port not a number", []string{"authorize", "A/Sandbox", "--callback-port", "abc"}, "Invalid argument"},
@@ -413,10 +413,10 @@ func TestSentenceAndSplitFix(t *testing.T) {
 	assert.Equal(t, "Hello.", sentence("hello"))
 	assert.Equal(t, "Done!", sentence("done!"))
 	assert.Empty(t, sentence("  "))
-	_, err := connector.ParseKey("Lightning/Staging")
+	_, err := connector.ParseKey("Lightning/Sta ging")
 	msg, fix := splitFix(err)
-	assert.Equal(t, `Unknown environment "Staging".`, msg)
-	assert.Equal(t, "Use production, sandbox or test.", fix)
+	assert.Equal(t, `Unknown environment "Sta ging".`, msg)
+	assert.Equal(t, "Use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox.", fix)
 }
 
 func TestHumanBytesAndAgo(t *testing.T) {

@@ -23,6 +23,13 @@
 //	    [--report FILE] [--api-reserve N] [--backup-dir DIR]
 //	connectorctl restore SYSTEM/ENV [--resource NAME] [--yes]
 //	connectorctl disconnect SYSTEM/ENV
+//	connectorctl rename SYSTEM/ENV NEW-SYSTEM
+//
+// ENV is production, sandbox, test, or a named environment (UAT, QA…):
+// written NAME:KIND when it is created (KIND is production or sandbox,
+// the org kind the environment check expects), NAME afterwards.
+//
+//	connectorctl remove SYSTEM/ENV [--yes]
 //	connectorctl doctor
 //	connectorctl diagnostics
 //	connectorctl demo-org [--login-addr ADDR] [--instance-addr ADDR] [--production]
@@ -213,6 +220,11 @@
 //	errorCode    the Problem code, when failed or skipped
 //	message      what happened, when failed
 //	fix          what to do, when failed
+//
+// rename prints {from, to, id}: the connector's old and new SYSTEM/ENV and
+// its ID, which does not change (its tokens and backups stay with it).
+// remove prints {connector, removed, problem}: removed is true once the
+// connector is deleted; problem is set when the revoke at Salesforce failed.
 //
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is
 // false with a problem when Salesforce could not be reached (the local

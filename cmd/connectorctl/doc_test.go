@@ -45,7 +45,7 @@ func TestJSONFieldsAreDocumented(t *testing.T) {
 	doc := string(b)
 	types := []any{
 		jsonError{}, problemJSON{}, authorizeJSON{}, listItem{}, statusJSON{}, publishJSON{}, bundleJSON{},
-		resultJSON{}, disconnectJSON{}, doctorJSON{}, diagnosticsJSON{},
+		resultJSON{}, disconnectJSON{}, doctorJSON{}, diagnosticsJSON{}, renameJSON{}, removeJSON{},
 		connector.OrgInfo{}, connector.Permissions{}, connector.APIUsage{}, connector.ResourceInfo{},
 		connector.PublishRecord{}, connector.Check{}, packaging.FileEntry{},
 	}

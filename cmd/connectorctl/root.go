@@ -198,7 +198,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newStatusCmd(f),
 		newPublishCmd(f),
 		newRestoreCmd(f),
-		newDisconnectCmd(f),
+		newDisconnectCmd(f), newRenameCmd(f), newRemoveCmd(f),
 		newDoctorCmd(f),
 		newDiagnosticsCmd(f),
 		newDemoOrgCmd(f),

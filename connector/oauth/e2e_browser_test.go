@@ -41,7 +41,7 @@ func TestRealBrowserLogin(t *testing.T) {
 		wantPath string
 		wantText string
 	}{
-		{"allow", true, "/OauthSuccess", "Connectors is authorized. You can close this tab and return to the app."},
+		{"allow", true, "/OauthSuccess", "Almost done: return to Connectors"},
 		{"deny", false, "/OauthError", "You clicked Deny"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

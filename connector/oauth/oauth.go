@@ -63,6 +63,9 @@ type Config struct {
 	Timeout time.Duration
 	// HTTPClient calls the token endpoint; nil means a client with a 60 s timeout.
 	HTTPClient *http.Client
+	// Pages is the wording of the browser's result pages, in the app's
+	// language; zero fields are English.
+	Pages PageText
 }
 
 func (c *Config) setDefaults() error {
@@ -113,6 +116,7 @@ const (
 // concurrent use.
 type Flow struct {
 	cfg         Config
+	text        PageText // cfg.Pages with the English defaults
 	state       string
 	verifier    string
 	port        int
@@ -166,6 +170,7 @@ func Start(ctx context.Context, cfg Config) (*Flow, error) {
 	}
 	f := &Flow{
 		cfg:          cfg,
+		text:         cfg.Pages.withDefaults(),
 		state:        base64.RawURLEncoding.EncodeToString(raw[:]),
 		verifier:     oauth2.GenerateVerifier(),
 		port:         port,

@@ -66,7 +66,11 @@ func TestFlowSuccess(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "/OauthSuccess", final.Path)
 	assert.Equal(t, "localhost:"+strconv.Itoa(f.Port()), final.Host)
-	assert.Contains(t, body, "Connectors is authorized. You can close this tab and return to the app.")
+	// The page names the org and does not claim success: the app still
+	// checks the org and may refuse it.
+	assert.Contains(t, body, "Almost done: return to Connectors")
+	assert.Contains(t, body, "You signed in to 127.0.0.1 (00D000000000001AAA).")
+	assert.NotContains(t, body, "is authorized")
 	res, err := f.Wait(ctx)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(res.AccessToken, "00D000000000001!"))
@@ -642,4 +646,26 @@ func TestRetryRebindsSamePort(t *testing.T) {
 	h, err := Start(ctx, Config{LoginURL: org.URL(), Ports: []int{f.Port()}})
 	require.NoError(t, err, "the port is free again right after Wait returns from a cancel")
 	h.Cancel()
+}
+
+// TestResultPagesInAppLanguage: the browser's pages use the wording (and
+// lang attribute) of the app that started the flow; untranslated fields
+// stay English.
+func TestResultPagesInAppLanguage(t *testing.T) {
+	ctx := testCtx(t)
+	org := newStubOrg(t)
+	f := startFlow(t, ctx, org, func(c *Config) {
+		c.Pages = PageText{Lang: "fr", AlmostTitle: "Presque fini : revenez à Connectors", AlmostLine: "Vous êtes connecté à {Org}."}
+	})
+	_, _, body := browse(t, ctx, f.URL())
+	assert.Contains(t, body, `<html lang="fr">`)
+	assert.Contains(t, body, "Presque fini : revenez à Connectors")
+	assert.Contains(t, body, "Vous êtes connecté à 127.0.0.1 (00D000000000001AAA).")
+	assert.Contains(t, body, "Return to the app to see the result", "a field left empty is English")
+	_, err := f.Wait(ctx)
+	require.NoError(t, err)
+
+	p := PageText{Lang: "fr", Denied: "Vous avez cliqué sur Refuser."}.withDefaults()
+	assert.Equal(t, "Vous avez cliqué sur Refuser.", p.message(&AuthError{Code: "access_denied"}))
+	assert.Equal(t, "The login took too long and Connectors stopped waiting.", p.message(ErrTimeout))
 }

@@ -1,7 +1,6 @@
 package oauth
 
 import (
-	"errors"
 	"html/template"
 	"net"
 	"net/http"
@@ -70,25 +69,11 @@ func (f *Flow) serveCallback(w http.ResponseWriter, r *http.Request) {
 		// Another login attempt, another app or an attacker: refuse, keep
 		// waiting, and remember it for the timeout message.
 		f.mismatch.Add(1)
-		writePage(w, http.StatusBadRequest, page{
-			Title: "This sign-in does not belong to Connectors' current login",
-			Lines: []string{
-				"The browser came back from Salesforce with a link from another login attempt, so Connectors ignored it.",
-				"Go back to the app and start the authorization again; use the browser tab it opens.",
-			},
-			Bad: true,
-		})
+		writePage(w, http.StatusBadRequest, page{Lang: f.text.Lang, Title: f.text.MismatchTitle, Lines: f.text.MismatchLines, Bad: true})
 		return
 	}
 	if q.Get("error") == "" && !validCode(q.Get("code")) {
-		writePage(w, http.StatusBadRequest, page{
-			Title: "The sign-in link has no authorization code",
-			Lines: []string{
-				"Salesforce sent the browser back without a code, so Connectors cannot finish the login.",
-				"Go back to the app and start the authorization again.",
-			},
-			Bad: true,
-		})
+		writePage(w, http.StatusBadRequest, page{Lang: f.text.Lang, Title: f.text.NoCodeTitle, Lines: f.text.NoCodeLines, Bad: true})
 		return
 	}
 	f.pending.Add(1) // before the flow can end: the server waits for this page
@@ -112,17 +97,19 @@ func (f *Flow) serveResult(w http.ResponseWriter, success bool) {
 		return
 	}
 	defer f.pageLoaded()
+	t := f.text
 	if success && f.err == nil {
+		// The app has not checked the org yet (environment, permissions):
+		// the page names the org and says "almost done", never "authorized".
 		writePage(w, http.StatusOK, page{
-			Title: "Connectors is authorized",
-			Lines: []string{"Connectors is authorized. You can close this tab and return to the app."},
+			Lang:  t.Lang,
+			Title: t.AlmostTitle,
+			Lines: []string{strings.ReplaceAll(t.AlmostLine, "{Org}", orgOf(f.result)), t.ReturnLine},
 		})
 		return
 	}
-	lines := []string{browserMessage(f.err)}
-	lines = append(lines,
-		"The problem is most likely not in your browser: return to the app for details and what to do next.")
-	writePage(w, http.StatusOK, page{Title: "Connectors could not be authorized", Lines: lines, Bad: true})
+	lines := []string{t.message(f.err), t.ErrorHint}
+	writePage(w, http.StatusOK, page{Lang: t.Lang, Title: t.ErrorTitle, Lines: lines, Bad: true})
 }
 
 // pageLoaded records that a redirected browser loaded its result page.
@@ -139,35 +126,18 @@ func (f *Flow) pageLoaded() {
 	}
 }
 
-// browserMessage is what the error page says about err, in plain words.
-func browserMessage(err error) string {
-	var ae *AuthError
-	var ee *ExchangeError
-	switch {
-	case err == nil:
-		return "The login did not finish."
-	case errors.As(err, &ae) && ae.Code == "access_denied":
-		return "You clicked Deny, so Connectors was not given access to the org. Start the authorization again in the app and click Allow."
-	case errors.As(err, &ae):
-		return "Salesforce refused the authorization: " + strings.TrimSpace(ae.Description+" ("+ae.Code+")") + "."
-	case errors.As(err, &ee):
-		return "Salesforce accepted the sign-in but refused to issue tokens to Connectors: " + ee.Error() + "."
-	case errors.Is(err, ErrTimeout):
-		return "The login took too long and Connectors stopped waiting."
-	case errors.Is(err, ErrCanceled):
-		return "The login was canceled in the app."
-	}
-	return "Connectors could not finish the login: " + err.Error() + "."
-}
+// browserMessage is what the English error page says about err.
+func browserMessage(err error) string { return DefaultPageText().message(err) }
 
 type page struct {
+	Lang  string
 	Title string
 	Lines []string
 	Bad   bool
 }
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

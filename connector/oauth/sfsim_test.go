@@ -54,7 +54,7 @@ func TestSimulatedOrgAllow(t *testing.T) {
 	final, status, body := browse(t, ctx, redirect)
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "/OauthSuccess", final.Path)
-	assert.Contains(t, body, "Connectors is authorized")
+	assert.Contains(t, body, "Almost done: return to Connectors")
 
 	// Then Wait has the org's tokens
 	res, err := f.Wait(ctx)

@@ -457,6 +457,10 @@ func (o *Org) FailNextWith(n int, f Fault) {
 	o.set(func() { o.failures = append(o.failures, &failRule{Fault: f, n: n}) })
 }
 
+// ClearFaults drops every fault FailNext and FailNextWith injected and
+// not yet used.
+func (o *Org) ClearFaults() { o.set(func() { o.failures = nil }) }
+
 // Requests returns a copy of the log of every request on both hosts.
 func (o *Org) Requests() []RequestLog {
 	o.mu.Lock()

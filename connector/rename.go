@@ -1,0 +1,58 @@
+package connector
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CodeConnectorExists: a rename would give two connectors the same system
+// and environment.
+const CodeConnectorExists = "connector_exists"
+
+// Rename gives the connector k a new system name, keeping everything else:
+// its ID (so its tokens and backups stay its own), environment, org and
+// history. There is still one connector per system × environment: renaming
+// onto an existing one is refused. A change of case only ("acme" → "Acme")
+// is allowed. It returns the renamed connector.
+func (r *Registry) Rename(k Key, newSystem string) (Connector, error) {
+	newSystem = strings.TrimSpace(newSystem)
+	to := Key{System: newSystem, Environment: k.Environment}
+	if err := validateKey(to); err != nil {
+		return Connector{}, err
+	}
+	var out Connector
+	err := r.transact(func(doc *registryDoc) (bool, error) {
+		i := findConnector(doc.Connectors, k)
+		if i < 0 {
+			return false, notFound(k)
+		}
+		if j := findConnector(doc.Connectors, to); j >= 0 && j != i {
+			return false, &Problem{
+				Code:    CodeConnectorExists,
+				ID:      "connector_exists",
+				Message: fmt.Sprintf("There is already a connector %s: there is one connector per system and environment.", doc.Connectors[j].Key()),
+				Fix:     "Choose another name, or remove the other connector first.",
+				Args:    map[string]any{"Connector": doc.Connectors[j].Key().String()},
+			}
+		}
+		c := &doc.Connectors[i]
+		if c.LegacyTokens { // its tokens are still filed under its old name
+			return false, &Problem{
+				Code:    CodeConnectorExists,
+				ID:      "rename_legacy",
+				Message: fmt.Sprintf("%s was set up by an older version and its sign-in is still filed under its name.", c.Key()),
+				Fix:     "Check its status (or publish) once so it moves to its ID, then rename it.",
+			}
+		}
+		if c.System == newSystem {
+			out = *c
+			return false, nil
+		}
+		c.System = newSystem
+		c.UpdatedAt = r.now().UTC().Truncate(time.Millisecond)
+		out = *c
+		return true, nil
+	})
+	return out, err
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/sfsim"
+)
+
+// demoScenarios are the states demo mode can show, for support staff and
+// trainers: --demo-scenario NAME at start, or the banner's menu.
+var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable"}
+
+// demoWorld is the demo's simulated org and service, which a scenario sets up.
+type demoWorld struct {
+	org   *sfsim.Org
+	svc   *connector.Service
+	ports []int
+}
+
+// scenario puts the demo into the named state and returns the connector
+// that shows it. Every scenario but "normal" signs the connector in first
+// (as the demo user would), then turns the org's knob:
+//
+//	connected           signed in, everything works
+//	many                signed in, among 19 more client connectors (a consultant's list)
+//	permission-missing  the user lacks Customize Application
+//	api-disabled        the user's API access is off
+//	needs-reauth        the org revoked the connector's sign-in
+//	production          a production org, in a Demo/Production connector
+//	unreachable         the org drops every API connection
+func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, error) {
+	if !slices.Contains(demoScenarios, name) {
+		return connector.Key{}, fmt.Errorf("unknown demo scenario %q: use one of %s", name, strings.Join(demoScenarios, ", "))
+	}
+	o := d.org
+	o.ClearFaults()
+	o.SetAPIEnabled(true)
+	o.SetCustomizeApplication(true)
+	o.SetSandbox(name != "production")
+	key := connector.Key{System: "Demo", Environment: connector.Sandbox}
+	if name == "production" {
+		key.Environment = connector.Production
+	}
+	if _, err := d.svc.Registry.Upsert(key, func(c *connector.Connector) error {
+		c.LoginURL, c.CallbackPorts = o.LoginURL(), d.ports
+		return nil
+	}); err != nil {
+		return key, err
+	}
+	if name == "normal" {
+		return key, nil
+	}
+	if err := d.signIn(ctx, key); err != nil {
+		return key, err
+	}
+	switch name {
+	case "many":
+		return key, d.addClients()
+	case "permission-missing":
+		o.SetCustomizeApplication(false)
+	case "api-disabled":
+		o.SetAPIEnabled(false)
+	case "needs-reauth":
+		o.RevokeRefreshTokens()
+	case "unreachable":
+		o.FailNextMatching("", "", 1<<30, 0)
+	}
+	return key, nil
+}
+
+// addClients adds 19 client connectors, a production org every fourth, as
+// a consultant's list looks (they are not signed in: their orgs are made up).
+func (d *demoWorld) addClients() error {
+	clients := []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises",
+		"Wonka Industries", "Cyberdyne Systems", "Soylent", "Tyrell Corporation", "Massive Dynamic", "Aperture Science",
+		"Black Mesa", "Oscorp", "Vandelay Industries", "Gringotts", "Monsters Inc", "Duff Brewing"}
+	for i, name := range clients {
+		env, sandbox := connector.Sandbox, true
+		if i%4 == 0 {
+			env, sandbox = connector.Production, false
+		}
+		k := connector.Key{System: name, Environment: env}
+		if _, err := d.svc.Registry.Upsert(k, func(c *connector.Connector) error {
+			c.LoginURL = "https://" + strings.ToLower(strings.ReplaceAll(name, " ", "")) + ".my.salesforce.com"
+			c.Org = &connector.OrgInfo{
+				OrgID: fmt.Sprintf("00D5g00000%03dAAA", i), OrgName: name + " " + map[bool]string{true: "UAT sandbox", false: "Corporation"}[sandbox],
+				Username: "admin@" + strings.ToLower(strings.ReplaceAll(name, " ", "")) + ".example", IsSandbox: sandbox,
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// signIn authorizes key on the demo org as the demo user, without a browser.
+func (d *demoWorld) signIn(ctx context.Context, key connector.Key) error {
+	flow, err := d.svc.StartAuthorize(ctx, key, connector.AuthorizeOptions{NoBrowser: true})
+	if err != nil {
+		return err
+	}
+	redirect, err := d.org.PlayUser(ctx, flow.URL(), true)
+	if err != nil {
+		flow.Cancel()
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, redirect, nil)
+	if err != nil {
+		flow.Cancel()
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		flow.Cancel()
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	_, err = flow.Wait(ctx)
+	return err
+}

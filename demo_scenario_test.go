@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/connector/tokenstore"
+)
+
+// TestDemoScenarios: demo mode shows each state support staff and trainers
+// need (it could not show permission missing, needs re-authorization or a
+// production org): the connector a scenario returns is in that state.
+func TestDemoScenarios(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	org, err := sfsim.Start(sfsim.Options{Sandbox: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = org.Close() })
+	svc, err := connector.NewService(t.TempDir(), tokenstore.NewMemory())
+	require.NoError(t, err)
+	svc.CheckTimeout = 3 * time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close())
+	org.RegisterCallback(connector.DefaultClientID, fmt.Sprintf("http://localhost:%d%s", port, connector.CallbackPath))
+	world := &demoWorld{org: org, svc: svc, ports: []int{port}}
+
+	want := map[string]connector.State{
+		"normal":             connector.StateNotAuthorized,
+		"connected":          connector.StateConnected,
+		"many":               connector.StateConnected,
+		"permission-missing": connector.StatePermissionMissing,
+		"api-disabled":       connector.StatePermissionMissing,
+		"needs-reauth":       connector.StateNeedsReauth,
+		"production":         connector.StateConnected,
+		"unreachable":        connector.StateUnreachable,
+	}
+	for _, name := range demoScenarios {
+		t.Run(name, func(t *testing.T) {
+			k, err := world.scenario(ctx, name)
+			require.NoError(t, err)
+			st := svc.Status(ctx, k)
+			assert.Equal(t, want[name], st.State, "%s: %s %s", name, st.Message, st.Fix)
+			c, err := svc.Registry.Get(k)
+			require.NoError(t, err)
+			if name == "production" {
+				assert.Equal(t, connector.Production, k.Environment)
+				assert.True(t, c.IsProductionTarget())
+			}
+			if name == "many" {
+				list, err := svc.Registry.List()
+				require.NoError(t, err)
+				assert.Len(t, list, 20, "the demo connector and 19 clients")
+			}
+			if name == "api-disabled" {
+				assert.False(t, st.Permissions.APIEnabled)
+			}
+		})
+	}
+	_, err = world.scenario(ctx, "nonsense")
+	assert.ErrorContains(t, err, "unknown demo scenario")
+}

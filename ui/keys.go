@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// button is the window's button: a widget.Button that Enter (and Return)
+// presses as well as Space, that shows a ring when focused (Fyne's focus
+// tint is invisible on a blue button), and that scrolls itself into view
+// when it gains focus.
+type button struct {
+	widget.Button
+	focused bool
+	// onFocus runs when the button gains focus (the view scrolls it into view).
+	onFocus func(fyne.CanvasObject)
+	// onEscape runs on Escape while the button has focus.
+	onEscape func()
+}
+
+var _ fyne.Focusable = (*button)(nil)
+
+// btn makes b a widget of its own (call once, on a literal).
+func btn(b *button) *button {
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey presses the button on Enter, Return and Space.
+func (b *button) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !b.Disabled() {
+			b.Tapped(nil)
+		}
+	case fyne.KeyEscape:
+		if b.onEscape != nil {
+			b.onEscape()
+		}
+	default:
+		b.Button.TypedKey(ev)
+	}
+}
+
+// FocusGained draws the focus ring and scrolls the button into view.
+func (b *button) FocusGained() {
+	b.focused = true
+	b.Button.FocusGained()
+	b.Refresh()
+	if b.onFocus != nil {
+		b.onFocus(b)
+	}
+}
+
+// FocusLost removes the focus ring.
+func (b *button) FocusLost() {
+	b.focused = false
+	b.Button.FocusLost()
+	b.Refresh()
+}
+
+// CreateRenderer adds the focus ring to the button's own renderer.
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
+	ring := canvas.NewRectangle(color.Transparent)
+	ring.StrokeWidth = 2
+	ring.CornerRadius = theme.InputRadiusSize()
+	r := &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, b: b}
+	r.update()
+	return r
+}
+
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	ring *canvas.Rectangle
+	b    *button
+}
+
+func (r *ringRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	r.ring.Move(fyne.NewPos(-1, -1))
+	r.ring.Resize(size.AddWidthHeight(2, 2))
+}
+
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	return append(r.WidgetRenderer.Objects(), r.ring)
+}
+
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.update()
+}
+
+func (r *ringRenderer) update() {
+	c := color.Color(color.Transparent)
+	if r.b.focused {
+		c = theme.Color(theme.ColorNameForeground)
+	}
+	r.ring.StrokeColor = c
+	r.ring.Refresh()
+}
+
+// scrollIntoView scrolls s so o (inside it) is fully visible.
+func scrollIntoView(s *container.Scroll, o fyne.CanvasObject) {
+	if s == nil || s.Content == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s.Content).Y
+	bottom := top + o.Size().Height
+	view := s.Size().Height
+	switch {
+	case top < s.Offset.Y:
+		s.ScrollToOffset(fyne.NewPos(s.Offset.X, top))
+	case bottom > s.Offset.Y+view:
+		s.ScrollToOffset(fyne.NewPos(s.Offset.X, bottom-view))
+	}
+}
+
+// keyboard makes each button scroll itself into view inside s (nil: no
+// scrolling) when it gains focus, and hand Escape to the window.
+func (v *view) keyboard(s *container.Scroll, buttons ...*button) {
+	for _, b := range buttons {
+		if s != nil {
+			b.onFocus = func(o fyne.CanvasObject) { scrollIntoView(s, o) }
+		}
+		b.onEscape = v.onEscape
+	}
+}
+
+// track remembers d as the open dialog: Escape dismisses it, and Enter
+// (when no control takes it) runs onEnter, its default action (nil: none,
+// for the dialogs whose default would destroy something).
+func (v *view) track(d dialog.Dialog, onEnter func()) {
+	v.modal, v.modalEnter = d, onEnter
+	d.SetOnClosed(func() {
+		if v.modal == d {
+			v.modal, v.modalEnter = nil, nil
+		}
+	})
+}
+
+// addShortcuts registers the window's keys: Ctrl+1 and Ctrl+2 open the
+// Connectors and Content bundle tabs, Ctrl+Tab and Ctrl+Shift+Tab cycle
+// them, and Escape (when no control takes it) cancels a wait.
+func (v *view) addShortcuts() {
+	if v.win == nil || v.tabs == nil {
+		return
+	}
+	c := v.win.Canvas()
+	mod := fyne.KeyModifierShortcutDefault
+	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2} {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) { v.tabs.SelectIndex(i) })
+	}
+	next := func(step int) {
+		n := len(v.tabs.Items)
+		v.tabs.SelectIndex((v.tabs.SelectedIndex() + step + n) % n)
+	}
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl}, func(fyne.Shortcut) { next(1) })
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl | fyne.KeyModifierShift}, func(fyne.Shortcut) { next(-1) })
+	c.SetOnTypedKey(v.onTypedKey)
+}
+
+// onTypedKey gets the keys no control took: Escape, and Enter for the
+// open dialog's default action.
+func (v *view) onTypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		v.onEscape()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if v.modal != nil && v.modalEnter != nil {
+			v.modalEnter()
+		}
+	}
+}
+
+// onEscape closes the open dialog, else cancels the authorization the
+// window waits for.
+func (v *view) onEscape() {
+	switch {
+	case v.modal != nil:
+		v.modal.Dismiss()
+	case v.auth.flowCancel != nil:
+		v.auth.onCancel()
+	}
+}

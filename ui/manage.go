@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectors-app/connectors/connector"
+)
+
+// onRename asks for the selected connector's new system name. Its sign-in,
+// org and backups stay with it (they belong to its ID).
+func (s *authScreen) onRename() {
+	k := s.key
+	if _, ok := s.v.connectorFor(k); !ok || s.v.reg == nil {
+		return
+	}
+	name := &widget.Entry{Text: k.System, Validator: connector.ValidateSystemName}
+	name.ExtendBaseWidget(name)
+	items := []*widget.FormItem{{Text: lang.L("System"), Widget: name,
+		HintText: lang.L("Its sign-in, org and backups stay with it.")}}
+	d := dialog.NewForm(lang.L("Rename {{.Connector}}", map[string]any{"Connector": keyText(k)}), lang.L("Rename"), lang.L("Cancel"), items,
+		func(ok bool) {
+			if ok {
+				s.rename(k, strings.TrimSpace(name.Text))
+			}
+		}, s.v.win)
+	d.Resize(fyne.NewSize(480, 0))
+	s.renameDialog, s.renameEntry = d, name
+	s.v.track(d, d.Submit)
+	name.OnSubmitted = func(string) { d.Submit() }
+	d.Show()
+	s.v.win.Canvas().Focus(name)
+}
+
+// rename renames k in the background and selects it under its new name.
+func (s *authScreen) rename(k connector.Key, system string) {
+	s.v.goWork(func(context.Context) {
+		c, err := s.v.reg.Rename(k, system)
+		s.v.do(func() {
+			if err != nil {
+				s.v.showError(lang.L("Couldn't rename the connector"), err)
+				return
+			}
+			to := c.Key()
+			s.v.rekey(k, to)
+			list := append([]connector.Connector(nil), s.v.connectors...)
+			for i := range list {
+				if list[i].Key() == k {
+					list[i] = c
+				}
+			}
+			s.v.picked = true
+			s.v.selected = to // notified with the list
+			s.v.replaceConnectors(list)
+			s.v.reload(false)
+		})
+	})
+}
+
+// onRemove asks first, then revokes the connector's access (like
+// Disconnect) and deletes it.
+func (s *authScreen) onRemove() {
+	k := s.key
+	c, ok := s.v.connectorFor(k)
+	if !ok || s.v.svc == nil {
+		return
+	}
+	org := lang.L("no org yet")
+	if c.Org != nil {
+		org = c.Org.OrgName + " (" + c.Org.OrgID + ")"
+	}
+	msg := lang.L("Remove {{.Connector}} ({{.Org}})? Its access is revoked at Salesforce and it is deleted from this computer; its backups stay on disk.",
+		map[string]any{"Connector": keyText(k), "Org": org})
+	d := dialog.NewConfirm(lang.L("Remove the connector?"), msg, func(yes bool) {
+		s.removeDialog = nil
+		if yes {
+			s.remove(k)
+		}
+	}, s.v.win)
+	d.SetConfirmText(lang.L("Remove"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	s.removeDialog = d
+	s.v.track(d, nil)
+	d.Show()
+}
+
+func (s *authScreen) remove(k connector.Key) {
+	s.v.goWork(func(ctx context.Context) {
+		err := s.v.svc.Remove(ctx, k)
+		s.v.do(func() {
+			if p := connector.AsProblem(err); p != nil {
+				if p.Code != connector.CodeRevokeFailed {
+					s.v.showError(lang.L("Couldn't remove the connector"), err)
+					return
+				}
+				s.v.showError(lang.L("Removed from this computer only"), err)
+			}
+			s.v.rekey(k, connector.Key{})
+			var kept []connector.Connector
+			for _, c := range s.v.connectors {
+				if c.Key() != k {
+					kept = append(kept, c)
+				}
+			}
+			s.v.picked = false
+			if len(kept) > 0 {
+				s.v.selected = kept[0].Key() // notified with the list
+			}
+			s.v.replaceConnectors(kept)
+			s.v.reload(false)
+		})
+	})
+}
