@@ -92,7 +92,12 @@ func ReadExport(r io.Reader, name string) (*ExportFile, error) {
 		return nil, exportProblem(name, fmt.Sprintf("is format %d, newer than this connectorctl reads (%d)", f.Version, ExportVersion), nil)
 	}
 	for i, c := range f.Connectors {
-		if _, err := ParseEnvironment(c.Environment); err != nil {
+		env, err := ParseEnvironment(c.Environment)
+		if err != nil {
+			return nil, exportProblem(name, fmt.Sprintf("connector %d (%s): %s", i+1, c.System, err), err)
+		}
+		if !env.HasKind() { // export writes named environments with their org kind
+			err := fmt.Errorf("the environment %q has no org kind (e.g. %s:sandbox)", c.Environment, c.Environment)
 			return nil, exportProblem(name, fmt.Sprintf("connector %d (%s): %s", i+1, c.System, err), err)
 		}
 		if _, err := ParseAuthMethod(c.AuthMethod); err != nil {
@@ -107,6 +112,7 @@ func exportProblem(name, what string, err error) *Problem {
 		Code:    CodeConnectorsFile,
 		Message: fmt.Sprintf("The connectors file %s %s.", name, strings.TrimSuffix(what, ".")),
 		Fix:     "Write it with connectorctl export --output FILE and commit it as is.",
+		Args:    map[string]any{"File": name, "Detail": strings.TrimSuffix(what, ".")},
 		Err:     err,
 	}
 }
@@ -136,7 +142,8 @@ func (r *Registry) Import(f *ExportFile) error {
 		}
 		id := strings.ToLower(k.String())
 		if seen[id] {
-			return &Problem{Code: CodeConnectorsFile, Message: fmt.Sprintf("The connectors file lists %s twice.", k), Fix: "Keep one entry per connector (connectorctl export writes each once)."}
+			return &Problem{Code: CodeConnectorsFile, ID: "connectors_file_duplicate", Message: fmt.Sprintf("The connectors file lists %s twice.", k),
+				Fix: "Keep one entry per connector (connectorctl export writes each once).", Args: map[string]any{"Connector": k.String()}}
 		}
 		seen[id] = true
 		login, err := NormalizeLoginURL(e.LoginURL, env)

@@ -224,6 +224,7 @@ func jwtKeyProblem(msg string, err error) *Problem {
 	return &Problem{
 		Code:    CodeJWTKey,
 		Message: msg,
+		Args:    map[string]any{"Detail": msg, "KeyEnv": JWTKeyEnv, "KeyFileEnv": JWTKeyFileEnv},
 		Fix: fmt.Sprintf("Give the PEM private key whose certificate is uploaded to the app: --jwt-key-file FILE, $%s (the PEM text, e.g. a CI secret) or $%s (a file); an unencrypted PKCS#8 or PKCS#1 RSA key.",
 			JWTKeyEnv, JWTKeyFileEnv),
 		Err: err,
@@ -237,6 +238,7 @@ func (s *Service) clientSecret() (string, error) {
 		return "", &Problem{
 			Code:    CodeClientSecret,
 			Message: "No client secret was given for the client-credentials flow.",
+			Args:    map[string]any{"SecretEnv": ClientSecretEnv},
 			Fix:     fmt.Sprintf("Set $%s to the app's consumer secret (a CI secret); it is never accepted as a flag, where ps would show it.", ClientSecretEnv),
 		}
 	}
@@ -387,7 +389,7 @@ func (s *Service) AuthorizeHeadless(ctx context.Context, k Key, opts HeadlessOpt
 	}
 	username := strings.TrimSpace(opts.Username)
 	if opts.Method == AuthJWT && username == "" {
-		return nil, &Problem{Code: CodeConsumerNotApproved, Message: "The JWT bearer flow needs the Salesforce username to sign in as.",
+		return nil, &Problem{Code: CodeConsumerNotApproved, ID: "jwt_username_missing", Message: "The JWT bearer flow needs the Salesforce username to sign in as.",
 			Fix: "Pass --username with the user's login name, e.g. ci@acme.com."}
 	}
 	conn := existing
@@ -419,13 +421,15 @@ func (s *Service) AuthorizeHeadless(ctx context.Context, k Key, opts HeadlessOpt
 
 // needsMyDomainProblem: the client-credentials flow needs the org's My Domain host.
 func needsMyDomainProblem(login string) *Problem {
-	msg := "The client-credentials flow needs the org's My Domain host, and no login URL was given."
+	id, msg := "needs_my_domain_missing", "The client-credentials flow needs the org's My Domain host, and no login URL was given."
 	if login != "" {
-		msg = fmt.Sprintf("Salesforce refuses the client-credentials flow on %s: it works only on the org's My Domain host.", hostOf(login))
+		id, msg = CodeNeedsMyDomain, fmt.Sprintf("Salesforce refuses the client-credentials flow on %s: it works only on the org's My Domain host.", hostOf(login))
 	}
 	return &Problem{
 		Code:    CodeNeedsMyDomain,
+		ID:      id,
 		Message: msg,
+		Args:    map[string]any{"Host": hostOf(login)},
 		Fix:     "Pass --login-url with the org's My Domain address (Setup → My Domain), e.g. https://acme.my.salesforce.com.",
 	}
 }

@@ -600,6 +600,7 @@ func (r *publishRun) checkBudget() error {
 		Code: CodeAPIBudget,
 		Message: fmt.Sprintf("Skipped %s: its org has used %d of its %d daily API requests, leaving %d, under the reserve of %d, so nothing was written.",
 			r.k, u.Used, u.Max, max(0, left), r.opts.APIReserve),
-		Fix: "Publish to it after its 24-hour API allocation frees up (Setup → Company Information shows the usage), or lower --api-reserve.",
+		Fix:  "Publish to it after its 24-hour API allocation frees up (Setup → Company Information shows the usage), or lower --api-reserve.",
+		Args: map[string]any{"Connector": r.k.String(), "Used": u.Used, "Max": u.Max, "Left": max(0, left), "Reserve": r.opts.APIReserve},
 	}
 }
