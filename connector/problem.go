@@ -91,3 +91,11 @@ const (
 	// authorization was revoked before it could be read back; authorize again.
 	CodeVerifyNeedsReauth = "verify_needs_reauth"
 )
+
+// Problem codes of drift: the org's resource changed behind our back.
+const (
+	// CodeChangedOutside: the resource was changed in the org since our last
+	// publish (by Setup or another tool); publishing over it needs Force
+	// (connectorctl --force), and the backup keeps what was there.
+	CodeChangedOutside = "changed_outside"
+)

@@ -41,6 +41,9 @@ type Service struct {
 	AllowInsecureLoopback bool
 	// CheckTimeout bounds each live status check; 0 means DefaultCheckTimeout.
 	CheckTimeout time.Duration
+	// AppVersion is the app's version: recorded in the Description of what
+	// it publishes and in the history journal.
+	AppVersion string
 
 	// doctorPorts overrides the callback ports Doctor checks, probeKeyring
 	// its keyring round trip (nil: tokenstore.ProbeKeyring), and
@@ -111,7 +114,9 @@ type AuthFlow interface {
 type PublishOptions struct {
 	// ResourceName overrides the connector's resource name.
 	ResourceName string
-	// Force uploads even when the fingerprint matches.
+	// Force uploads even when the fingerprint matches, and over a resource
+	// changed outside Connectors since our last publish (CodeChangedOutside;
+	// it is backed up first).
 	Force bool
 	// DryRun runs the preflight (session, permissions, size, lookup) and
 	// reports what would happen without writing anything.
@@ -160,6 +165,9 @@ type PublishResult struct {
 	// ChangedOutside is true when the record had been changed in the org
 	// since our own publish: it was downloaded and backed up before the overwrite.
 	ChangedOutside bool `json:"changedOutside,omitempty"`
+	// Drift says when and by whom the record was changed outside
+	// Connectors (set with ChangedOutside).
+	Drift *Drift `json:"drift,omitempty"`
 	// Existing describes the resource a publish refused to replace
 	// (CodeResourceExists): set ReplaceExisting to replace it.
 	Existing *ExistingResource `json:"existing,omitempty"`

@@ -117,7 +117,9 @@
 //	lastState    state of the last live check ("" when never checked)
 //	lastCheck    time of the last live check, or null
 //	lastPublish  null, or {at, resource, resourceId, fingerprint, size, restored,
-//	             lastModifiedDate, lastModifiedById (the record right after that publish)}
+//	             lastModifiedDate, lastModifiedById (the record right after that publish),
+//	             modifiedBound (true: lastModifiedDate is the org's clock when it
+//	             answered our write, the record was modified at or before it)}
 //
 // status prints an array, one object per connector checked:
 //
@@ -159,7 +161,10 @@
 //	requests     HTTP requests made
 //	backupPath   local backup of the previous version, when one was taken
 //	changedOutside  the resource had been changed in the org since our last
-//	             publish (it was downloaded and backed up first)
+//	             publish (errorCode changed_outside unless --force; then it was
+//	             downloaded and backed up first)
+//	drift        {lastModifiedDate, lastModifiedById, lastModifiedByName,
+//	             fingerprint}: when and by whom it was changed outside Connectors
 //	existing     {id, name, size, contentType, lastModifiedDate, lastModifiedById,
 //	             lastModifiedByName}: the resource this app did not publish that
 //	             a publish refused to replace (errorCode resource_exists)

@@ -97,6 +97,7 @@ func (f *factory) service() (*connector.Service, error) {
 		return nil, err
 	}
 	svc.AllowInsecureLoopback = true
+	svc.AppVersion = appVersion()
 	svc.Now = f.now
 	svc.Logger = f.logger()
 	svc.OpenBrowser = f.browserOpener()

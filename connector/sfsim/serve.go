@@ -106,3 +106,15 @@ func (o *Org) serveResource(w http.ResponseWriter, r *http.Request) bool {
 	http.NotFound(w, r)
 	return true
 }
+
+// DeleteResource deletes the unmanaged resource named name directly (as a
+// user in Setup would) and reports whether there was one.
+func (o *Org) DeleteResource(name string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	r := o.findByNameLocked("", name)
+	if r != nil {
+		delete(o.resources, r.id)
+	}
+	return r != nil
+}

@@ -115,6 +115,9 @@ type Quirks struct {
 	// CapDecompressed counts the 52,428,800-byte request cap on the
 	// decompressed body as well (default: wire bytes only).
 	CapDecompressed bool
+	// NoDateHeader answers without a Date header (a proxy that strips it):
+	// a client then cannot learn the time of its write from the answer.
+	NoDateHeader bool
 }
 
 // RequestLog records one request on either host.
@@ -509,6 +512,9 @@ func (w *logWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (o *Org) wrap(host string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if o.opts.Quirks.NoDateHeader {
+			w.Header()["Date"] = nil // net/http adds none then
+		}
 		cr := &countingReader{r: r.Body}
 		r.Body = cr
 		lw := &logWriter{ResponseWriter: w}
