@@ -316,6 +316,11 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		return err
 	}
 	if r.opts.DryRun {
+		plan, err := r.plan(ctx, b, cur)
+		if err != nil {
+			return err
+		}
+		r.res.Plan = plan
 		r.res.Outcome = OutcomeWouldCreate
 		if cur != nil {
 			r.res.Outcome = OutcomeWouldUpdate
@@ -587,6 +592,7 @@ func (r *publishRun) record(b Bundle, got *salesforce.StaticResource, bound bool
 		Fingerprint: b.Fingerprint(), Size: b.Size(), Restored: r.restored,
 		LastModifiedDate: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID, ModifiedBound: bound,
 	}
+	r.served(b, got.LastModifiedDate)
 	if r.recordFn != nil {
 		r.recordFn(r.k, rec)
 		return
@@ -597,6 +603,15 @@ func (r *publishRun) record(b Bundle, got *salesforce.StaticResource, bound bool
 	}); err != nil {
 		r.log.Warn("record the publish on the connector", "connector", r.k.String(), "err", err)
 	}
+}
+
+// served fills where the resource is served.
+func (r *publishRun) served(b Bundle, modified time.Time) {
+	if r.conn.Org == nil || r.conn.Org.InstanceURL == "" {
+		return
+	}
+	files, _ := bundleFiles(b) // the example file is optional
+	r.res.Served = ServedFor(r.conn.Org.InstanceURL, r.resource, modified, files)
 }
 
 // backupCurrent saves the body and the metadata now in the org before they

@@ -168,6 +168,10 @@ type PublishResult struct {
 	// Drift says when and by whom the record was changed outside
 	// Connectors (set with ChangedOutside).
 	Drift *Drift `json:"drift,omitempty"`
+	// Plan is what the publish would change, file by file (dry runs).
+	Plan *Plan `json:"plan,omitempty"`
+	// Served says how pages reference the resource (after a publish).
+	Served *Served `json:"served,omitempty"`
 	// Existing describes the resource a publish refused to replace
 	// (CodeResourceExists): set ReplaceExisting to replace it.
 	Existing *ExistingResource `json:"existing,omitempty"`

@@ -165,6 +165,12 @@
 //	             downloaded and backed up first)
 //	drift        {lastModifiedDate, lastModifiedById, lastModifiedByName,
 //	             fingerprint}: when and by whom it was changed outside Connectors
+//	plan         dry runs: {source (none, local-copy or download), added, removed,
+//	             changed, unchanged, oldSize, newSize, orgNotBundle, files:
+//	             [{path, change (added, removed, changed), oldSize, newSize}]}
+//	served       after a publish: {visualforce ({!$Resource.Name}), lightning
+//	             (@salesforce/resourceUrl/Name), path (/resource/<timestamp>/Name),
+//	             file, fileUrl, cacheNote}
 //	existing     {id, name, size, contentType, lastModifiedDate, lastModifiedById,
 //	             lastModifiedByName}: the resource this app did not publish that
 //	             a publish refused to replace (errorCode resource_exists)
