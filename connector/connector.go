@@ -53,6 +53,10 @@ type Connector struct {
 	LastState State `json:"lastState,omitempty"`
 	// LastPublish records the last successful publish.
 	LastPublish *PublishRecord `json:"lastPublish,omitempty"`
+	// Drift is set when the last status check or publish found the
+	// resource changed outside Connectors since our last publish (when and
+	// by whom); a publish or a check finding it untouched clears it.
+	Drift *Drift `json:"drift,omitempty"`
 	// LegacyTokens marks a connector from before IDs (registry format 1):
 	// its tokens may still sit in the keyring under its name. They are
 	// adopted once, and only when their org is the connector's recorded org.

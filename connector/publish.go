@@ -599,6 +599,7 @@ func (r *publishRun) record(b Bundle, got *salesforce.StaticResource, bound bool
 	}
 	if _, err := r.s.Registry.Update(r.k, func(c *Connector) error {
 		c.LastPublish = rec
+		c.Drift = nil
 		return nil
 	}); err != nil {
 		r.log.Warn("record the publish on the connector", "connector", r.k.String(), "err", err)

@@ -191,3 +191,48 @@ func TestDescriptionForms(t *testing.T) {
 	assert.Equal(t, fp, ParseDescription(long).Fingerprint)
 	assert.Empty(t, ParseDescription("App Bundle - auto-uploaded").Fingerprint)
 }
+
+// TestStatusShowsDrift: status finds the resource edited in the org since
+// our publish (when and by whom) and records it on the connector for the
+// list; a forced publish clears it; a deleted resource is drift too.
+func TestStatusShowsDrift(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1 := versionBundle(t, 1)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	st := f.svc.Status(ctx, f.k)
+	assert.Nil(t, st.Drift, "untouched since our publish")
+
+	edited := editInSetup(t, f.org, []byte("edited"))
+	st = f.svc.Status(ctx, f.k)
+	require.NotNil(t, st.Drift)
+	assert.Equal(t, "Jane Doe", st.Drift.By())
+	assert.True(t, st.Drift.LastModifiedDate.Equal(edited.LastModifiedDate.Truncate(time.Millisecond)))
+	assert.Contains(t, st.Drift.Summary(), "changed outside Connectors")
+	c, err := f.svc.Registry.Get(f.k)
+	require.NoError(t, err)
+	require.NotNil(t, c.Drift, "kept for the list")
+	assert.Equal(t, "Jane Doe", c.Drift.LastModifiedByName)
+
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{Force: true}), OutcomeUpdated)
+	c, err = f.svc.Registry.Get(f.k)
+	require.NoError(t, err)
+	assert.Nil(t, c.Drift, "a publish clears it")
+	assert.Nil(t, f.svc.Status(ctx, f.k).Drift)
+
+	// Our fingerprint gone from the Description (same user, same time): drift too.
+	cur := requireOneResource(t, f.org, DefaultResourceName)
+	c, err = f.svc.Registry.Get(f.k)
+	require.NoError(t, err)
+	f.org.PutResource(sfsim.Resource{ID: cur.ID, Name: cur.Name, Body: cur.Body, Description: "notes by an admin",
+		LastModifiedDate: cur.LastModifiedDate, LastModifiedByID: cur.LastModifiedByID})
+	st = f.svc.Status(ctx, f.k)
+	require.NotNil(t, st.Drift)
+	assert.Empty(t, st.Drift.Fingerprint)
+
+	require.True(t, f.org.DeleteResource(DefaultResourceName))
+	st = f.svc.Status(ctx, f.k)
+	require.NotNil(t, st.Drift)
+	assert.True(t, st.Drift.Deleted)
+	assert.Equal(t, "deleted outside Connectors", st.Drift.Summary())
+}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/salesforce"
@@ -28,6 +29,17 @@ type Drift struct {
 	// Fingerprint is the content fingerprint its Description records now
 	// ("" when the Description no longer carries one).
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Deleted: the resource is no longer in the org.
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// Summary is one line for the list and status: "changed outside
+// Connectors on <when> by <who>" (or "deleted outside Connectors").
+func (d *Drift) Summary() string {
+	if d.Deleted {
+		return "deleted outside Connectors"
+	}
+	return "changed outside Connectors on " + d.LastModifiedDate.Local().Format("2006-01-02 15:04") + " by " + d.By()
 }
 
 // By names who changed it: the user's name, else the Id, else "an unknown user".
@@ -39,6 +51,25 @@ func (d *Drift) By() string {
 		return d.LastModifiedByID
 	}
 	return "an unknown user"
+}
+
+// DriftOf is the one rule for drift: the connector's resource as the org
+// holds it now (cur, nil when gone) changed since our last publish — another
+// record, another LastModifiedDate or LastModifiedById than ours, or our
+// fingerprint no longer in its Description. Nil when untouched, or when no
+// publish of ours is recorded (with the record's details).
+func DriftOf(conn Connector, cur *salesforce.StaticResource) *Drift {
+	rec := conn.LastPublish
+	if rec == nil || rec.ResourceID == "" || rec.LastModifiedDate.IsZero() || !strings.EqualFold(rec.Resource, conn.EffectiveResourceName()) {
+		return nil
+	}
+	if cur == nil {
+		return &Drift{Deleted: true}
+	}
+	if rec.untouched(cur) && FingerprintFromDescription(cur.Description) == rec.Fingerprint {
+		return nil
+	}
+	return driftOf(cur)
 }
 
 func driftOf(cur *salesforce.StaticResource) *Drift {
@@ -179,6 +210,12 @@ func (r *publishRun) changedDuringPublish(ctx context.Context, cur *salesforce.S
 func (r *publishRun) driftProblem(cur *salesforce.StaticResource, during bool) *Problem {
 	d := driftOf(cur)
 	r.res.Drift = d
+	if _, err := r.s.Registry.Update(r.k, func(c *Connector) error {
+		c.Drift = d // the list shows it until a publish or a check clears it
+		return nil
+	}); err != nil {
+		r.log.Warn("record the drift on the connector", "connector", r.k.String(), "err", err)
+	}
 	when := d.LastModifiedDate.Local().Format("2006-01-02 15:04")
 	msg := fmt.Sprintf("%s was changed outside Connectors (%s by %s) since your last publish, so nothing was written.", r.resource, when, d.By())
 	if during {

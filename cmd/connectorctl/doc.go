@@ -120,6 +120,10 @@
 //	             lastModifiedDate, lastModifiedById (the record right after that publish),
 //	             modifiedBound (true: lastModifiedDate is the org's clock when it
 //	             answered our write, the record was modified at or before it)}
+//	drift        absent, or {lastModifiedDate, lastModifiedById, lastModifiedByName,
+//	             fingerprint, deleted}: the resource was changed (or deleted)
+//	             outside Connectors since the last publish, as last seen by
+//	             status or publish
 //
 // status prints an array, one object per connector checked:
 //
@@ -136,6 +140,8 @@
 //	permissions     the permissions object
 //	apiUsage        {used, max} API requests in the last 24 hours, when known
 //	resource        {id, name, size, lastModified, fingerprint, contentType}, when published
+//	drift           {lastModifiedDate, lastModifiedById, lastModifiedByName, fingerprint,
+//	                deleted}: changed (or deleted) outside Connectors since our last publish
 //	checkedAt       time of the check
 //	durationNs      how long the check took
 //	needsAttention  state is not connected

@@ -56,6 +56,11 @@ func TestPublishDryRunPlanAndDrift(t *testing.T) {
 	cur := org.Resource(connector.DefaultResourceName)
 	org.PutResource(sfsim.Resource{ID: cur.ID, Name: cur.Name, Body: []byte("by hand"), Description: "edited",
 		LastModifiedDate: time.Now().Add(3 * time.Second), LastModifiedByID: "005000000000777AAA", LastModifiedByName: "Jane Doe"})
+	r = c.run("status", "lightning/sandbox")
+	assert.Contains(t, r.stdout, "changed outside Connectors on ")
+	assert.Contains(t, r.stdout, "by Jane Doe")
+	r = c.run("list")
+	assert.Contains(t, r.stdout, "changed outside Connectors on ", "the list shows what status found")
 	r = c.run("publish", v2, "lightning/sandbox")
 	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stdout, "changed outside Connectors")
@@ -69,6 +74,7 @@ func TestPublishDryRunPlanAndDrift(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pj))
 	res := pj.Results[0]
 	assert.True(t, res.ChangedOutside)
+	assert.NotContains(t, c.run("list").stdout, "changed outside", "the publish cleared it")
 	require.NotNil(t, res.Served)
 	assert.Equal(t, "index.html", res.Served.File)
 
