@@ -130,7 +130,7 @@ type Status struct {
 	CheckedAt time.Time `json:"checkedAt"`
 	// driftChecked: the resource was looked up (Drift is meaningful).
 	driftChecked bool
-	Duration           time.Duration `json:"durationNs"`
+	Duration     time.Duration `json:"durationNs"`
 }
 
 // Check is one preflight check of Doctor.
