@@ -56,6 +56,8 @@ type publishRun struct {
 	// recordFn, when set, receives the publish record instead of the
 	// registry (PublishMany writes all records in one transaction).
 	recordFn func(k Key, rec *PublishRecord)
+	// replaced: this run overwrites a resource this app did not publish.
+	replaced bool
 	// attempted: a conditional write of this run was sent (a later 412 may
 	// answer a retry of a write that had landed).
 	attempted bool
@@ -102,6 +104,7 @@ func (r *publishRun) finish(err error, start time.Time) {
 		r.res.Requests = r.client.Requests() - r.reqStart
 	}
 	r.res.Duration = time.Since(start)
+	defer r.journal()
 	if err != nil {
 		p := publishProblem(err)
 		r.res.Outcome = OutcomeFailed
@@ -296,8 +299,11 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		r.res.ResourceID = cur.ID
 		rec := r.lastPublish()
 		untouched := rec.untouched(cur)
-		if !untouched && !r.restored && !r.opts.ReplaceExisting && r.foreign(rec, cur) {
-			return r.foreignProblem(cur)
+		if !untouched && !r.restored && r.foreign(rec, cur) {
+			if !r.opts.ReplaceExisting {
+				return r.foreignProblem(cur)
+			}
+			r.replaced = true
 		}
 		if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
 			r.res.Outcome = OutcomeUpToDate

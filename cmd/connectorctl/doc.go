@@ -188,6 +188,12 @@
 //	message      what happened, when failed
 //	fix          what to do, when failed
 //
+// history --json prints an array, oldest first, of {time, action (publish,
+// restore or replace), connector, connectorId, orgId, orgName, resource,
+// resourceId, fingerprint, size, user (the Salesforce username), outcome,
+// errorCode, backupPath, appVersion}; --csv prints the same as CSV with a
+// header row. export-csv prints the connector table as CSV.
+//
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is
 // false with a problem when Salesforce could not be reached (the local
 // tokens are deleted anyway; exit 1).

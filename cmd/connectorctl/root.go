@@ -190,6 +190,8 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newDoctorCmd(f),
 		newDiagnosticsCmd(f),
 		newDemoOrgCmd(f),
+		newHistoryCmd(f),
+		newExportCSVCmd(f),
 	)
 	root.InitDefaultCompletionCmd()
 	refuseFlagLikeValues(root)
