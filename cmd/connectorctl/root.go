@@ -192,6 +192,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newDemoOrgCmd(f),
 		newHistoryCmd(f),
 		newExportCSVCmd(f),
+		newWatchCmd(f),
 	)
 	root.InitDefaultCompletionCmd()
 	refuseFlagLikeValues(root)
