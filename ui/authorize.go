@@ -153,7 +153,7 @@ func (s *authScreen) build() fyne.CanvasObject {
 		&widget.Label{Text: lang.L("Permission check"), TextStyle: fyne.TextStyle{Bold: true}},
 		s.perms,
 		s.stateMsg,
-		container.NewHBox(layout.NewSpacer(), s.reauthBtn, s.disconnectBtn),
+		container.NewHBox(s.v.newHistoryButton(func() connector.Key { return s.key }), layout.NewSpacer(), s.reauthBtn, s.disconnectBtn),
 	)}
 	s.orgCard.ExtendBaseWidget(s.orgCard)
 	s.orgBox = container.NewBorder(s.envStrip, nil, nil, nil, s.orgCard)

@@ -18,6 +18,8 @@ type backend interface {
 	RestoreVersion(k connector.Key, resource string) (connector.Backup, bool, error)
 	Backups(k connector.Key, resource string) ([]connector.Backup, error)
 	Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string
+	History(k *connector.Key) ([]connector.HistoryEntry, error)
+	Watch(ctx context.Context, opts connector.WatchOptions) error
 }
 
 // registry is the slice of *connector.Registry the window uses.

@@ -60,7 +60,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	top := container.NewVBox(title, l.errLabel, l.empty)
 	l.top = top
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, l.addBtn, l.refreshBtn), l.diagBtn)
+	bottom := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, l.addBtn, l.refreshBtn), l.diagBtn, l.v.newExportButton())
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
 	return container.NewPadded(l.root)
 }
@@ -71,6 +71,7 @@ type row struct {
 	title *widget.Label
 	sub   *widget.Label
 	badge *statusBadge
+	drift *statusBadge // changed outside Connectors
 }
 
 func (l *listScreen) createRow() fyne.CanvasObject {
@@ -79,9 +80,11 @@ func (l *listScreen) createRow() fyne.CanvasObject {
 		title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
 		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 		badge: newStatusBadge("", toneNeutral),
+		drift: newStatusBadge(lang.L("Changed outside"), toneWarn),
 	}
 	texts := container.New(&tightVBox{}, r.title, r.sub)
-	c := container.NewBorder(nil, nil, r.check, container.NewPadded(container.NewCenter(r.badge)), texts)
+	setVisible(r.drift, false)
+	c := container.NewBorder(nil, nil, r.check, container.NewPadded(container.NewCenter(container.NewVBox(r.badge, r.drift))), texts)
 	l.rows[c] = r
 	return c
 }
@@ -119,6 +122,10 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	if r.badge.text != text || r.badge.tone != t {
 		r.badge.Set(text, t)
 		obj.Refresh() // the badge's width may have changed
+	}
+	if drifted := driftOf(c, l.v.status); drifted != r.drift.Visible() {
+		setVisible(r.drift, drifted)
+		obj.Refresh()
 	}
 }
 

@@ -54,6 +54,10 @@ type publishScreen struct {
 	replaceKeys   []connector.Key
 	// the open restore confirmation, for tests
 	restoreDialog *dialog.ConfirmDialog
+
+	plan  planUI  // plan.go
+	watch watchUI // watch.go
+	tray  trayUI  // tray.go
 }
 
 // publishRow is one target's progress and result.
@@ -104,7 +108,8 @@ func (s *publishScreen) build() fyne.CanvasObject {
 		Title: lang.L("Publish"),
 		Content: container.NewVBox(
 			s.targets,
-			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.publishBtn),
+			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.newReviewButton(), s.publishBtn),
+			s.newWatchCheck(),
 			s.rowsBox,
 			widget.NewSeparator(),
 			container.NewHBox(s.restoreBtn),
@@ -156,6 +161,7 @@ func (s *publishScreen) updateTargets() {
 	} else {
 		s.retryBtn.Enable()
 	}
+	s.updatePlanWatch(keys)
 	s.relayout()
 }
 
@@ -410,8 +416,9 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace
 	}
 	s.updateTargets()
 	th := &progressThrottle{}
+	force := s.takeForce()
 	s.v.goWork(func(ctx context.Context) {
-		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction, ReplaceExisting: replace}
+		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction, ReplaceExisting: replace, Force: force}
 		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
 				s.v.do(func() {
@@ -436,7 +443,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 		}
 		byKey[k] = r
 	}
-	var existing []connector.PublishResult
+	var existing, drifted []connector.PublishResult
 	for _, k := range keys {
 		r, ok := byKey[k]
 		if !ok {
@@ -453,13 +460,20 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 				r.Key = k
 				existing = append(existing, r)
 			}
+			if r.ErrorCode == connector.CodeChangedOutside && r.Drift != nil {
+				r.Key = k
+				drifted = append(drifted, r)
+			}
 		}
 	}
 	s.updateTargets()
 	s.v.reload(false)
 	if len(existing) > 0 {
 		s.askReplace(existing)
+	} else if len(drifted) > 0 {
+		s.askDrift(drifted)
 	}
+	s.watchFinished(results)
 }
 
 // askReplace names each resource a publish refused to replace (this app

@@ -77,6 +77,7 @@ func New(a fyne.App, w fyne.Window, deps Deps) fyne.CanvasObject {
 	})
 	a.Lifecycle().SetOnStopped(v.stop)
 	obj := v.build()
+	v.pub.setupTray()
 	v.start()
 	return obj
 }
