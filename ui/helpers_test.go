@@ -174,6 +174,8 @@ var (
 	reOrgID = regexp.MustCompile(`00D[0-9A-Za-z]{15}`)
 	rePort  = regexp.MustCompile(`(localhost|127\.0\.0\.1|\[::1\]):[0-9]+`)
 	reQuery = regexp.MustCompile(`\?.*$`)
+	// reServedAt is the timestamp in /resource/<timestamp>/Name.
+	reServedAt = regexp.MustCompile(`/resource/[0-9]+/`)
 )
 
 // stabilize replaces what differs between runs (ports, org IDs, OAuth
@@ -194,6 +196,9 @@ func (h *harness) stabilize() (restore func()) {
 	label(a.domainHint, a.domainHint.Text, fix)
 	label(a.loginURL, a.loginURL.Text, fix)
 	label(p.targets, p.targets.Text, fix)
+	for _, r := range p.rows { // where a published resource is served: its time and port
+		label(r.fix, r.fix.Text, func(s string) string { return reServedAt.ReplaceAllString(fix(s), "/resource/TIMESTAMP/") })
+	}
 	sub := a.orgCard.Subtitle
 	a.orgCard.SetSubTitle(fix(sub))
 	undo = append(undo, func() { a.orgCard.SetSubTitle(sub) })

@@ -89,7 +89,7 @@ func (v *view) showHistory(k connector.Key) *historyView {
 		rows[len(entries)-1-i] = e
 	}
 	cols := historyColumns()
-	widths := []float32{150, 80, 150, 140, 70, 170, 150, 70}
+	widths := []float32{150, 90, 220, 140, 70, 170, 150, 90}
 	h := &historyView{rows: rows}
 	h.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(rows), len(cols) },
@@ -117,7 +117,7 @@ func (v *view) showHistory(k connector.Key) *historyView {
 	h.win = v.app.NewWindow(title)
 	h.win.SetContent(container.NewBorder(
 		container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}, empty), container.NewHBox(export), nil, nil, h.table))
-	h.win.Resize(fyne.NewSize(1040, 420))
+	h.win.Resize(fyne.NewSize(1160, 420))
 	h.win.Show()
 	return h
 }

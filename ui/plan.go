@@ -189,11 +189,28 @@ func (s *publishScreen) takeForce() bool {
 }
 
 // driftOf reports whether c's resource was changed outside Connectors: as
-// the live status found it, else as last recorded (connector.DriftOf is
+// the live status found it when newer than our last publish, else as last
+// recorded (connector.DriftOf is
 // the rule; the status and the registry carry its answer).
 func driftOf(c connector.Connector, live map[connector.Key]connector.Status) bool {
-	if st, ok := live[c.Key()]; ok && (st.Resource != nil || st.Drift != nil) {
-		return st.Drift != nil
+	st, ok := live[c.Key()]
+	checked := ok && (st.Resource != nil || st.Drift != nil)
+	if checked && (c.LastPublish == nil || !c.LastPublish.At.After(st.CheckedAt)) {
+		return st.Drift != nil // the check is newer than our last publish
 	}
 	return c.Drift != nil
+}
+
+// servedText says how pages reference a published resource and how long
+// caches may keep the previous version (§Serving), or "".
+func servedText(s *connector.Served) string {
+	if s == nil {
+		return ""
+	}
+	text := lang.L("Pages use it as {{.Visualforce}} or {{.Lightning}}, served at {{.Path}}/…", map[string]any{
+		"Visualforce": s.Visualforce, "Lightning": s.Lightning, "Path": s.Path})
+	if s.FileURL != "" {
+		text += "\n" + s.FileURL
+	}
+	return text + "\n" + lang.L("Caches may keep the previous version: Lightning components up to about 10 minutes, Experience Cloud (LWR) sites up to a day.")
 }

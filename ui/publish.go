@@ -613,10 +613,12 @@ func (r *publishRow) show(res connector.PublishResult) {
 		default:
 			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": packaging.HumanSize(res.Size)}))
 		}
+		note := servedText(res.Served)
 		if res.ChangedOutside {
-			r.fix.SetText(lang.L("It had been changed outside this app since its last publish; that version was backed up first."))
+			note = strings.TrimSpace(lang.L("It had been changed outside this app since its last publish; that version was backed up first.") + "\n" + note)
 		}
-		setVisible(r.fix, res.ChangedOutside)
+		r.fix.SetText(note)
+		setVisible(r.fix, note != "")
 	case connector.OutcomeUpToDate:
 		r.bar.SetValue(1)
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))

@@ -123,6 +123,9 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	if deps.Service != nil {
 		v.svc = deps.Service
 		v.reg = deps.Service.Registry
+		if deps.Service.AppVersion == "" {
+			deps.Service.AppVersion = deps.Version // recorded in what it publishes
+		}
 	}
 	v.selected = connector.Key{System: "Lightning", Environment: connector.Production}
 	if deps.Demo != nil {
