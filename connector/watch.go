@@ -108,7 +108,7 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 	if err != nil {
 		return &Problem{Code: CodeWatchFailed, Message: "The folder cannot be watched on this computer.", Fix: "Publish with connectorctl publish instead.", Err: err}
 	}
-	defer w.Close()
+	defer func() { _ = w.Close() }()
 	if err := watchTree(w, opts.Folder); err != nil {
 		return &Problem{Code: CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", opts.Folder), Fix: "Check that it exists and is readable.", Err: err}
 	}

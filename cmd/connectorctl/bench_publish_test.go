@@ -160,7 +160,7 @@ func jsforcePublish(ctx context.Context, hc *http.Client, instance, access, zipP
 	soql := "SELECT Id FROM StaticResource WHERE Name = '" + connector.DefaultResourceName + "'"
 	raw, status, err := call(http.MethodGet, "/services/data/v63.0/query?q="+url.QueryEscape(soql), nil)
 	if err != nil || status != http.StatusOK {
-		return fmt.Errorf("query: %d %v", status, err)
+		return fmt.Errorf("query: %d %w", status, err)
 	}
 	var q struct {
 		Records []struct{ Id string } //nolint:revive // the field name on the wire
@@ -174,14 +174,14 @@ func jsforcePublish(ctx context.Context, hc *http.Client, instance, access, zipP
 		payload, _ := json.Marshal(rec)
 		_, status, err = call(http.MethodPost, "/services/data/v63.0/sobjects/StaticResource/", payload)
 		if err != nil || status != http.StatusCreated {
-			return fmt.Errorf("create: %d %v", status, err)
+			return fmt.Errorf("create: %d %w", status, err)
 		}
 		return nil
 	}
 	payload, _ := json.Marshal(rec)
 	_, status, err = call(http.MethodPatch, "/services/data/v63.0/sobjects/StaticResource/"+q.Records[0].Id, payload)
 	if err != nil || status != http.StatusNoContent {
-		return fmt.Errorf("update: %d %v", status, err)
+		return fmt.Errorf("update: %d %w", status, err)
 	}
 	return nil
 }
