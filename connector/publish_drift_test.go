@@ -236,3 +236,33 @@ func TestStatusShowsDrift(t *testing.T) {
 	assert.True(t, st.Drift.Deleted)
 	assert.Equal(t, "deleted outside Connectors", st.Drift.Summary())
 }
+
+// TestPublishOwnEarlierAttemptLanded: a conditional PATCH refused (412)
+// because an earlier attempt of the same publish had landed (its answer
+// lost) is our own write, not drift: the publish succeeds and records it.
+func TestPublishOwnEarlierAttemptLanded(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	var once sync.Once
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPatch {
+			once.Do(func() { // what the lost first attempt left in the org
+				cur := requireOneResource(t, f.org, DefaultResourceName)
+				f.org.PutResource(sfsim.Resource{ID: cur.ID, Name: cur.Name, Body: v2.Bytes(),
+					Description: DescriptionWith(v2.Fingerprint(), "", "admin@demo.example"), LastModifiedDate: time.Now().Add(3 * time.Second)})
+			})
+		}
+	})
+	f.org.ResetRequests()
+	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, []string{"PATCH StaticResource 412", "GET query 200"}, requestLine(f.org))
+	assert.False(t, res.ChangedOutside)
+	assert.Equal(t, v1.Bytes(), fileBytes(t, res.BackupPath), "the backup of what it replaced is kept")
+	// Recorded: the next publish of the same bundle is up to date, in one request.
+	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireOK(t, res, OutcomeUpToDate)
+	assert.Equal(t, 1, res.Requests)
+}
