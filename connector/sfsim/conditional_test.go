@@ -113,3 +113,10 @@ func TestServeResource(t *testing.T) {
 	res = do(t, http.MethodGet, o.InstanceURL()+o.ResourceURLPath("Secret", "a.txt"), http.Header{"Authorization": {"Bearer " + at}}, nil)
 	assert.Equal(t, "private", string(res.body))
 }
+
+func TestServePrivateInDemoMode(t *testing.T) {
+	o := startOrg(t, Options{DemoHint: true})
+	o.PutResource(Resource{Name: "Secret", CacheControl: "Private", Body: zipOf(t, map[string]string{"a.txt": "demo"})})
+	res := do(t, http.MethodGet, o.InstanceURL()+o.ResourceURLPath("Secret", "a.txt"), nil, nil)
+	assert.Equal(t, "demo", string(res.body), "a browser in the demo sees what was published")
+}

@@ -6,7 +6,8 @@ package sfsim
 // as in Salesforce it only busts caches, so any number (or none) serves the
 // current version. A Public resource is served to anyone; a Private one
 // only within a session (here: a valid bearer token), like Salesforce's
-// per-session cache.
+// per-session cache — except in demo mode (Options.DemoHint), where a
+// browser opening the address shown after a publish sees the file.
 
 import (
 	"archive/zip"
@@ -67,7 +68,7 @@ func (o *Org) serveResource(w http.ResponseWriter, r *http.Request) bool {
 		}
 		ctype, cache = res.contentType, res.cacheControl
 	}
-	authorized := o.validSessionLocked(bearer(r, false))
+	authorized := o.validSessionLocked(bearer(r, false)) || o.opts.DemoHint
 	o.mu.Unlock()
 	if res == nil || (cache != "Public" && !authorized) {
 		http.NotFound(w, r)
