@@ -303,6 +303,9 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	if hasStatus && state.NeedsAttention() && msg != "" {
 		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
 		setVisible(s.stateMsg, true)
+	} else if d := driftOf(c, s.v.status); d != nil {
+		s.stateMsg.SetText(driftText(c.EffectiveResourceName(), d)) // plan.go
+		setVisible(s.stateMsg, true)
 	} else {
 		setVisible(s.stateMsg, false)
 	}

@@ -104,6 +104,10 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
 	}
+	drift := driftOf(c, l.v.status)
+	if drift != nil {
+		sub += " · " + driftShort(drift)
+	}
 	imp := widget.MediumImportance
 	if c.IsProductionTarget() {
 		imp = widget.DangerImportance
@@ -123,7 +127,7 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 		r.badge.Set(text, t)
 		obj.Refresh() // the badge's width may have changed
 	}
-	if drifted := driftOf(c, l.v.status); drifted != r.drift.Visible() {
+	if drifted := drift != nil; drifted != r.drift.Visible() {
 		setVisible(r.drift, drifted)
 		obj.Refresh()
 	}

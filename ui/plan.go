@@ -188,17 +188,25 @@ func (s *publishScreen) takeForce() bool {
 	return f
 }
 
-// driftOf reports whether c's resource was changed outside Connectors: as
-// the live status found it when newer than our last publish, else as last
-// recorded (connector.DriftOf is
-// the rule; the status and the registry carry its answer).
-func driftOf(c connector.Connector, live map[connector.Key]connector.Status) bool {
+// driftOf is c's drift (its resource changed outside Connectors), or nil:
+// as the live status found it when newer than our last publish, else as
+// last recorded (connector.DriftOf is the rule; the status and the
+// registry carry its answer).
+func driftOf(c connector.Connector, live map[connector.Key]connector.Status) *connector.Drift {
 	st, ok := live[c.Key()]
 	checked := ok && (st.Resource != nil || st.Drift != nil)
 	if checked && (c.LastPublish == nil || !c.LastPublish.At.After(st.CheckedAt)) {
-		return st.Drift != nil // the check is newer than our last publish
+		return st.Drift // the check is newer than our last publish
 	}
-	return c.Drift != nil
+	return c.Drift
+}
+
+// driftShort is "Jane Doe, 2026-11-29 11:51" for the list row.
+func driftShort(d *connector.Drift) string {
+	if d.Deleted {
+		return lang.L("deleted outside Connectors")
+	}
+	return lang.L("changed by {{.User}} on {{.Date}}", map[string]any{"User": d.By(), "Date": d.LastModifiedDate.Local().Format("2006-01-02 15:04")})
 }
 
 // servedText says how pages reference a published resource and how long

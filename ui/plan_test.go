@@ -103,7 +103,10 @@ func TestPlanDriftHistory(t *testing.T) {
 			shown, badge := driftVisible(h)
 			assert.True(t, shown, "the list shows the drift")
 			assert.Equal(t, tt.drift, badge)
+			assert.Contains(t, allText(h.w.Content()), "Jane Doe", "when and by whom")
+			h.ui(func() { h.w.Resize(fyne.NewSize(1000, 860)) })
 			capture(t, h.w.Canvas(), "drift-badge", tt.lang)
+			h.ui(func() { h.w.Resize(fyne.NewSize(1000, 700)) })
 
 			// Publishing over it asks first; nothing is written until then.
 			v3 := fsBundle(t, map[string]string{"index.html": "<p>v3</p>"})
