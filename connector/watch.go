@@ -18,14 +18,6 @@ import (
 	"github.com/connectors-app/connectors/packaging"
 )
 
-// Problem codes of watch mode.
-const (
-	// CodeWatchProduction: publish on change is refused for a production target.
-	CodeWatchProduction = "watch_production"
-	// CodeWatchFailed: the folder cannot be watched.
-	CodeWatchFailed = "watch_failed"
-)
-
 // DefaultWatchQuiet is how long a folder must stay unchanged before a
 // publish: bursts of writes and editors' save-by-rename fall within it.
 const DefaultWatchQuiet = 700 * time.Millisecond
