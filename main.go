@@ -123,6 +123,7 @@ func setupReal(deps *ui.Deps, cfgDir string) error {
 	if err != nil {
 		return err
 	}
+	svc.AppVersion = version
 	deps.Service = svc
 	deps.CheckKeyring = func() error { return tokenstore.ProbeKeyring("") }
 	return nil
@@ -168,6 +169,7 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 	if err != nil {
 		return err
 	}
+	svc.AppVersion = version
 	if _, err := svc.Registry.Upsert(demo.Key, func(c *connector.Connector) error {
 		c.System, c.Environment = demo.Key.System, demo.Key.Environment
 		c.LoginURL = org.LoginURL()

@@ -175,6 +175,10 @@ func TestPublishNotUpToDateWhenBodyReplacedSameSize(t *testing.T) {
 
 	f.org.ResetRequests()
 	res := f.svc.Publish(ctx, f.k, v1, PublishOptions{})
+	requireFailed(t, res, CodeChangedOutside)
+	require.NotNil(t, res.Drift)
+	assert.Equal(t, "Jane Doe", res.Drift.By())
+	res = f.svc.Publish(ctx, f.k, v1, PublishOptions{Force: true})
 	requireOK(t, res, OutcomeUpdated)
 	assert.True(t, res.ChangedOutside)
 	assert.Equal(t, 1, countRequests(f.org, http.MethodGet, "/Body"), "their body was downloaded, not taken from our copy")

@@ -98,6 +98,7 @@ func (s *Service) recordPublishes(records map[Key]*PublishRecord) error {
 		for k, rec := range records {
 			if i := findConnector(doc.Connectors, k); i >= 0 {
 				doc.Connectors[i].LastPublish = rec
+				doc.Connectors[i].Drift = nil
 				doc.Connectors[i].UpdatedAt = now
 				changed = true
 			}

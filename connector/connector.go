@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
 // DefaultClientID is the consumer key of the Salesforce CLI's connected app,
@@ -59,6 +61,10 @@ type Connector struct {
 	LastState State `json:"lastState,omitempty"`
 	// LastPublish records the last successful publish.
 	LastPublish *PublishRecord `json:"lastPublish,omitempty"`
+	// Drift is set when the last status check or publish found the
+	// resource changed outside Connectors since our last publish (when and
+	// by whom); a publish or a check finding it untouched clears it.
+	Drift *Drift `json:"drift,omitempty"`
 	// LegacyTokens marks a connector from before IDs (registry format 1):
 	// its tokens may still sit in the keyring under its name. They are
 	// adopted once, and only when their org is the connector's recorded org.
@@ -125,6 +131,25 @@ type PublishRecord struct {
 	// verified publish: while the org still shows them, nobody touched it.
 	LastModifiedDate time.Time `json:"lastModifiedDate,omitzero"`
 	LastModifiedByID string    `json:"lastModifiedById,omitempty"`
+	// ModifiedBound is true when LastModifiedDate is the org's clock when it
+	// answered our write (the write's answer carries no record, and no
+	// read-back is made): the record was last modified at or before it.
+	ModifiedBound bool `json:"modifiedBound,omitempty"`
+}
+
+// untouched reports whether cur is the record of our last publish, unchanged
+// since (same Id and LastModifiedById; same LastModifiedDate, or none after
+// the bound at whole-second precision). A record from an older version,
+// without those, is never untouched.
+func (rec *PublishRecord) untouched(cur *salesforce.StaticResource) bool {
+	if rec == nil || cur == nil || rec.ResourceID != cur.ID || rec.LastModifiedDate.IsZero() ||
+		!salesforce.SameID(rec.LastModifiedByID, cur.LastModifiedByID) {
+		return false
+	}
+	if rec.ModifiedBound {
+		return !cur.LastModifiedDate.Truncate(time.Second).After(rec.LastModifiedDate)
+	}
+	return rec.LastModifiedDate.Equal(cur.LastModifiedDate)
 }
 
 // ParseCallbackPorts parses "1717, 1718 1719" (commas or spaces) into an

@@ -107,3 +107,16 @@ const (
 	// authorization was revoked before it could be read back; authorize again.
 	CodeVerifyNeedsReauth = "verify_needs_reauth"
 )
+
+// Problem codes of drift (the org's resource changed behind our back) and
+// of publish on change.
+const (
+	// CodeChangedOutside: the resource was changed in the org since our last
+	// publish (by Setup or another tool); publishing over it needs Force
+	// (connectorctl --force), and the backup keeps what was there.
+	CodeChangedOutside = "changed_outside"
+	// CodeWatchProduction: publish on change is refused for a production target.
+	CodeWatchProduction = "watch_production"
+	// CodeWatchFailed: the folder cannot be watched.
+	CodeWatchFailed = "watch_failed"
+)

@@ -56,6 +56,15 @@ type publishRun struct {
 	// recordFn, when set, receives the publish record instead of the
 	// registry (PublishMany writes all records in one transaction).
 	recordFn func(k Key, rec *PublishRecord)
+	// replaced: this run overwrites a resource this app did not publish.
+	replaced bool
+	// attempted: a conditional write of this run was sent (a later 412 may
+	// answer a retry of a write that had landed).
+	attempted bool
+	// fastBackup is the backup taken from our local copy before a
+	// conditional write the org then refused: it is dropped unless the org
+	// turns out to hold our write.
+	fastBackup *backup.Backup
 }
 
 func (s *Service) pubNow() time.Time {
@@ -95,6 +104,7 @@ func (r *publishRun) finish(err error, start time.Time) {
 		r.res.Requests = r.client.Requests() - r.reqStart
 	}
 	r.res.Duration = time.Since(start)
+	defer r.journal()
 	if err != nil {
 		p := publishProblem(err)
 		r.res.Outcome = OutcomeFailed
@@ -265,8 +275,12 @@ func (r *publishRun) publish(ctx context.Context, b Bundle) error {
 		return err
 	}
 	defer unlock()
+	if done, err := r.fastPublish(ctx, b); done {
+		return err
+	}
 	list, cur, err := r.lookup(ctx)
 	if err != nil {
+		r.dropFastBackup()
 		return err
 	}
 	if err := r.checkBudget(); err != nil {
@@ -276,15 +290,28 @@ func (r *publishRun) publish(ctx context.Context, b Bundle) error {
 }
 
 // write runs the pipeline after the lookup: refuse a foreign resource,
-// skip when untouched and unchanged, dry run, backup, upload, verify, record.
+// skip when untouched and unchanged, refuse drift unless forced, dry run,
+// backup, conditional upload, record.
 func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.ResourceList, cur *salesforce.StaticResource) error {
 	fp := b.Fingerprint()
+	if cur != nil && r.ownWrite(cur, b) {
+		// A conditional write of this run was refused (412) only because an
+		// earlier attempt of it had landed: the org holds our bundle.
+		r.res.ResourceID = cur.ID
+		r.res.Outcome = OutcomeUpdated
+		r.record(b, cur, false)
+		return nil
+	}
+	r.dropFastBackup()
 	if cur != nil {
 		r.res.ResourceID = cur.ID
 		rec := r.lastPublish()
 		untouched := rec.untouched(cur)
-		if !untouched && !r.restored && !r.opts.ReplaceExisting && r.foreign(rec, cur) {
-			return r.foreignProblem(cur)
+		if !untouched && !r.restored && r.foreign(rec, cur) {
+			if !r.opts.ReplaceExisting {
+				return r.foreignProblem(cur)
+			}
+			r.replaced = true
 		}
 		if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
 			r.res.Outcome = OutcomeUpToDate
@@ -292,26 +319,29 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		}
 		// We know what we left there, and it is not what the org holds.
 		r.res.ChangedOutside = rec != nil && !rec.LastModifiedDate.IsZero() && !untouched
+		if r.res.ChangedOutside {
+			r.res.Drift = driftOf(cur)
+			if !r.opts.Force && !r.opts.DryRun && !r.restored {
+				return r.driftProblem(cur, false)
+			}
+		}
 	}
 	if err := r.checkStorage(list, cur, b.Size()); err != nil {
 		return err
 	}
 	if r.opts.DryRun {
+		plan, err := r.plan(ctx, b, cur)
+		if err != nil {
+			return err
+		}
+		r.res.Plan = plan
 		r.res.Outcome = OutcomeWouldCreate
 		if cur != nil {
 			r.res.Outcome = OutcomeWouldUpdate
 		}
 		return nil
 	}
-	spec := salesforce.UploadSpec{
-		Name:         r.resource,
-		Description:  DescriptionFor(fp),
-		ContentType:  contentTypeZip,
-		CacheControl: cacheControlPv,
-		Open:         b.Open,
-		BodySize:     b.Size(),
-		Progress:     r.opts.Progress,
-	}
+	spec := r.uploadSpec(b)
 	cacheFromOrg := true
 	if bk := r.restoreFrom; bk != nil {
 		// Put the whole record back as it was (older backups lack some fields).
@@ -329,6 +359,7 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		}
 	}
 	var id string
+	var at time.Time
 	outcome := OutcomeCreated
 	if cur != nil {
 		bk, err := r.backupCurrent(ctx, cur)
@@ -339,26 +370,86 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		if cur.CacheControl != "" && cacheFromOrg {
 			spec.CacheControl = cur.CacheControl
 		}
+		// No lost update: written only if nobody changed it since the lookup
+		// (and so since the backup).
+		spec.UnmodifiedSince = cur.LastModifiedDate
 		stats, err := r.client.UpdateStaticResource(ctx, cur.ID, spec)
 		r.res.BytesSent += stats.WireBytes
+		r.attempted = true
+		if salesforce.IsPreconditionFailed(err) {
+			return r.changedDuringPublish(ctx, cur, b, err)
+		}
 		if err != nil {
 			return fmt.Errorf("update static resource: %w", err)
 		}
-		id, outcome = cur.ID, OutcomeUpdated
+		id, at, outcome = cur.ID, stats.ServerTime, OutcomeUpdated
 	} else {
 		var err error
-		if id, err = r.create(ctx, spec, fp); err != nil {
+		if id, at, err = r.create(ctx, spec, fp); err != nil {
 			return err
 		}
 	}
 	r.res.ResourceID = id
-	got, err := r.verify(ctx, id, b)
-	if err != nil {
-		return err
+	got, bound := r.written(id, cur, spec, b, at)
+	if got == nil {
+		// The answer had no usable time (or the user is unknown): read the
+		// record back once to know its LastModifiedDate.
+		var err error
+		if got, err = r.verify(ctx, id, b); err != nil {
+			return err
+		}
 	}
 	r.res.Outcome = outcome
-	r.record(b, got)
+	r.record(b, got, bound)
 	return nil
+}
+
+// uploadSpec is the write of bundle b as a publish does it.
+func (r *publishRun) uploadSpec(b Bundle) salesforce.UploadSpec {
+	return salesforce.UploadSpec{
+		Name:         r.resource,
+		Description:  r.description(b.Fingerprint()),
+		ContentType:  contentTypeZip,
+		CacheControl: cacheControlPv,
+		Open:         b.Open,
+		BodySize:     b.Size(),
+		Progress:     r.opts.Progress,
+	}
+}
+
+// written is the record as our accepted write left it, from what we sent
+// and the org's clock at its answer (a bound of LastModifiedDate, whole
+// seconds): a 2xx answer proves the write landed whole (the request is a
+// gzip stream whose CRC-32 and length the org checks, around a JSON string
+// that must be closed, and the write is one DML), so no read-back is
+// needed. Nil when the time or our user is unknown.
+func (r *publishRun) written(id string, cur *salesforce.StaticResource, spec salesforce.UploadSpec, b Bundle, at time.Time) (*salesforce.StaticResource, bool) {
+	user := r.userID()
+	if at.IsZero() || user == "" {
+		return nil, false
+	}
+	got := &salesforce.StaticResource{ID: id, Name: spec.Name, ContentType: spec.ContentType, CacheControl: spec.CacheControl,
+		Description: spec.Description, BodyLength: b.Size(), LastModifiedDate: at.UTC(), LastModifiedByID: user}
+	if cur != nil {
+		if got.Name == "" {
+			got.Name = cur.Name
+		}
+		if got.ContentType == "" {
+			got.ContentType = cur.ContentType
+		}
+		if got.CacheControl == "" {
+			got.CacheControl = cur.CacheControl
+		}
+	}
+	return got, true
+}
+
+// userID is the Salesforce user of the connector's session, or "".
+func (r *publishRun) userID() string {
+	if r.conn.Org == nil {
+		return ""
+	}
+	return r.conn.Org.UserID
 }
 
 // lastPublish is the connector's record of its last publish of this
@@ -369,14 +460,6 @@ func (r *publishRun) lastPublish() *PublishRecord {
 		return nil
 	}
 	return rec
-}
-
-// untouched reports whether cur is the record of our last publish, unchanged
-// since (same Id, LastModifiedDate and LastModifiedById). A record from an
-// older version, without those, is never untouched.
-func (rec *PublishRecord) untouched(cur *salesforce.StaticResource) bool {
-	return rec != nil && cur != nil && rec.ResourceID == cur.ID && !rec.LastModifiedDate.IsZero() &&
-		rec.LastModifiedDate.Equal(cur.LastModifiedDate) && rec.LastModifiedByID == cur.LastModifiedByID
 }
 
 // foreign reports whether cur was not published by this app: not the record
@@ -419,13 +502,13 @@ func (r *publishRun) foreignProblem(cur *salesforce.StaticResource) error {
 // resources are listed again first. Ours there → it was created; another
 // body there → somebody created it meanwhile (DUPLICATE_VALUE, nothing
 // overwritten); nothing there and the failure was transient → one more POST.
-func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp string) (string, error) {
+func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp string) (string, time.Time, error) {
 	var lastErr error
 	for attempt := 1; attempt <= createAttempts; attempt++ {
 		id, stats, err := r.client.CreateStaticResource(ctx, spec)
 		r.res.BytesSent += stats.WireBytes
 		if err == nil {
-			return id, nil
+			return id, stats.ServerTime, nil
 		}
 		lastErr = fmt.Errorf("create static resource: %w", err)
 		r.log.Warn("create failed, looking the resource up", "connector", r.k.String(), "resource", r.resource, "attempt", attempt, "err", err)
@@ -433,20 +516,20 @@ func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp 
 		list, lerr := r.client.ListStaticResources(lctx)
 		cancel()
 		if lerr != nil {
-			return "", errors.Join(lastErr, fmt.Errorf("look up after failed create: %w", lerr))
+			return "", time.Time{}, errors.Join(lastErr, fmt.Errorf("look up after failed create: %w", lerr))
 		}
 		if cur := list.Find(r.resource); cur != nil {
 			if FingerprintFromDescription(cur.Description) == fp {
 				r.log.Info("create had landed despite the error", "connector", r.k.String(), "id", cur.ID)
-				return cur.ID, nil
+				return cur.ID, time.Time{}, nil // read back for its time
 			}
-			return "", r.duplicateProblem(cur, err)
+			return "", time.Time{}, r.duplicateProblem(cur, err)
 		}
 		if ctx.Err() != nil || !salesforce.Retryable(err) {
-			return "", lastErr
+			return "", time.Time{}, lastErr
 		}
 	}
-	return "", lastErr
+	return "", time.Time{}, lastErr
 }
 
 func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error) *Problem {
@@ -460,7 +543,8 @@ func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error)
 	}
 }
 
-// verify reads the record back: its BodyLength and fingerprint must match.
+// verify reads the record back when the write's answer did not tell its
+// time: its BodyLength and fingerprint must match.
 func (r *publishRun) verify(ctx context.Context, id string, b Bundle) (*salesforce.StaticResource, error) {
 	got, err := r.client.GetStaticResource(ctx, id)
 	if err != nil && ctx.Err() != nil {
@@ -511,27 +595,38 @@ func (r *publishRun) verify(ctx context.Context, id string, b Bundle) (*salesfor
 
 // record keeps a copy of what was published and notes the publish on the
 // connector. Both are best effort: the org already holds the new body.
-func (r *publishRun) record(b Bundle, got *salesforce.StaticResource) {
+func (r *publishRun) record(b Bundle, got *salesforce.StaticResource, bound bool) {
 	now := r.s.pubNow()
 	id := got.ID
-	if err := r.store.SavePublished(b, got, now); err != nil {
+	if err := r.store.SavePublished(b, got, bound, now); err != nil {
 		r.log.Warn("keep a copy of the published bundle", "connector", r.k.String(), "err", err)
 	}
 	rec := &PublishRecord{
 		At: now.UTC(), Resource: r.resource, ResourceID: id,
 		Fingerprint: b.Fingerprint(), Size: b.Size(), Restored: r.restored,
-		LastModifiedDate: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID,
+		LastModifiedDate: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID, ModifiedBound: bound,
 	}
+	r.served(b, got.LastModifiedDate)
 	if r.recordFn != nil {
 		r.recordFn(r.k, rec)
 		return
 	}
 	if _, err := r.s.Registry.Update(r.k, func(c *Connector) error {
 		c.LastPublish = rec
+		c.Drift = nil
 		return nil
 	}); err != nil {
 		r.log.Warn("record the publish on the connector", "connector", r.k.String(), "err", err)
 	}
+}
+
+// served fills where the resource is served.
+func (r *publishRun) served(b Bundle, modified time.Time) {
+	if r.conn.Org == nil || r.conn.Org.InstanceURL == "" {
+		return
+	}
+	files, _ := bundleFiles(b) // the example file is optional
+	r.res.Served = ServedFor(r.conn.Org.InstanceURL, r.resource, modified, files)
 }
 
 // backupCurrent saves the body and the metadata now in the org before they

@@ -44,6 +44,10 @@ type Service struct {
 	AllowInsecureLoopback bool
 	// CheckTimeout bounds each live status check; 0 means DefaultCheckTimeout.
 	CheckTimeout time.Duration
+	// AppVersion is the app's version: recorded in the Description of what
+	// it publishes and in the history journal.
+	AppVersion string
+
 	// JWTKeyFile is the private key file of the JWT bearer flow
 	// (--jwt-key-file); empty means $CONNECTORS_JWT_KEY, else the file
 	// $CONNECTORS_JWT_KEY_FILE.
@@ -133,7 +137,9 @@ type AuthFlow interface {
 type PublishOptions struct {
 	// ResourceName overrides the connector's resource name.
 	ResourceName string
-	// Force uploads even when the fingerprint matches.
+	// Force uploads even when the fingerprint matches, and over a resource
+	// changed outside Connectors since our last publish (CodeChangedOutside;
+	// it is backed up first).
 	Force bool
 	// DryRun runs the preflight (session, permissions, size, lookup) and
 	// reports what would happen without writing anything.
@@ -190,6 +196,13 @@ type PublishResult struct {
 	// ChangedOutside is true when the record had been changed in the org
 	// since our own publish: it was downloaded and backed up before the overwrite.
 	ChangedOutside bool `json:"changedOutside,omitempty"`
+	// Drift says when and by whom the record was changed outside
+	// Connectors (set with ChangedOutside).
+	Drift *Drift `json:"drift,omitempty"`
+	// Plan is what the publish would change, file by file (dry runs).
+	Plan *Plan `json:"plan,omitempty"`
+	// Served says how pages reference the resource (after a publish).
+	Served *Served `json:"served,omitempty"`
 	// Existing describes the resource a publish refused to replace
 	// (CodeResourceExists): set ReplaceExisting to replace it.
 	Existing *ExistingResource `json:"existing,omitempty"`

@@ -127,8 +127,13 @@ type Status struct {
 	Permissions        Permissions   `json:"permissions"`
 	APIUsage           *APIUsage     `json:"apiUsage,omitempty"`
 	Resource           *ResourceInfo `json:"resource,omitempty"`
-	CheckedAt          time.Time     `json:"checkedAt"`
-	Duration           time.Duration `json:"durationNs"`
+	// Drift is set when the resource was changed outside Connectors since
+	// our last publish: when and by whom (see DriftOf).
+	Drift     *Drift    `json:"drift,omitempty"`
+	CheckedAt time.Time `json:"checkedAt"`
+	// driftChecked: the resource was looked up (Drift is meaningful).
+	driftChecked bool
+	Duration     time.Duration `json:"durationNs"`
 }
 
 // Check is one preflight check of Doctor.

@@ -28,6 +28,9 @@ func (s *Service) Status(ctx context.Context, k Key) Status {
 			if st.SessionValid {
 				c.NeedsReauth = false
 			}
+			if st.driftChecked {
+				c.Drift = st.Drift
+			}
 			return nil
 		}); err != nil {
 			s.logger().Warn("could not record the status", "connector", st.Connector, "error", err)
@@ -122,12 +125,14 @@ func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
 
 	if st.Permissions.APIEnabled {
 		if list, err := client.ListStaticResources(ctx); err == nil {
-			if r := list.Find(conn.EffectiveResourceName()); r != nil {
+			r := list.Find(conn.EffectiveResourceName())
+			if r != nil {
 				st.Resource = &ResourceInfo{
 					ID: r.ID, Name: r.Name, Size: r.BodyLength, LastModified: r.LastModifiedDate,
 					Fingerprint: FingerprintFromDescription(r.Description), ContentType: r.ContentType,
 				}
 			}
+			st.Drift, st.driftChecked = DriftOf(conn, r), true
 		} else {
 			s.logger().Warn("resource lookup failed", "connector", st.Connector, "error", err)
 		}

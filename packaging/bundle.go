@@ -17,6 +17,7 @@ type Bundle struct {
 	fingerprint string
 	summary     Summary
 	source      string
+	sums        []fileSum
 }
 
 // Summary describes a bundle for the window and the CLI.

@@ -86,6 +86,7 @@ func fromZip(data []byte, source string, l Limits) (*Bundle, error) {
 		fingerprint: fingerprintOf(sums),
 		summary:     summarize(sums, int64(len(data)), nil),
 		source:      source,
+		sums:        sums,
 	}, nil
 }
 
@@ -113,5 +114,5 @@ func fromFS(fsys fs.FS, source string, l Limits) (*Bundle, error) {
 	if l.MaxCompressed > 0 && int64(buf.Len()) > l.MaxCompressed {
 		return nil, tooBig(int64(buf.Len()), l.MaxCompressed)
 	}
-	return &Bundle{data: buf.Bytes(), fingerprint: fingerprintOf(b.sums), summary: b.summary, source: source}, nil
+	return &Bundle{data: buf.Bytes(), fingerprint: fingerprintOf(b.sums), summary: b.summary, source: source, sums: b.sums}, nil
 }

@@ -166,7 +166,8 @@ func (s *authScreen) build() fyne.CanvasObject {
 		&widget.Label{Text: lang.L("Next step: choose the content bundle and publish it."), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
 	setVisible(s.nextStep, false)
 	s.orgCard = &widget.Card{Content: container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(s.envBadge, s.stateBadge), container.NewHBox(s.disconnectBtn)),
+		container.NewBorder(nil, nil, container.NewHBox(s.envBadge, s.stateBadge),
+			container.NewHBox(s.v.newHistoryButton(func() connector.Key { return s.key }), s.disconnectBtn)),
 		details,
 		&widget.Label{Text: lang.L("Permission check"), TextStyle: fyne.TextStyle{Bold: true}},
 		s.perms,
@@ -359,6 +360,9 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	msg, fix := statusText(st)
 	if hasStatus && state.NeedsAttention() && msg != "" {
 		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
+		setVisible(s.stateMsg, true)
+	} else if d := driftOf(c, s.v.status); d != nil {
+		s.stateMsg.SetText(driftText(c.EffectiveResourceName(), d)) // plan.go
 		setVisible(s.stateMsg, true)
 	} else {
 		setVisible(s.stateMsg, false)

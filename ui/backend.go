@@ -19,6 +19,8 @@ type backend interface {
 	Backups(k connector.Key, resource string) ([]connector.Backup, error)
 	Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string
 	Remove(ctx context.Context, k connector.Key) error
+	History(k *connector.Key) ([]connector.HistoryEntry, error)
+	Watch(ctx context.Context, opts connector.WatchOptions) error
 }
 
 // registry is the slice of *connector.Registry the window uses.

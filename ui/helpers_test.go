@@ -179,6 +179,8 @@ var (
 	rePort  = regexp.MustCompile(`(localhost|127\.0\.0\.1|\[::1\]):[0-9]+`)
 	reQuery = regexp.MustCompile(`\?.*$`)
 	reTime  = regexp.MustCompile(`[0-9][0-9/ :-]+[0-9]`)
+	// reServedAt is the timestamp in /resource/<timestamp>/Name.
+	reServedAt = regexp.MustCompile(`/resource/[0-9]+/`)
 )
 
 // stabilize replaces what differs between runs (ports, org IDs, OAuth
@@ -200,6 +202,9 @@ func (h *harness) stabilize() (restore func()) {
 	label(a.loginURL, a.loginURL.Text, fix)
 	label(p.targets, p.targets.Text, fix)
 	label(a.lastChecked, a.lastChecked.Text, func(s string) string { return reTime.ReplaceAllString(s, "TIME") })
+	for _, r := range p.rows { // where a published resource is served: its time and port
+		label(r.fix, r.fix.Text, func(s string) string { return reServedAt.ReplaceAllString(fix(s), "/resource/TIMESTAMP/") })
+	}
 	sub := a.orgCard.Subtitle
 	a.orgCard.SetSubTitle(fix(sub))
 	undo = append(undo, func() { a.orgCard.SetSubTitle(sub) })

@@ -73,7 +73,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	top := container.NewVBox(title, l.search, l.selectSbx, l.errLabel, l.empty)
 	l.top = top
 	// one button per line: the sidebar stays narrow in every language
-	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn)
+	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn, l.v.newExportButton())
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
 	return container.NewPadded(l.root)
 }
@@ -85,6 +85,7 @@ type row struct {
 	title *widget.Label
 	sub   *widget.Label
 	badge *statusBadge
+	drift *statusBadge // changed outside Connectors
 }
 
 func (l *listScreen) createRow() fyne.CanvasObject {
@@ -94,10 +95,12 @@ func (l *listScreen) createRow() fyne.CanvasObject {
 		title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
 		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 		badge: newStatusBadge("", toneNeutral),
+		drift: newStatusBadge(lang.L("Changed outside"), toneWarn),
 	}
-	// the name gets the row's full width; the badge shares the second line
+	// the name gets the row's full width; the badges share the second line
+	setVisible(r.drift, false)
 	texts := container.New(&tightVBox{}, r.title,
-		container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.sub))
+		container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(r.drift, r.badge)), r.sub))
 	r.strip.SetMinSize(fyne.NewSize(4, 0))
 	c := container.NewBorder(nil, nil, container.NewHBox(r.strip, r.check), nil, texts)
 	l.rows[c] = r
@@ -118,6 +121,10 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	sub := envText(k.Environment)
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
+	}
+	drift := driftOf(c, l.v.status)
+	if drift != nil {
+		sub += " · " + driftShort(drift)
 	}
 	imp, strip := widget.MediumImportance, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
@@ -148,6 +155,10 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	if r.badge.text != text || r.badge.tone != t {
 		r.badge.Set(text, t)
 		obj.Refresh() // the badge's width may have changed
+	}
+	if drifted := drift != nil; drifted != r.drift.Visible() {
+		setVisible(r.drift, drifted)
+		obj.Refresh()
 	}
 }
 

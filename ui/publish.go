@@ -65,6 +65,10 @@ type publishScreen struct {
 	replaceKeys   []connector.Key
 	// the open restore confirmation, for tests
 	restoreDialog *dialog.ConfirmDialog
+
+	plan  planUI  // plan.go
+	watch watchUI // watch.go
+	tray  trayUI  // tray.go
 }
 
 // publishRow is one target's progress and result.
@@ -119,7 +123,8 @@ func (s *publishScreen) build() fyne.CanvasObject {
 		Content: container.NewVBox(
 			s.summaryBox,
 			s.targets,
-			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.publishBtn),
+			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.newReviewButton(), s.publishBtn),
+			s.newWatchCheck(),
 			s.rowsBox,
 			widget.NewSeparator(),
 			container.NewHBox(s.restoreBtn),
@@ -182,6 +187,7 @@ func (s *publishScreen) updateTargets() {
 	} else {
 		s.retryBtn.Enable()
 	}
+	s.updatePlanWatch(keys)
 	s.relayout()
 }
 
@@ -508,8 +514,9 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace
 	}
 	s.updateTargets()
 	th := &progressThrottle{}
+	force := s.takeForce()
 	s.v.goWork(func(ctx context.Context) {
-		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction, ReplaceExisting: replace}
+		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction, ReplaceExisting: replace, Force: force}
 		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
 				s.v.do(func() {
@@ -534,7 +541,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 		}
 		byKey[k] = r
 	}
-	var existing []connector.PublishResult
+	var existing, drifted []connector.PublishResult
 	for _, k := range keys {
 		r, ok := byKey[k]
 		if !ok {
@@ -551,6 +558,10 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 				r.Key = k
 				existing = append(existing, r)
 			}
+			if r.ErrorCode == connector.CodeChangedOutside && r.Drift != nil {
+				r.Key = k
+				drifted = append(drifted, r)
+			}
 		}
 	}
 	s.updateTargets()
@@ -558,7 +569,10 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 	s.notifyDone(len(keys), len(keys)-len(s.failed))
 	if len(existing) > 0 {
 		s.askReplace(existing)
+	} else if len(drifted) > 0 {
+		s.askDrift(drifted)
 	}
+	s.watchFinished(results)
 }
 
 // DefaultNotifyAfter is how long a publish runs before its end is worth a
@@ -719,10 +733,12 @@ func (r *publishRow) show(res connector.PublishResult) {
 		default:
 			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		}
+		note := servedText(res.Served)
 		if res.ChangedOutside {
-			r.fix.SetText(lang.L("It had been changed outside this app since its last publish; that version was backed up first."))
+			note = strings.TrimSpace(lang.L("It had been changed outside this app since its last publish; that version was backed up first.") + "\n" + note)
 		}
-		setVisible(r.fix, res.ChangedOutside)
+		r.fix.SetText(note)
+		setVisible(r.fix, note != "")
 	case connector.OutcomeUpToDate:
 		r.bar.SetValue(1)
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))

@@ -84,6 +84,7 @@ func New(a fyne.App, w fyne.Window, deps Deps) fyne.CanvasObject {
 	})
 	a.Lifecycle().SetOnStopped(v.stop)
 	obj := v.build()
+	v.pub.setupTray()
 	v.start()
 	return obj
 }
@@ -132,6 +133,9 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	if deps.Service != nil {
 		v.svc = deps.Service
 		v.reg = deps.Service.Registry
+		if deps.Service.AppVersion == "" {
+			deps.Service.AppVersion = deps.Version // recorded in what it publishes
+		}
 	}
 	// A new user starts on Sandbox, like the screen this mirrors: a first
 	// try never lands in production.

@@ -165,7 +165,13 @@
 //	lastState    state of the last live check ("" when never checked)
 //	lastCheck    time of the last live check, or null
 //	lastPublish  null, or {at, resource, resourceId, fingerprint, size, restored,
-//	             lastModifiedDate, lastModifiedById (the record right after that publish)}
+//	             lastModifiedDate, lastModifiedById (the record right after that publish),
+//	             modifiedBound (true: lastModifiedDate is the org's clock when it
+//	             answered our write, the record was modified at or before it)}
+//	drift        absent, or {lastModifiedDate, lastModifiedById, lastModifiedByName,
+//	             fingerprint, deleted}: the resource was changed (or deleted)
+//	             outside Connectors since the last publish, as last seen by
+//	             status or publish
 //
 // status prints an array, one object per connector checked:
 //
@@ -183,6 +189,8 @@
 //	permissions     the permissions object
 //	apiUsage        {used, max} API requests in the last 24 hours, when known
 //	resource        {id, name, size, lastModified, fingerprint, contentType}, when published
+//	drift           {lastModifiedDate, lastModifiedById, lastModifiedByName, fingerprint,
+//	                deleted}: changed (or deleted) outside Connectors since our last publish
 //	checkedAt       time of the check
 //	durationNs      how long the check took
 //	needsAttention  state is not connected
@@ -209,7 +217,16 @@
 //	requests     HTTP requests made
 //	backupPath   local backup of the previous version, when one was taken
 //	changedOutside  the resource had been changed in the org since our last
-//	             publish (it was downloaded and backed up first)
+//	             publish (errorCode changed_outside unless --force; then it was
+//	             downloaded and backed up first)
+//	drift        {lastModifiedDate, lastModifiedById, lastModifiedByName,
+//	             fingerprint}: when and by whom it was changed outside Connectors
+//	plan         dry runs: {source (none, local-copy or download), added, removed,
+//	             changed, unchanged, oldSize, newSize, orgNotBundle, files:
+//	             [{path, change (added, removed, changed), oldSize, newSize}]}
+//	served       after a publish: {visualforce ({!$Resource.Name}), lightning
+//	             (@salesforce/resourceUrl/Name), path (/resource/<timestamp>/Name),
+//	             file, fileUrl, cacheNote}
 //	existing     {id, name, size, contentType, lastModifiedDate, lastModifiedById,
 //	             lastModifiedByName}: the resource this app did not publish that
 //	             a publish refused to replace (errorCode resource_exists)
@@ -225,6 +242,12 @@
 // its ID, which does not change (its tokens and backups stay with it).
 // remove prints {connector, removed, problem}: removed is true once the
 // connector is deleted; problem is set when the revoke at Salesforce failed.
+//
+// history --json prints an array, oldest first, of {time, action (publish,
+// restore or replace), connector, connectorId, orgId, orgName, resource,
+// resourceId, fingerprint, size, user (the Salesforce username), outcome,
+// errorCode, backupPath, appVersion}; --csv prints the same as CSV with a
+// header row. export-csv prints the connector table as CSV.
 //
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is
 // false with a problem when Salesforce could not be reached (the local

@@ -48,6 +48,7 @@ type listItem struct {
 	LastState    connector.State          `json:"lastState"`
 	LastCheck    *time.Time               `json:"lastCheck"`
 	LastPublish  *connector.PublishRecord `json:"lastPublish"`
+	Drift        *connector.Drift         `json:"drift,omitempty"`
 }
 
 func runList(f *factory, opts *listOptions) error {
@@ -77,6 +78,7 @@ func runList(f *factory, opts *listOptions) error {
 				LastState:    c.LastState,
 				LastCheck:    c.LastCheck,
 				LastPublish:  c.LastPublish,
+				Drift:        c.Drift,
 			})
 		}
 		return writeJSON(out, items)
@@ -106,6 +108,9 @@ func runList(f *factory, opts *listOptions) error {
 			if c.LastPublish.Restored {
 				publish += " (restore)"
 			}
+		}
+		if c.Drift != nil {
+			publish += "; " + c.Drift.Summary()
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Key(), org, user, state, fmtTime(c.LastCheck, now, tty), publish)
 	}

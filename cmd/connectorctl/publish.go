@@ -42,8 +42,11 @@ stops the others; each target gets one result line, and the command exits 1
 when any target failed.
 
 An unchanged bundle is not uploaded again ("already up to date") unless
---force. --dry-run checks the session, permissions, size and the resource
-without writing anything. Before an update the current resource is backed up
+--force. A resource changed outside Connectors since the last publish (in
+Setup, or by another tool) is not overwritten unless --force (it is backed up
+first). --dry-run checks the session, permissions, size and the resource
+without writing anything, and prints the plan: the files the publish would
+add, remove or change, with their sizes (--json carries it as "plan"). Before an update the current resource is backed up
 locally; "connectorctl restore" puts it back. A same-name resource this app
 did not publish is never replaced without --replace-existing (the command
 exits 1 and writes nothing).
@@ -86,7 +89,7 @@ target failed, 2 usage, 3 none failed but some were skipped.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ResourceName, "resource", "", "StaticResource name (default: each connector's, else "+connector.DefaultResourceName+")")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "check everything and report what would happen, without writing")
-	fl.BoolVar(&opts.Force, "force", false, "upload even when the org already has this bundle")
+	fl.BoolVar(&opts.Force, "force", false, "upload even when the org already has this bundle, or over a resource changed outside Connectors (it is backed up first)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "publish to production connectors without asking")
 	fl.BoolVar(&opts.ReplaceExisting, "replace-existing", false, "replace a same-name static resource this app did not publish (it is backed up first)")
 	addCIPublishFlags(cmd, &opts.CI)
@@ -345,6 +348,7 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 	switch r.Outcome {
 	case connector.OutcomeCreated:
 		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, res, r.ResourceID, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+		printServed(w, r)
 	case connector.OutcomeUpdated:
 		verb := "updated"
 		if restore {
@@ -356,12 +360,19 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 		}
 		fmt.Fprintln(w, line)
 		printChangedOutside(w, r)
+		printServed(w, r)
 	case connector.OutcomeUpToDate:
 		fmt.Fprintf(w, "%s %s: already up to date (%s has this bundle)\n", symOK, r.Connector, res)
 	case connector.OutcomeWouldCreate:
 		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
+		printPlan(w, r.Plan)
 	case connector.OutcomeWouldUpdate:
 		fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
+		if r.ChangedOutside && r.Drift != nil {
+			fmt.Fprintf(w, "  %s %s was changed outside Connectors (%s by %s): publishing over it needs --force (it is backed up first).\n",
+				symWarn, res, fmtVersionTime(r.Drift.LastModifiedDate), r.Drift.By())
+		}
+		printPlan(w, r.Plan)
 	default:
 		msg, fix := r.Message, r.Fix
 		if msg == "" {
@@ -380,9 +391,64 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 // printChangedOutside warns that the replaced version had been changed in
 // the org since our last publish (it was backed up first).
 func printChangedOutside(w io.Writer, r resultJSON) {
-	if r.ChangedOutside {
-		fmt.Fprintf(w, "  %s %s had been changed outside this app since its last publish; that version was downloaded and backed up first.\n", symWarn, r.Resource)
+	if !r.ChangedOutside {
+		return
 	}
+	by := ""
+	if r.Drift != nil {
+		by = fmt.Sprintf(" (%s by %s)", fmtVersionTime(r.Drift.LastModifiedDate), r.Drift.By())
+	}
+	fmt.Fprintf(w, "  %s %s had been changed outside this app since its last publish%s; that version was downloaded and backed up first.\n", symWarn, r.Resource, by)
+}
+
+// maxPlanLines bounds the files a plan prints (--json has them all).
+const maxPlanLines = 40
+
+// printPlan prints what a publish would change, file by file.
+func printPlan(w io.Writer, p *connector.Plan) {
+	if p == nil {
+		return
+	}
+	from := map[string]string{
+		connector.PlanSourceNone:      "the org has no such resource yet",
+		connector.PlanSourceLocalCopy: "compared with our copy of the last publish (unchanged in the org since)",
+		connector.PlanSourceDownload:  "compared with the org's version (downloaded)",
+	}[p.Source]
+	fmt.Fprintf(w, "  Plan: %d added, %d removed, %d changed, %d unchanged; %s.\n", p.Added, p.Removed, p.Changed, p.Unchanged, from)
+	if p.OrgNotBundle {
+		fmt.Fprintf(w, "  The org's version (%s) is not a ZIP bundle: it is replaced as a whole.\n", packaging.HumanSize(p.OldSize))
+	}
+	if len(p.Files) == 0 && !p.OrgNotBundle && p.Source != connector.PlanSourceNone {
+		fmt.Fprintln(w, "  No file changes.")
+	}
+	for i, c := range p.Files {
+		if i == maxPlanLines {
+			fmt.Fprintf(w, "  ... and %d more (see --json)\n", len(p.Files)-i)
+			break
+		}
+		switch c.Change {
+		case connector.ChangeAdded:
+			fmt.Fprintf(w, "  + %s (%s)\n", c.Path, packaging.HumanSize(c.NewSize))
+		case connector.ChangeRemoved:
+			fmt.Fprintf(w, "  - %s (%s)\n", c.Path, packaging.HumanSize(c.OldSize))
+		default:
+			fmt.Fprintf(w, "  ~ %s (%s → %s)\n", c.Path, packaging.HumanSize(c.OldSize), packaging.HumanSize(c.NewSize))
+		}
+	}
+}
+
+// printServed says how pages reference the published resource and how long
+// caches may keep the previous version.
+func printServed(w io.Writer, r resultJSON) {
+	s := r.Served
+	if s == nil {
+		return
+	}
+	fmt.Fprintf(w, "  Pages reference it as %s (Visualforce) or %s (Lightning), served at %s/<path in the bundle>", s.Visualforce, s.Lightning, s.Path)
+	if s.FileURL != "" {
+		fmt.Fprintf(w, ", e.g. %s", s.FileURL)
+	}
+	fmt.Fprintf(w, ".\n  %s\n", s.CacheNote)
 }
 
 // progressView shows upload progress on stderr: one bar redrawn in place on

@@ -107,6 +107,7 @@ func (f *factory) service() (*connector.Service, error) {
 		return nil, err
 	}
 	svc.AllowInsecureLoopback = true
+	svc.AppVersion = appVersion()
 	svc.Now = f.now
 	svc.Logger = f.logger()
 	svc.OpenBrowser = f.browserOpener()
@@ -204,6 +205,9 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newDemoOrgCmd(f),
 		newExportCmd(f),
 		newCISetupCmd(f),
+		newHistoryCmd(f),
+		newExportCSVCmd(f),
+		newWatchCmd(f),
 	)
 	root.InitDefaultCompletionCmd()
 	refuseFlagLikeValues(root)

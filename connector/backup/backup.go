@@ -222,6 +222,19 @@ func (s *Store) Save(cur *salesforce.StaticResource, fp, connector string, now t
 	return b, s.Rotate(s.keep())
 }
 
+// Remove deletes a backup and its sidecar: one taken from our local copy
+// before a conditional write the org refused, which therefore does not hold
+// what the org had.
+func (s *Store) Remove(b Backup) error {
+	var errs []error
+	for _, p := range []string{b.Path, sidecarPath(b.Path)} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Rotate keeps the newest keep backups.
 func (s *Store) Rotate(keep int) error {
 	list, err := s.List()

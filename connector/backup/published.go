@@ -20,6 +20,60 @@ type publishedMark struct {
 	ResourceID       string    `json:"resourceId"`
 	LastModified     time.Time `json:"lastModified"`
 	LastModifiedByID string    `json:"lastModifiedById,omitempty"`
+	// ModifiedBound: LastModified is the org's clock when it answered our
+	// write (the record was last modified at or before it, whole seconds),
+	// not the record's own value.
+	ModifiedBound bool `json:"modifiedBound,omitempty"`
+	// The record's metadata right after our publish (newer versions).
+	Name         string `json:"name,omitempty"`
+	ContentType  string `json:"contentType,omitempty"`
+	CacheControl string `json:"cacheControl,omitempty"`
+	Description  string `json:"description,omitempty"`
+}
+
+// matches reports whether the record cur is the one the mark describes,
+// untouched since our publish.
+func (m *publishedMark) matches(cur *salesforce.StaticResource) bool {
+	if m.ResourceID != cur.ID || (m.LastModifiedByID != "" && m.LastModifiedByID != cur.LastModifiedByID) {
+		return false
+	}
+	if m.ModifiedBound {
+		return !cur.LastModifiedDate.Truncate(time.Second).After(m.LastModifiedDate())
+	}
+	return m.LastModified.Equal(cur.LastModifiedDate)
+}
+
+// LastModifiedDate is the recorded time (exact or bound).
+func (m *publishedMark) LastModifiedDate() time.Time { return m.LastModified }
+
+// PublishedRecord returns the record as our last publish of fingerprint fp
+// to resource id left it (from the local mark, no request) with the path of
+// our copy of its body, or false when that copy or its metadata is missing
+// (older versions did not keep the metadata). bound reports whether its
+// LastModifiedDate is the org's clock at our write rather than the
+// record's own value. A caller may use it as the record only once the org
+// proved it unchanged (a conditional request).
+func (s *Store) PublishedRecord(id, fp string, size int64) (cur *salesforce.StaticResource, bound bool, ok bool) {
+	if fp == "" || id == "" {
+		return nil, false, false
+	}
+	p := s.publishedCopy(fp)
+	fi, err := os.Stat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
+		return nil, false, false
+	}
+	raw, err := os.ReadFile(sidecarPath(p))
+	if err != nil {
+		return nil, false, false
+	}
+	var m publishedMark
+	if json.Unmarshal(raw, &m) != nil || m.ResourceID != id || m.Name == "" || m.LastModified.IsZero() {
+		return nil, false, false
+	}
+	return &salesforce.StaticResource{
+		ID: m.ResourceID, Name: m.Name, ContentType: m.ContentType, CacheControl: m.CacheControl,
+		Description: m.Description, BodyLength: size, LastModifiedDate: m.LastModified, LastModifiedByID: m.LastModifiedByID,
+	}, m.ModifiedBound, true
 }
 
 func (s *Store) publishedCopy(fp string) string {
@@ -45,18 +99,19 @@ func (s *Store) Published(cur *salesforce.StaticResource, fp string) string {
 		return ""
 	}
 	var m publishedMark
-	if json.Unmarshal(raw, &m) != nil || m.ResourceID != cur.ID || !m.LastModified.Equal(cur.LastModifiedDate) ||
-		(m.LastModifiedByID != "" && m.LastModifiedByID != cur.LastModifiedByID) {
+	if json.Unmarshal(raw, &m) != nil || !m.matches(cur) {
 		return ""
 	}
 	return p
 }
 
 // SavePublished keeps a copy of what we just published (got is the record
-// read back by the verification), named by its fingerprint, so the next
-// overwrite can back it up without a download. A body without a
-// fingerprint (a foreign resource put back by a restore) is not kept.
-func (s *Store) SavePublished(b Body, got *salesforce.StaticResource, now time.Time) error {
+// as the write left it; bound says its LastModifiedDate is the org's clock
+// at the write's answer, not the record's own value), named by its
+// fingerprint, so the next overwrite can back it up without a download. A
+// body without a fingerprint (a foreign resource put back by a restore) is
+// not kept.
+func (s *Store) SavePublished(b Body, got *salesforce.StaticResource, bound bool, now time.Time) error {
 	fp := b.Fingerprint()
 	if fp == "" {
 		return nil
@@ -71,7 +126,10 @@ func (s *Store) SavePublished(b Body, got *salesforce.StaticResource, now time.T
 		}
 	}
 	_ = os.Chtimes(dst, now, now)
-	m := publishedMark{ResourceID: got.ID, LastModified: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID}
+	m := publishedMark{
+		ResourceID: got.ID, LastModified: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID, ModifiedBound: bound,
+		Name: got.Name, ContentType: got.ContentType, CacheControl: got.CacheControl, Description: got.Description,
+	}
 	if err := writeJSON(sidecarPath(dst), m); err != nil {
 		return err
 	}

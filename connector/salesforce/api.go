@@ -97,11 +97,20 @@ type UploadSpec struct {
 	// encoding goroutine (not the caller's); it starts again from 0 when an
 	// attempt is retried.
 	Progress func(sent, total int64)
+	// UnmodifiedSince, when set on an update, sends If-Unmodified-Since
+	// (§Conditional): Salesforce writes only if the record was not modified
+	// after it (whole seconds), else answers 412 and writes nothing
+	// (IsPreconditionFailed).
+	UnmodifiedSince time.Time
 }
 
 // UploadStats reports what an upload put on the wire.
 type UploadStats struct {
 	WireBytes int64 // bytes of the (gzip-compressed) request body, summed over attempts
+	// ServerTime is the org's clock (the response's Date header) when it
+	// answered the successful write: the record was last modified at or
+	// before it. Zero when the answer had no usable Date.
+	ServerTime time.Time
 }
 
 // Usage is parsed from the Sforce-Limit-Info header: api-usage=used/max.

@@ -44,6 +44,7 @@ func (c *Client) CreateStaticResource(ctx context.Context, spec UploadSpec) (str
 		return "", stats, err
 	}
 	defer resp.Body.Close()
+	stats.ServerTime = serverTime(resp)
 	var res struct {
 		ID      string `json:"id"`
 		Success bool   `json:"success"`
@@ -68,10 +69,14 @@ func (c *Client) UpdateStaticResource(ctx context.Context, id string, spec Uploa
 	var stats UploadStats
 	cl := c.uploadCall(http.MethodPatch, resourcePath(id), spec, false, &stats)
 	cl.attempts = updateAttempts
+	if !spec.UnmodifiedSince.IsZero() {
+		cl.header.Set("If-Unmodified-Since", HTTPDate(spec.UnmodifiedSince))
+	}
 	resp, err := c.do(ctx, cl)
 	if err != nil {
 		return stats, err
 	}
+	stats.ServerTime = serverTime(resp)
 	drain(resp)
 	return stats, nil
 }

@@ -330,6 +330,12 @@ func (o *Org) getRecord(w http.ResponseWriter, r *http.Request, c restCtx, ent *
 		writeErrors(w, r, http.StatusNotFound, errNotFound)
 		return
 	}
+	if since, ok, _ := conditionalTime(r, "If-Modified-Since"); ok {
+		if mod, has := rowModified(rec); has && !modifiedAfter(mod, since) {
+			w.WriteHeader(http.StatusNotModified) // no body
+			return
+		}
+	}
 	var fields []string
 	if fs := r.URL.Query().Get("fields"); fs != "" {
 		for _, f := range strings.Split(fs, ",") {
@@ -787,13 +793,27 @@ func (o *Org) updateResource(w http.ResponseWriter, r *http.Request, _ restCtx, 
 		writeErrors(w, r, http.StatusNotFound, errNotFound)
 		return
 	}
+	since, conditional, bad := conditionalTime(r, "If-Unmodified-Since")
+	if bad {
+		writeErrors(w, r, http.StatusBadRequest, errBadConditional)
+		return
+	}
 	up, uerr := o.decodeUpload(r)
 	if uerr == nil {
 		var fields map[string]*string
 		fields, uerr = fieldsOf(up, "StaticResource")
 		if uerr == nil {
-			uerr = o.commitUpdate(id, up, fields)
+			var unmodifiedSince *time.Time
+			if conditional {
+				unmodifiedSince = &since
+			}
+			uerr = o.commitUpdate(id, up, fields, unmodifiedSince)
 		}
+	}
+	if uerr != nil && uerr.status == http.StatusPreconditionFailed {
+		// Nothing was written; Salesforce documents no body for it.
+		w.WriteHeader(http.StatusPreconditionFailed)
+		return
 	}
 	if uerr != nil {
 		writeErrors(w, r, uerr.status, uerr.err)
@@ -802,12 +822,15 @@ func (o *Org) updateResource(w http.ResponseWriter, r *http.Request, _ restCtx, 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (o *Org) commitUpdate(id string, up *upload, fields map[string]*string) *uploadError {
+func (o *Org) commitUpdate(id string, up *upload, fields map[string]*string, unmodifiedSince *time.Time) *uploadError {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	res := o.findByIDLocked(id)
 	if res == nil {
 		return &uploadError{http.StatusNotFound, errNotFound}
+	}
+	if unmodifiedSince != nil && modifiedAfter(res.modified, *unmodifiedSince) {
+		return &uploadError{status: http.StatusPreconditionFailed}
 	}
 	if !o.customize || res.ns != "" {
 		return &uploadError{o.opts.Quirks.InsufficientAccessStatus, errNoAccess}

@@ -153,7 +153,7 @@ func (c restCtx) base() string {
 }
 
 func (o *Org) serveInstance(w http.ResponseWriter, r *http.Request) {
-	if o.serveCommonOAuth(w, r) {
+	if o.serveCommonOAuth(w, r) || o.serveResource(w, r) {
 		return
 	}
 	p := r.URL.Path

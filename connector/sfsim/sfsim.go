@@ -123,6 +123,9 @@ type Quirks struct {
 	// CapDecompressed counts the 52,428,800-byte request cap on the
 	// decompressed body as well (default: wire bytes only).
 	CapDecompressed bool
+	// NoDateHeader answers without a Date header (a proxy that strips it):
+	// a client then cannot learn the time of its write from the answer.
+	NoDateHeader bool
 }
 
 // RequestLog records one request on either host.
@@ -529,6 +532,9 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 		for strings.Contains(r.URL.Path, "//") {
 			r.URL.Path = strings.ReplaceAll(r.URL.Path, "//", "/")
 			r.URL.RawPath = ""
+		}
+		if o.opts.Quirks.NoDateHeader {
+			w.Header()["Date"] = nil // net/http adds none then
 		}
 		cr := &countingReader{r: r.Body}
 		r.Body = cr

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector"
+)
+
+type watchOptions struct {
+	Folder string
+	Keys   []connector.Key
+	Quiet  time.Duration
+}
+
+func newWatchCmd(f *factory) *cobra.Command {
+	opts := &watchOptions{}
+	cmd := &cobra.Command{
+		Use:   "watch FOLDER SYSTEM/ENV [SYSTEM/ENV ...]",
+		Short: "Publish a folder to Sandbox and Test connectors each time it changes",
+		Long: `Watch FOLDER and publish it to every SYSTEM/ENV given after each change, once
+the folder has stayed quiet for --quiet (bursts of writes and editors' saves
+give one publish). A save that leaves the content as it was (same
+fingerprint) publishes nothing. The folder is published once at the start
+when the org does not have it yet.
+
+Only Sandbox and Test connectors can be watched: a production target is
+refused, and nothing is watched. Stop with Ctrl+C.`,
+		Example: `  connectorctl watch ./content Lightning/Sandbox
+  connectorctl watch ./content Lightning/Sandbox Lightning/Test --quiet 2s`,
+		Args:              minArgs(2, "a folder and at least one connector (FOLDER SYSTEM/ENV ...)"),
+		ValidArgsFunction: completeKeys(f, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			keys, err := parseKeys(args[1:])
+			if err != nil {
+				return err
+			}
+			if opts.Quiet < 0 {
+				return newUsageError(cmd.CommandPath(), "--quiet must not be negative")
+			}
+			opts.Folder, opts.Keys = args[0], keys
+			return runWatch(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().DurationVar(&opts.Quiet, "quiet", connector.DefaultWatchQuiet, "how long the folder must stay unchanged before a publish")
+	return cmd
+}
+
+func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
+	svc, err := f.service()
+	if err != nil {
+		return err
+	}
+	w := f.io.Out
+	failed := false
+	err = svc.Watch(ctx, connector.WatchOptions{
+		Folder: opts.Folder, Keys: opts.Keys, Quiet: opts.Quiet,
+		OnEvent: func(e connector.WatchEvent) {
+			at := fmtVersionTime(e.Time)
+			switch e.Kind {
+			case connector.WatchStarted:
+				fmt.Fprintf(w, "%s Watching %s (Ctrl+C to stop).\n", at, opts.Folder)
+			case connector.WatchUnchanged:
+				fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
+			case connector.WatchInvalid:
+				fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
+			case connector.WatchPublished:
+				for _, r := range e.Results {
+					printResult(w, toResultJSON(r), false)
+				}
+				failed = e.Failed > 0
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Stopped watching.")
+	if failed {
+		return &silentError{code: exitFailure}
+	}
+	return nil
+}

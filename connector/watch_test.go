@@ -1,0 +1,165 @@
+package connector
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector/sfsim"
+)
+
+// watchHarness runs Watch on a folder and hands its events to the test.
+type watchHarness struct {
+	events chan WatchEvent
+	done   chan error
+	cancel context.CancelFunc
+}
+
+func startWatch(t *testing.T, svc *Service, folder string, keys ...Key) *watchHarness {
+	t.Helper()
+	ctx, cancel := context.WithCancel(testCtx(t))
+	h := &watchHarness{events: make(chan WatchEvent, 16), done: make(chan error, 1), cancel: cancel}
+	go func() {
+		h.done <- svc.Watch(ctx, WatchOptions{Folder: folder, Keys: keys, Quiet: 400 * time.Millisecond,
+			OnEvent: func(e WatchEvent) { h.events <- e }})
+	}()
+	t.Cleanup(cancel)
+	return h
+}
+
+// next waits for the next event of a kind other than started.
+func (h *watchHarness) next(t *testing.T) WatchEvent {
+	t.Helper()
+	for {
+		select {
+		case e := <-h.events:
+			if e.Kind != WatchStarted {
+				return e
+			}
+		case err := <-h.done:
+			t.Fatalf("watch ended: %v", err)
+		case <-time.After(20 * time.Second):
+			t.Fatal("no watch event")
+		}
+	}
+}
+
+// none asserts that no event comes within a few quiet periods.
+func (h *watchHarness) none(t *testing.T) {
+	t.Helper()
+	select {
+	case e := <-h.events:
+		t.Fatalf("unexpected event %s", e.Kind)
+	case <-time.After(1500 * time.Millisecond):
+	}
+}
+
+func saveFile(t *testing.T, path, content string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o700))
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+}
+
+// atomicSave saves like editors do: write a temporary file, rename it over.
+func atomicSave(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".swp")
+	saveFile(t, tmp, content)
+	require.NoError(t, os.Rename(tmp, path))
+}
+
+func TestWatchOnePublishPerQuietPeriod(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	dir := t.TempDir()
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>v0</p>")
+	saveFile(t, filepath.Join(dir, "js/app.js"), "console.log(0)")
+
+	h := startWatch(t, f.svc, dir, f.k)
+	e := h.next(t)
+	require.Equal(t, WatchPublished, e.Kind, "the folder is published once at the start")
+	requireOK(t, e.Results[0], OutcomeCreated)
+	f.org.ResetRequests()
+
+	// A burst of writes to several files: one publish.
+	for i := range 20 {
+		saveFile(t, filepath.Join(dir, "js/app.js"), "console.log("+string(rune('a'+i))+")")
+		saveFile(t, filepath.Join(dir, "index.html"), "<p>burst "+string(rune('a'+i))+"</p>")
+	}
+	e = h.next(t)
+	require.Equal(t, WatchPublished, e.Kind)
+	requireOK(t, e.Results[0], OutcomeUpdated)
+	assert.Equal(t, "<p>burst t</p>", string(mustUnzip(t, requireOneResource(t, f.org, DefaultResourceName).Body, "index.html")))
+	assert.Equal(t, 1, writes(f.org))
+
+	// Editors' atomic-rename saves, several in a row, and a new subfolder: one publish.
+	for i := range 5 {
+		atomicSave(t, filepath.Join(dir, "index.html"), "<p>saved "+string(rune('0'+i))+"</p>")
+	}
+	saveFile(t, filepath.Join(dir, "css/new/app.css"), "body{}")
+	e = h.next(t)
+	require.Equal(t, WatchPublished, e.Kind)
+	requireOK(t, e.Results[0], OutcomeUpdated)
+	assert.Equal(t, "<p>saved 4</p>", string(mustUnzip(t, requireOneResource(t, f.org, DefaultResourceName).Body, "index.html")))
+	assert.Equal(t, "body{}", string(mustUnzip(t, requireOneResource(t, f.org, DefaultResourceName).Body, "css/new/app.css")))
+	assert.Equal(t, 2, writes(f.org))
+
+	// Saved again with the same content: the fingerprint is unchanged, nothing sent.
+	f.org.ResetRequests()
+	atomicSave(t, filepath.Join(dir, "index.html"), "<p>saved 4</p>")
+	e = h.next(t)
+	assert.Equal(t, WatchUnchanged, e.Kind)
+	assert.Empty(t, f.org.Requests())
+	h.none(t)
+
+	// Ctrl+C: Watch returns cleanly.
+	h.cancel()
+	select {
+	case err := <-h.done:
+		assert.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("watch did not stop")
+	}
+}
+
+func TestWatchRefusesProduction(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	prod := Key{System: "Lightning", Environment: Production}
+	authorizeTestConnector(t, f.svc, f.org, prod)
+	dir := t.TempDir()
+	saveFile(t, filepath.Join(dir, "index.html"), "x")
+	for _, keys := range [][]Key{{prod}, {f.k, prod}} {
+		err := f.svc.Watch(testCtx(t), WatchOptions{Folder: dir, Keys: keys})
+		var p *Problem
+		require.ErrorAs(t, err, &p)
+		assert.Equal(t, CodeWatchProduction, p.Code)
+		assert.Contains(t, p.Message, "only for Sandbox and Test connectors")
+	}
+	assert.Empty(t, f.org.Resources(), "nothing published")
+}
+
+// mustUnzip returns the content of name in the ZIP bytes.
+func mustUnzip(t *testing.T, zipData []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(zipData), int64(len(zipData)))
+	require.NoError(t, err)
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, err := f.Open()
+			require.NoError(t, err)
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			require.NoError(t, err)
+			return b
+		}
+	}
+	t.Fatalf("%s not in the bundle", name)
+	return nil
+}

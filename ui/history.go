@@ -1,0 +1,157 @@
+package ui
+
+// The History view of a connector (its journal of publishes, restores and
+// replaces) and the CSV exports (that journal, the connector table).
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/packaging"
+)
+
+// historyView is the open History window (for tests).
+type historyView struct {
+	win   fyne.Window
+	table *widget.Table
+	rows  []connector.HistoryEntry
+}
+
+// newHistoryButton opens the History of the connector shown (key()).
+func (v *view) newHistoryButton(key func() connector.Key) *button {
+	return btn(&button{Button: widget.Button{Text: lang.L("History…"), Icon: theme.HistoryIcon(), OnTapped: func() { v.showHistory(key()) }}})
+}
+
+// newExportButton saves the connector table as CSV.
+func (v *view) newExportButton() *button {
+	return btn(&button{Button: widget.Button{Text: lang.L("Export as CSV…"), Icon: theme.DocumentSaveIcon(), OnTapped: v.onExportConnectors}})
+}
+
+// historyColumns are the History table's columns.
+func historyColumns() []string {
+	return []string{lang.L("Time"), lang.L("Action"), lang.L("Outcome"), lang.L("Resource"), lang.L("Size"),
+		lang.L("Salesforce user"), lang.L("Fingerprint"), lang.L("Version")}
+}
+
+func historyCell(e connector.HistoryEntry, col int) string {
+	switch col {
+	case 0:
+		return e.Time.Local().Format("2006-01-02 15:04:05")
+	case 1:
+		return map[string]string{connector.ActionPublish: lang.L("Publish"), connector.ActionRestore: lang.L("Restore"),
+			connector.ActionReplace: lang.L("Replace")}[e.Action]
+	case 2:
+		out := map[string]string{"created": lang.L("Created"), "updated": lang.L("Updated"), "up_to_date": lang.L("Up to date"),
+			"failed": lang.L("Failed")}[e.Outcome]
+		if e.ErrorCode != "" {
+			out += " (" + e.ErrorCode + ")"
+		}
+		return out
+	case 3:
+		return e.Resource
+	case 4:
+		return packaging.HumanSize(e.Size)
+	case 5:
+		return e.User
+	case 6:
+		if len(e.Fingerprint) > 19 {
+			return e.Fingerprint[:19]
+		}
+		return e.Fingerprint
+	case 7:
+		return e.AppVersion
+	}
+	return ""
+}
+
+// showHistory opens the History window of k, newest first.
+func (v *view) showHistory(k connector.Key) *historyView {
+	if v.svc == nil {
+		return nil
+	}
+	entries, err := v.svc.History(&k)
+	if err != nil {
+		v.showError(lang.L("History"), err)
+		return nil
+	}
+	rows := make([]connector.HistoryEntry, len(entries))
+	for i, e := range entries {
+		rows[len(entries)-1-i] = e
+	}
+	cols := historyColumns()
+	widths := []float32{150, 90, 220, 140, 70, 170, 150, 90}
+	h := &historyView{rows: rows}
+	h.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(rows), len(cols) },
+		func() fyne.CanvasObject { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(historyCell(rows[id.Row], id.Col))
+		})
+	h.table.CreateHeader = func() fyne.CanvasObject { return &widget.Label{TextStyle: fyne.TextStyle{Bold: true}} }
+	h.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(cols[id.Col])
+		} else if id.Col < 0 && id.Row >= 0 {
+			o.(*widget.Label).SetText(fmt.Sprint(len(rows) - id.Row))
+		}
+	}
+	for i, w := range widths {
+		h.table.SetColumnWidth(i, w)
+	}
+	title := lang.L("History of {{.Connector}}", map[string]any{"Connector": keyText(k)})
+	empty := &widget.Label{Text: lang.L("Nothing published from this computer yet."), Wrapping: fyne.TextWrapWord}
+	setVisible(empty, len(rows) == 0)
+	export := &widget.Button{Text: lang.L("Export as CSV…"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
+		v.saveCSV(h.win, "history.csv", func(w io.Writer) error { return connector.WriteHistoryCSV(w, entries) })
+	}}
+	h.win = v.app.NewWindow(title)
+	h.win.SetContent(container.NewBorder(
+		container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}, empty), container.NewHBox(export), nil, nil, h.table))
+	h.win.Resize(fyne.NewSize(1160, 420))
+	h.win.Show()
+	return h
+}
+
+// onExportConnectors saves the connector table as CSV.
+func (v *view) onExportConnectors() {
+	if v.reg == nil {
+		return
+	}
+	cs, err := v.reg.List()
+	if err != nil {
+		v.showError(lang.L("Export as CSV"), err)
+		return
+	}
+	v.saveCSV(v.win, "connectors.csv", func(w io.Writer) error { return connector.WriteConnectorsCSV(w, cs) })
+}
+
+// saveCSV asks where to save and writes the CSV there.
+func (v *view) saveCSV(parent fyne.Window, name string, write func(w io.Writer) error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		v.showError(lang.L("Export as CSV"), err)
+		return
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		defer wc.Close()
+		if _, err := wc.Write(buf.Bytes()); err != nil {
+			v.showError(lang.L("Export as CSV"), err)
+		}
+	}, parent)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	d.Show()
+}
