@@ -71,6 +71,7 @@ type authScreen struct {
 	nextStep      *fyne.Container
 	nextBtn       *button
 	disconnectBtn *button
+	historyBtn    *button
 
 	flow       connector.AuthFlow
 	flowCancel context.CancelFunc
@@ -117,6 +118,7 @@ func newAuthScreen(v *view) *authScreen {
 	s.perms = container.NewVBox()
 	s.lastChecked = &widget.Label{SizeName: theme.SizeNameCaptionText}
 	s.nextBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose content and publish"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onNextStep}})
+	s.historyBtn = s.v.newHistoryButton(func() connector.Key { return s.key })
 	s.disconnectBtn = btn(&button{Button: widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}})
 	return s
 }
@@ -167,7 +169,7 @@ func (s *authScreen) build() fyne.CanvasObject {
 	setVisible(s.nextStep, false)
 	s.orgCard = &widget.Card{Content: container.NewVBox(
 		container.NewBorder(nil, nil, container.NewHBox(s.envBadge, s.stateBadge),
-			container.NewHBox(s.v.newHistoryButton(func() connector.Key { return s.key }), s.disconnectBtn)),
+			container.NewHBox(s.historyBtn, s.disconnectBtn)),
 		details,
 		&widget.Label{Text: lang.L("Permission check"), TextStyle: fyne.TextStyle{Bold: true}},
 		s.perms,

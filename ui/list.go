@@ -31,6 +31,7 @@ type listScreen struct {
 	addBtn     *button
 	refreshBtn *button
 	diagBtn    *button
+	exportBtn  *button
 	selecting  bool
 	rows       map[fyne.CanvasObject]*row // list item container -> its widgets
 
@@ -73,7 +74,8 @@ func (l *listScreen) build() fyne.CanvasObject {
 	top := container.NewVBox(title, l.search, l.selectSbx, l.errLabel, l.empty)
 	l.top = top
 	// one button per line: the sidebar stays narrow in every language
-	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn, l.v.newExportButton())
+	l.exportBtn = l.v.newExportButton()
+	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn, l.exportBtn)
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
 	return container.NewPadded(l.root)
 }
@@ -82,8 +84,8 @@ func (l *listScreen) build() fyne.CanvasObject {
 type row struct {
 	strip *canvas.Rectangle // red for a production target
 	check *widget.Check
-	title *widget.Label
-	sub   *widget.Label
+	title *tipLabel // the full name and org show as a tooltip when cut off
+	sub   *tipLabel
 	badge *statusBadge
 	drift *statusBadge // changed outside Connectors
 }
@@ -92,8 +94,8 @@ func (l *listScreen) createRow() fyne.CanvasObject {
 	r := &row{
 		strip: canvas.NewRectangle(color.Transparent),
 		check: widget.NewCheck("", nil),
-		title: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
-		sub:   &widget.Label{SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
+		title: newTipLabel(fyne.TextStyle{Bold: true}, "", l.v.tips),
+		sub:   newTipLabel(fyne.TextStyle{}, theme.SizeNameCaptionText, l.v.tips),
 		badge: newStatusBadge("", toneNeutral),
 		drift: newStatusBadge(lang.L("Changed outside"), toneWarn),
 	}
@@ -117,7 +119,7 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	}
 	c := l.v.connectors[l.shown[id]]
 	k := c.Key()
-	setLabel(r.title, k.System)
+	setLabel(&r.title.Label, k.System)
 	sub := envText(k.Environment)
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
@@ -145,7 +147,10 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 		r.strip.FillColor = strip
 		r.strip.Refresh()
 	}
-	setLabel(r.sub, sub)
+	setLabel(&r.sub.Label, sub)
+	tip := rowTip(c, sub)
+	r.title.SetTip(tip)
+	r.sub.SetTip(tip)
 	r.check.OnChanged = nil
 	if r.check.Checked != l.v.ticked[k] {
 		r.check.SetChecked(l.v.ticked[k])
@@ -471,4 +476,15 @@ func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(fyne.NewSize(size.Width, h))
 		y += h - theme.InnerPadding()
 	}
+}
+
+// rowTip is the tooltip of a list row: the system's full name, then the
+// row's second line (environment, org, drift) and the org ID, all of
+// which a narrow sidebar cuts off.
+func rowTip(c connector.Connector, sub string) string {
+	tip := c.Key().System + " · " + sub
+	if c.Org != nil && c.Org.OrgID != "" {
+		tip += " (" + c.Org.OrgID + ")"
+	}
+	return tip
 }

@@ -116,6 +116,7 @@ type view struct {
 	pub  *publishScreen
 	tabs *container.AppTabs
 	top  *fyne.Container
+	tips *tipLayer // tooltips above the content
 
 	scenarioSel *widget.Select // the demo's scenario menu, for tests
 
@@ -129,6 +130,7 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 		app: a, win: w, deps: deps,
 		ctx: ctx, stop: cancel,
 		model: newModel(),
+		tips:  newTipLayer(),
 	}
 	if deps.Service != nil {
 		v.svc = deps.Service
@@ -164,11 +166,11 @@ func (v *view) build() fyne.CanvasObject {
 	v.auth.show(v.selected)
 	v.pub.updateTargets()
 	a, p, l := v.auth, v.pub, v.list
-	v.keyboard(a.scroll, a.renameBtn, a.removeBtn, a.authBtn, a.copyBtn, a.cancelBtn, a.submitBtn, a.nextBtn, a.disconnectBtn)
-	v.keyboard(p.scroll, p.zipBtn, p.folderBtn, p.publishBtn, p.retryBtn, p.restoreBtn)
-	v.keyboard(nil, l.selectSbx, l.addBtn, l.refreshBtn, l.diagBtn)
+	v.keyboard(a.scroll, a.renameBtn, a.removeBtn, a.authBtn, a.copyBtn, a.cancelBtn, a.submitBtn, a.nextBtn, a.historyBtn, a.disconnectBtn)
+	v.keyboard(p.scroll, p.zipBtn, p.folderBtn, p.publishBtn, p.retryBtn, p.plan.reviewBtn, p.restoreBtn)
+	v.keyboard(nil, l.selectSbx, l.addBtn, l.refreshBtn, l.diagBtn, l.exportBtn)
 	v.addShortcuts()
-	return container.NewBorder(v.top, nil, nil, nil, split)
+	return v.tips.wrap(container.NewBorder(v.top, nil, nil, nil, split))
 }
 
 // start loads the registry, checks every connector and schedules re-checks.
