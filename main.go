@@ -21,14 +21,12 @@ import (
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/internal/version"
 	"github.com/connectors-app/connectors/packaging"
 	"github.com/connectors-app/connectors/ui"
 )
 
 const appID = "app.connectors.desktop"
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
 
 // demoKeyringService keeps the demo's tokens apart from real connectors'.
 const demoKeyringService = appID + ".demo"
@@ -46,14 +44,14 @@ func run(args []string) int {
 		return 2
 	}
 	if *showVersion {
-		fmt.Println("connectors", version)
+		fmt.Println(version.Line("connectors"))
 		return 0
 	}
 	if err := ui.LoadTranslations(); err != nil {
 		fmt.Fprintln(os.Stderr, "connectors:", err)
 	}
 
-	deps := ui.Deps{Version: version}
+	deps := ui.Deps{Version: version.Full()}
 	var cleanup []func()
 	defer func() {
 		for i := len(cleanup) - 1; i >= 0; i-- {
@@ -82,6 +80,7 @@ func run(args []string) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	w := a.NewWindow("Connectors")
 	w.Resize(fyne.NewSize(1000, 700))
+	w.SetMainMenu(ui.HelpMenu(w, deps.Version))
 	w.SetContent(ui.New(a, w, deps))
 
 	sig := make(chan os.Signal, 1)
