@@ -272,18 +272,9 @@ func (r *publishRun) publish(ctx context.Context, b Bundle) error {
 func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.ResourceList, cur *salesforce.StaticResource) error {
 	fp := b.Fingerprint()
 	if cur != nil {
-		r.res.ResourceID = cur.ID
-		rec := r.lastPublish()
-		untouched := rec.untouched(cur)
-		if !untouched && !r.restored && !r.opts.ReplaceExisting && r.foreign(rec, cur) {
-			return r.foreignProblem(cur)
+		if done, err := r.checkExisting(b, cur, fp); done || err != nil {
+			return err
 		}
-		if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
-			r.res.Outcome = OutcomeUpToDate
-			return nil
-		}
-		// We know what we left there, and it is not what the org holds.
-		r.res.ChangedOutside = rec != nil && !rec.LastModifiedDate.IsZero() && !untouched
 	}
 	if err := r.checkStorage(list, cur, b.Size()); err != nil {
 		return err
@@ -295,46 +286,12 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		}
 		return nil
 	}
-	spec := salesforce.UploadSpec{
-		Name:         r.resource,
-		Description:  DescriptionFor(fp),
-		ContentType:  contentTypeZip,
-		CacheControl: cacheControlPv,
-		Open:         b.Open,
-		BodySize:     b.Size(),
-		Progress:     r.opts.Progress,
-	}
-	cacheFromOrg := true
-	if bk := r.restoreFrom; bk != nil {
-		// Put the whole record back as it was (older backups lack some fields).
-		if bk.Name != "" {
-			spec.Name = bk.Name
-		}
-		if bk.ContentType != "" {
-			spec.ContentType = bk.ContentType
-		}
-		if bk.CacheControl != "" {
-			spec.CacheControl, cacheFromOrg = bk.CacheControl, false
-		}
-		if bk.Name != "" {
-			spec.Description = bk.Description // recorded, possibly empty
-		}
-	}
+	spec, cacheFromOrg := r.uploadSpec(b, fp)
 	var id string
 	outcome := OutcomeCreated
 	if cur != nil {
-		bk, err := r.backupCurrent(ctx, cur)
-		if err != nil {
+		if err := r.update(ctx, cur, spec, cacheFromOrg); err != nil {
 			return err
-		}
-		r.res.BackupPath = bk
-		if cur.CacheControl != "" && cacheFromOrg {
-			spec.CacheControl = cur.CacheControl
-		}
-		stats, err := r.client.UpdateStaticResource(ctx, cur.ID, spec)
-		r.res.BytesSent += stats.WireBytes
-		if err != nil {
-			return fmt.Errorf("update static resource: %w", err)
 		}
 		id, outcome = cur.ID, OutcomeUpdated
 	} else {
@@ -350,6 +307,73 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 	}
 	r.res.Outcome = outcome
 	r.record(b, got)
+	return nil
+}
+
+// checkExisting decides about the resource the org already holds: a foreign
+// one is refused; an untouched, unchanged one is up to date (done).
+func (r *publishRun) checkExisting(b Bundle, cur *salesforce.StaticResource, fp string) (done bool, err error) {
+	r.res.ResourceID = cur.ID
+	rec := r.lastPublish()
+	untouched := rec.untouched(cur)
+	if !untouched && !r.restored && !r.opts.ReplaceExisting && r.foreign(rec, cur) {
+		return true, r.foreignProblem(cur)
+	}
+	if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
+		r.res.Outcome = OutcomeUpToDate
+		return true, nil
+	}
+	// We know what we left there, and it is not what the org holds.
+	r.res.ChangedOutside = rec != nil && !rec.LastModifiedDate.IsZero() && !untouched
+	return false, nil
+}
+
+// uploadSpec is what to upload; a restore puts the backed-up record back
+// as it was. cacheFromOrg says whether the org's cache control is kept.
+func (r *publishRun) uploadSpec(b Bundle, fp string) (spec salesforce.UploadSpec, cacheFromOrg bool) {
+	spec = salesforce.UploadSpec{
+		Name:         r.resource,
+		Description:  DescriptionFor(fp),
+		ContentType:  contentTypeZip,
+		CacheControl: cacheControlPv,
+		Open:         b.Open,
+		BodySize:     b.Size(),
+		Progress:     r.opts.Progress,
+	}
+	cacheFromOrg = true
+	if bk := r.restoreFrom; bk != nil {
+		// Put the whole record back as it was (older backups lack some fields).
+		if bk.Name != "" {
+			spec.Name = bk.Name
+		}
+		if bk.ContentType != "" {
+			spec.ContentType = bk.ContentType
+		}
+		if bk.CacheControl != "" {
+			spec.CacheControl, cacheFromOrg = bk.CacheControl, false
+		}
+		if bk.Name != "" {
+			spec.Description = bk.Description // recorded, possibly empty
+		}
+	}
+	return spec, cacheFromOrg
+}
+
+// update backs up cur, then uploads spec over it.
+func (r *publishRun) update(ctx context.Context, cur *salesforce.StaticResource, spec salesforce.UploadSpec, cacheFromOrg bool) error {
+	bk, err := r.backupCurrent(ctx, cur)
+	if err != nil {
+		return err
+	}
+	r.res.BackupPath = bk
+	if cur.CacheControl != "" && cacheFromOrg {
+		spec.CacheControl = cur.CacheControl
+	}
+	stats, err := r.client.UpdateStaticResource(ctx, cur.ID, spec)
+	r.res.BytesSent += stats.WireBytes
+	if err != nil {
+		return fmt.Errorf("update static resource: %w", err)
+	}
 	return nil
 }
 
