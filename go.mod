@@ -11,6 +11,7 @@ require (
 	github.com/zalando/go-keyring v0.2.8
 	golang.org/x/oauth2 v0.38.0
 	golang.org/x/sys v0.30.0
+	golang.org/x/term v0.29.0
 )
 
 require (
