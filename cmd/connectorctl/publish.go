@@ -352,6 +352,13 @@ func printChangedOutside(w io.Writer, r resultJSON) {
 
 // progressView shows upload progress on stderr: one bar redrawn in place on
 // a terminal, a few plain lines otherwise.
+//
+// Why not a multi-bar library (mpb, progressbar): the view is one bar for
+// all targets (one bar per target would not fit 50 sandboxes on a screen),
+// the plain-lines mode is ours either way, and drawing happens only on
+// upload progress, so the output is deterministic and tested byte for byte;
+// the libraries redraw from a ticker goroutine and bring their own
+// dependencies for what is some 80 lines here.
 type progressView struct {
 	mu      sync.Mutex
 	w       io.Writer
