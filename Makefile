@@ -136,7 +136,8 @@ dist-windows: $(FYNE)
 	CC=$(MINGW_CC) GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package -os windows --release --app-version $$(scripts/version app) --app-build $$(scripts/version build)
 	scripts/version sync
 	mv Connectors.exe connectors.exe
-	@file connectors.exe | tee /dev/stderr | grep -q 'PE32+ executable (GUI) x86-64' || { echo "connectors.exe is not a 64-bit GUI executable"; exit 1; }
+	@f=$$(file connectors.exe); echo "$$f"; \
+	case "$$f" in *"PE32+ executable (GUI) x86-64"*) ;; *) echo "connectors.exe is not a 64-bit GUI executable"; exit 1;; esac
 	mkdir -p $(DIST)
 	rm -f $(DIST)/connectors-$(VERSION)-windows-amd64.zip
 	zip -q -X $(DIST)/connectors-$(VERSION)-windows-amd64.zip connectors.exe
