@@ -116,25 +116,28 @@ dist: deps $(FYNE)
 	$(MAKE) --no-print-directory dist-sums
 	@ls -l $(DIST)
 
-# fyne package builds in the source folder and counts FyneApp.toml's Build up
-# by one; scripts/version sync writes the version and build number from git
-# before and after, so the file follows git, not hand edits.
+# fyne package builds in the source folder. scripts/version sync first writes
+# the version and build number from git into FyneApp.toml, so the file follows
+# git, not hand edits; fyne package then rewrites the file (Build + 1, and it
+# drops sections it does not know, such as [Migrations]), so the synced file
+# is put back afterwards.
+FYNE_PACKAGE = scripts/version sync && cp FyneApp.toml FyneApp.toml.keep && \
+	{ GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package $(1) --release --app-version $$(scripts/version app) --app-build $$(scripts/version build); \
+	s=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$s; }
+
 dist-linux: $(FYNE)
-	scripts/version sync
 	rm -f Connectors.tar.xz
-	GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package -os linux --release --app-version $$(scripts/version app) --app-build $$(scripts/version build)
-	scripts/version sync
+	$(call FYNE_PACKAGE,-os linux)
 	@t=$$(mktemp -d) && tar -xJf Connectors.tar.xz -C $$t && \
 	desktop-file-validate $$t/connectors/usr/local/share/applications/*.desktop && \
 	echo "desktop entry: valid" && rm -rf $$t
 	mkdir -p $(DIST)
 	mv Connectors.tar.xz $(DIST)/connectors-$(VERSION)-linux-$(HOST_ARCH).tar.xz
 
+dist-windows: export CC := $(MINGW_CC)
 dist-windows: $(FYNE)
-	scripts/version sync
 	rm -f Connectors.exe connectors.exe
-	CC=$(MINGW_CC) GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package -os windows --release --app-version $$(scripts/version app) --app-build $$(scripts/version build)
-	scripts/version sync
+	$(call FYNE_PACKAGE,-os windows)
 	mv Connectors.exe connectors.exe
 	@f=$$(file connectors.exe); echo "$$f"; \
 	case "$$f" in *"PE32+ executable (GUI) x86-64"*) ;; *) echo "connectors.exe is not a 64-bit GUI executable"; exit 1;; esac
@@ -147,10 +150,8 @@ dist-windows: $(FYNE)
 # for this Mac's architecture, unsigned, zipped with ditto (keeps the bundle's
 # attributes).
 dist-darwin: $(FYNE)
-	scripts/version sync
 	rm -rf Connectors.app
-	GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package -os darwin --release --app-version $$(scripts/version app) --app-build $$(scripts/version build)
-	scripts/version sync
+	$(call FYNE_PACKAGE,-os darwin)
 	mkdir -p $(DIST)
 	ditto -c -k --keepParent Connectors.app $(DIST)/connectors-$(VERSION)-darwin-$(HOST_ARCH).zip
 	rm -rf Connectors.app
