@@ -14,14 +14,15 @@ FUZZTIME ?= 10s
 
 # Debian packages: Fyne's GL/X11 headers, a virtual X server, the Secret
 # Service (gnome-keyring) with dbus, a real browser for end-to-end tests,
-# imagemagick for screenshots. For the release archives (make dist): mingw-w64
+# imagemagick for screenshots.
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gnome-keyring dbus dbus-x11 libsecret-tools chromium chromium-driver imagemagick ca-certificates
+# For the release archives (make dist, make dist-check in make test): mingw-w64
 # to cross-compile the Windows app, desktop-file-utils to check the Linux menu
-# entry, xz/zip/file, and wine to run the Windows CLI in CI.
-DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gnome-keyring dbus dbus-x11 libsecret-tools chromium chromium-driver imagemagick ca-certificates \
-	git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64
+# entry, archivers, and wine to run the Windows CLI.
+DIST_PACKAGES := git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo run test vet lint boundary test-race fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-check
+.PHONY: all deps deps-app build demo run test vet lint boundary test-race fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-check
 
 # The version: git describe on a vX.Y.Z tag, else FyneApp.toml's Version with
 # the commit (scripts/version says how); stamped into both binaries.
@@ -38,8 +39,11 @@ MINGW_CC := x86_64-w64-mingw32-gcc
 
 all: build
 
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# deps: everything (make test, make dist); deps-app: what the app needs (make demo).
+deps: PACKAGES = $(DEB_PACKAGES) $(DIST_PACKAGES)
+deps-app: PACKAGES = $(DEB_PACKAGES)
+deps deps-app:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
@@ -51,7 +55,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(STAMP)" -o bin/connectorctl ./cmd/connectorctl
 
 # The app on the built-in demo org: no Salesforce account needed.
-demo: deps build
+demo: deps-app build
 	./bin/connectors --demo
 
 run:
