@@ -182,7 +182,9 @@ dist-sums:
 # lacks bcryptprimitives.dll, which Go programs load at start-up (Windows 10+
 # has it): scripts/wine/bcryptprimitives.c stands in for it in the test prefix.
 dist-check: deps $(FYNE)
-	$(MAKE) --no-print-directory dist-windows DIST=$(CURDIR)/dist/check
+	@# a check, not a release: FyneApp.toml is left as it was
+	cp FyneApp.toml FyneApp.toml.orig; \
+	$(MAKE) --no-print-directory dist-windows DIST=$(CURDIR)/dist/check; s=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$s
 	$(MAKE) --no-print-directory dist-ctl DIST=$(CURDIR)/dist/check CTL_TARGETS=windows/amd64
 	@set -e; t=$$(mktemp -d); trap 'rm -rf $$t' EXIT; \
 	export WINEPREFIX=$$t/wine WINEDEBUG=-all WINEDLLOVERRIDES=bcryptprimitives=n; \
