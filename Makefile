@@ -8,22 +8,44 @@ LINT_VERSION := v2.15.0
 LINT := $(BIN)/golangci-lint
 ACTIONLINT_VERSION := v1.7.12
 ACTIONLINT := $(BIN)/actionlint
-# Workflow files actionlint checks: the CI examples of docs/ci.md.
-WORKFLOWS := docs/ci/github-actions-publish.yml
+# Workflow files actionlint checks: the release workflow and the CI examples of docs/ci.md.
+WORKFLOWS := .github/workflows/release.yml docs/ci/github-actions-publish.yml
+FYNE_VERSION := v1.7.4
+FYNE := $(BIN)/fyne
 FUZZTIME ?= 10s
 
 # Debian packages: Fyne's GL/X11 headers, a virtual X server, the Secret
 # Service (gnome-keyring) with dbus, a real browser for end-to-end tests,
 # imagemagick for screenshots.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gnome-keyring dbus dbus-x11 libsecret-tools chromium chromium-driver imagemagick ca-certificates
+# For the release archives (make dist, make dist-check in make test): mingw-w64
+# to cross-compile the Windows app, desktop-file-utils to check the Linux menu
+# entry, archivers, and wine to run the Windows CLI.
+DIST_PACKAGES := git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo run test vet lint boundary test-race fuzz bench fmt clean
+.PHONY: all deps deps-app build demo run test vet lint boundary test-race fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-check
+
+# The version: git describe on a vX.Y.Z tag, else FyneApp.toml's Version with
+# the commit (scripts/version says how); stamped into both binaries.
+VERSION := $(shell scripts/version version)
+COMMIT := $(shell scripts/version commit)
+VERSION_PKG := github.com/connectors-app/connectors/internal/version
+STAMP := -X $(VERSION_PKG).version=$(VERSION) -X $(VERSION_PKG).commit=$(COMMIT)
+# `fyne package` takes extra linker flags only through GOFLAGS, one word each.
+FYNE_GOFLAGS := $(GOFLAGS) -ldflags=-X=$(VERSION_PKG).version=$(VERSION) -ldflags=-X=$(VERSION_PKG).commit=$(COMMIT)
+HOST_ARCH := $(shell $(GO) env GOARCH)
+DIST := $(CURDIR)/dist
+CTL_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+MINGW_CC := x86_64-w64-mingw32-gcc
 
 all: build
 
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# deps: everything (make test, make dist); deps-app: what the app needs (make demo).
+deps: PACKAGES = $(DEB_PACKAGES) $(DIST_PACKAGES)
+deps-app: PACKAGES = $(DEB_PACKAGES)
+deps deps-app:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
@@ -31,11 +53,11 @@ deps:
 	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go 1.25 or newer from https://go.dev/dl/"; exit 1; }
 
 build:
-	$(GO) build -o bin/connectors .
-	CGO_ENABLED=0 $(GO) build -o bin/connectorctl ./cmd/connectorctl
+	$(GO) build -ldflags "$(STAMP)" -o bin/connectors .
+	CGO_ENABLED=0 $(GO) build -ldflags "$(STAMP)" -o bin/connectorctl ./cmd/connectorctl
 
 # The app on the built-in demo org: no Salesforce account needed.
-demo: deps build
+demo: deps-app build
 	./bin/connectors --demo
 
 run:
@@ -50,6 +72,9 @@ $(LINT):
 
 $(ACTIONLINT):
 	GOBIN=$(BIN) $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+$(FYNE):
+	GOBIN=$(BIN) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_VERSION)
 
 lint: $(LINT) $(ACTIONLINT)
 	$(LINT) run --allow-parallel-runners ./...
@@ -76,10 +101,100 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzOpenZip$$' -fuzztime $(FUZZTIME) ./packaging
 	$(GO) test -run '^$$' -fuzz '^FuzzValidateResourceName$$' -fuzztime $(FUZZTIME) ./packaging
 
-test: deps vet lint boundary test-race fuzz
+test: deps vet lint boundary test-race fuzz dist-check
 
 bench:
 	.ci/test-env $(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
+
+# Release archives in dist/, named with $(VERSION): the Linux app (fyne
+# package: binary, menu entry, icon, install Makefile), the Windows app
+# (GUI exe with icon and version info, cross-compiled with mingw-w64),
+# connectorctl for every platform, and SHA256SUMS. macOS apps are built by
+# .github/workflows/release.yml on a macOS runner.
+dist: deps $(FYNE)
+	rm -rf $(DIST)
+	$(MAKE) --no-print-directory dist-linux
+	$(MAKE) --no-print-directory dist-windows
+	$(MAKE) --no-print-directory dist-ctl
+	$(MAKE) --no-print-directory dist-sums
+	@ls -l $(DIST)
+
+# fyne package builds in the source folder. scripts/version sync first writes
+# the version and build number from git into FyneApp.toml, so the file follows
+# git, not hand edits; fyne package then rewrites the file (Build + 1, and it
+# drops sections it does not know, such as [Migrations]), so the synced file
+# is put back afterwards.
+FYNE_PACKAGE = scripts/version sync && cp FyneApp.toml FyneApp.toml.keep && \
+	{ GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package $(1) --release --app-version $$(scripts/version app) --app-build $$(scripts/version build); \
+	s=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$s; }
+
+dist-linux: $(FYNE)
+	rm -f Connectors.tar.xz
+	$(call FYNE_PACKAGE,-os linux)
+	@t=$$(mktemp -d) && tar -xJf Connectors.tar.xz -C $$t && \
+	desktop-file-validate $$t/connectors/usr/local/share/applications/*.desktop && \
+	echo "desktop entry: valid" && rm -rf $$t
+	mkdir -p $(DIST)
+	mv Connectors.tar.xz $(DIST)/connectors-$(VERSION)-linux-$(HOST_ARCH).tar.xz
+
+dist-windows: export CC := $(MINGW_CC)
+dist-windows: $(FYNE)
+	rm -f Connectors.exe connectors.exe
+	$(call FYNE_PACKAGE,-os windows)
+	mv Connectors.exe connectors.exe
+	@f=$$(file connectors.exe); echo "$$f"; \
+	case "$$f" in *"PE32+ executable (GUI) x86-64"*) ;; *) echo "connectors.exe is not a 64-bit GUI executable"; exit 1;; esac
+	mkdir -p $(DIST)
+	rm -f $(DIST)/connectors-$(VERSION)-windows-amd64.zip
+	zip -q -X $(DIST)/connectors-$(VERSION)-windows-amd64.zip connectors.exe
+	rm -f connectors.exe
+
+# The macOS app, on a Mac (the release workflow's macOS job): Connectors.app
+# for this Mac's architecture, unsigned, zipped with ditto (keeps the bundle's
+# attributes).
+dist-darwin: $(FYNE)
+	rm -rf Connectors.app
+	$(call FYNE_PACKAGE,-os darwin)
+	mkdir -p $(DIST)
+	ditto -c -k --keepParent Connectors.app $(DIST)/connectors-$(VERSION)-darwin-$(HOST_ARCH).zip
+	rm -rf Connectors.app
+
+# connectorctl needs no cgo: one archive per platform.
+dist-ctl:
+	mkdir -p $(DIST)
+	@set -e; for t in $(CTL_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; ext=""; [ $$os = windows ] && ext=.exe; \
+		name=connectorctl-$(VERSION)-$$os-$$arch; d=$$(mktemp -d); \
+		echo "build $$name"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(STAMP)" -o $$d/connectorctl$$ext ./cmd/connectorctl; \
+		if [ $$os = windows ]; then rm -f $(DIST)/$$name.zip; (cd $$d && zip -q -X $(DIST)/$$name.zip connectorctl.exe); \
+		else tar -czf $(DIST)/$$name.tar.gz --owner=0 --group=0 --numeric-owner -C $$d connectorctl; fi; \
+		rm -rf $$d; \
+	done
+
+dist-sums:
+	cd $(DIST) && rm -f SHA256SUMS && sha256sum connector* > SHA256SUMS && sha256sum -c --quiet SHA256SUMS
+	@cat $(DIST)/SHA256SUMS
+
+# CI builds what it ships: the Windows app (catches *_windows.go and cgo
+# breakage), the Windows CLI, and runs the CLI under wine. Wine 8 (Debian 12)
+# lacks bcryptprimitives.dll, which Go programs load at start-up (Windows 10+
+# has it): scripts/wine/bcryptprimitives.c stands in for it in the test prefix.
+dist-check: deps $(FYNE)
+	@# a check, not a release: FyneApp.toml is left as it was
+	cp FyneApp.toml FyneApp.toml.orig; \
+	$(MAKE) --no-print-directory dist-windows DIST=$(CURDIR)/dist/check; s=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$s
+	$(MAKE) --no-print-directory dist-ctl DIST=$(CURDIR)/dist/check CTL_TARGETS=windows/amd64
+	@set -e; t=$$(mktemp -d); trap 'rm -rf $$t' EXIT; \
+	export WINEPREFIX=$$t/wine WINEDEBUG=-all WINEDLLOVERRIDES=bcryptprimitives=n; \
+	cd $$t && unzip -q $(CURDIR)/dist/check/connectorctl-$(VERSION)-windows-amd64.zip; \
+	wineboot --init >/dev/null 2>&1 || true; \
+	$(MINGW_CC) -O2 -shared -o $$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll $(CURDIR)/scripts/wine/bcryptprimitives.c -ladvapi32; \
+	wine ./connectorctl.exe --version | tr -d '\r' | tee version.txt; \
+	grep -q '^connectorctl $(VERSION) (commit $(COMMIT), go.*, windows/amd64)$$' version.txt || { echo "wine: unexpected --version"; exit 1; }; \
+	mkdir cfg && wine ./connectorctl.exe --config-dir cfg list --json | tr -d '\r' | tee list.json; \
+	[ "$$(cat list.json)" = "[]" ] || { echo "wine: list --json should print []"; exit 1; }; \
+	echo "wine smoke test: ok"

@@ -25,14 +25,12 @@ import (
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/internal/version"
 	"github.com/connectors-app/connectors/packaging"
 	"github.com/connectors-app/connectors/ui"
 )
 
 const appID = "app.connectors.desktop"
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
 
 // demoKeyringService keeps the demo's tokens apart from real connectors'.
 const demoKeyringService = appID + ".demo"
@@ -59,14 +57,14 @@ func run(args []string) int {
 		*demo = true
 	}
 	if *showVersion {
-		fmt.Println("connectors", version)
+		fmt.Println(version.Line("connectors"))
 		return 0
 	}
 	if err := ui.LoadTranslations(); err != nil {
 		fmt.Fprintln(os.Stderr, "connectors:", err)
 	}
 
-	deps := ui.Deps{Version: version}
+	deps := ui.Deps{Version: version.Full()}
 	var cleanup []func()
 	defer func() {
 		for i := len(cleanup) - 1; i >= 0; i-- {
@@ -104,6 +102,7 @@ func run(args []string) int {
 		return 2
 	}
 	w.Resize(fyne.NewSize(width, height))
+	w.SetMainMenu(ui.HelpMenu(w, deps.Version))
 	w.SetContent(ui.New(a, w, deps))
 
 	sig := make(chan os.Signal, 1)
@@ -123,7 +122,7 @@ func setupReal(deps *ui.Deps, cfgDir string) error {
 	if err != nil {
 		return err
 	}
-	svc.AppVersion = version
+	svc.AppVersion = version.Full()
 	deps.Service = svc
 	deps.CheckKeyring = func() error { return tokenstore.ProbeKeyring("") }
 	return nil
@@ -169,7 +168,7 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 	if err != nil {
 		return err
 	}
-	svc.AppVersion = version
+	svc.AppVersion = version.Full()
 	if _, err := svc.Registry.Upsert(demo.Key, func(c *connector.Connector) error {
 		c.System, c.Environment = demo.Key.System, demo.Key.Environment
 		c.LoginURL = org.LoginURL()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -260,6 +261,38 @@ func (t staticToken) Refresh(context.Context, string) (string, error) {
 	return "", errors.New("a freshly issued access token was refused")
 }
 
+// identifyOrg reads who the fresh tokens belong to and which org, and
+// inspects the org (kind, permissions).
+func (s *Service) identifyOrg(ctx context.Context, client *salesforce.Client, k Key, res *oauth.Result, log *slog.Logger) (*OrgInfo, *orgInspection, error) {
+	info := &OrgInfo{InstanceURL: res.InstanceURL, AuthorizedAt: s.now().UTC()}
+	info.OrgID, info.UserID = idsFromIdentityURL(res.IDURL)
+	ui, err := client.UserInfo(ctx)
+	if err != nil {
+		log.Warn("userinfo failed after the token exchange", "error", err)
+		return nil, nil, Explain(fmt.Errorf("read identity: %w", err))
+	}
+	info.OrgID, info.UserID, info.Username = ui.OrganizationID, ui.UserID, ui.PreferredUsername
+
+	in, err := s.inspectOrg(ctx, client, res.IDURL)
+	if err != nil {
+		log.Warn("organization query failed after the token exchange", "error", err)
+		return nil, nil, Explain(fmt.Errorf("read organization: %w", err))
+	}
+	info.IsSandbox = in.IsSandbox
+	if !in.SandboxKnown {
+		// neither the Organization record nor the identity URL tells: the
+		// connector's slot is the best guess (never "production" by accident)
+		info.IsSandbox = !k.Environment.IsProduction()
+	}
+	if in.Org != nil {
+		info.OrgName = in.Org.Name
+		if in.Org.ID != "" {
+			info.OrgID = in.Org.ID
+		}
+	}
+	return info, in, nil
+}
+
 // completeAuthorization checks the org behind freshly issued tokens, then
 // stores them and records what it learned. A wrong environment is refused
 // (the tokens are revoked, nothing is stored); a missing permission is
@@ -279,33 +312,10 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 		}
 	}
 
-	info := &OrgInfo{InstanceURL: res.InstanceURL, AuthorizedAt: s.now().UTC()}
-	info.OrgID, info.UserID = idsFromIdentityURL(res.IDURL)
-	ui, err := client.UserInfo(ctx)
+	info, in, err := s.identifyOrg(ctx, client, k, res, log)
 	if err != nil {
-		log.Warn("userinfo failed after the token exchange", "error", err)
 		revoke()
-		return nil, Explain(fmt.Errorf("read identity: %w", err))
-	}
-	info.OrgID, info.UserID, info.Username = ui.OrganizationID, ui.UserID, ui.PreferredUsername
-
-	in, err := s.inspectOrg(ctx, client, res.IDURL)
-	if err != nil {
-		log.Warn("organization query failed after the token exchange", "error", err)
-		revoke()
-		return nil, Explain(fmt.Errorf("read organization: %w", err))
-	}
-	info.IsSandbox = in.IsSandbox
-	if !in.SandboxKnown {
-		// neither the Organization record nor the identity URL tells: the
-		// connector's slot is the best guess (never "production" by accident)
-		info.IsSandbox = !k.Environment.IsProduction()
-	}
-	if in.Org != nil {
-		info.OrgName = in.Org.Name
-		if in.Org.ID != "" {
-			info.OrgID = in.Org.ID
-		}
+		return nil, err
 	}
 	envOK := info.IsSandbox != k.Environment.IsProduction()
 	if in.SandboxKnown && !envOK && !allowMismatch {
@@ -315,22 +325,11 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	}
 	perms := in.Permissions
 
-	// Store before returning: the connector is usable from now on. The
-	// entry records the org, issuing host and client ID of the tokens.
-	tok := &tokenstore.Tokens{
-		AccessToken: res.AccessToken, RefreshToken: res.RefreshToken, InstanceURL: res.InstanceURL, IssuedAt: res.IssuedAt,
-		OrgID: info.OrgID, LoginURL: conn.LoginURL, ClientID: conn.EffectiveClientID(),
-	}
-	if tok.IssuedAt.IsZero() {
-		tok.IssuedAt = s.now().UTC()
-	}
-	// Tokens minted from a key or a secret stay in this process's memory only.
-	if !conn.IsHeadless() {
-		if err := s.Tokens.Save(conn.TokenKey(), tok); err != nil {
-			log.Error("tokens could not be stored; revoking them", "error", err)
-			revoke()
-			return nil, keyringProblem(err)
-		}
+	// Store before returning: the connector is usable from now on.
+	if err := s.storeTokens(conn, res, info.OrgID); err != nil {
+		log.Error("tokens could not be stored; revoking them", "error", err)
+		revoke()
+		return nil, keyringProblem(err)
 	}
 
 	out := &AuthorizeResult{Permissions: perms}
@@ -387,6 +386,23 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 		"customizeApplication", perms.CustomizeApplication, "rotatable", res.RefreshToken != "",
 		"method", conn.AuthMethod.String(), "client", conn.EffectiveClientID())
 	return out, nil
+}
+
+// storeTokens keeps freshly issued tokens under the connector's own key,
+// with the org, issuing host and client ID they belong to. Tokens minted
+// from a key or a secret stay in this process's memory only.
+func (s *Service) storeTokens(conn Connector, res *oauth.Result, orgID string) error {
+	if conn.IsHeadless() {
+		return nil
+	}
+	tok := &tokenstore.Tokens{
+		AccessToken: res.AccessToken, RefreshToken: res.RefreshToken, InstanceURL: res.InstanceURL, IssuedAt: res.IssuedAt,
+		OrgID: orgID, LoginURL: conn.LoginURL, ClientID: conn.EffectiveClientID(),
+	}
+	if tok.IssuedAt.IsZero() {
+		tok.IssuedAt = s.now().UTC()
+	}
+	return s.Tokens.Save(conn.TokenKey(), tok)
 }
 
 func envMismatchProblem(k Key, info *OrgInfo) *Problem {

@@ -167,6 +167,43 @@ func explainAPI(err error) *Problem {
 		// userinfo and the identity URL answer a dead token with plain text, not the JSON array
 		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}
 	}
+	if p := explainAPICode(ae); p != nil {
+		return p
+	}
+	if ae.StatusCode == http.StatusTooManyRequests {
+		return requestLimitProblem(ae)
+	}
+	if ae.StatusCode == http.StatusServiceUnavailable || looksLikeMaintenance(ae.Message) {
+		return &Problem{
+			Code:    CodeMaintenance,
+			Message: "Salesforce is unavailable right now, probably for maintenance.",
+			Fix:     "Try again later; status.salesforce.com shows planned maintenance.",
+		}
+	}
+	if ae.StatusCode >= 500 {
+		return unreachableProblem(fmt.Sprintf("Salesforce answered with a server error (HTTP %d).", ae.StatusCode))
+	}
+	if ae.StatusCode == http.StatusUnauthorized {
+		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}
+	}
+	msg := safetext.Escape(ae.Message)
+	if msg == "" {
+		msg = fmt.Sprintf("HTTP %d", ae.StatusCode)
+	}
+	code := ae.ErrorCode
+	if code == "" {
+		code = "salesforce_error"
+	}
+	return &Problem{
+		Code:    strings.ToLower(safetext.Escape(code)),
+		Message: "Salesforce refused the request: " + strings.TrimSuffix(msg, ".") + ".",
+		Fix:     "Try again; if it keeps failing, show this message to your Salesforce admin.",
+	}
+}
+
+// explainAPICode maps the Salesforce error codes that have a problem of
+// their own; nil for the others.
+func explainAPICode(ae *salesforce.APIError) *Problem {
 	switch ae.ErrorCode {
 	case "INVALID_SESSION_ID":
 		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}
@@ -201,35 +238,7 @@ func explainAPI(err error) *Problem {
 	case "NOT_FOUND":
 		return &Problem{Code: "resource_not_found", Message: "The static resource no longer exists in the org.", Fix: "Publish again to create it."}
 	}
-	if ae.StatusCode == http.StatusTooManyRequests {
-		return requestLimitProblem(ae)
-	}
-	if ae.StatusCode == http.StatusServiceUnavailable || looksLikeMaintenance(ae.Message) {
-		return &Problem{
-			Code:    CodeMaintenance,
-			Message: "Salesforce is unavailable right now, probably for maintenance.",
-			Fix:     "Try again later; status.salesforce.com shows planned maintenance.",
-		}
-	}
-	if ae.StatusCode >= 500 {
-		return unreachableProblem(fmt.Sprintf("Salesforce answered with a server error (HTTP %d).", ae.StatusCode))
-	}
-	if ae.StatusCode == http.StatusUnauthorized {
-		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}
-	}
-	msg := safetext.Escape(ae.Message)
-	if msg == "" {
-		msg = fmt.Sprintf("HTTP %d", ae.StatusCode)
-	}
-	code := ae.ErrorCode
-	if code == "" {
-		code = "salesforce_error"
-	}
-	return &Problem{
-		Code:    strings.ToLower(safetext.Escape(code)),
-		Message: "Salesforce refused the request: " + strings.TrimSuffix(msg, ".") + ".",
-		Fix:     "Try again; if it keeps failing, show this message to your Salesforce admin.",
-	}
+	return nil
 }
 
 // requestLimitProblem tells the org's concurrency limit (too many long

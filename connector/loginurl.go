@@ -71,19 +71,8 @@ func NormalizeLoginURL(input string, env Environment) (string, error) {
 		}
 		return out, nil
 	}
-	if net.ParseIP(host) != nil {
-		return "", badLoginURL(input, "it is an IP address, not a Salesforce host", "Use your My Domain address, e.g. https://acme.my.salesforce.com.")
-	}
-	if scheme == "http" {
-		return "", badLoginURL(input, "it uses http://, which would send your login unencrypted", "Use https:// instead.")
-	}
-	if port != "" && port != "443" {
-		return "", badLoginURL(input, "Salesforce login addresses have no port number", "Remove the :"+port+".")
-	}
-	for _, l := range strings.Split(host, ".") {
-		if !labelRE.MatchString(l) {
-			return "", badLoginURL(input, "it contains characters a host name cannot have", "Paste the address from your browser's address bar, e.g. https://acme.my.salesforce.com.")
-		}
+	if err := checkPublicHost(input, scheme, host, port); err != nil {
+		return "", err
 	}
 	login, sandbox, err := mapSalesforceHost(input, host)
 	if err != nil {
@@ -93,6 +82,26 @@ func NormalizeLoginURL(input string, env Environment) (string, error) {
 		return "", err
 	}
 	return login, nil
+}
+
+// checkPublicHost refuses what a Salesforce login host (not loopback) cannot
+// be: an IP address, http://, a port, characters no host name has.
+func checkPublicHost(input, scheme, host, port string) error {
+	if net.ParseIP(host) != nil {
+		return badLoginURL(input, "it is an IP address, not a Salesforce host", "Use your My Domain address, e.g. https://acme.my.salesforce.com.")
+	}
+	if scheme == "http" {
+		return badLoginURL(input, "it uses http://, which would send your login unencrypted", "Use https:// instead.")
+	}
+	if port != "" && port != "443" {
+		return badLoginURL(input, "Salesforce login addresses have no port number", "Remove the :"+port+".")
+	}
+	for _, l := range strings.Split(host, ".") {
+		if !labelRE.MatchString(l) {
+			return badLoginURL(input, "it contains characters a host name cannot have", "Paste the address from your browser's address bar, e.g. https://acme.my.salesforce.com.")
+		}
+	}
+	return nil
 }
 
 // bareMyDomain handles a My Domain name typed without a host ("acme",
@@ -131,37 +140,9 @@ func mapSalesforceHost(input, host string) (login string, sandbox bool, err erro
 		return "https://test.salesforce.com", true, nil
 	}
 	for _, f := range hostFamilies {
-		if !strings.HasSuffix(host, f.suffix) {
-			continue
+		if strings.HasSuffix(host, f.suffix) {
+			return mapFamilyHost(input, host, f.suffix)
 		}
-		rest := strings.TrimSuffix(host, f.suffix) // "acme", "acme--uat.sandbox", "acme--c"
-		kind := ""
-		if i := strings.LastIndex(rest, "."); i >= 0 {
-			kind = rest[i+1:]
-			rest = rest[:i]
-			if !hostKinds[kind] {
-				return "", false, badLoginURL(input, "it is not a Salesforce login host", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
-			}
-		}
-		if rest == "" || strings.Contains(rest, ".") {
-			return "", false, badLoginURL(input, "it is not a Salesforce login host", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
-		}
-		if f.suffix == ".vf.force.com" {
-			// mydomain--c, mydomain--uat--c, mydomain--namespace: drop the last "--part"
-			i := strings.LastIndex(rest, "--")
-			if i <= 0 {
-				return "", false, badLoginURL(input, "it is a Visualforce address Connectors cannot read the My Domain from", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
-			}
-			rest = rest[:i]
-		}
-		if kind == "sandbox" && !strings.Contains(rest, "--") && f.suffix != ".my.site.com" {
-			return "", false, badLoginURL(input, "a sandbox address must look like mydomain--sandboxname", "Paste the address from the sandbox's browser tab.")
-		}
-		out := "https://" + rest
-		if kind != "" {
-			out += "." + kind
-		}
-		return out + ".my.salesforce.com", kind == "sandbox" || kind == "scratch", nil
 	}
 	switch {
 	case strings.HasSuffix(host, ".salesforce.com") || strings.HasSuffix(host, ".force.com") ||
@@ -170,6 +151,39 @@ func mapSalesforceHost(input, host string) (login string, sandbox bool, err erro
 		return "", false, badLoginURL(input, "it is a Salesforce address but not a login host", "Paste your My Domain address (Setup → My Domain shows it), e.g. https://acme.my.salesforce.com.")
 	}
 	return "", false, badLoginURL(input, "it is not a Salesforce address", "Paste your My Domain address (for example https://acme.my.salesforce.com), or leave it empty to use the generic login page.")
+}
+
+// mapFamilyHost maps a host of one of the hostFamilies (ending in suffix)
+// to its My Domain login host.
+func mapFamilyHost(input, host, suffix string) (login string, sandbox bool, err error) {
+	rest := strings.TrimSuffix(host, suffix) // "acme", "acme--uat.sandbox", "acme--c"
+	kind := ""
+	if i := strings.LastIndex(rest, "."); i >= 0 {
+		kind = rest[i+1:]
+		rest = rest[:i]
+		if !hostKinds[kind] {
+			return "", false, badLoginURL(input, "it is not a Salesforce login host", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
+		}
+	}
+	if rest == "" || strings.Contains(rest, ".") {
+		return "", false, badLoginURL(input, "it is not a Salesforce login host", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
+	}
+	if suffix == ".vf.force.com" {
+		// mydomain--c, mydomain--uat--c, mydomain--namespace: drop the last "--part"
+		i := strings.LastIndex(rest, "--")
+		if i <= 0 {
+			return "", false, badLoginURL(input, "it is a Visualforce address Connectors cannot read the My Domain from", "Paste your My Domain address, e.g. https://acme.my.salesforce.com.")
+		}
+		rest = rest[:i]
+	}
+	if kind == "sandbox" && !strings.Contains(rest, "--") && suffix != ".my.site.com" {
+		return "", false, badLoginURL(input, "a sandbox address must look like mydomain--sandboxname", "Paste the address from the sandbox's browser tab.")
+	}
+	out := "https://" + rest
+	if kind != "" {
+		out += "." + kind
+	}
+	return out + ".my.salesforce.com", kind == "sandbox" || kind == "scratch", nil
 }
 
 // checkHostEnv refuses a sandbox host in a production connector and the reverse.

@@ -304,85 +304,26 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 	}
 	r.dropFastBackup()
 	if cur != nil {
-		r.res.ResourceID = cur.ID
-		rec := r.lastPublish()
-		untouched := rec.untouched(cur)
-		if !untouched && !r.restored && r.foreign(rec, cur) {
-			if !r.opts.ReplaceExisting {
-				return r.foreignProblem(cur)
-			}
-			r.replaced = true
-		}
-		if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
-			r.res.Outcome = OutcomeUpToDate
-			return nil
-		}
-		// We know what we left there, and it is not what the org holds.
-		r.res.ChangedOutside = rec != nil && !rec.LastModifiedDate.IsZero() && !untouched
-		if r.res.ChangedOutside {
-			r.res.Drift = driftOf(cur)
-			if !r.opts.Force && !r.opts.DryRun && !r.restored {
-				return r.driftProblem(cur, false)
-			}
+		if done, err := r.checkExisting(b, cur, fp); done || err != nil {
+			return err
 		}
 	}
 	if err := r.checkStorage(list, cur, b.Size()); err != nil {
 		return err
 	}
 	if r.opts.DryRun {
-		plan, err := r.plan(ctx, b, cur)
-		if err != nil {
-			return err
-		}
-		r.res.Plan = plan
-		r.res.Outcome = OutcomeWouldCreate
-		if cur != nil {
-			r.res.Outcome = OutcomeWouldUpdate
-		}
-		return nil
+		return r.dryRun(ctx, b, cur)
 	}
-	spec := r.uploadSpec(b)
-	cacheFromOrg := true
-	if bk := r.restoreFrom; bk != nil {
-		// Put the whole record back as it was (older backups lack some fields).
-		if bk.Name != "" {
-			spec.Name = bk.Name
-		}
-		if bk.ContentType != "" {
-			spec.ContentType = bk.ContentType
-		}
-		if bk.CacheControl != "" {
-			spec.CacheControl, cacheFromOrg = bk.CacheControl, false
-		}
-		if bk.Name != "" {
-			spec.Description = bk.Description // recorded, possibly empty
-		}
-	}
+	spec, cacheFromOrg := r.restoreSpec(r.uploadSpec(b))
 	var id string
 	var at time.Time
 	outcome := OutcomeCreated
 	if cur != nil {
-		bk, err := r.backupCurrent(ctx, cur)
-		if err != nil {
+		var err error
+		if at, err = r.update(ctx, b, cur, &spec, cacheFromOrg); err != nil {
 			return err
 		}
-		r.res.BackupPath = bk
-		if cur.CacheControl != "" && cacheFromOrg {
-			spec.CacheControl = cur.CacheControl
-		}
-		// No lost update: written only if nobody changed it since the lookup
-		// (and so since the backup).
-		spec.UnmodifiedSince = cur.LastModifiedDate
-		stats, err := r.client.UpdateStaticResource(ctx, cur.ID, spec)
-		r.res.BytesSent += stats.WireBytes
-		r.attempted = true
-		if salesforce.IsPreconditionFailed(err) {
-			return r.changedDuringPublish(ctx, cur, b, err)
-		}
-		if err != nil {
-			return fmt.Errorf("update static resource: %w", err)
-		}
-		id, at, outcome = cur.ID, stats.ServerTime, OutcomeUpdated
+		id, outcome = cur.ID, OutcomeUpdated
 	} else {
 		var err error
 		if id, at, err = r.create(ctx, spec, fp); err != nil {
@@ -402,6 +343,97 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 	r.res.Outcome = outcome
 	r.record(b, got, bound)
 	return nil
+}
+
+// checkExisting decides about the resource the org already holds: a
+// foreign one is refused unless ReplaceExisting; an untouched, unchanged
+// one is up to date (done); one changed outside the app is refused unless
+// forced (a dry run and a restore report it).
+func (r *publishRun) checkExisting(b Bundle, cur *salesforce.StaticResource, fp string) (done bool, err error) {
+	r.res.ResourceID = cur.ID
+	rec := r.lastPublish()
+	untouched := rec.untouched(cur)
+	if !untouched && !r.restored && r.foreign(rec, cur) {
+		if !r.opts.ReplaceExisting {
+			return true, r.foreignProblem(cur)
+		}
+		r.replaced = true
+	}
+	if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
+		r.res.Outcome = OutcomeUpToDate
+		return true, nil
+	}
+	// We know what we left there, and it is not what the org holds.
+	r.res.ChangedOutside = rec != nil && !rec.LastModifiedDate.IsZero() && !untouched
+	if r.res.ChangedOutside {
+		r.res.Drift = driftOf(cur)
+		if !r.opts.Force && !r.opts.DryRun && !r.restored {
+			return true, r.driftProblem(cur, false)
+		}
+	}
+	return false, nil
+}
+
+// dryRun reports what a publish would do, with its plan; nothing is written.
+func (r *publishRun) dryRun(ctx context.Context, b Bundle, cur *salesforce.StaticResource) error {
+	plan, err := r.plan(ctx, b, cur)
+	if err != nil {
+		return err
+	}
+	r.res.Plan = plan
+	r.res.Outcome = OutcomeWouldCreate
+	if cur != nil {
+		r.res.Outcome = OutcomeWouldUpdate
+	}
+	return nil
+}
+
+// restoreSpec puts the backed-up record back as it was when this run is a
+// restore (older backups lack some fields). cacheFromOrg says whether the
+// org's cache control is kept.
+func (r *publishRun) restoreSpec(spec salesforce.UploadSpec) (salesforce.UploadSpec, bool) {
+	bk := r.restoreFrom
+	if bk == nil {
+		return spec, true
+	}
+	cacheFromOrg := true
+	if bk.Name != "" {
+		spec.Name = bk.Name
+		spec.Description = bk.Description // recorded, possibly empty
+	}
+	if bk.ContentType != "" {
+		spec.ContentType = bk.ContentType
+	}
+	if bk.CacheControl != "" {
+		spec.CacheControl, cacheFromOrg = bk.CacheControl, false
+	}
+	return spec, cacheFromOrg
+}
+
+// update backs up cur, then replaces it, only if nobody changed it since
+// the lookup (and so since the backup): no lost update. spec is completed
+// with what the write keeps of cur. It returns the org's time of the
+// accepted write.
+func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.StaticResource, spec *salesforce.UploadSpec, cacheFromOrg bool) (time.Time, error) {
+	bk, err := r.backupCurrent(ctx, cur)
+	if err != nil {
+		return time.Time{}, err
+	}
+	r.res.BackupPath = bk
+	if cur.CacheControl != "" && cacheFromOrg {
+		spec.CacheControl = cur.CacheControl
+	}
+	spec.UnmodifiedSince = cur.LastModifiedDate
+	stats, err := r.client.UpdateStaticResource(ctx, cur.ID, *spec)
+	r.res.BytesSent += stats.WireBytes
+	r.attempted = true
+	if salesforce.IsPreconditionFailed(err) {
+		return time.Time{}, r.changedDuringPublish(ctx, cur, b, err)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("update static resource: %w", err)
+	}
+	return stats.ServerTime, nil
 }
 
 // uploadSpec is the write of bundle b as a publish does it.

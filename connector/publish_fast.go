@@ -100,21 +100,8 @@ func (r *publishRun) fastPublish(ctx context.Context, b Bundle) (done bool, err 
 	if r.restored || rec == nil || rec.ResourceID == "" || rec.LastModifiedDate.IsZero() || r.userID() == "" {
 		return false, nil
 	}
-	fp := b.Fingerprint()
-	if fp == rec.Fingerprint && b.Size() == rec.Size && !r.opts.Force {
-		// A plain read rather than If-Modified-Since: the same one request,
-		// but it also sees who wrote last and the fingerprint, which a
-		// change within the second of our write leaves as the only trace.
-		cur, err := r.client.GetStaticResource(ctx, rec.ResourceID)
-		switch {
-		case err == nil && rec.untouched(cur) && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size():
-			r.res.ResourceID = rec.ResourceID
-			r.res.Outcome = OutcomeUpToDate
-			return true, nil
-		case err == nil || salesforce.IsNotFound(err):
-			return false, nil // changed or gone: the lookup tells how
-		}
-		return true, err
+	if b.Fingerprint() == rec.Fingerprint && b.Size() == rec.Size && !r.opts.Force {
+		return r.fastUnchanged(ctx, b, rec)
 	}
 	if r.opts.DryRun || r.opts.Force {
 		// Force goes through the lookup: it may publish over drift, whose
@@ -159,6 +146,24 @@ func (r *publishRun) fastPublish(ctx context.Context, b Bundle) (done bool, err 
 	r.res.Outcome = OutcomeUpdated
 	r.record(b, got, bound)
 	return true, nil
+}
+
+// fastUnchanged checks, in one request, that the org still holds the
+// bundle of our last publish, untouched: then it is up to date. A plain
+// read rather than If-Modified-Since: the same one request, but it also
+// sees who wrote last and the fingerprint, which a change within the
+// second of our write leaves as the only trace.
+func (r *publishRun) fastUnchanged(ctx context.Context, b Bundle, rec *PublishRecord) (done bool, err error) {
+	cur, err := r.client.GetStaticResource(ctx, rec.ResourceID)
+	switch {
+	case err == nil && rec.untouched(cur) && FingerprintFromDescription(cur.Description) == b.Fingerprint() && cur.BodyLength == b.Size():
+		r.res.ResourceID = rec.ResourceID
+		r.res.Outcome = OutcomeUpToDate
+		return true, nil
+	case err == nil || salesforce.IsNotFound(err):
+		return false, nil // changed or gone: the lookup tells how
+	}
+	return true, err
 }
 
 // ownWrite reports whether cur holds the write this run sent (an attempt

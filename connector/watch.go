@@ -90,12 +90,7 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 	if quiet <= 0 {
 		quiet = DefaultWatchQuiet
 	}
-	emit := func(e WatchEvent) {
-		e.Time = s.pubNow().UTC()
-		if opts.OnEvent != nil {
-			opts.OnEvent(e)
-		}
-	}
+	run := &watchRun{s: s, ctx: ctx, opts: opts}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return &Problem{Code: CodeWatchFailed, Message: "The folder cannot be watched on this computer.", Fix: "Publish with connectorctl publish instead.", Err: err}
@@ -104,32 +99,8 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 	if err := watchTree(w, opts.Folder); err != nil {
 		return &Problem{Code: CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", opts.Folder), Fix: "Check that it exists and is readable.", Err: err}
 	}
-	last := ""
-	publish := func(force bool) {
-		b, err := packaging.Open(opts.Folder)
-		if err != nil {
-			emit(WatchEvent{Kind: WatchInvalid, Problem: AsProblem(err)})
-			return
-		}
-		fp := b.Fingerprint()
-		if fp == last && !force {
-			emit(WatchEvent{Kind: WatchUnchanged, Fingerprint: fp})
-			return
-		}
-		results := s.PublishMany(ctx, opts.Keys, b, PublishOptions{}, nil)
-		e := WatchEvent{Kind: WatchPublished, Fingerprint: fp, Results: results}
-		for _, r := range results {
-			if r.Outcome == OutcomeFailed {
-				e.Failed++
-			}
-		}
-		if e.Failed == 0 {
-			last = fp
-		}
-		emit(e)
-	}
-	emit(WatchEvent{Kind: WatchStarted})
-	publish(true)
+	run.emit(WatchEvent{Kind: WatchStarted})
+	run.publish(true)
 	var timer *time.Timer
 	var fire <-chan time.Time
 	for {
@@ -161,9 +132,51 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 			s.pubLogger().Warn("watch error", "folder", opts.Folder, "err", err)
 		case <-fire:
 			fire = nil
-			publish(false)
+			run.publish(false)
 		}
 	}
+}
+
+// watchRun is one Watch: where events go, and the fingerprint last
+// published to every target.
+type watchRun struct {
+	s    *Service
+	ctx  context.Context
+	opts WatchOptions
+	last string
+}
+
+func (r *watchRun) emit(e WatchEvent) {
+	e.Time = r.s.pubNow().UTC()
+	if r.opts.OnEvent != nil {
+		r.opts.OnEvent(e)
+	}
+}
+
+// publish publishes the folder to every target, unless its fingerprint is
+// the one last published everywhere (force publishes anyway).
+func (r *watchRun) publish(force bool) {
+	b, err := packaging.Open(r.opts.Folder)
+	if err != nil {
+		r.emit(WatchEvent{Kind: WatchInvalid, Problem: AsProblem(err)})
+		return
+	}
+	fp := b.Fingerprint()
+	if fp == r.last && !force {
+		r.emit(WatchEvent{Kind: WatchUnchanged, Fingerprint: fp})
+		return
+	}
+	results := r.s.PublishMany(r.ctx, r.opts.Keys, b, PublishOptions{}, nil)
+	e := WatchEvent{Kind: WatchPublished, Fingerprint: fp, Results: results}
+	for _, res := range results {
+		if res.Outcome == OutcomeFailed {
+			e.Failed++
+		}
+	}
+	if e.Failed == 0 {
+		r.last = fp
+	}
+	r.emit(e)
 }
 
 // watchTree adds dir and its subfolders (fsnotify is not recursive),

@@ -80,94 +80,112 @@ type buildEntry struct {
 // collect walks fsys and returns the files to pack, sorted by path, and the
 // junk it skipped.
 func collect(fsys fs.FS, l Limits) ([]buildEntry, []string, error) {
-	var (
-		entries []buildEntry
-		skipped []string
-		total   int64
-	)
-	names := newNameSet(64)
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			return unreadable(p, err)
-		}
-		if p == "." {
-			return nil
-		}
-		base := path.Base(p)
-		if d.IsDir() && junkDirs[base] {
-			skipped = append(skipped, p+"/")
-			return fs.SkipDir
-		}
-		if !d.IsDir() && junkFiles[base] && d.Type()&fs.ModeSymlink == 0 {
-			skipped = append(skipped, p)
-			return nil
-		}
-		display := p
-		if d.IsDir() {
-			display += "/"
-		}
-		if verr := checkEntryName(p, display, l.MaxPathLen); verr != nil {
-			verr.Fix = "Rename the file or folder with plain letters, digits, dots, dashes and underscores, and keep paths short."
-			return verr
-		}
-		switch t := d.Type(); {
-		case t&fs.ModeSymlink != 0:
-			return &ValidationError{
-				Entry:  safetext.Escape(p),
-				ID:     "symlink",
-				Reason: "the file is a symbolic link; links are not followed",
-				Fix:    "Replace the link with a copy of the file or folder it points to, or remove it.",
-				Err:    ErrSymlink,
-			}
-		case d.IsDir():
-			return nil
-		case !t.IsRegular():
-			return &ValidationError{
-				Entry:  safetext.Escape(p),
-				ID:     "not_regular_file",
-				Reason: "the file is not a regular file (device, pipe or socket)",
-				Fix:    "Remove it from the folder.",
-				Err:    ErrNotRegular,
-			}
-		}
-		if verr := names.addFile(p); verr != nil {
-			return verr
-		}
-		if l.MaxEntries > 0 && len(entries) >= l.MaxEntries {
-			return &ValidationError{
-				ID:     "too_many_files",
-				Reason: fmt.Sprintf("the folder has more than %d files, the limit", l.MaxEntries),
-				Args:   map[string]any{"Max": l.MaxEntries},
-				Fix:    "Choose the folder that holds only the content files, or split it into several resources.",
-				Err:    ErrTooManyEntries,
-			}
-		}
-		info, err := d.Info()
-		if err != nil {
-			return unreadable(p, err)
-		}
-		total += info.Size()
-		if l.MaxUncompressed > 0 && total > l.MaxUncompressed {
-			return tooMuchUnpacked(p, l.MaxUncompressed)
-		}
-		entries = append(entries, buildEntry{name: p, size: info.Size()})
-		return nil
-	})
-	if err != nil {
+	c := &collector{l: l, names: newNameSet(64)}
+	if err := fs.WalkDir(fsys, ".", c.visit); err != nil {
 		var verr *ValidationError
 		if errors.As(err, &verr) {
 			return nil, nil, verr
 		}
 		return nil, nil, fmt.Errorf("read folder: %w", err)
 	}
-	if len(entries) == 0 {
+	if len(c.entries) == 0 {
 		return nil, nil, emptyBundle()
 	}
-	slices.SortFunc(entries, func(a, b buildEntry) int { return strings.Compare(a.name, b.name) })
-	return entries, skipped, nil
+	slices.SortFunc(c.entries, func(a, b buildEntry) int { return strings.Compare(a.name, b.name) })
+	return c.entries, c.skipped, nil
+}
+
+// collector is collect's walk: the files found so far, the junk skipped.
+type collector struct {
+	l       Limits
+	names   *nameSet
+	entries []buildEntry
+	skipped []string
+	total   int64
+}
+
+// visit is the fs.WalkDirFunc of collect.
+func (c *collector) visit(p string, d fs.DirEntry, err error) error {
+	if err != nil {
+		if p == "." {
+			return err
+		}
+		return unreadable(p, err)
+	}
+	if p == "." {
+		return nil
+	}
+	base := path.Base(p)
+	if d.IsDir() && junkDirs[base] {
+		c.skipped = append(c.skipped, p+"/")
+		return fs.SkipDir
+	}
+	if !d.IsDir() && junkFiles[base] && d.Type()&fs.ModeSymlink == 0 {
+		c.skipped = append(c.skipped, p)
+		return nil
+	}
+	display := p
+	if d.IsDir() {
+		display += "/"
+	}
+	if verr := checkEntryName(p, display, c.l.MaxPathLen); verr != nil {
+		verr.Fix = "Rename the file or folder with plain letters, digits, dots, dashes and underscores, and keep paths short."
+		return verr
+	}
+	if err := refuseSpecial(p, d.Type()); err != nil {
+		return err
+	}
+	if d.IsDir() {
+		return nil
+	}
+	if verr := c.names.addFile(p); verr != nil {
+		return verr
+	}
+	if c.l.MaxEntries > 0 && len(c.entries) >= c.l.MaxEntries {
+		return &ValidationError{
+			ID:     "too_many_files",
+			Reason: fmt.Sprintf("the folder has more than %d files, the limit", c.l.MaxEntries),
+			Args:   map[string]any{"Max": c.l.MaxEntries},
+			Fix:    "Choose the folder that holds only the content files, or split it into several resources.",
+			Err:    ErrTooManyEntries,
+		}
+	}
+	info, err := d.Info()
+	if err != nil {
+		return unreadable(p, err)
+	}
+	c.total += info.Size()
+	if c.l.MaxUncompressed > 0 && c.total > c.l.MaxUncompressed {
+		return tooMuchUnpacked(p, c.l.MaxUncompressed)
+	}
+	c.entries = append(c.entries, buildEntry{name: p, size: info.Size()})
+	return nil
+}
+
+// refuseSpecial refuses symbolic links and files that are neither regular
+// files nor folders.
+func refuseSpecial(p string, t fs.FileMode) error {
+	switch {
+	case t&fs.ModeSymlink != 0:
+		return &ValidationError{
+			Entry:  safetext.Escape(p),
+			ID:     "symlink",
+			Reason: "the file is a symbolic link; links are not followed",
+			Fix:    "Replace the link with a copy of the file or folder it points to, or remove it.",
+			Err:    ErrSymlink,
+		}
+	case t.IsDir():
+		return nil
+	case !t.IsRegular():
+		return &ValidationError{
+			Entry:  safetext.Escape(p),
+			ID:     "not_regular_file",
+			Reason: "the file is not a regular file (device, pipe or socket)",
+			Fix:    "Remove it from the folder.",
+			Err:    ErrNotRegular,
+		}
+	}
+	return nil
 }
 
 func unreadable(p string, err error) *ValidationError {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/term"
+
 	"github.com/connectors-app/connectors/connector/safetext"
 )
 
@@ -69,5 +71,5 @@ func isTerminal(f *os.File) bool {
 	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 		return false
 	}
-	return isTTYFd(f.Fd())
+	return term.IsTerminal(int(f.Fd()))
 }

@@ -242,37 +242,44 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 			return err
 		}
 	}
-	if opts.JSON {
-		skipped := sum.Skipped
-		if skipped == nil {
-			skipped = []string{}
-		}
-		if err := writeJSON(f.io.Out, publishJSON{
-			Bundle: bundleJSON{
-				Source: opts.BundlePath, Fingerprint: b.Fingerprint(), Size: b.Size(),
-				Files: sum.Files, UncompressedSize: sum.UncompressedSize, Largest: sum.Largest, Skipped: skipped,
-			},
-			DryRun: opts.DryRun, OK: ok, Results: out,
-		}); err != nil {
-			return err
-		}
-	} else {
-		if len(out) == 0 {
-			fmt.Fprintf(f.io.ErrOut, "No connectors to publish to (shard %s).\n", opts.CI.Shard)
-		}
-		for _, r := range out {
-			if r.Outcome == connector.OutcomeSkipped {
-				printSkipped(f.io.Out, r)
-				continue
-			}
-			printResult(f.io.Out, r, false)
-		}
+	if err := printPublishResults(f, opts, b, out, ok); err != nil {
+		return err
 	}
 	if !ok {
 		return &silentError{code: exitFailure}
 	}
 	if skipped {
 		return &silentError{code: exitSkipped}
+	}
+	return nil
+}
+
+// printPublishResults prints the results: one JSON document with --json,
+// else a line per target (and where the bundle stands when none).
+func printPublishResults(f *factory, opts *publishOptions, b *packaging.Bundle, out []resultJSON, ok bool) error {
+	if opts.JSON {
+		sum := b.Summary()
+		skipped := sum.Skipped
+		if skipped == nil {
+			skipped = []string{}
+		}
+		return writeJSON(f.io.Out, publishJSON{
+			Bundle: bundleJSON{
+				Source: opts.BundlePath, Fingerprint: b.Fingerprint(), Size: b.Size(),
+				Files: sum.Files, UncompressedSize: sum.UncompressedSize, Largest: sum.Largest, Skipped: skipped,
+			},
+			DryRun: opts.DryRun, OK: ok, Results: out,
+		})
+	}
+	if len(out) == 0 {
+		fmt.Fprintf(f.io.ErrOut, "No connectors to publish to (shard %s).\n", opts.CI.Shard)
+	}
+	for _, r := range out {
+		if r.Outcome == connector.OutcomeSkipped {
+			printSkipped(f.io.Out, r)
+			continue
+		}
+		printResult(f.io.Out, r, false)
 	}
 	return nil
 }
@@ -453,6 +460,13 @@ func printServed(w io.Writer, r resultJSON) {
 
 // progressView shows upload progress on stderr: one bar redrawn in place on
 // a terminal, a few plain lines otherwise.
+//
+// Why not a multi-bar library (mpb, progressbar): the view is one bar for
+// all targets (one bar per target would not fit 50 sandboxes on a screen),
+// the plain-lines mode is ours either way, and drawing happens only on
+// upload progress, so the output is deterministic and tested byte for byte;
+// the libraries redraw from a ticker goroutine and bring their own
+// dependencies for what is some 80 lines here.
 type progressView struct {
 	mu      sync.Mutex
 	w       io.Writer

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -20,21 +19,11 @@ import (
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/internal/version"
 )
 
-// version is set at build time with -ldflags "-X main.version=1.2.3"; the
-// module version from the build info otherwise.
-var version = ""
-
-func appVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+// appVersion is the stamped version with its commit (see internal/version).
+func appVersion() string { return version.Full() }
 
 // factory carries what every command needs; tests build one with buffers,
 // an in-memory token store and their own environment.
@@ -188,6 +177,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 	root.SetIn(f.io.In)
 	root.SetOut(f.io.Out)
 	root.SetErr(f.io.ErrOut)
+	root.SetVersionTemplate(version.Line("connectorctl") + "\n")
 	root.PersistentFlags().StringVar(&f.configDir, "config-dir", "", "config folder holding the connectors (default $CONNECTORS_CONFIG_DIR or the user config folder)")
 	addConnectorsFlag(root, f)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

@@ -1,6 +1,9 @@
-// Package filelock takes advisory, cross-process locks on files: flock(2) on
-// Unix, LockFileEx on Windows. The lock is held by an open file descriptor,
-// so it is released when the process exits, even on a crash.
+// Package filelock takes advisory, cross-process locks on files with
+// github.com/gofrs/flock: flock(2) on Unix, LockFileEx on Windows. The lock
+// is held by an open file descriptor, so it is released when the process
+// exits, even on a crash. This package adds what the connector needs on top:
+// the lock folder is created, and every lock comes back as one idempotent
+// unlock function.
 //
 // Locks are per open file description: two Lock calls on the same path in
 // one process also exclude each other, which is what the connector wants
@@ -9,87 +12,77 @@ package filelock
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
+
+	"github.com/gofrs/flock"
 )
 
 // pollInterval is how often LockContext retries a held lock.
 const pollInterval = 25 * time.Millisecond
 
-// open opens (creating if needed) the lock file and its folder.
-func open(path string) (*os.File, error) {
+// newLock creates the lock's folder and returns an unlocked lock on path
+// (the file, mode 0600, is created when the lock is first taken).
+func newLock(path string) (*flock.Flock, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil { //nolint:gosec // lock paths are built by the app under its config dir
 		return nil, fmt.Errorf("create lock folder: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) //nolint:gosec // lock paths are built by the app under its config dir
-	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
-	}
-	return f, nil
+	return flock.New(path, flock.SetPermissions(0o600)), nil
 }
 
 // Lock blocks until it holds an exclusive lock on path (created if absent)
 // and returns the function that releases it.
 func Lock(path string) (unlock func(), err error) {
-	f, err := open(path)
+	fl, err := newLock(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := lockFile(f, true); err != nil {
-		f.Close()
+	if err := fl.Lock(); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
 	}
-	return releaser(f), nil
+	return releaser(fl), nil
 }
 
 // TryLock takes the lock if it is free; ok is false (and err nil) when
 // another holder has it.
 func TryLock(path string) (unlock func(), ok bool, err error) {
-	f, err := open(path)
+	fl, err := newLock(path)
 	if err != nil {
 		return nil, false, err
 	}
-	if err := lockFile(f, false); err != nil {
-		f.Close()
-		if errors.Is(err, errWouldBlock) {
-			return nil, false, nil
-		}
+	ok, err = fl.TryLock()
+	if err != nil {
 		return nil, false, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
 	}
-	return releaser(f), true, nil
+	if !ok {
+		return nil, false, nil
+	}
+	return releaser(fl), true, nil
 }
 
-// LockContext polls TryLock until it holds the lock or ctx ends.
+// LockContext retries the lock until it holds it or ctx ends.
 func LockContext(ctx context.Context, path string) (unlock func(), err error) {
-	t := time.NewTicker(pollInterval)
-	defer t.Stop()
-	for {
-		unlock, ok, err := TryLock(path)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return unlock, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("wait for lock %s: %w", filepath.Base(path), ctx.Err())
-		case <-t.C:
-		}
+	fl, err := newLock(path)
+	if err != nil {
+		return nil, err
 	}
+	ok, err := fl.TryLockContext(ctx, pollInterval)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, fmt.Errorf("wait for lock %s: %w", filepath.Base(path), ctx.Err())
+	case err != nil:
+		return nil, fmt.Errorf("lock %s: %w", filepath.Base(path), err)
+	case !ok:
+		return nil, fmt.Errorf("wait for lock %s: %w", filepath.Base(path), context.Canceled)
+	}
+	return releaser(fl), nil
 }
 
-func releaser(f *os.File) func() {
-	done := false
-	return func() {
-		if done {
-			return
-		}
-		done = true
-		_ = unlockFile(f)
-		f.Close()
-	}
+// releaser unlocks fl (closing its file) once, however often it is called.
+func releaser(fl *flock.Flock) func() {
+	var once sync.Once
+	return func() { once.Do(func() { _ = fl.Unlock() }) }
 }

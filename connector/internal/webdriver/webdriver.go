@@ -1,6 +1,12 @@
 // Package webdriver is a minimal W3C WebDriver client for chromedriver, used
 // to drive real headless Chromium in end-to-end tests and by the
 // browserplayer command. Plain HTTP and JSON; no dependencies.
+//
+// chromedp (the DevTools protocol, straight to Chromium) would remove the
+// chromedriver process and the chromium-driver package; it is not done yet:
+// it means rewriting this client and the browserplayer against another API
+// and adding its modules to go.mod, while Debian ships chromedriver in step
+// with its Chromium, so the dependency costs one apt package today.
 package webdriver
 
 import (
