@@ -27,6 +27,9 @@ type tipLayer struct {
 	mu    sync.Mutex
 	timer *time.Timer
 	owner fyne.CanvasObject // the label whose tip shows or is pending
+	// do runs a change on the UI goroutine (the view's do, which also
+	// serialises it with other workers' updates); nil means fyne.Do.
+	do func(func())
 }
 
 func newTipLayer() *tipLayer {
@@ -56,8 +59,12 @@ func (t *tipLayer) schedule(owner fyne.CanvasObject, text string) {
 		t.timer.Stop()
 	}
 	t.owner = owner
+	do := t.do
+	if do == nil {
+		do = fyne.Do
+	}
 	t.timer = time.AfterFunc(tipDelay, func() {
-		fyne.Do(func() { t.show(owner, text) })
+		do(func() { t.show(owner, text) })
 	})
 }
 

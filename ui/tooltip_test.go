@@ -42,21 +42,27 @@ func TestRowTooltipShowsTheFullName(t *testing.T) {
 
 	d := fyne.CurrentApp().Driver()
 	over := d.AbsolutePositionForObject(r.title).Add(fyne.NewPos(10, 10))
-	test.MoveMouse(h.w.Canvas(), over)
+	h.ui(func() { test.MoveMouse(h.w.Canvas(), over) })
+	visible := func() (v bool) {
+		h.ui(func() { v = h.v.tips.card.Visible() })
+		return v
+	}
 	deadline := time.Now().Add(5 * time.Second)
-	for !h.v.tips.card.Visible() && time.Now().Before(deadline) {
+	for !visible() && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	require.True(t, h.v.tips.card.Visible(), "the tooltip shows after a short rest")
-	assert.Equal(t, "Acme Corporation International Holdings · Sandbox · Acme Corporation International UAT (00D000000000042AAA)", h.v.tips.text.Text)
-	tipPos := d.AbsolutePositionForObject(h.v.tips.card)
-	assert.GreaterOrEqual(t, tipPos.Y, d.AbsolutePositionForObject(r.title).Y+r.title.Size().Height-1, "below the row")
-
-	// the click goes through to the row, which selects the connector
-	test.TapCanvas(h.w.Canvas(), over)
+	require.True(t, visible(), "the tooltip shows after a short rest")
+	h.ui(func() {
+		assert.Equal(t, "Acme Corporation International Holdings · Sandbox · Acme Corporation International UAT (00D000000000042AAA)", h.v.tips.text.Text)
+		tipPos := d.AbsolutePositionForObject(h.v.tips.card)
+		assert.GreaterOrEqual(t, tipPos.Y, d.AbsolutePositionForObject(r.title).Y+r.title.Size().Height-1, "below the row")
+		// the click goes through to the row, which selects the connector
+		test.TapCanvas(h.w.Canvas(), over)
+	})
 	h.waitIdle()
-	assert.Equal(t, long, h.v.selected, "the row under the tooltip layer still takes the click")
-
-	test.MoveMouse(h.w.Canvas(), fyne.NewPos(1, 1))
-	assert.False(t, h.v.tips.card.Visible(), "gone when the pointer leaves")
+	h.ui(func() {
+		assert.Equal(t, long, h.v.selected, "the row under the tooltip layer still takes the click")
+		test.MoveMouse(h.w.Canvas(), fyne.NewPos(1, 1))
+	})
+	assert.False(t, visible(), "gone when the pointer leaves")
 }

@@ -132,6 +132,7 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 		model: newModel(),
 		tips:  newTipLayer(),
 	}
+	v.tips.do = v.do
 	if deps.Service != nil {
 		v.svc = deps.Service
 		v.reg = deps.Service.Registry
