@@ -6,13 +6,10 @@ package connector
 // a transaction. They use the real OS keyring (run under .ci/test-env).
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -22,36 +19,23 @@ import (
 
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/connector/tokenstore/storetest"
 )
 
 // realKeyring is the OS keyring under a service name of this test only,
 // emptied when the test ends.
 func realKeyring(t *testing.T) *tokenstore.Keyring {
 	t.Helper()
-	if runtime.GOOS == "linux" && dbusAtStart == "" {
+	if !storetest.HasKeyring() {
 		t.Fatal("this test uses the real OS keyring: run it under .ci/test-env, e.g. .ci/test-env go test ./connector/")
 	}
 	return newTestKeyring(t)
 }
 
-func newTestKeyring(tb testing.TB) *tokenstore.Keyring {
-	var nonce [6]byte
-	_, _ = rand.Read(nonce[:])
-	kr := tokenstore.NewKeyring("connectors-test-" + hex.EncodeToString(nonce[:]))
-	tb.Cleanup(func() { _ = kr.DeleteAll() })
-	return kr
-}
+func newTestKeyring(tb testing.TB) *tokenstore.Keyring { return storetest.Keyring(tb) }
 
-// testTokenStore is where the tests keep tokens: the real OS keyring,
-// under a service name of this test only, whenever a Secret Service can be
-// reached (under .ci/test-env, as in CI); process memory otherwise, and for
-// benchmarks (which measure our code, not the keyring daemon).
-func testTokenStore(tb testing.TB) tokenstore.Store {
-	if _, bench := tb.(*testing.B); bench || runtime.GOOS == "linux" && dbusAtStart == "" {
-		return tokenstore.NewMemory()
-	}
-	return newTestKeyring(tb)
-}
+// testTokenStore is where the tests keep tokens (storetest.Store).
+func testTokenStore(tb testing.TB) tokenstore.Store { return storetest.Store(tb) }
 
 // writes counts the requests to org that change something.
 func writes(org *sfsim.Org) int {

@@ -2,15 +2,11 @@ package ui
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"regexp"
-	"runtime"
 	"testing"
 	"time"
 
@@ -22,6 +18,7 @@ import (
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/connector/tokenstore/storetest"
 	"github.com/connectors-app/connectors/packaging"
 )
 
@@ -79,7 +76,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	t.Cleanup(func() { _ = org.Close() })
 	org.RegisterCallback(connector.DefaultClientID, fmt.Sprintf("http://localhost:%d%s", port, connector.CallbackPath))
 
-	tokens := testTokenStore(t)
+	tokens := storetest.Store(t)
 	svc, err := connector.NewService(t.TempDir(), tokens)
 	require.NoError(t, err)
 	_, err = svc.Registry.Upsert(o.key, func(c *connector.Connector) error {
@@ -285,22 +282,4 @@ func (h *harness) tokenKey() string {
 		h.t.Fatalf("connector %s: %v", h.key, err)
 	}
 	return c.TokenKey()
-}
-
-// dbusAtStart is read before any test runs (godbus's autolaunch may set
-// DBUS_SESSION_BUS_ADDRESS later).
-var dbusAtStart = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-
-// testTokenStore is the real OS keyring under a service name of this test
-// only (emptied at the end) whenever a Secret Service can be reached, as
-// under .ci/test-env and in CI; process memory otherwise.
-func testTokenStore(t *testing.T) tokenstore.Store {
-	if runtime.GOOS == "linux" && dbusAtStart == "" {
-		return tokenstore.NewMemory()
-	}
-	var nonce [6]byte
-	_, _ = rand.Read(nonce[:])
-	kr := tokenstore.NewKeyring("connectors-test-" + hex.EncodeToString(nonce[:]))
-	t.Cleanup(func() { _ = kr.DeleteAll() })
-	return kr
 }

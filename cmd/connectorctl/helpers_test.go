@@ -3,12 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"io"
-	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +14,7 @@ import (
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/connector/tokenstore/storetest"
 )
 
 // cli drives connectorctl in-process with buffers, an isolated config
@@ -68,7 +65,7 @@ func newCLI(t *testing.T) *cli {
 		t:      t,
 		dir:    t.TempDir(),
 		env:    map[string]string{},
-		tokens: testTokenStore(t),
+		tokens: storetest.Store(t),
 		in:     strings.NewReader(""),
 		now:    time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC),
 	}
@@ -158,22 +155,4 @@ func tokenKeyIn(t *testing.T, dir, key string) string {
 	c, err := reg.Get(k)
 	require.NoError(t, err)
 	return c.TokenKey()
-}
-
-// dbusAtStart is read before any test runs (godbus's autolaunch may set
-// DBUS_SESSION_BUS_ADDRESS later).
-var dbusAtStart = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-
-// testTokenStore is the real OS keyring under a service name of this test
-// only (emptied at the end) whenever a Secret Service can be reached, as
-// under .ci/test-env and in CI; process memory otherwise.
-func testTokenStore(t *testing.T) tokenstore.Store {
-	if runtime.GOOS == "linux" && dbusAtStart == "" {
-		return tokenstore.NewMemory()
-	}
-	var nonce [6]byte
-	_, _ = rand.Read(nonce[:])
-	kr := tokenstore.NewKeyring("connectors-test-" + hex.EncodeToString(nonce[:]))
-	t.Cleanup(func() { _ = kr.DeleteAll() })
-	return kr
 }
