@@ -42,12 +42,8 @@ func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptio
 	if err := validateKey(k); err != nil {
 		return nil, err
 	}
-	existing, err := s.Registry.Get(k)
-	switch {
-	case err == nil:
-	case AsProblem(err).Code == CodeNotFound:
-		existing = Connector{ID: newConnectorID(), System: strings.TrimSpace(k.System), Environment: k.Environment}
-	default:
+	existing, err := s.authorizeTarget(k)
+	if err != nil {
 		return nil, err
 	}
 	login := opts.LoginURL
@@ -105,6 +101,20 @@ func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptio
 	}
 	go af.run(ctx)
 	return af, nil
+}
+
+// authorizeTarget is the connector an authorization of k works on: the
+// stored one, or a new one with a fresh ID that is only written to the
+// registry when the authorization succeeds.
+func (s *Service) authorizeTarget(k Key) (Connector, error) {
+	c, err := s.Registry.Get(k)
+	switch {
+	case err == nil:
+		return c, nil
+	case AsProblem(err).Code == CodeNotFound:
+		return Connector{ID: newConnectorID(), System: strings.TrimSpace(k.System), Environment: k.Environment}, nil
+	}
+	return Connector{}, err
 }
 
 // Authorize runs StartAuthorize, reports the URL through onURL (always),

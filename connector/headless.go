@@ -357,12 +357,8 @@ func (s *Service) AuthorizeHeadless(ctx context.Context, k Key, opts HeadlessOpt
 	if err := validateKey(k); err != nil {
 		return nil, err
 	}
-	existing, err := s.Registry.Get(k)
-	switch {
-	case err == nil:
-	case AsProblem(err).Code == CodeNotFound:
-		existing = Connector{ID: newConnectorID(), System: strings.TrimSpace(k.System), Environment: k.Environment}
-	default:
+	existing, err := s.authorizeTarget(k)
+	if err != nil {
 		return nil, err
 	}
 	if opts.Method != AuthJWT && opts.Method != AuthClientCredentials {
