@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -91,6 +92,13 @@ func TestPublishManyCanceledMidway(t *testing.T) {
 	orgs[0].OnRequest(func(r *http.Request) {
 		if r.Method == http.MethodPost {
 			cancel()
+			// answer only once the client has given up (it closes the
+			// connection): without a read-back, an answer racing the
+			// cancellation could otherwise still report the create
+			select {
+			case <-r.Context().Done():
+			case <-time.After(500 * time.Millisecond):
+			}
 		}
 	})
 	results := svc.PublishMany(ctx, keys, versionBundle(t, 1), PublishOptions{}, nil)
