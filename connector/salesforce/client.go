@@ -238,6 +238,10 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 			}
 		}
 		failures++
+		if ctx.Err() != nil && Retryable(err) && failures < cl.maxAttempts() {
+			// a retry was due, but the caller gave up: say so, with the last answer
+			return nil, fmt.Errorf("stop retrying: %w (last attempt: %w)", ctx.Err(), err)
+		}
 		if !Retryable(err) || failures >= cl.maxAttempts() || ctx.Err() != nil {
 			return nil, err
 		}
