@@ -336,7 +336,7 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	perms := in.Permissions
 
 	// Store before returning: the connector is usable from now on.
-	if err := s.storeTokens(conn, res, info.OrgID); err != nil {
+	if err := s.storeTokens(conn, res, info.OrgID, s.learnOrgKind(info.OrgID, in)); err != nil {
 		log.Error("tokens could not be stored; revoking them", "error", err)
 		revoke()
 		return nil, keyringProblem(err)
@@ -398,16 +398,29 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	return out, nil
 }
 
+// learnOrgKind keeps what the org said of its kind for this process and
+// returns it as the tokens record it ("" when unknown).
+func (s *Service) learnOrgKind(orgID string, in *orgInspection) string {
+	if !in.SandboxKnown {
+		return ""
+	}
+	s.orgFacts.setKind(orgID, in.IsSandbox)
+	if in.IsSandbox {
+		return tokenstore.OrgKindSandbox
+	}
+	return tokenstore.OrgKindProduction
+}
+
 // storeTokens keeps freshly issued tokens under the connector's own key,
 // with the org, issuing host and client ID they belong to. Tokens minted
 // from a key or a secret stay in this process's memory only.
-func (s *Service) storeTokens(conn Connector, res *oauth.Result, orgID string) error {
+func (s *Service) storeTokens(conn Connector, res *oauth.Result, orgID, kind string) error {
 	if conn.IsHeadless() {
 		return nil
 	}
 	tok := &tokenstore.Tokens{
 		AccessToken: res.AccessToken, RefreshToken: res.RefreshToken, InstanceURL: res.InstanceURL, IssuedAt: res.IssuedAt,
-		OrgID: orgID, LoginURL: conn.LoginURL, ClientID: conn.EffectiveClientID(),
+		OrgID: orgID, LoginURL: conn.LoginURL, ClientID: conn.EffectiveClientID(), OrgKind: kind,
 	}
 	if tok.IssuedAt.IsZero() {
 		tok.IssuedAt = s.now().UTC()

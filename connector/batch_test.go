@@ -20,6 +20,7 @@ func batchFixture(tb testing.TB, n int, opts sfsim.Options) (*Service, []Key, []
 	svc := newTestService(tb)
 	keys := make([]Key, n)
 	orgs := make([]*sfsim.Org, n)
+	opts.Sandbox = true // Sandbox connectors, sandbox orgs
 	for i := range n {
 		orgs[i] = startTestOrg(tb, opts)
 		keys[i] = Key{System: fmt.Sprintf("System%02d", i), Environment: Sandbox}

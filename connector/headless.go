@@ -318,6 +318,9 @@ func (e *headlessToken) get(ctx context.Context, s *Service, conn Connector, fai
 			s.logger().Warn("the minted token belongs to another org; refusing it", "connector", conn.Key().String(), "tokenOrg", orgID)
 			return nil, err
 		}
+		if sandbox, known := sandboxFromIdentityURL(res.IDURL); known {
+			s.orgFacts.setKind(orgID, sandbox) // Salesforce's answer, not the connectors file's
+		}
 	}
 	e.res = res
 	return res, nil

@@ -65,6 +65,8 @@ type publishRun struct {
 	// conditional write the org then refused: it is dropped unless the org
 	// turns out to hold our write.
 	fastBackup *backup.Backup
+	// landed: a write of this run was accepted by the org.
+	landed bool
 }
 
 func (s *Service) pubNow() time.Time {
@@ -104,9 +106,13 @@ func (r *publishRun) finish(err error, start time.Time) {
 		r.res.Requests = r.client.Requests() - r.reqStart
 	}
 	r.res.Duration = time.Since(start)
+	r.noteUsage()
 	defer r.journal()
 	if err != nil {
 		p := publishProblem(err)
+		if p.Code == CodeRequestLimit && !r.landed && r.opts.APIReserve > 0 {
+			p = r.budgetExhaustedProblem(p)
+		}
 		r.res.Outcome = OutcomeFailed
 		if p.Code == CodeAPIBudget {
 			r.res.Outcome = OutcomeSkipped
@@ -159,12 +165,8 @@ func (r *publishRun) prepare(b Bundle, sizeCheck bool) error {
 	if b.Size() <= 0 {
 		return &Problem{Code: CodeInvalidBundle, Message: "The content bundle is empty.", Fix: "Choose a .zip file or a folder that contains files."}
 	}
-	if r.isProduction() && !r.opts.ConfirmProduction && !r.opts.DryRun {
-		return &Problem{
-			Code:    CodeProductionNotConfirmed,
-			Message: fmt.Sprintf("%s is a production org (%s): publishing there changes what every user sees.", r.orgLabel(), r.k),
-			Fix:     "Confirm the production publish when asked (with connectorctl, type the org name or pass --yes) and publish again.",
-		}
+	if r.isProduction() && !r.opts.productionConfirmed(r.k) && !r.opts.DryRun {
+		return r.productionProblem(false)
 	}
 	return nil
 }
@@ -221,6 +223,12 @@ func (r *publishRun) begin(ctx context.Context) (unlock func(), err error) {
 	}
 	r.client, r.conn = client, conn
 	r.reqStart = client.Requests()
+	// An earlier answer of this org (another target, an earlier publish of
+	// this process) may already say its budget is within the reserve.
+	if err := r.checkBudget(); err != nil {
+		unlock()
+		return nil, err
+	}
 	return unlock, nil
 }
 
@@ -313,6 +321,9 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 	}
 	if r.opts.DryRun {
 		return r.dryRun(ctx, b, cur)
+	}
+	if err := r.guardWrite(ctx); err != nil {
+		return err
 	}
 	spec, cacheFromOrg := r.restoreSpec(r.uploadSpec(b))
 	var id string
@@ -433,6 +444,7 @@ func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.Stati
 	if err != nil {
 		return time.Time{}, fmt.Errorf("update static resource: %w", err)
 	}
+	r.landed = true
 	return stats.ServerTime, nil
 }
 
@@ -540,6 +552,7 @@ func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp 
 		id, stats, err := r.client.CreateStaticResource(ctx, spec)
 		r.res.BytesSent += stats.WireBytes
 		if err == nil {
+			r.landed = true
 			return id, stats.ServerTime, nil
 		}
 		lastErr = fmt.Errorf("create static resource: %w", err)
@@ -709,14 +722,16 @@ func pubCapitalize(s string) string {
 const CodeAPIBudget = "api_budget_reserve"
 
 // checkBudget skips the target when the org has fewer than APIReserve
-// daily API requests left, as the preflight's Sforce-Limit-Info says (§11.3):
-// a tool publishing to many client orgs must not drain one.
+// daily API requests left, as the last answer of this org says (§11.3,
+// Sforce-Limit-Info: this run's, else an earlier one of this process): a
+// tool publishing to many client orgs must not drain one. It runs before a
+// target's work and again before any write.
 func (r *publishRun) checkBudget() error {
 	if r.opts.APIReserve <= 0 {
 		return nil
 	}
-	u := r.client.LastUsage()
-	if u == nil || u.Max <= 0 {
+	u, ok := r.usage()
+	if !ok {
 		return nil
 	}
 	left := u.Max - u.Used
@@ -729,5 +744,53 @@ func (r *publishRun) checkBudget() error {
 			r.k, u.Used, u.Max, max(0, left), r.opts.APIReserve),
 		Fix:  "Publish to it after its 24-hour API allocation frees up (Setup → Company Information shows the usage), or lower --api-reserve.",
 		Args: map[string]any{"Connector": r.k.String(), "Used": u.Used, "Max": u.Max, "Left": max(0, left), "Reserve": r.opts.APIReserve},
+	}
+}
+
+// usage is the org's API usage as this run's last answer tells it, else as
+// an earlier answer in this process told it.
+func (r *publishRun) usage() (APIUsage, bool) {
+	if r.client != nil {
+		if u := r.client.LastUsage(); u != nil && u.Max > 0 {
+			return APIUsage{Used: u.Used, Max: u.Max}, true
+		}
+	}
+	if r.conn.Org != nil {
+		if u, ok := r.s.orgFacts.lastUsage(r.conn.Org.OrgID, r.s.pubNow()); ok {
+			return u.APIUsage, true
+		}
+	}
+	return APIUsage{}, false
+}
+
+// noteUsage keeps the org's usage this run saw for the next target of the
+// same org.
+func (r *publishRun) noteUsage() {
+	if r.client == nil || r.conn.Org == nil {
+		return
+	}
+	r.s.orgFacts.noteUsage(r.conn.Org.OrgID, r.client.LastUsage(), r.s.pubNow())
+}
+
+// guardWrite runs right before any write: the org's own word on whether it
+// is a production org, and the API budget as the latest answer tells it.
+func (r *publishRun) guardWrite(ctx context.Context) error {
+	if err := r.checkLiveProduction(ctx); err != nil {
+		return err
+	}
+	return r.checkBudget()
+}
+
+// budgetExhaustedProblem: the org refused a request of this run because
+// its daily API requests are used up, before anything was written: the
+// target is skipped, as a target within the reserve is.
+func (r *publishRun) budgetExhaustedProblem(p *Problem) *Problem {
+	return &Problem{
+		Code:    CodeAPIBudget,
+		ID:      "api_budget_exhausted",
+		Message: fmt.Sprintf("Skipped %s: its org has used up its daily API requests (Salesforce refused the request), so nothing was written.", r.k),
+		Fix:     "Publish to it after its 24-hour API allocation frees up (Setup → Company Information shows the usage).",
+		Args:    map[string]any{"Connector": r.k.String()},
+		Err:     p,
 	}
 }

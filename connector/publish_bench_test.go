@@ -361,7 +361,7 @@ func TestSfsimChildProcess(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		for range max(n, 1) {
-			org := startTestOrg(t, sfsim.Options{Latency: latency})
+			org := startTestOrg(t, sfsim.Options{Latency: latency, Sandbox: true})
 			tt, err := exchangeTestTokens(ctx, org)
 			require.NoError(t, err)
 			raw, err := json.Marshal(tt)

@@ -42,6 +42,17 @@ func (d *Drift) Summary() string {
 	return "changed outside Connectors on " + d.LastModifiedDate.Local().Format("2006-01-02 15:04") + " by " + d.By()
 }
 
+// PublishEffect says, in one clause, what a plain publish does about this
+// drift (the same rule checkExisting applies): a deleted resource is
+// simply created again; a changed one is refused without --force, and
+// backed up before a forced publish replaces it.
+func (d *Drift) PublishEffect() string {
+	if d.Deleted {
+		return "publishing creates it again (no --force needed; there is nothing to back up)"
+	}
+	return "publishing over it needs --force (it is backed up first)"
+}
+
 // By names who changed it: the user's name, else the Id, else "an unknown user".
 func (d *Drift) By() string {
 	switch {
@@ -91,13 +102,23 @@ func (r *publishRun) description(fp string) string {
 	return DescriptionWith(fp, r.s.AppVersion, publisher)
 }
 
+// fastRecord is the record of our last publish when the one-request path
+// can use it, else nil.
+func (r *publishRun) fastRecord() *PublishRecord {
+	rec := r.lastPublish()
+	if r.restored || rec == nil || rec.ResourceID == "" || rec.LastModifiedDate.IsZero() || r.userID() == "" {
+		return nil
+	}
+	return rec
+}
+
 // fastPublish publishes from what our last publish recorded, without a
 // lookup. done is false when the lookup pipeline must run instead: no
 // usable record, a dry run of a changed bundle, the record changed (412)
 // or gone (404).
 func (r *publishRun) fastPublish(ctx context.Context, b Bundle) (done bool, err error) {
-	rec := r.lastPublish()
-	if r.restored || rec == nil || rec.ResourceID == "" || rec.LastModifiedDate.IsZero() || r.userID() == "" {
+	rec := r.fastRecord()
+	if rec == nil {
 		return false, nil
 	}
 	if b.Fingerprint() == rec.Fingerprint && b.Size() == rec.Size && !r.opts.Force {
@@ -111,6 +132,9 @@ func (r *publishRun) fastPublish(ctx context.Context, b Bundle) (done bool, err 
 	cur, _, ok := r.store.PublishedRecord(rec.ResourceID, rec.Fingerprint, rec.Size)
 	if !ok || !cur.LastModifiedDate.Equal(rec.LastModifiedDate) {
 		return false, nil
+	}
+	if err := r.fastGuard(ctx); err != nil {
+		return !errors.Is(err, errUsageUnknown), err
 	}
 	bk, err := r.store.Save(cur, rec.Fingerprint, r.k.String(), r.s.pubNow(),
 		func(io.Writer) (int64, error) { return 0, errNoLocalCopy })
@@ -136,6 +160,7 @@ func (r *publishRun) fastPublish(ctx context.Context, b Bundle) (done bool, err 
 	if err != nil {
 		return true, fmt.Errorf("update static resource: %w", err)
 	}
+	r.landed = true
 	r.res.ResourceID = rec.ResourceID
 	got, bound := r.written(rec.ResourceID, cur, spec, b, stats.ServerTime)
 	if got == nil {
@@ -146,6 +171,23 @@ func (r *publishRun) fastPublish(ctx context.Context, b Bundle) (done bool, err 
 	r.res.Outcome = OutcomeUpdated
 	r.record(b, got, bound)
 	return true, nil
+}
+
+// errUsageUnknown sends the one-request path to the lookup: nothing of
+// this process tells the org's API budget, and the lookup's answer will.
+var errUsageUnknown = errors.New("the org's API usage is unknown")
+
+// fastGuard is guardWrite for the one-request path: an error when the
+// write must not go out, errUsageUnknown when the lookup must run first
+// (its answer is checked before the write).
+func (r *publishRun) fastGuard(ctx context.Context) error {
+	if err := r.checkLiveProduction(ctx); err != nil {
+		return err
+	}
+	if _, known := r.usage(); r.opts.APIReserve > 0 && !known {
+		return errUsageUnknown
+	}
+	return r.checkBudget()
 }
 
 // fastUnchanged checks, in one request, that the org still holds the

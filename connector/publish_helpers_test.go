@@ -56,6 +56,8 @@ type testTokens struct {
 	Access, Refresh, Instance string
 	Login, OrgID, UserID      string
 	Username                  string
+	// OrgKind is what the org says of itself, as an authorization records it.
+	OrgKind string
 }
 
 // exchangeTestTokens plays the user at /authorize and exchanges the code
@@ -121,7 +123,15 @@ func exchangeTestTokens(ctx context.Context, org *sfsim.Org) (testTokens, error)
 	return testTokens{
 		Access: tok.AccessToken, Refresh: tok.RefreshToken, Instance: tok.InstanceURL,
 		Login: org.LoginURL(), OrgID: org.OrgID(), UserID: org.UserID(), Username: org.Username(),
+		OrgKind: orgKindOf(org),
 	}, nil
+}
+
+func orgKindOf(org *sfsim.Org) string {
+	if org.Sandbox() {
+		return tokenstore.OrgKindSandbox
+	}
+	return tokenstore.OrgKindProduction
 }
 
 // saveTestConnector stores the tokens and records connector k with its OrgInfo.
@@ -142,7 +152,7 @@ func saveTestConnector(tb testing.TB, svc *Service, k Key, tt testTokens) Connec
 	require.NoError(tb, err)
 	require.NoError(tb, svc.Tokens.Save(c.TokenKey(), &tokenstore.Tokens{
 		AccessToken: tt.Access, RefreshToken: tt.Refresh, InstanceURL: tt.Instance, IssuedAt: time.Now(),
-		OrgID: tt.OrgID, LoginURL: tt.Login, ClientID: DefaultClientID,
+		OrgID: tt.OrgID, LoginURL: tt.Login, ClientID: DefaultClientID, OrgKind: tt.OrgKind,
 	}))
 	require.NoError(tb, err)
 	return c
@@ -188,8 +198,11 @@ type publishFixture struct {
 	k   Key
 }
 
+// newPublishFixture starts a sandbox org (the connector is a Sandbox one:
+// a publish asks the org itself whether it is a production org).
 func newPublishFixture(tb testing.TB, opts sfsim.Options) *publishFixture {
 	tb.Helper()
+	opts.Sandbox = true
 	org := startTestOrg(tb, opts)
 	svc := newTestService(tb)
 	k := Key{System: "Lightning", Environment: Sandbox}

@@ -45,12 +45,8 @@ func (r *publishRun) restore(ctx context.Context) error {
 	if err := r.prepareTarget(); err != nil {
 		return err
 	}
-	if r.isProduction() && !r.opts.ConfirmProduction {
-		return &Problem{
-			Code:    CodeProductionNotConfirmed,
-			Message: fmt.Sprintf("%s is a production org (%s): restoring there changes what every user sees.", r.orgLabel(), r.k),
-			Fix:     "Confirm the production restore when asked (with connectorctl, type the org name or pass --yes) and restore again.",
-		}
+	if r.isProduction() && !r.opts.productionConfirmed(r.k) {
+		return r.productionProblem(false)
 	}
 	backups, err := r.store.List()
 	if err != nil {

@@ -69,6 +69,10 @@ type Service struct {
 	doctorPorts     []int
 	probeKeyring    func(service string) error
 	orgStorageLimit int64
+
+	// orgFacts is what this process learned live from each org (by org
+	// ID): whether it is a sandbox, and its daily API usage.
+	orgFacts orgFacts
 }
 
 // AuthorizeOptions tune one authorization.
@@ -144,8 +148,14 @@ type PublishOptions struct {
 	// DryRun runs the preflight (session, permissions, size, lookup) and
 	// reports what would happen without writing anything.
 	DryRun bool
-	// ConfirmProduction must be true to publish to a production connector.
+	// ConfirmProduction confirms every production target (--yes): without
+	// it, or the target in ConfirmedKeys, a production target is refused.
 	ConfirmProduction bool
+	// ConfirmedKeys are the production targets the user confirmed one by
+	// one (typed the org's name). A target whose org turns out to be a
+	// production org only when asked live is confirmed by neither a
+	// confirmation of another target nor a connectors file.
+	ConfirmedKeys []Key
 	// ReplaceExisting allows overwriting a same-name StaticResource this app
 	// did not publish (it is backed up first). Without it such a publish
 	// fails with CodeResourceExists and writes nothing.

@@ -44,6 +44,10 @@ func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Conne
 			"recordedOrg", conn.Org.OrgID, "tokenOrg", tok.OrgID)
 		return nil, conn, err
 	}
+	if tok.OrgKind != "" && tok.OrgID != "" {
+		// what the org said of itself when it issued these tokens
+		s.orgFacts.setKind(tok.OrgID, tok.OrgKind == tokenstore.OrgKindSandbox)
+	}
 	instance := tok.InstanceURL
 	if instance == "" {
 		instance = conn.Org.InstanceURL

@@ -51,13 +51,14 @@ func TestPublishProductionNeedsConfirmation(t *testing.T) {
 	assert.Empty(t, rec.calls)
 	assert.NotNil(t, h.w.Canvas().Overlays().Top(), "the dialog stays open")
 
-	// The org's name does, with ConfirmProduction set
+	// The org's name does, confirming this target
 	test.Type(h.v.pub.prodEntry, " Inc")
 	h.v.pub.prodDialog.Submit()
 	h.waitIdle()
 	require.Len(t, rec.calls, 1)
 	assert.Equal(t, []connector.Key{prod}, rec.calls[0])
-	assert.True(t, rec.opts[0].ConfirmProduction)
+	assert.Equal(t, []connector.Key{prod}, rec.opts[0].ConfirmedKeys, "this target, confirmed by its name")
+	assert.False(t, rec.opts[0].ConfirmProduction, "no blanket confirmation")
 	assert.NotNil(t, h.org.Resource(connector.DefaultResourceName), "the content landed")
 	assert.Contains(t, h.v.pub.rows[prod].outcome.Text, "Published")
 }

@@ -398,11 +398,11 @@ func (s *publishScreen) publishWith(keys []connector.Key, replace bool) {
 	}
 	prod := s.productionTargets(keys)
 	if len(prod) == 0 {
-		s.start(keys, false, replace)
+		s.start(keys, nil, replace)
 		return
 	}
 	s.whenAuthorized(prod, func() {
-		s.confirmProduction(prod, false, func() { s.start(keys, true, replace) })
+		s.confirmProduction(prod, false, func() { s.start(keys, prod, replace) })
 	})
 }
 
@@ -497,8 +497,10 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	s.v.win.Canvas().Focus(typed)
 }
 
-// start runs PublishMany in the background with one progress row per target.
-func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace bool) {
+// start runs PublishMany in the background with one progress row per
+// target; confirmed are the production targets the user confirmed by name
+// (any other target the org reveals as production is refused).
+func (s *publishScreen) start(keys, confirmed []connector.Key, replace bool) {
 	b := s.bundle
 	s.running = true
 	s.failed = nil
@@ -516,7 +518,7 @@ func (s *publishScreen) start(keys []connector.Key, confirmedProduction, replace
 	th := &progressThrottle{}
 	force := s.takeForce()
 	s.v.goWork(func(ctx context.Context) {
-		opts := connector.PublishOptions{ConfirmProduction: confirmedProduction, ReplaceExisting: replace, Force: force}
+		opts := connector.PublishOptions{ConfirmedKeys: confirmed, ReplaceExisting: replace, Force: force}
 		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
 				s.v.do(func() {

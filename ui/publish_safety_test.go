@@ -52,7 +52,8 @@ func TestPublishProductionOrgInSandboxSlotNeedsConfirmation(t *testing.T) {
 	h.ui(h.v.pub.prodDialog.Submit)
 	h.waitIdle()
 	require.Len(t, rec.calls, 1)
-	assert.True(t, rec.opts[0].ConfirmProduction)
+	assert.Equal(t, []connector.Key{h.key}, rec.opts[0].ConfirmedKeys, "this target, confirmed by its name")
+	assert.False(t, rec.opts[0].ConfirmProduction, "no blanket confirmation")
 	assert.Contains(t, h.v.pub.rows[h.key].outcome.Text, "Published")
 }
 

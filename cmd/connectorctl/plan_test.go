@@ -92,3 +92,26 @@ func TestPublishDryRunPlanAndDrift(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	assert.Equal(t, "<p>version 2</p>", string(body))
 }
+
+// Issue 16 #12: status and publish agree about a resource deleted outside
+// Connectors: a plain publish creates it again, and status says so (it
+// used to promise that publishing over it needs --force).
+func TestStatusAndPublishAgreeOnADeletedResource(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	v1 := writeBundle(t, map[string]string{"index.html": "<p>v1</p>"})
+	r := c.run("publish", v1, "lightning/sandbox")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+
+	require.True(t, org.DeleteResource(connector.DefaultResourceName))
+	r = c.run("status", "lightning/sandbox")
+	assert.Contains(t, r.stdout, "deleted outside Connectors")
+	assert.Contains(t, r.stdout, "publishing creates it again")
+	assert.NotContains(t, r.stdout, "needs --force")
+
+	r = c.run("publish", v1, "lightning/sandbox")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "created WalkMe_Content")
+	require.NotNil(t, org.Resource(connector.DefaultResourceName))
+}

@@ -212,28 +212,27 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 	if err != nil {
 		return err
 	}
+	var confirmedKeys []connector.Key
+	if confirmed {
+		// each production target was confirmed by name: a target whose org
+		// says it is production only when asked live is not
+		confirmedKeys = productionKeys(targets)
+	}
 	prog := newProgressView(f, len(keys), b.Size(), !opts.JSON)
 	started := f.now()
 	results := svc.PublishMany(ctx, keys, b, connector.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
 		DryRun:            opts.DryRun,
-		ConfirmProduction: confirmed,
+		ConfirmProduction: opts.Yes,
+		ConfirmedKeys:     confirmedKeys,
 		ReplaceExisting:   opts.ReplaceExisting,
 		MaxParallel:       opts.CI.MaxParallel,
 		APIReserve:        opts.CI.APIReserve,
 	}, prog.update)
 	prog.done()
 
-	ok, skipped := true, false
-	out := make([]resultJSON, 0, len(results))
-	for _, r := range results {
-		if r.Outcome == connector.OutcomeFailed {
-			ok = false
-		}
-		skipped = skipped || r.Outcome == connector.OutcomeSkipped
-		out = append(out, toResultJSON(r))
-	}
+	out, ok, skipped, unconfirmed := tallyResults(results)
 	if len(results) == 0 && !opts.CI.All {
 		ok = false
 	}
@@ -245,6 +244,11 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 	if err := printPublishResults(f, opts, b, out, ok); err != nil {
 		return err
 	}
+	if unconfirmed && !f.io.InTTY {
+		// a production org found live, with no --yes and no terminal: as
+		// for a production connector known upfront
+		return &silentError{code: exitUsage}
+	}
 	if !ok {
 		return &silentError{code: exitFailure}
 	}
@@ -252,6 +256,23 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 		return &silentError{code: exitSkipped}
 	}
 	return nil
+}
+
+// tallyResults turns the results into their JSON form and tells whether
+// none failed, whether some were skipped, and whether some failed only for
+// want of a production confirmation.
+func tallyResults(results []connector.PublishResult) (out []resultJSON, ok, skipped, unconfirmed bool) {
+	ok = true
+	out = make([]resultJSON, 0, len(results))
+	for _, r := range results {
+		if r.Outcome == connector.OutcomeFailed {
+			ok = false
+			unconfirmed = unconfirmed || r.ErrorCode == connector.CodeProductionNotConfirmed
+		}
+		skipped = skipped || r.Outcome == connector.OutcomeSkipped
+		out = append(out, toResultJSON(r))
+	}
+	return out, ok, skipped, unconfirmed
 }
 
 // printPublishResults prints the results: one JSON document with --json,
@@ -282,6 +303,17 @@ func printPublishResults(f *factory, opts *publishOptions, b *packaging.Bundle, 
 		printResult(f.io.Out, r, false)
 	}
 	return nil
+}
+
+// productionKeys are the keys of the targets known to be production targets.
+func productionKeys(targets []connector.Connector) []connector.Key {
+	var keys []connector.Key
+	for _, c := range targets {
+		if c.IsProductionTarget() {
+			keys = append(keys, c.Key())
+		}
+	}
+	return keys
 }
 
 // confirmProduction returns whether production targets may be written: yes

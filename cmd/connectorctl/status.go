@@ -171,7 +171,7 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, packaging.HumanSize(r.Size), fmtTime(&r.LastModified, f.now(), f.io.OutTTY))
 	}
 	if st.Drift != nil {
-		fmt.Fprintf(w, "  %s The resource was %s since your last publish; publishing over it needs --force (it is backed up first).\n", symWarn, st.Drift.Summary())
+		fmt.Fprintf(w, "  %s The resource was %s since your last publish; %s.\n", symWarn, st.Drift.Summary(), st.Drift.PublishEffect())
 	}
 	if st.APIUsage != nil && st.APIUsage.Max > 0 {
 		fmt.Fprintf(w, "  - API requests today: %d of %d\n", st.APIUsage.Used, st.APIUsage.Max)

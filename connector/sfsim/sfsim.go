@@ -391,6 +391,13 @@ func (o *Org) SetCustomizeApplication(v bool) { o.set(func() { o.customize = v }
 // SetSandbox sets Organization.IsSandbox.
 func (o *Org) SetSandbox(v bool) { o.set(func() { o.sandbox = v }) }
 
+// Sandbox reports Organization.IsSandbox.
+func (o *Org) Sandbox() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.sandbox
+}
+
 // SetRotateRefreshTokens turns refresh-token rotation on or off.
 func (o *Org) SetRotateRefreshTokens(v bool) { o.set(func() { o.rotate = v }) }
 

@@ -24,7 +24,17 @@ type Tokens struct {
 	LoginURL string `json:"l,omitempty"`
 	// ClientID is the OAuth consumer key the tokens were issued to.
 	ClientID string `json:"c,omitempty"`
+	// OrgKind is "sandbox" or "production" as the org itself said when the
+	// tokens were issued (Organization.IsSandbox, else the identity URL);
+	// "" when unknown. A publish trusts this, never a file's claim.
+	OrgKind string `json:"k,omitempty"`
 }
+
+// Org kinds of Tokens.OrgKind.
+const (
+	OrgKindSandbox    = "sandbox"
+	OrgKindProduction = "production"
+)
 
 // Store is the interface the connector uses; key is the connector's stable
 // token key ("connector:<random id>"), never its display name, so a token is
