@@ -200,7 +200,7 @@ func writeHistoryTable(out, errOut io.Writer, reg *connector.Registry, q connect
 		for i, c := range row {
 			cw.buf.WriteString(c)
 			if i < len(row)-1 {
-				cw.buf.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
+				cw.buf.WriteString(strings.Repeat(" ", max(0, widths[i]-utf8.RuneCountInString(c))+2))
 			}
 		}
 		cw.buf.WriteByte('\n')
