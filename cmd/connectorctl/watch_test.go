@@ -38,7 +38,9 @@ func TestWatchFolderGoneAndBack(t *testing.T) {
 		}
 	}}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"watch", dir, "lightning/sandbox", "--quiet", "300ms"}, c.factory(out, &watchedBuffer{})) }()
+	go func() {
+		done <- run(ctx, []string{"watch", dir, "lightning/sandbox", "--quiet", "300ms"}, c.factory(out, &watchedBuffer{}))
+	}()
 	waitFor := func(text string, count int) {
 		t.Helper()
 		deadline := time.After(20 * time.Second)
