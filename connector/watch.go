@@ -15,6 +15,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
 
@@ -40,6 +41,11 @@ const (
 	WatchPublished = "published" // published; Results say how each target went
 	WatchUnchanged = "unchanged" // changes, but the same content fingerprint: skipped
 	WatchInvalid   = "invalid"   // the folder is not a publishable bundle right now
+	// WatchGone: the folder was deleted or moved away and has not come
+	// back within a quiet period; Problem says so. The watch goes on: the
+	// folder is published once it is back (a build's rm -rf dist && mkdir dist).
+	WatchGone = "gone"
+	WatchBack = "back" // the folder announced gone is back; a publish follows
 )
 
 // WatchEvent is what one quiet period led to.
@@ -79,9 +85,12 @@ func (s *Service) CheckWatchTargets(keys []Key) error {
 // Watch publishes opts.Folder to opts.Keys after each quiet period that
 // follows changes in it (bursts and atomic-rename saves give one publish),
 // skipping a content fingerprint already published. It publishes once at
-// the start when the org does not have the folder's content. It returns
-// nil when ctx ends (Ctrl+C, the window closing), after the publish in
-// progress ends.
+// the start when the org does not have the folder's content. When the
+// folder is deleted or moved away, Watch waits for it to come back (it
+// watches the nearest folder above it), says so after a quiet period
+// (WatchGone), and publishes it once it is back and quiet; it fails only
+// when that wait cannot be watched. It returns nil when ctx ends (Ctrl+C,
+// the window closing), after the publish in progress ends.
 func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 	if err := s.CheckWatchTargets(opts.Keys); err != nil {
 		return err
@@ -90,15 +99,19 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 	if quiet <= 0 {
 		quiet = DefaultWatchQuiet
 	}
-	run := &watchRun{s: s, ctx: ctx, opts: opts}
+	root, err := filepath.Abs(opts.Folder)
+	if err != nil {
+		return &Problem{Code: CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", safetext.Escape(opts.Folder)), Fix: "Check that it exists and is readable.", Err: err}
+	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return &Problem{Code: CodeWatchFailed, Message: "The folder cannot be watched on this computer.", Fix: "Publish with connectorctl publish instead.", Err: err}
 	}
 	defer func() { _ = w.Close() }()
-	if err := watchTree(w, opts.Folder); err != nil {
-		return &Problem{Code: CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", opts.Folder), Fix: "Check that it exists and is readable.", Err: err}
+	if err := watchTree(w, root); err != nil {
+		return &Problem{Code: CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", safetext.Escape(opts.Folder)), Fix: "Check that it exists and is readable.", Err: err}
 	}
+	run := &watchRun{s: s, ctx: ctx, opts: opts, w: w, root: root}
 	run.emit(WatchEvent{Kind: WatchStarted})
 	run.publish(true)
 	var timer *time.Timer
@@ -111,13 +124,12 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 			if !ok {
 				return nil
 			}
-			if ev.Op == fsnotify.Chmod {
-				continue
+			changed, err := run.handle(ev)
+			if err != nil {
+				return err
 			}
-			if ev.Op.Has(fsnotify.Create) {
-				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
-					_ = watchTree(w, ev.Name) // a new subfolder
-				}
+			if !changed {
+				continue
 			}
 			if timer == nil {
 				timer = time.NewTimer(quiet)
@@ -132,18 +144,158 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 			s.pubLogger().Warn("watch error", "folder", opts.Folder, "err", err)
 		case <-fire:
 			fire = nil
-			run.publish(false)
+			if err := run.quiet(); err != nil {
+				return err
+			}
 		}
 	}
 }
 
-// watchRun is one Watch: where events go, and the fingerprint last
-// published to every target.
+// watchRun is one Watch: where events go, the fingerprint last published
+// to every target, and whether the folder is watched or awaited.
 type watchRun struct {
 	s    *Service
 	ctx  context.Context
 	opts WatchOptions
 	last string
+	w    *fsnotify.Watcher
+	root string // the folder, absolute
+	// anchor is "" while the folder is watched; when it is gone, the
+	// nearest existing folder above it, watched for its return.
+	anchor   string
+	goneSaid bool // WatchGone was emitted for the current absence
+}
+
+// handle takes one event; changed starts (or restarts) the quiet period.
+func (r *watchRun) handle(ev fsnotify.Event) (changed bool, err error) {
+	if ev.Op == fsnotify.Chmod {
+		return false, nil
+	}
+	if r.anchor != "" { // awaiting the folder: only the way to it matters
+		if ev.Name != r.anchor && ev.Name != r.root && !strings.HasPrefix(r.root, ev.Name+string(filepath.Separator)) {
+			return false, nil
+		}
+		if err := r.follow(); err != nil {
+			return false, err
+		}
+		return r.anchor == "", nil
+	}
+	if ev.Name == r.root && (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) {
+		// Deleted or moved away (rm -rf dist): await its return; the
+		// quiet period then says it is gone, or publishes it if back.
+		return true, r.follow()
+	}
+	if ev.Has(fsnotify.Create) {
+		if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+			_ = watchTree(r.w, ev.Name) // a new subfolder
+		}
+	}
+	return true, nil
+}
+
+// quiet acts on a quiet period: publish the folder, or say it is gone.
+func (r *watchRun) quiet() error {
+	if r.anchor == "" && !isDir(r.root) { // gone without an event seen
+		if err := r.follow(); err != nil {
+			return err
+		}
+	}
+	if r.anchor != "" {
+		if !r.goneSaid {
+			r.goneSaid = true
+			folder := safetext.Escape(r.opts.Folder)
+			r.emit(WatchEvent{Kind: WatchGone, Problem: &Problem{
+				Code: CodeWatchFailed, ID: "watch_folder_gone",
+				Message: fmt.Sprintf("The folder %s was deleted or moved away: nothing is published until it is back.", folder),
+				Fix:     "Build or create it again: it is published once it is back and quiet.",
+				Args:    map[string]any{"Folder": folder},
+			}})
+		}
+		return nil
+	}
+	if r.goneSaid {
+		r.goneSaid = false
+		r.emit(WatchEvent{Kind: WatchBack})
+	}
+	r.publish(false)
+	return nil
+}
+
+// follow drops every watch and watches the folder again if it is there;
+// otherwise it watches the nearest existing folder above it (anchor) for
+// its return. It looks again after adding a watch, so a folder created
+// meanwhile (rm -rf dist && mkdir dist is quick) is not missed.
+func (r *watchRun) follow() error {
+	for _, p := range r.w.WatchList() {
+		_ = r.w.Remove(p)
+	}
+	r.anchor = ""
+	for range 100 { // each round follows a change made meanwhile
+		if isDir(r.root) {
+			err := watchTree(r.w, r.root)
+			if err == nil {
+				return nil
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return r.lost(err)
+			}
+			continue // deleted again meanwhile
+		}
+		anchor := nearestDir(filepath.Dir(r.root))
+		if err := r.w.Add(anchor); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return r.lost(err)
+		}
+		if next := nextDirTowards(anchor, r.root); next == "" || !isDir(next) {
+			r.anchor = anchor
+			return nil
+		}
+		_ = r.w.Remove(anchor) // the way down grew meanwhile: look again
+	}
+	return r.lost(errors.New("the folder keeps changing"))
+}
+
+// lost is the problem ending the watch when the folder's return cannot be
+// watched.
+func (r *watchRun) lost(err error) *Problem {
+	folder := safetext.Escape(r.opts.Folder)
+	return &Problem{
+		Code: CodeWatchFailed, ID: "watch_folder_lost",
+		Message: fmt.Sprintf("The folder %s is gone, and its return cannot be watched, so the watch stopped.", folder),
+		Fix:     "Start the watch again once the folder is back.",
+		Args:    map[string]any{"Folder": folder},
+		Err:     err,
+	}
+}
+
+// nearestDir is dir, or the nearest existing folder above it.
+func nearestDir(dir string) string {
+	for !isDir(dir) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return dir
+}
+
+// nextDirTowards is the child of anchor on the way down to target ("" when
+// target is not below anchor).
+func nextDirTowards(anchor, target string) string {
+	rel, err := filepath.Rel(anchor, target)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	first, _, _ := strings.Cut(rel, string(filepath.Separator))
+	return filepath.Join(anchor, first)
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 func (r *watchRun) emit(e WatchEvent) {

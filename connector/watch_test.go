@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -120,6 +121,95 @@ func TestWatchOnePublishPerQuietPeriod(t *testing.T) {
 	h.none(t)
 
 	// Ctrl+C: Watch returns cleanly.
+	h.cancel()
+	select {
+	case err := <-h.done:
+		assert.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("watch did not stop")
+	}
+}
+
+// nextSkipping waits for the next event of a kind other than those given.
+func (h *watchHarness) nextSkipping(t *testing.T, kinds ...string) WatchEvent {
+	t.Helper()
+	for {
+		e := h.next(t)
+		if !slices.Contains(kinds, e.Kind) {
+			return e
+		}
+	}
+}
+
+// requirePublished asserts e published index.html with the given content.
+func requirePublished(t *testing.T, f *publishFixture, e WatchEvent, index string) {
+	t.Helper()
+	require.Equal(t, WatchPublished, e.Kind, "%+v", e.Problem)
+	requireOK(t, e.Results[0], OutcomeUpdated)
+	assert.Equal(t, index, string(mustUnzip(t, requireOneResource(t, f.org, DefaultResourceName).Body, "index.html")))
+}
+
+// TestWatchFolderDeletedAndCreatedAgain: a build's rm -rf dist && mkdir
+// dist left the watch deaf (one line, then nothing forever). Now it
+// re-attaches: the new content is published once quiet, and so is every
+// later change; a folder that stays gone is reported once; a parent
+// deleted too, or the folder moved away, are followed as well.
+func TestWatchFolderDeletedAndCreatedAgain(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "dist")
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>v0</p>")
+	saveFile(t, filepath.Join(dir, "js/app.js"), "console.log(0)")
+	h := startWatch(t, f.svc, dir, f.k)
+	e := h.next(t)
+	require.Equal(t, WatchPublished, e.Kind)
+	requireOK(t, e.Results[0], OutcomeCreated)
+
+	// rm -rf dist && mkdir dist, then the build writes: published once quiet.
+	require.NoError(t, os.RemoveAll(dir))
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>v1</p>")
+	saveFile(t, filepath.Join(dir, "js/app.js"), "console.log(1)")
+	requirePublished(t, f, h.nextSkipping(t, WatchGone, WatchBack, WatchInvalid), "<p>v1</p>")
+
+	// A change afterwards, in the folder and in a subfolder: still seen.
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>v2</p>")
+	requirePublished(t, f, h.next(t), "<p>v2</p>")
+	saveFile(t, filepath.Join(dir, "js/app.js"), "console.log(2)")
+	requirePublished(t, f, h.next(t), "<p>v2</p>")
+
+	// Deleted, and it stays gone: said once, nothing attempted.
+	f.org.ResetRequests()
+	require.NoError(t, os.RemoveAll(dir))
+	e = h.next(t)
+	require.Equal(t, WatchGone, e.Kind)
+	require.NotNil(t, e.Problem)
+	assert.Equal(t, "watch_folder_gone", e.Problem.MessageID())
+	assert.Contains(t, e.Problem.Message, "The folder "+dir+" was deleted or moved away")
+	h.none(t)
+	assert.Empty(t, f.org.Requests())
+
+	// Its parent goes too, then both come back (mkdir -p build/dist).
+	require.NoError(t, os.RemoveAll(parent))
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>v3</p>")
+	saveFile(t, filepath.Join(dir, "js/app.js"), "console.log(3)")
+	assert.Equal(t, WatchBack, h.next(t).Kind)
+	requirePublished(t, f, h.next(t), "<p>v3</p>")
+	saveFile(t, filepath.Join(dir, "js/app.js"), "console.log(4)")
+	requirePublished(t, f, h.next(t), "<p>v3</p>")
+
+	// Moved away and made again: the new folder is watched, the old one not.
+	require.NoError(t, os.Rename(dir, dir+".old"))
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>v5</p>")
+	saveFile(t, filepath.Join(dir, "js/app.js"), "console.log(5)")
+	requirePublished(t, f, h.nextSkipping(t, WatchGone, WatchBack, WatchInvalid), "<p>v5</p>")
+	saveFile(t, filepath.Join(dir+".old", "index.html"), "<p>old</p>")
+	saveFile(t, filepath.Join(dir+".old", "js/app.js"), "old")
+	h.none(t)
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>v6</p>")
+	requirePublished(t, f, h.next(t), "<p>v6</p>")
+
 	h.cancel()
 	select {
 	case err := <-h.done:

@@ -117,7 +117,7 @@ func (s *publishScreen) showWatchEvent(e connector.WatchEvent) {
 		s.watchFinished(e.Results)
 	case connector.WatchUnchanged:
 		s.watch.status.SetText(lang.L("{{.Time}}: saved, content unchanged: nothing published.", map[string]any{"Time": at}))
-	case connector.WatchInvalid:
+	case connector.WatchInvalid, connector.WatchGone:
 		msg, _ := problemText(e.Problem)
 		s.watch.status.SetText(at + ": " + msg)
 	}

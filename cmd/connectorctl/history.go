@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
-	"text/tabwriter"
+	"io"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
 
@@ -58,40 +63,158 @@ func maxOneKey(c *cobra.Command, args []string) error {
 	return nil
 }
 
+// runHistory streams the journal: it is read one line at a time and
+// printed in chunks, so memory stays bounded whatever its size. Damaged
+// lines are skipped with a warning on stderr and in the log.
 func runHistory(f *factory, opts *historyOptions) error {
 	reg, err := f.registry()
 	if err != nil {
 		return err
 	}
-	entries, err := connector.ReadHistory(reg, opts.Key)
-	if err != nil {
-		return err
-	}
-	out := f.io.Out
+	q := connector.HistoryQuery{Key: opts.Key}
+	var scan connector.HistoryScan
 	switch {
 	case opts.JSON:
-		if entries == nil {
-			entries = []connector.HistoryEntry{}
-		}
-		return writeJSON(out, entries)
+		scan, err = writeHistoryJSON(f.io.Out, reg, q)
 	case opts.CSV:
-		return connector.WriteHistoryCSV(out, entries)
+		scan, err = writeHistoryCSV(f.io.Out, reg, q)
+	default:
+		scan, err = writeHistoryTable(f.io.Out, f.io.ErrOut, reg, q)
 	}
-	if len(entries) == 0 {
-		fmt.Fprintln(f.io.ErrOut, "Nothing published from this computer yet.")
-		return nil
+	if p := scan.Problem(); p != nil {
+		printError(f.io.ErrOut, p, opts.JSON)
+		scan.Log(f.logger())
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tACTION\tCONNECTOR\tRESOURCE\tOUTCOME\tSIZE\tUSER\tFINGERPRINT\tVERSION")
-	for _, e := range entries {
-		outcome := e.Outcome
-		if e.ErrorCode != "" {
-			outcome += " (" + e.ErrorCode + ")"
+	return err
+}
+
+// chunkSize is how much output the history commands gather before a write.
+const chunkSize = 32 << 10
+
+// chunkWriter gathers whole entries or lines and writes them in chunks:
+// each write to the CLI's escaping stdout holds whole characters.
+type chunkWriter struct {
+	w   io.Writer
+	buf bytes.Buffer
+	err error
+}
+
+// done marks the end of an entry: the chunk is written once large enough.
+func (c *chunkWriter) done() error {
+	if c.buf.Len() >= chunkSize {
+		return c.flush()
+	}
+	return c.err
+}
+
+func (c *chunkWriter) flush() error {
+	if c.err == nil && c.buf.Len() > 0 {
+		_, c.err = c.w.Write(c.buf.Bytes())
+	}
+	c.buf.Reset()
+	return c.err
+}
+
+// writeHistoryJSON writes the entries as one JSON array, laid out as
+// writeJSON lays out a slice, one entry at a time.
+func writeHistoryJSON(out io.Writer, reg *connector.Registry, q connector.HistoryQuery) (connector.HistoryScan, error) {
+	cw := &chunkWriter{w: out}
+	var one bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetIndent("  ", "  ")
+	enc.SetEscapeHTML(false)
+	sep := "[\n  "
+	scan, err := connector.ScanHistory(reg, q, func(e connector.HistoryEntry) error {
+		one.Reset()
+		if err := enc.Encode(e); err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fmtVersionTime(e.Time), e.Action, e.Connector, e.Resource, outcome,
-			packaging.HumanSize(e.Size), dash(e.User), dash(shortFP(e.Fingerprint)), dash(e.AppVersion))
+		cw.buf.WriteString(sep)
+		sep = ",\n  "
+		cw.buf.Write(safetext.EscapeJSON(bytes.TrimSuffix(one.Bytes(), []byte("\n"))))
+		return cw.done()
+	})
+	if err != nil {
+		return scan, err
 	}
-	return tw.Flush()
+	if scan.Entries == 0 {
+		cw.buf.WriteString("[")
+	} else {
+		cw.buf.WriteString("\n")
+	}
+	cw.buf.WriteString("]\n")
+	return scan, cw.flush()
+}
+
+// writeHistoryCSV writes the entries as CSV, one at a time.
+func writeHistoryCSV(out io.Writer, reg *connector.Registry, q connector.HistoryQuery) (connector.HistoryScan, error) {
+	hw := connector.NewHistoryCSV(out)
+	scan, err := connector.ScanHistory(reg, q, hw.Write)
+	if ferr := hw.Flush(); err == nil {
+		err = ferr
+	}
+	return scan, err
+}
+
+// historyColumns are the table's headings.
+var historyColumns = [...]string{"TIME", "ACTION", "CONNECTOR", "RESOURCE", "OUTCOME", "SIZE", "USER", "FINGERPRINT", "VERSION"}
+
+// historyRow is e's row of the table, each cell escaped.
+func historyRow(e connector.HistoryEntry) [len(historyColumns)]string {
+	outcome := e.Outcome
+	if e.ErrorCode != "" {
+		outcome += " (" + e.ErrorCode + ")"
+	}
+	row := [...]string{fmtVersionTime(e.Time), e.Action, e.Connector, e.Resource, outcome,
+		packaging.HumanSize(e.Size), dash(e.User), dash(shortFP(e.Fingerprint)), dash(e.AppVersion)}
+	for i, c := range row {
+		row[i] = safetext.Escape(c)
+	}
+	return row
+}
+
+// writeHistoryTable prints the table in two passes over the journal: the
+// first measures the columns, the second prints the rows the first saw,
+// aligned as text/tabwriter would (two spaces between columns), without
+// holding them.
+func writeHistoryTable(out, errOut io.Writer, reg *connector.Registry, q connector.HistoryQuery) (connector.HistoryScan, error) {
+	var widths [len(historyColumns)]int
+	measure := func(row [len(historyColumns)]string) {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	measure(historyColumns)
+	scan, err := connector.ScanHistory(reg, q, func(e connector.HistoryEntry) error {
+		measure(historyRow(e))
+		return nil
+	})
+	if err != nil || scan.Entries == 0 {
+		if err == nil {
+			fmt.Fprintln(errOut, "Nothing published from this computer yet.")
+		}
+		return scan, err
+	}
+	cw := &chunkWriter{w: out}
+	line := func(row [len(historyColumns)]string) {
+		for i, c := range row {
+			cw.buf.WriteString(c)
+			if i < len(row)-1 {
+				cw.buf.WriteString(strings.Repeat(" ", max(0, widths[i]-utf8.RuneCountInString(c))+2))
+			}
+		}
+		cw.buf.WriteByte('\n')
+	}
+	line(historyColumns)
+	q.Until = scan.End
+	_, err = connector.ScanHistory(reg, q, func(e connector.HistoryEntry) error {
+		line(historyRow(e))
+		return cw.done()
+	})
+	if err != nil {
+		return scan, err
+	}
+	return scan, cw.flush()
 }
 
 func newExportCSVCmd(f *factory) *cobra.Command {

@@ -28,7 +28,9 @@ fingerprint) publishes nothing. The folder is published once at the start
 when the org does not have it yet.
 
 Only Sandbox and Test connectors can be watched: a production target is
-refused, and nothing is watched. Stop with Ctrl+C.`,
+refused, and nothing is watched. When the folder is deleted or moved away (a
+build's rm -rf dist && mkdir dist), the watch waits for it, says so if it stays
+gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 		Example: `  connectorctl watch ./content Lightning/Sandbox
   connectorctl watch ./content Lightning/Sandbox Lightning/Test --quiet 2s`,
 		Args:              minArgs(2, "a folder and at least one connector (FOLDER SYSTEM/ENV ...)"),
@@ -67,6 +69,10 @@ func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
 				fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
 			case connector.WatchInvalid:
 				fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
+			case connector.WatchGone:
+				fmt.Fprintf(w, "%s %s %s\n", at, symWarn, e.Problem.Error())
+			case connector.WatchBack:
+				fmt.Fprintf(w, "%s The folder %s is back.\n", at, opts.Folder)
 			case connector.WatchPublished:
 				for _, r := range e.Results {
 					printResult(w, toResultJSON(r), false)
