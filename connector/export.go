@@ -186,6 +186,7 @@ func lineOf(lay *exportLayout, i int) int {
 }
 
 func exportProblem(name, what string, err error) *Problem {
+	name = safetext.Escape(name)
 	return &Problem{
 		Code:    CodeConnectorsFile,
 		Message: fmt.Sprintf("The connectors file %s %s.", name, strings.TrimSuffix(what, ".")),
