@@ -178,3 +178,22 @@ func TestNewConnectorTakesOnlyAGeneratedID(t *testing.T) {
 	err = r.Import(f)
 	assert.Equal(t, "connectors_file_id_taken", AsProblem(err).MessageID())
 }
+
+// TestPathsAreBuiltOnlyFromValidIDs: should a connector with an ID of
+// another form reach the service, no backup folder or lock file is made of
+// it.
+func TestPathsAreBuiltOnlyFromValidIDs(t *testing.T) {
+	svc := newTestService(t)
+	for _, id := range []string{"x/../..", "../../" + idA, "", strings.ToUpper(idA)} {
+		c := Connector{ID: id, System: "Acme", Environment: Sandbox}
+		_, err := svc.backupStore(c, DefaultResourceName, true)
+		assert.Equal(t, CodeConfigIO, AsProblem(err).Code, id)
+		_, err = svc.lock(testCtx(t), c, "publish", false)
+		assert.Equal(t, CodeConfigIO, AsProblem(err).Code, id)
+	}
+	assert.NoDirExists(t, svc.BackupDir)
+	entries, _ := os.ReadDir(filepath.Join(svc.Registry.Dir(), "locks"))
+	for _, e := range entries {
+		assert.NotContains(t, e.Name(), "connector-", "no lock file of a connector")
+	}
+}

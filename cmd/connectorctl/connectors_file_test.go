@@ -100,3 +100,22 @@ func TestConnectorsFileIDCannotLeaveTheBackupFolder(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreAfterRenameInProcess: `rename Acme Gamma` keeps the backups
+// with the connector, as its help says: `restore Gamma/…` finds and puts
+// back the version Acme's publish replaced.
+func TestRestoreAfterRenameInProcess(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Acme/Sandbox")
+	v1 := writeBundle(t, map[string]string{"index.html": "<p>v1</p>"})
+	v2 := writeBundle(t, map[string]string{"index.html": "<p>v2</p>"})
+	require.Equal(t, exitOK, c.run("publish", v1, "Acme/Sandbox").code)
+	require.Equal(t, exitOK, c.run("publish", v2, "Acme/Sandbox").code)
+
+	r := c.run("rename", "Acme/Sandbox", "Gamma")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	r = c.run("restore", "Gamma/Sandbox")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Equal(t, bundleBytes(t, v1), org.Resource(connector.DefaultResourceName).Body)
+}
