@@ -283,7 +283,11 @@ func storedTokensIn(t testing.TB, reg *Registry, store tokenstore.Store, k Key) 
 
 // backupDir is the backup folder of connector k's resource.
 func (s *Service) backupDir(k Key, resource string) (string, error) {
-	st, err := s.backupStore(k, resource)
+	c, err := s.Registry.Get(k)
+	if err != nil {
+		return "", err
+	}
+	st, err := s.backupStore(c, resource, false)
 	if err != nil {
 		return "", err
 	}

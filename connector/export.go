@@ -12,6 +12,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // ExportVersion is the format version of an exported connectors file.
@@ -75,39 +77,116 @@ func Export(list []Connector) ExportFile {
 	return out
 }
 
-// ReadExport reads an export file strictly: unknown fields, a newer
-// version and invalid connectors are refused with a problem naming them.
+// maxExportSize bounds a connectors file (one is a few KB per connector).
+const maxExportSize = 16 << 20
+
+// ReadExport reads an export file strictly, and refuses, naming the line:
+// anything but one JSON object (trailing data included), a key the format
+// does not have (or with another case) or given twice in one object, a
+// version other than ExportVersion, an invalid connector, an ID that
+// connectorctl never writes, and two connectors with one ID or one system
+// and environment.
 func ReadExport(r io.Reader, name string) (*ExportFile, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, 16<<20))
+	raw, err := io.ReadAll(io.LimitReader(r, maxExportSize+1))
 	if err != nil {
 		return nil, exportProblem(name, "cannot be read: "+err.Error(), err)
+	}
+	if len(raw) > maxExportSize {
+		return nil, exportProblem(name, fmt.Sprintf("is larger than %d MB, far more than any connectors file", maxExportSize>>20), nil)
+	}
+	lay, err := scanExport(raw)
+	if err != nil {
+		return nil, exportProblem(name, "is not a connectors file ("+err.Error()+")", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var f ExportFile
 	if err := dec.Decode(&f); err != nil {
-		return nil, exportProblem(name, "is not a connectors file: "+err.Error(), err)
+		return nil, exportProblem(name, "is not a connectors file ("+decodeError(err, raw, lay)+")", err)
 	}
-	if f.Version > ExportVersion {
-		return nil, exportProblem(name, fmt.Sprintf("is format %d, newer than this connectorctl reads (%d)", f.Version, ExportVersion), nil)
+	switch {
+	case lay.versionLine == 0:
+		err = &lineError{line: 1, msg: fmt.Sprintf(`it has no "version" (connectorctl export writes "version": %d)`, ExportVersion)}
+	case f.Version > ExportVersion:
+		err = &lineError{line: lay.versionLine, msg: fmt.Sprintf("it is format %d, newer than this connectorctl reads (%d)", f.Version, ExportVersion)}
+	case f.Version != ExportVersion:
+		err = &lineError{line: lay.versionLine, msg: fmt.Sprintf("format %d is not one connectorctl writes (it writes %d)", f.Version, ExportVersion)}
+	default:
+		err = checkExportConnectors(f.Connectors, lay)
 	}
-	for i, c := range f.Connectors {
-		env, err := ParseEnvironment(c.Environment)
-		if err != nil {
-			return nil, exportProblem(name, fmt.Sprintf("connector %d (%s): %s", i+1, c.System, err), err)
-		}
-		if !env.HasKind() { // export writes named environments with their org kind
-			err := fmt.Errorf("the environment %q has no org kind (e.g. %s:sandbox)", c.Environment, c.Environment)
-			return nil, exportProblem(name, fmt.Sprintf("connector %d (%s): %s", i+1, c.System, err), err)
-		}
-		if _, err := ParseAuthMethod(c.AuthMethod); err != nil {
-			return nil, exportProblem(name, fmt.Sprintf("connector %d (%s): %s", i+1, c.System, err), err)
-		}
+	if err != nil {
+		return nil, exportProblem(name, "is not a connectors file ("+err.Error()+")", err)
 	}
 	return &f, nil
 }
 
+// decodeError names the line of a decoding error when the decoder tells
+// where it was (a value of the wrong type).
+func decodeError(err error, raw []byte, lay *exportLayout) string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err.Error()
+	}
+	ln := (&exportScan{raw: raw}).line(te.Offset)
+	what := fmt.Sprintf("%s is not a %s", quoteID(te.Field), te.Type)
+	if te.Field == "" {
+		what = fmt.Sprintf("a value is not a %s", te.Type)
+	}
+	if i := lay.connectorAt(ln); i >= 0 {
+		what = fmt.Sprintf("connector %d: %s", i+1, what)
+	}
+	return (&lineError{line: ln, msg: what}).Error()
+}
+
+// checkExportConnectors checks each connector of a file as Import will use
+// it, each problem naming the connector and its line.
+func checkExportConnectors(cs []ExportConnector, lay *exportLayout) error {
+	ids, keys := map[string]int{}, map[string]int{}
+	for i, c := range cs {
+		ln := 0
+		if i < len(lay.connLines) {
+			ln = lay.connLines[i]
+		}
+		bad := func(format string, args ...any) error {
+			return &lineError{line: ln, msg: fmt.Sprintf("connector %d (%s): ", i+1, safetext.Escape(c.System)) + fmt.Sprintf(format, args...)}
+		}
+		env, err := ParseEnvironment(c.Environment)
+		if err != nil {
+			return bad("%s", safetext.Escape(err.Error()))
+		}
+		if !env.HasKind() { // export writes named environments with their org kind
+			return bad("the environment %q has no org kind (e.g. %s:sandbox)", c.Environment, c.Environment)
+		}
+		if _, err := ParseAuthMethod(c.AuthMethod); err != nil {
+			return bad("%s", safetext.Escape(err.Error()))
+		}
+		k := Key{System: strings.TrimSpace(c.System), Environment: env}
+		if err := validateKey(k); err != nil {
+			return bad("%s", safetext.Escape(strings.TrimSuffix(AsProblem(err).Message, ".")))
+		}
+		if c.ID != "" && !validConnectorID(c.ID) {
+			return bad("%s", badIDError(c.ID))
+		}
+		if j, dup := ids[c.ID]; dup && c.ID != "" {
+			return bad("it has the same id as connector %d (line %d)", j+1, lineOf(lay, j))
+		}
+		if j, dup := keys[strings.ToLower(k.String())]; dup {
+			return bad("it is %s again, as connector %d (line %d)", safetext.Escape(k.String()), j+1, lineOf(lay, j))
+		}
+		ids[c.ID], keys[strings.ToLower(k.String())] = i, i
+	}
+	return nil
+}
+
+func lineOf(lay *exportLayout, i int) int {
+	if i < len(lay.connLines) {
+		return lay.connLines[i]
+	}
+	return 0
+}
+
 func exportProblem(name, what string, err error) *Problem {
+	name = safetext.Escape(name)
 	return &Problem{
 		Code:    CodeConnectorsFile,
 		Message: fmt.Sprintf("The connectors file %s %s.", name, strings.TrimSuffix(what, ".")),
@@ -146,6 +225,10 @@ func (r *Registry) Import(f *ExportFile) error {
 				Fix: "Keep one entry per connector (connectorctl export writes each once).", Args: map[string]any{"Connector": k.String()}}
 		}
 		seen[id] = true
+		if e.ID != "" && !validConnectorID(e.ID) {
+			return &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id", Message: fmt.Sprintf("The connectors file gives %s an id Connectors never writes.", k),
+				Fix: "Write the file with connectorctl export --output FILE and commit it as is.", Args: map[string]any{"Connector": k.String()}}
+		}
 		login, err := NormalizeLoginURL(e.LoginURL, env)
 		if err != nil {
 			return err
@@ -171,7 +254,14 @@ func (r *Registry) Import(f *ExportFile) error {
 	}
 	return r.transact(func(doc *registryDoc) (bool, error) {
 		for _, c := range conns {
-			if i := findConnector(doc.Connectors, c.Key()); i >= 0 {
+			i := findConnector(doc.Connectors, c.Key())
+			if j := findID(doc.Connectors, c.ID); j >= 0 && j != i {
+				return false, &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id_taken",
+					Message: fmt.Sprintf("The connectors file gives %s the id of %s.", c.Key(), doc.Connectors[j].Key()),
+					Fix:     "Write the file with connectorctl export --output FILE and commit it as is.",
+					Args:    map[string]any{"Connector": c.Key().String(), "Other": doc.Connectors[j].Key().String()}}
+			}
+			if i >= 0 {
 				doc.Connectors[i] = c
 			} else {
 				doc.Connectors = append(doc.Connectors, c)

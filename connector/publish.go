@@ -193,7 +193,7 @@ func (r *publishRun) prepareTarget() error {
 		}
 		return p
 	}
-	store, err := r.s.backupStore(r.k, r.resource)
+	store, err := r.s.backupStore(conn, r.resource, false)
 	if err != nil {
 		return err
 	}
@@ -210,13 +210,23 @@ func (r *publishRun) orgLabel() string {
 	return "The org of " + r.k.String()
 }
 
-// begin takes the publish lock and opens the session.
+// begin takes the publish lock of the connector's ID, opens the session
+// and, under the lock, settles the backup folder (taking over one of an
+// earlier name).
 func (r *publishRun) begin(ctx context.Context) (unlock func(), err error) {
-	unlock, err = r.s.lock(ctx, r.k, "publish", false)
+	unlock, err = r.s.lock(ctx, r.conn, "publish", false)
 	if err != nil {
 		return nil, err
 	}
 	client, conn, err := r.s.session(ctx, r.k)
+	if err == nil && conn.ID != r.conn.ID { // removed and added again since prepareTarget
+		err = &Problem{Code: CodeBusy, ID: "connector_replaced",
+			Message: fmt.Sprintf("%s was removed and set up again while this publish started, so nothing was written.", r.k),
+			Fix:     "Publish again.", Args: map[string]any{"Connector": r.k.String()}}
+	}
+	if err == nil {
+		r.store, err = r.s.backupStore(conn, r.resource, true)
+	}
 	if err != nil {
 		unlock()
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -123,13 +124,46 @@ func needsIDs(cs []Connector) bool {
 	return false
 }
 
-// newConnectorID is 128 random bits in hex.
+// connectorIDLen is the length of a connector ID: 128 bits in lowercase hex.
+const connectorIDLen = 32
+
+// newConnectorID is 128 random bits in lowercase hex.
 func newConnectorID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("connector: no randomness for a connector ID: " + err.Error())
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// validConnectorID reports whether id has the one form newConnectorID
+// makes: 32 lowercase hex digits. IDs name folders, lock files and keyring
+// entries, so nothing else is accepted where an ID enters (the registry
+// file, a connectors file, a new connector).
+func validConnectorID(id string) bool {
+	if len(id) != connectorIDLen {
+		return false
+	}
+	for i := range len(id) {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteID quotes an ID read from a file for a message: Go-quoted (so no
+// control or bidi character gets through) and cut to 40 bytes.
+func quoteID(id string) string {
+	if len(id) > 40 {
+		return strconv.Quote(strings.ToValidUTF8(id[:40], "")) + "…"
+	}
+	return strconv.Quote(id)
+}
+
+// badIDError says why id cannot be a connector ID.
+func badIDError(id string) error {
+	return fmt.Errorf("its id %s is not one Connectors writes (%d lowercase hex digits)", quoteID(id), connectorIDLen)
 }
 
 // Dir is the config folder.
@@ -218,6 +252,14 @@ func (r *Registry) modify(k Key, create bool, fn func(c *Connector) error) (Conn
 			c.ID = id // an ID never changes
 		case c.ID == "":
 			c.ID = newConnectorID() // a new connector may bring its own
+		case !validConnectorID(c.ID):
+			return false, &Problem{Code: CodeInvalidKey, ID: "connector_id_invalid",
+				Message: fmt.Sprintf("The new connector %s was not saved: %s.", k, badIDError(c.ID)),
+				Fix:     "Authorize it again; Connectors gives it a new ID.", Args: map[string]any{"Connector": k.String()}}
+		case findID(doc.Connectors, c.ID) >= 0:
+			return false, &Problem{Code: CodeInvalidKey, ID: "connector_id_taken",
+				Message: fmt.Sprintf("The new connector %s was not saved: another connector has its ID.", k),
+				Fix:     "Authorize it again; Connectors gives it a new ID.", Args: map[string]any{"Connector": k.String()}}
 		}
 		c.System, c.Environment = sys, env
 		if c.LoginURL == "" {
@@ -307,10 +349,8 @@ func (r *Registry) read() (*registryDoc, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, corruptProblem(path, err)
 	}
-	for _, c := range doc.Connectors {
-		if err := validateKey(c.Key()); err != nil {
-			return nil, corruptProblem(path, fmt.Errorf("bad connector %q: %w", c.Key(), err))
-		}
+	if err := checkConnectors(doc.Connectors); err != nil {
+		return nil, corruptProblem(path, err)
 	}
 	doc.Version = RegistryVersion
 	return &doc, nil
@@ -376,6 +416,40 @@ func writeFileAtomic(path string, data []byte) error {
 		d.Close()
 	}
 	return nil
+}
+
+// checkConnectors refuses a connector with a bad key or an ID Connectors
+// never writes, and two connectors with one ID (they would share tokens,
+// backups and locks). An empty ID is a format-1 connector: the upgrade
+// gives it one.
+func checkConnectors(cs []Connector) error {
+	ids := make(map[string]int, len(cs))
+	for i, c := range cs {
+		if err := validateKey(c.Key()); err != nil {
+			return fmt.Errorf("bad connector %q: %w", c.Key(), err)
+		}
+		if c.ID == "" {
+			continue
+		}
+		if !validConnectorID(c.ID) {
+			return fmt.Errorf("connector %d (%s): %w", i+1, c.Key(), badIDError(c.ID))
+		}
+		if j, dup := ids[c.ID]; dup {
+			return fmt.Errorf("connectors %d (%s) and %d (%s) have the same id", j+1, cs[j].Key(), i+1, c.Key())
+		}
+		ids[c.ID] = i
+	}
+	return nil
+}
+
+// findID is the index of the connector with this ID, or -1.
+func findID(cs []Connector, id string) int {
+	for i, c := range cs {
+		if c.ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 func findConnector(cs []Connector, k Key) int {

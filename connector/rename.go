@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/connectors-app/connectors/connector/internal/filelock"
 )
 
 // CodeConnectorExists: a rename would give two connectors the same system
@@ -15,16 +17,38 @@ const CodeConnectorExists = "connector_exists"
 // history. There is still one connector per system × environment: renaming
 // onto an existing one is refused. A change of case only ("acme" → "Acme")
 // is allowed. It returns the renamed connector.
+//
+// A publish in progress finishes under the name it started with, so the
+// rename is refused (CodeBusy) while one holds the connector's publish
+// lock; publishes started after it lock the same ID under the new name.
 func (r *Registry) Rename(k Key, newSystem string) (Connector, error) {
 	newSystem = strings.TrimSpace(newSystem)
 	to := Key{System: newSystem, Environment: k.Environment}
 	if err := validateKey(to); err != nil {
 		return Connector{}, err
 	}
+	conn, err := r.Get(k)
+	if err != nil {
+		return Connector{}, err
+	}
+	if conn.ID != "" { // a format-1 connector is refused below
+		path, err := connectorLockPath(r.dir, conn, "publish")
+		if err != nil {
+			return Connector{}, err
+		}
+		unlock, ok, err := filelock.TryLock(path)
+		if err != nil {
+			return Connector{}, configIOProblem(r.dir, err)
+		}
+		if !ok {
+			return Connector{}, busyProblem(conn.Key(), "publish")
+		}
+		defer unlock()
+	}
 	var out Connector
-	err := r.transact(func(doc *registryDoc) (bool, error) {
+	err = r.transact(func(doc *registryDoc) (bool, error) {
 		i := findConnector(doc.Connectors, k)
-		if i < 0 {
+		if i < 0 || doc.Connectors[i].ID != conn.ID { // removed (and maybe added again) meanwhile
 			return false, notFound(k)
 		}
 		if j := findConnector(doc.Connectors, to); j >= 0 && j != i {

@@ -128,7 +128,7 @@ func (s *Service) RestoreVersion(k Key, resource string) (Backup, bool, error) {
 	if resource == "" {
 		resource = c.EffectiveResourceName()
 	}
-	st, err := s.backupStore(k, resource)
+	st, err := s.backupStore(c, resource, false)
 	if err != nil {
 		return Backup{}, false, err
 	}

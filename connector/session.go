@@ -125,7 +125,7 @@ func (s *Service) connectorTokens(ctx context.Context, conn Connector) (*tokenst
 func (s *Service) adoptLegacyTokens(ctx context.Context, conn Connector) (*tokenstore.Tokens, error) {
 	k := conn.Key()
 	log := s.logger().With("connector", k.String())
-	unlock, err := s.lock(ctx, k, "refresh", true)
+	unlock, err := s.lock(ctx, conn, "refresh", true)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func (ts *tokenSource) Refresh(ctx context.Context, failed string) (string, erro
 func (s *Service) refreshTokens(ctx context.Context, conn Connector, failed string) (*tokenstore.Tokens, error) {
 	k := conn.Key()
 	log := s.logger().With("connector", k.String())
-	unlock, err := s.lock(ctx, k, "refresh", true)
+	unlock, err := s.lock(ctx, conn, "refresh", true)
 	if err != nil {
 		return nil, err
 	}
@@ -383,10 +383,15 @@ func needsReauthProblem(k Key, cause error) *Problem {
 }
 
 // lock takes a cross-process lock named purpose ("publish", "refresh") for
-// the connector; it fails fast with CodeBusy when held elsewhere and wait
-// is false, and polls until ctx ends when wait is true.
-func (s *Service) lock(ctx context.Context, k Key, purpose string, wait bool) (unlock func(), err error) {
-	path := filepath.Join(s.Registry.Dir(), "locks", lockName(k)+"."+fileSafe(purpose)+".lock")
+// the connector, by its ID: a rename does not change it, so a publish
+// under the new name and one under the old name exclude each other. It
+// fails fast with CodeBusy when held elsewhere and wait is false, and
+// polls until ctx ends when wait is true.
+func (s *Service) lock(ctx context.Context, conn Connector, purpose string, wait bool) (unlock func(), err error) {
+	path, err := connectorLockPath(s.Registry.Dir(), conn, purpose)
+	if err != nil {
+		return nil, err
+	}
 	if wait {
 		u, err := filelock.LockContext(ctx, path)
 		if err != nil {
@@ -402,20 +407,31 @@ func (s *Service) lock(ctx context.Context, k Key, purpose string, wait bool) (u
 		return nil, configIOProblem(s.Registry.Dir(), err)
 	}
 	if !ok {
-		if c, err := s.Registry.Get(k); err == nil {
-			k = c.Key() // name it as the user created it
-		}
-		what := "A " + purpose + " of " + k.String()
-		if purpose == "publish" {
-			what = "A publish to " + k.String()
-		}
-		return nil, &Problem{
-			Code:    CodeBusy,
-			Message: what + " is already running (in this window or in connectorctl).",
-			Fix:     "Wait for it to finish, then try again.",
-		}
+		return nil, busyProblem(conn.Key(), purpose)
 	}
 	return u, nil
+}
+
+// connectorLockPath is the lock file of purpose for the connector in the
+// config folder dir: named by its ID (validated: it makes a path).
+func connectorLockPath(dir string, conn Connector, purpose string) (string, error) {
+	if !validConnectorID(conn.ID) {
+		return "", configIOProblem(dir, fmt.Errorf("connector %s has no valid ID: the connector list could not be upgraded", conn.Key()))
+	}
+	return filepath.Join(dir, "locks", "connector-"+conn.ID+"."+fileSafe(purpose)+".lock"), nil
+}
+
+// busyProblem says a purpose ("publish", "refresh") of k runs elsewhere.
+func busyProblem(k Key, purpose string) *Problem {
+	what := "A " + purpose + " of " + k.String()
+	if purpose == "publish" {
+		what = "A publish to " + k.String()
+	}
+	return &Problem{
+		Code:    CodeBusy,
+		Message: what + " is already running (in this window or in connectorctl).",
+		Fix:     "Wait for it to finish, then try again.",
+	}
 }
 
 // lockName is a file-name-safe, case-insensitive name for the key.

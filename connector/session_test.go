@@ -18,37 +18,41 @@ func TestLockBusyAndWait(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 
-	_, err = svc.Registry.Upsert(k, nil)
+	conn, err := svc.Registry.Upsert(k, nil)
 	require.NoError(t, err)
-	unlock, err := svc.lock(ctx, k, "publish", false)
+	prod, err := svc.Registry.Upsert(Key{System: "Lightning", Environment: Production}, nil)
+	require.NoError(t, err)
+	unlock, err := svc.lock(ctx, conn, "publish", false)
 	require.NoError(t, err)
 
 	// a second Service on the same config dir (like connectorctl) is refused
 	other, err := NewService(svc.Registry.Dir(), tokenstore.NewMemory())
 	require.NoError(t, err)
-	_, err = other.lock(ctx, Key{System: "LIGHTNING", Environment: Sandbox}, "publish", false)
+	same, err := other.Registry.Get(Key{System: "LIGHTNING", Environment: Sandbox})
+	require.NoError(t, err)
+	_, err = other.lock(ctx, same, "publish", false)
 	p := AsProblem(err)
 	require.Equal(t, CodeBusy, p.Code)
 	assert.Contains(t, p.Message, "A publish to Lightning/Sandbox is already running (in this window or in connectorctl)")
 
 	// other purposes and other connectors are independent
-	u2, err := other.lock(ctx, k, "refresh", false)
+	u2, err := other.lock(ctx, conn, "refresh", false)
 	require.NoError(t, err)
 	u2()
-	u3, err := other.lock(ctx, Key{System: "Lightning", Environment: Production}, "publish", false)
+	u3, err := other.lock(ctx, prod, "publish", false)
 	require.NoError(t, err)
 	u3()
 
 	// wait=true gives up when the context ends
 	short, cancelShort := context.WithTimeout(ctx, 80*time.Millisecond)
 	defer cancelShort()
-	_, err = other.lock(short, k, "publish", true)
+	_, err = other.lock(short, conn, "publish", true)
 	assert.Equal(t, CodeTimeout, AsProblem(err).Code)
 
 	// and gets it once released
 	got := make(chan error, 1)
 	go func() {
-		u, err := other.lock(ctx, k, "publish", true)
+		u, err := other.lock(ctx, conn, "publish", true)
 		if err == nil {
 			u()
 		}

@@ -293,11 +293,6 @@ func nextDirTowards(anchor, target string) string {
 	return filepath.Join(anchor, first)
 }
 
-func isDir(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.IsDir()
-}
-
 func (r *watchRun) emit(e WatchEvent) {
 	e.Time = r.s.pubNow().UTC()
 	if r.opts.OnEvent != nil {

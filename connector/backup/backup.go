@@ -10,6 +10,9 @@
 //	<dir>/published/<fp hex>.zip          what we published
 //	<dir>/published/<fp hex>.json         the record right after that publish
 //
+// The store lists, rotates and deletes only files of these names (what it
+// writes), inside its own folder: anything else there is left alone.
+//
 // The package knows nothing of connectors: the caller (package connector)
 // picks the folder and says which fingerprint a Description records.
 package backup
@@ -24,6 +27,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -39,6 +43,13 @@ const (
 	// timeFormat sorts lexically in time order (fixed width, UTC).
 	timeFormat   = "20060102T150405.000000000Z"
 	publishedDir = "published"
+)
+
+// backupName is the name newPath gives a backup (the time is timeFormat),
+// publishedName the name of a published copy (publishedCopy).
+var (
+	backupName    = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}Z_([0-9a-f]{12}|unknown)(-[1-9][0-9]*)?\.zip$`)
+	publishedName = regexp.MustCompile(`^[0-9a-f]{64}\.zip$`)
 )
 
 // Sources of a backup.
@@ -110,7 +121,8 @@ func (s *Store) keepPublished() int {
 	return DefaultKeepPublished
 }
 
-// List returns the backups, newest first. A ZIP without a readable sidecar
+// List returns the backups, newest first: the files named as the store
+// names them (nothing else in the folder). A ZIP without a readable sidecar
 // is still listed (its time taken from the file name).
 func (s *Store) List() ([]Backup, error) {
 	entries, err := os.ReadDir(s.Dir)
@@ -123,7 +135,7 @@ func (s *Store) List() ([]Backup, error) {
 	var out []Backup
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".zip") || strings.HasPrefix(name, ".") {
+		if !e.Type().IsRegular() || !backupName.MatchString(name) {
 			continue
 		}
 		p := filepath.Join(s.Dir, name)
@@ -235,7 +247,8 @@ func (s *Store) Remove(b Backup) error {
 	return errors.Join(errs...)
 }
 
-// Rotate keeps the newest keep backups.
+// Rotate keeps the newest keep backups; it deletes only backups the store
+// wrote (named as it names them, see List) and their sidecars.
 func (s *Store) Rotate(keep int) error {
 	list, err := s.List()
 	if err != nil {
@@ -273,10 +286,11 @@ func sidecarPath(zipPath string) string { return strings.TrimSuffix(zipPath, ".z
 // SidecarPath is the JSON sidecar of the backup at zipPath.
 func SidecarPath(zipPath string) string { return sidecarPath(zipPath) }
 
-// fpHex is the hex part of "sha256:<hex>" (or a hash of fp for other forms),
-// safe as a file name.
+// fpHex is the hex part of "sha256:<64 hex digits>" (or a hash of fp for
+// any other form: a Description may claim anything), safe as a file name
+// and always 64 digits.
 func fpHex(fp string) string {
-	if h, ok := strings.CutPrefix(fp, "sha256:"); ok && h != "" && isHex(h) {
+	if h, ok := strings.CutPrefix(fp, "sha256:"); ok && len(h) == sha256.Size*2 && isHex(h) {
 		return strings.ToLower(h)
 	}
 	sum := sha256.Sum256([]byte(fp))
@@ -373,4 +387,43 @@ func writeJSON(path string, v any) error {
 		n, err := w.Write(raw)
 		return int64(n), err
 	}, int64(len(raw)))
+}
+
+// TakeOver moves the backups and published copies of another store folder
+// of the same resource (the connector's folder under an earlier name) into
+// this one: only files named as the store names them, each with its
+// sidecar, never over a file of the same name. It removes from (and its
+// published folder) when nothing else is left in them.
+func (s *Store) TakeOver(from string) error {
+	var errs []error
+	for _, d := range []struct {
+		sub  string
+		name *regexp.Regexp
+	}{{"", backupName}, {publishedDir, publishedName}} {
+		src, dst := filepath.Join(from, d.sub), filepath.Join(s.Dir, d.sub)
+		entries, err := os.ReadDir(src)
+		if err != nil {
+			continue // nothing there
+		}
+		for _, e := range entries {
+			if !e.Type().IsRegular() || !d.name.MatchString(e.Name()) {
+				continue
+			}
+			if err := os.MkdirAll(dst, 0o700); err != nil {
+				errs = append(errs, err)
+				break
+			}
+			for _, n := range []string{e.Name(), sidecarPath(e.Name())} {
+				if _, err := os.Lstat(filepath.Join(dst, n)); err == nil {
+					continue // ours already has it
+				}
+				if err := os.Rename(filepath.Join(src, n), filepath.Join(dst, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	_ = os.Remove(filepath.Join(from, publishedDir)) // only when empty
+	_ = os.Remove(from)
+	return errors.Join(errs...)
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/salesforce"
@@ -149,7 +148,9 @@ func copyBody(b Body, dst string) error {
 	return writeFile(dst, func(w io.Writer) (int64, error) { return io.Copy(w, rc) }, b.Size())
 }
 
-// rotatePublished keeps the newest keep copies of our own publishes.
+// rotatePublished keeps the newest keep copies of our own publishes; it
+// deletes only copies it wrote (named as publishedCopy names them) and
+// their marks.
 func (s *Store) rotatePublished(keep int) error {
 	dir := filepath.Join(s.Dir, publishedDir)
 	entries, err := os.ReadDir(dir)
@@ -162,7 +163,7 @@ func (s *Store) rotatePublished(keep int) error {
 	}
 	var items []item
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".zip") {
+		if !e.Type().IsRegular() || !publishedName.MatchString(e.Name()) {
 			continue
 		}
 		if fi, err := e.Info(); err == nil {
