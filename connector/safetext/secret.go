@@ -21,15 +21,22 @@ import (
 const maxShownValue = 256
 
 // minTokenRun is the length from which a run of letters and digits (with
-// + = _ ! -) that mixes both is taken for a token or a secret: a consumer
-// secret, an access token, a line of base64.
-const minTokenRun = 32
+// + / = _ ! -) is taken for a token or a secret (a consumer secret, an
+// access token, a line of base64) when it switches between letters and
+// digits at least minTokenFlips times, as random text does and names,
+// paths and words seldom do; longRun, when it mixes them at all.
+const (
+	minTokenRun   = 32
+	minTokenFlips = 4
+	longRun       = 64
+)
 
 // MaySecret reports whether v, the value of a flag, an argument or an
 // environment variable, may be a key or a secret and so must never be
 // shown: PEM text or a part of it, several lines, more than 256 bytes, or
-// a run of 32 or more letters and digits mixing both (a token, a consumer
-// secret, base64). A short path, URL, name or number is not.
+// a run of letters and digits that looks random (a token, a consumer
+// secret, a line of base64; see hasTokenRun). A path, a URL, a name or a
+// number is not, unless it holds such a run.
 func MaySecret(v string) bool {
 	switch {
 	case strings.Contains(v, "-----BEGIN"), strings.Contains(v, "-----END"), strings.Contains(v, "PRIVATE KEY"):
@@ -42,29 +49,42 @@ func MaySecret(v string) bool {
 	return hasTokenRun(v)
 }
 
-// hasTokenRun reports a run of at least minTokenRun characters of
-// [A-Za-z0-9+=_!-] holding both a letter and a digit. '/', '.', ':' and
-// spaces end a run, so paths and URLs are runs of their parts.
+// hasTokenRun reports a run of characters of [A-Za-z0-9+/=_!-] that
+// looks random: at least minTokenRun long with minTokenFlips switches
+// between a letter and a digit, or longRun long with both. '.', ':',
+// spaces and other characters end a run.
 func hasTokenRun(v string) bool {
-	n, letter, digit := 0, false, false
+	n, flips := 0, 0
+	letter, digit := false, false
+	var prev byte // 'a' after a letter, '0' after a digit
 	for i := 0; i <= len(v); i++ {
-		var c byte
+		var class byte
+		inRun := false
 		if i < len(v) {
-			c = v[i]
-		}
-		switch {
-		case i < len(v) && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'):
-			n, letter = n+1, true
-		case i < len(v) && c >= '0' && c <= '9':
-			n, digit = n+1, true
-		case i < len(v) && strings.IndexByte("+=_!-", c) >= 0:
-			n++
-		default:
-			if n >= minTokenRun && letter && digit {
-				return true
+			c := v[i]
+			switch {
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+				class, inRun, letter = 'a', true, true
+			case c >= '0' && c <= '9':
+				class, inRun, digit = '0', true, true
+			case strings.IndexByte("+/=_!-", c) >= 0:
+				inRun = true
 			}
-			n, letter, digit = 0, false, false
 		}
+		if inRun {
+			n++
+			if class != 0 {
+				if prev != 0 && class != prev {
+					flips++
+				}
+				prev = class
+			}
+			continue
+		}
+		if letter && digit && (n >= minTokenRun && flips >= minTokenFlips || n >= longRun) {
+			return true
+		}
+		n, flips, letter, digit, prev = 0, 0, false, false, 0
 	}
 	return false
 }

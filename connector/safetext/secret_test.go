@@ -60,3 +60,22 @@ func TestScrubHidesSecretArgumentsInForeignMessages(t *testing.T) {
 	}
 	assert.Equal(t, `unknown flag: --nope`, Scrub(`unknown flag: --nope`, args), "nothing secret, nothing changed")
 }
+
+func TestMaySecretLeavesPathsAndNamesShown(t *testing.T) {
+	for _, v := range []string{
+		"/tmp/TestJWTKeyIsNeverQuotedamissing_file2871625098/001/nope.key",
+		"/builds/acme/site.tmp/CONNECTORS_JWT_KEY_FILE",
+		"/home/runner/work/_temp/connectors-ci-2024-11-24.key",
+		"C:\\Users\\Someone\\connectors\\ci.key",
+		"3/4", "Acme/Sandbox", "ci@acme.example", "https://acme.my.salesforce.com",
+	} {
+		assert.False(t, MaySecret(v), v)
+	}
+	for _, v := range []string{
+		"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+		"q3VnYm9ndXNr/ZXlib2d1c2tleWJvZ3+Vza2V5Ym9ndXNrZXkxMjM0",
+		"550e8400-e29b-41d4-a716-446655440000",
+	} {
+		assert.True(t, MaySecret(v), v)
+	}
+}
