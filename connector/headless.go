@@ -234,14 +234,8 @@ func (s *Service) jwtKey() (*rsa.PrivateKey, error) {
 // Variable where a File variable was meant) is refused, and a path that
 // cannot be read is quoted only when it cannot be a secret.
 func readJWTKeyFile(path, where string) ([]byte, error) {
-	if strings.Contains(path, "-----") || strings.ContainsAny(path, "\n\r") {
-		return nil, &Problem{
-			Code:    CodeJWTKey,
-			ID:      "jwt_key_file_not_a_path",
-			Message: fmt.Sprintf("%s holds %s, not a file path (its value is not shown).", where, safetext.Describe(path)),
-			Args:    map[string]any{"Where": where, "KeyEnv": JWTKeyEnv},
-			Fix:     fmt.Sprintf("Put the key's PEM text in $%s instead (in GitLab, a variable of type Variable), or give the path of a file holding it (a File variable).", JWTKeyEnv),
-		}
+	if p := JWTKeyFileNotAPath(where, path); p != nil {
+		return nil, p
 	}
 	b, err := os.ReadFile(path) //nolint:gosec // the user's own key file
 	if err != nil {
@@ -258,6 +252,24 @@ func readJWTKeyFile(path, where string) ([]byte, error) {
 		return nil, jwtKeyProblem(what+" cannot be read.", err)
 	}
 	return b, nil
+}
+
+// JWTKeyFileNotAPath is the problem of a key file's "path" that is text
+// (PEM, several lines): the key itself, given where its file was wanted
+// (--jwt-key-file "$(cat key.pem)", a GitLab Variable where a File
+// variable was meant). where names the flag or the variable; the value is
+// never quoted. It is nil for anything else.
+func JWTKeyFileNotAPath(where, path string) *Problem {
+	if !strings.Contains(path, "-----") && !strings.ContainsAny(path, "\n\r") {
+		return nil
+	}
+	return &Problem{
+		Code:    CodeJWTKey,
+		ID:      "jwt_key_file_not_a_path",
+		Message: fmt.Sprintf("%s holds %s, not a file path (its value is not shown).", where, safetext.Describe(path)),
+		Args:    map[string]any{"Where": where, "KeyEnv": JWTKeyEnv},
+		Fix:     fmt.Sprintf("Put the key's PEM text in $%s instead (in GitLab, a variable of type Variable), or give the path of a file holding it (a File variable).", JWTKeyEnv),
+	}
 }
 
 // jwtKeyIsPathProblem: $CONNECTORS_JWT_KEY holds the path of a file, not

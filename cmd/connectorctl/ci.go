@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // exitSkipped: no target failed, but some were skipped (their org's daily
@@ -205,9 +206,10 @@ func ciTargets(f *factory, cmd *cobra.Command, keys []connector.Key, c *ciPublis
 			keys = append(keys, conn.Key())
 		}
 	}
-	if c.Shard == "" {
+	if !cmd.Flags().Changed("shard") {
 		return keys, nil
 	}
+	// --shard "" (an unset CI variable) would publish every target in every job
 	i, n, err := parseShard(c.Shard)
 	if err != nil {
 		return nil, err
@@ -222,7 +224,7 @@ func parseShard(s string) (i, n int, err error) {
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
 		return 0, 0, &usageError{
-			msg: fmt.Sprintf("--shard must be I/N with 1 ≤ I ≤ N, got %q.", s),
+			msg: fmt.Sprintf("--shard must be I/N with 1 ≤ I ≤ N, got %s.", safetext.Value(s)),
 			fix: "Give this job's share, e.g. --shard 2/4 for the second of four jobs.",
 		}
 	}
