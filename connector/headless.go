@@ -237,7 +237,7 @@ func readJWTKeyFile(path, where string) ([]byte, error) {
 	if p := JWTKeyFileNotAPath(where, path); p != nil {
 		return nil, p
 	}
-	b, err := os.ReadFile(path) //nolint:gosec // the user's own key file
+	b, err := os.ReadFile(path)
 	if err != nil {
 		what := "The JWT key file " + safetext.Escape(path)
 		if safetext.MaySecret(path) {

@@ -27,9 +27,9 @@ import (
 )
 
 const (
-	scanClientSecret = "5F2B8C1E9D0A4B7C6E3F1A2D8B9C0E4F7A6B5C3D2E1F0A9B8C7D6E5F4A3B2C1D" //nolint:gosec // a test secret
-	scanWrongSecret  = "9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B3A2F1E0D9C8B7A6F5E4D3C2B1A0F9E8D" //nolint:gosec // a test secret
-	jwtHeaderB64     = "eyJhbGciOiJSUzI1NiJ9"                                             // {"alg":"RS256"}: the start of every assertion
+	scanClientSecret = "5F2B8C1E9D0A4B7C6E3F1A2D8B9C0E4F7A6B5C3D2E1F0A9B8C7D6E5F4A3B2C1D"
+	scanWrongSecret  = "9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B3A2F1E0D9C8B7A6F5E4D3C2B1A0F9E8D"
+	jwtHeaderB64     = "eyJhbGciOiJSUzI1NiJ9" // {"alg":"RS256"}: the start of every assertion
 )
 
 // secretScan is the CI job's world: one simulated org, a config folder
