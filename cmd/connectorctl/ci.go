@@ -44,7 +44,7 @@ func (f *factory) connectorsDir() (string, error) {
 		if err != nil {
 			f.connErr = &connector.Problem{
 				Code:    connector.CodeConnectorsFile,
-				Message: fmt.Sprintf("The connectors file %s cannot be opened.", f.connectorsFile),
+				Message: fmt.Sprintf("The connectors file %s cannot be opened.", safetext.Plain(f.connectorsFile)),
 				Fix:     "Check the path given to --connectors (write the file with connectorctl export --output FILE).",
 				Err:     err,
 			}
@@ -109,7 +109,7 @@ secret: commit the file and run any command on it with --connectors FILE.`,
 				return err
 			}
 			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
-				return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", output, err), Fix: "Choose a writable path for --output.", Err: err}
+				return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", safetext.Plain(output), safetext.Scrub(err.Error(), []string{output})), Fix: "Choose a writable path for --output.", Err: err}
 			}
 			what := fmt.Sprintf("%d connectors", len(list))
 			if len(list) == 1 {
@@ -331,7 +331,7 @@ func writeJUnit(path, bundle, shard string, started time.Time, elapsed time.Dura
 		}
 	}
 	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("The report %s cannot be written: %v.", path, err), Fix: "Choose a writable path for --report.", Err: err}
+		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("The report %s cannot be written: %v.", safetext.Plain(path), safetext.Scrub(err.Error(), []string{path})), Fix: "Choose a writable path for --report.", Err: err}
 	}
 	return nil
 }

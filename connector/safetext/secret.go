@@ -119,6 +119,15 @@ func Value(v string) string {
 	return strconv.Quote(v)
 }
 
+// Plain is Value for a value shown without quotes (a path, a host): v
+// escaped when it cannot be a secret, else what it looks like.
+func Plain(v string) string {
+	if MaySecret(v) {
+		return Describe(v) + " (not shown)"
+	}
+	return Escape(v)
+}
+
 // Scrub replaces, in a message written by code that is not ours (a flag
 // parser's error, a library's), every value among values that MaySecret
 // reports with what Value says of it. For a value of the form NAME=VALUE

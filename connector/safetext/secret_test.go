@@ -79,3 +79,9 @@ func TestMaySecretLeavesPathsAndNamesShown(t *testing.T) {
 		assert.True(t, MaySecret(v), v)
 	}
 }
+
+func TestPlain(t *testing.T) {
+	assert.Equal(t, "/tmp/content", Plain("/tmp/content"))
+	assert.Equal(t, `a\x1bb`, Plain("a\x1bb"))
+	assert.Equal(t, "a PEM private key (not shown)", Plain(testPEM))
+}
