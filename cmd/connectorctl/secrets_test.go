@@ -8,6 +8,7 @@ package main
 // log, the files left in the config folder and in the temporary folder.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -269,4 +270,44 @@ func TestNoKeyOrSecretInAnyOutput(t *testing.T) {
 	left, err := os.ReadDir(s.tmp)
 	require.NoError(t, err)
 	assert.Empty(t, left, "the runs removed their temporary folders")
+}
+
+// The JWT command demo-org prints works as printed: it allows the
+// simulated org's host, which is not a Salesforce login host.
+func TestE2EDemoOrgJWTInstructionsWork(t *testing.T) {
+	ctl, _ := binaries(t)
+	dir := t.TempDir()
+	keyPEM, certPEM, err := oauth.NewKeyPair("connectors-ci", time.Hour)
+	require.NoError(t, err)
+	keyFile, certFile := filepath.Join(dir, "ci.key"), filepath.Join(dir, "ci.crt")
+	require.NoError(t, os.WriteFile(keyFile, keyPEM, 0o600))
+	require.NoError(t, os.WriteFile(certFile, certPEM, 0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	demo := exec.CommandContext(ctx, ctl, "demo-org", "--jwt-cert", certFile)
+	demo.WaitDelay = 5 * time.Second
+	stdout, err := demo.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, demo.Start())
+	t.Cleanup(func() { _ = demo.Process.Kill(); _ = demo.Wait() })
+	sc := bufio.NewScanner(stdout)
+	var line string
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); strings.Contains(l, " --jwt ") {
+			line = l
+		}
+		if strings.HasPrefix(sc.Text(), "Press Ctrl+C") {
+			break
+		}
+	}
+	require.NotEmpty(t, line, "demo-org prints the JWT command")
+	assert.Contains(t, line, "--allow-login-host localhost:")
+	args := strings.Fields(strings.Replace(line, "--jwt-key-file KEY", "--jwt-key-file "+keyFile, 1))
+	require.Equal(t, "connectorctl", args[0])
+	cmd := exec.CommandContext(ctx, ctl, args[1:]...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=", connector.ConfigDirEnv + "=" + filepath.Join(dir, "config"),
+		"CONNECTORS_LOG_DIR=" + filepath.Join(dir, "logs"), "TMPDIR=" + dir}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "Demo/Sandbox")
 }
