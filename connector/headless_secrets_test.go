@@ -113,6 +113,7 @@ func TestHeadlessGrantsGoOnlyToAllowedHosts(t *testing.T) {
 		assert.Contains(t, p.Fix, "--allow-login-host "+host)
 		assert.Equal(t, before, tokenRequests(h.org), "nothing was sent")
 		_, gerr := h.svc.Registry.Get(k)
+		require.Error(t, gerr, "nothing recorded")
 		assert.Equal(t, CodeNotFound, AsProblem(gerr).Code, "nothing recorded")
 	}
 
@@ -145,15 +146,19 @@ func TestHeadlessGrantsGoOnlyToAllowedHosts(t *testing.T) {
 		require.NoError(t, err)
 	})
 	t.Run("a recorded connector is checked on every grant", func(t *testing.T) {
-		h.svc.AllowLoginHosts = nil
+		h.svc.AllowLoginHosts = []string{simLogin}
+		k3 := Key{System: "Gamma", Environment: Sandbox}
+		_, err := h.svc.AuthorizeHeadless(testCtx(t), k3, h.jwtOpts())
+		require.NoError(t, err)
+		// another run, from the same connectors, without --allow-login-host
 		fresh, err := NewService(h.svc.Registry.Dir(), h.keys)
 		require.NoError(t, err)
 		fresh.Getenv = h.svc.Getenv
 		before := tokenRequests(h.org)
-		st := fresh.Status(testCtx(t), k)
+		st := fresh.Status(testCtx(t), k3)
 		assert.NotEqual(t, StateConnected, st.State)
-		assert.Contains(t, st.Message+st.Fix, "--allow-login-host")
-		assert.Equal(t, before, tokenRequests(h.org))
+		assert.Contains(t, st.Message+" "+st.Fix, "--allow-login-host "+simLogin)
+		assert.Equal(t, before, tokenRequests(h.org), "nothing was sent")
 	})
 	assert.Empty(t, h.keys.Calls())
 }
