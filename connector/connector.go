@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
@@ -160,7 +161,7 @@ func ParseCallbackPorts(s string) ([]int, error) {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		p, err := strconv.Atoi(f)
 		if err != nil || p < 1 || p > 65535 {
-			return nil, fmt.Errorf("%q is not a port: give numbers from 1 to 65535, e.g. 1717, 1718", f)
+			return nil, fmt.Errorf("%s is not a port: give numbers from 1 to 65535, e.g. 1717, 1718", safetext.Value(f))
 		}
 		if !seen[p] {
 			seen[p] = true

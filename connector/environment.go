@@ -3,6 +3,8 @@ package connector
 import (
 	"fmt"
 	"strings"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // Environment is the slot a connector occupies for its system: one of the
@@ -34,7 +36,7 @@ func NamedEnvironment(name string, kind Environment) (Environment, error) {
 		return "", err
 	}
 	if kind != Production && kind != Sandbox {
-		return "", fmt.Errorf("unknown org kind %q: use production or sandbox", kind)
+		return "", fmt.Errorf("unknown org kind %s: use production or sandbox", safetext.Value(string(kind)))
 	}
 	if isBuiltin(Environment(name)) {
 		return Environment(name), nil
@@ -44,11 +46,11 @@ func NamedEnvironment(name string, kind Environment) (Environment, error) {
 
 func validEnvName(name string) error {
 	if name == "" || len(name) > maxEnvName {
-		return fmt.Errorf("unknown environment %q: name it with 1 to %d letters or digits, e.g. UAT", name, maxEnvName)
+		return fmt.Errorf("unknown environment %s: name it with 1 to %d letters or digits, e.g. UAT", safetext.Value(name), maxEnvName)
 	}
 	for _, r := range name {
 		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
-			return fmt.Errorf("unknown environment %q: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", name)
+			return fmt.Errorf("unknown environment %s: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", safetext.Value(name))
 		}
 	}
 	return nil
@@ -68,7 +70,7 @@ func ParseEnvironment(s string) (Environment, error) {
 	}
 	name, kind, hasKind := strings.Cut(s, ":")
 	if err := validEnvName(name); err != nil {
-		return "", fmt.Errorf("unknown environment %q: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", orig)
+		return "", fmt.Errorf("unknown environment %s: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", safetext.Value(orig))
 	}
 	if !hasKind {
 		return Environment(name), nil
@@ -155,7 +157,7 @@ func (k Key) String() string { return k.System + "/" + k.Environment.Title() }
 func ParseKey(s string) (Key, error) {
 	i := strings.LastIndex(s, "/")
 	if i <= 0 || i == len(s)-1 {
-		return Key{}, fmt.Errorf("%q is not a connector: write SYSTEM/ENVIRONMENT, e.g. Lightning/Sandbox", s)
+		return Key{}, fmt.Errorf("%s is not a connector: write SYSTEM/ENVIRONMENT, e.g. Lightning/Sandbox", safetext.Value(s))
 	}
 	sys := strings.TrimSpace(s[:i])
 	if err := ValidateSystemName(sys); err != nil {
@@ -175,11 +177,11 @@ func ValidateSystemName(s string) error {
 		return fmt.Errorf("the system name is empty: give a name such as Lightning")
 	}
 	if len(s) > 40 {
-		return fmt.Errorf("the system name %q is too long: use at most 40 characters", s)
+		return fmt.Errorf("the system name %s is too long: use at most 40 characters", safetext.Value(s))
 	}
 	for _, r := range s {
 		if r == '/' || r < 0x20 || r == 0x7f {
-			return fmt.Errorf("the system name %q contains %q: use letters, digits, spaces, '-' or '_'", s, r)
+			return fmt.Errorf("the system name %s contains %q: use letters, digits, spaces, '-' or '_'", safetext.Value(s), r)
 		}
 	}
 	return nil

@@ -12,8 +12,10 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +62,10 @@ const (
 	CodeInvalidAssertion    = "invalid_assertion"
 	CodeNeedsMyDomain       = "needs_my_domain"
 	CodeAppNotInstalled     = "app_not_installed"
+	// CodeLoginHostNotAllowed: a JWT assertion or a client secret would go
+	// to (or name as its audience) a host that is not a Salesforce login
+	// host, and the user did not allow it (--allow-login-host).
+	CodeLoginHostNotAllowed = "login_host_not_allowed"
 )
 
 // IsHeadless reports whether the connector's tokens are minted for each
@@ -99,7 +105,7 @@ func ParseAuthMethod(s string) (AuthMethod, error) {
 	case "client-credentials", "client_credentials":
 		return AuthClientCredentials, nil
 	}
-	return "", fmt.Errorf("unknown auth method %q: use web, jwt or client-credentials", safetext.Escape(s))
+	return "", fmt.Errorf("unknown auth method %s: use web, jwt or client-credentials", safetext.Value(s))
 }
 
 // JWTAudience is the aud of the connector's assertions: its Audience when
@@ -183,6 +189,7 @@ func (s *Service) headlessEntry(conn Connector) *headlessToken {
 
 // jwtKey returns the private key of the JWT bearer flow: JWTKeyFile, else
 // $CONNECTORS_JWT_KEY (PEM text), else the file $CONNECTORS_JWT_KEY_FILE.
+// No message quotes the key, or a "path" that is a key or a secret.
 func (s *Service) jwtKey() (*rsa.PrivateKey, error) {
 	s.headlessMu.Lock()
 	defer s.headlessMu.Unlock()
@@ -193,31 +200,97 @@ func (s *Service) jwtKey() (*rsa.PrivateKey, error) {
 	from := ""
 	switch {
 	case s.JWTKeyFile != "":
-		from = s.JWTKeyFile
-		b, err := os.ReadFile(s.JWTKeyFile)
+		b, err := readJWTKeyFile(s.JWTKeyFile, "--jwt-key-file")
 		if err != nil {
-			return nil, jwtKeyProblem(fmt.Sprintf("The JWT key file %s cannot be read.", s.JWTKeyFile), err)
+			return nil, err
 		}
-		pemBytes = b
+		from, pemBytes = safetext.Escape(s.JWTKeyFile), b
 	case strings.TrimSpace(s.getenv(JWTKeyEnv)) != "":
 		from = "$" + JWTKeyEnv
 		pemBytes = []byte(s.getenv(JWTKeyEnv))
-	case strings.TrimSpace(s.getenv(JWTKeyFileEnv)) != "":
-		from = s.getenv(JWTKeyFileEnv)
-		b, err := os.ReadFile(from)
-		if err != nil {
-			return nil, jwtKeyProblem(fmt.Sprintf("The JWT key file %s (from $%s) cannot be read.", from, JWTKeyFileEnv), err)
+		if v := strings.TrimSpace(string(pemBytes)); !strings.Contains(v, "-----") && isFile(v) {
+			return nil, jwtKeyIsPathProblem()
 		}
-		pemBytes = b
+	case strings.TrimSpace(s.getenv(JWTKeyFileEnv)) != "":
+		path := s.getenv(JWTKeyFileEnv)
+		b, err := readJWTKeyFile(path, "$"+JWTKeyFileEnv)
+		if err != nil {
+			return nil, err
+		}
+		from, pemBytes = safetext.Escape(path), b
 	default:
 		return nil, jwtKeyProblem("No private key was given for the JWT bearer flow.", nil)
 	}
 	key, err := oauth.ParsePrivateKey(pemBytes)
 	if err != nil {
-		return nil, jwtKeyProblem(fmt.Sprintf("The JWT key from %s is not a usable RSA private key: %s.", from, err), err)
+		return nil, jwtKeyProblem(fmt.Sprintf("The JWT key from %s is not a usable RSA private key: %s.", from, safetext.Escape(err.Error())), err)
 	}
 	s.jwtKeyCache = key
 	return key, nil
+}
+
+// readJWTKeyFile reads the key file named by where (--jwt-key-file or
+// $CONNECTORS_JWT_KEY_FILE). A "path" that is the key's text (a GitLab
+// Variable where a File variable was meant) is refused, and a path that
+// cannot be read is quoted only when it cannot be a secret.
+func readJWTKeyFile(path, where string) ([]byte, error) {
+	if p := JWTKeyFileNotAPath(where, path); p != nil {
+		return nil, p
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		what := "The JWT key file " + safetext.Escape(path)
+		if safetext.MaySecret(path) {
+			what = "The JWT key file named by " + where + ", " + safetext.Value(path) + ","
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the path is in PathError's text
+			}
+		} else if where != "--jwt-key-file" {
+			what += " (from " + where + ")"
+		}
+		return nil, jwtKeyProblem(what+" cannot be read.", err)
+	}
+	return b, nil
+}
+
+// JWTKeyFileNotAPath is the problem of a key file's "path" that is text
+// (PEM, several lines): the key itself, given where its file was wanted
+// (--jwt-key-file "$(cat key.pem)", a GitLab Variable where a File
+// variable was meant). where names the flag or the variable; the value is
+// never quoted. It is nil for anything else.
+func JWTKeyFileNotAPath(where, path string) *Problem {
+	if !strings.Contains(path, "-----") && !strings.ContainsAny(path, "\n\r") {
+		return nil
+	}
+	return &Problem{
+		Code:    CodeJWTKey,
+		ID:      "jwt_key_file_not_a_path",
+		Message: fmt.Sprintf("%s holds %s, not a file path (its value is not shown).", where, safetext.Describe(path)),
+		Args:    map[string]any{"Where": where, "KeyEnv": JWTKeyEnv},
+		Fix:     fmt.Sprintf("Put the key's PEM text in $%s instead (in GitLab, a variable of type Variable), or give the path of a file holding it (a File variable).", JWTKeyEnv),
+	}
+}
+
+// jwtKeyIsPathProblem: $CONNECTORS_JWT_KEY holds the path of a file, not
+// the key's PEM text.
+func jwtKeyIsPathProblem() *Problem {
+	return &Problem{
+		Code:    CodeJWTKey,
+		ID:      "jwt_key_not_pem",
+		Message: fmt.Sprintf("$%s holds the path of a file, not the key's PEM text.", JWTKeyEnv),
+		Args:    map[string]any{"KeyEnv": JWTKeyEnv, "KeyFileEnv": JWTKeyFileEnv},
+		Fix:     fmt.Sprintf("Set $%s to that path instead (a File variable), or put the key's PEM text in $%s.", JWTKeyFileEnv, JWTKeyEnv),
+	}
+}
+
+// isFile reports whether path names a regular file.
+func isFile(path string) bool {
+	if strings.ContainsAny(path, "\n\r") || len(path) > 4096 {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func jwtKeyProblem(msg string, err error) *Problem {
@@ -245,6 +318,146 @@ func (s *Service) clientSecret() (string, error) {
 	return sec, nil
 }
 
+// ParseAllowedLoginHost reads a value of --allow-login-host: a host name
+// or an IP address, with an optional port (HOST, HOST:PORT, [::1]:PORT),
+// or a URL whose host and port are taken. It returns the host in lower
+// case, with the port when one was given; without a port every port of the
+// host is allowed.
+func ParseAllowedLoginHost(v string) (string, error) {
+	in := strings.TrimSpace(v)
+	if strings.Contains(in, "://") {
+		u, err := url.Parse(in)
+		if err != nil || u.Host == "" || u.User != nil {
+			return "", badAllowedHost(v)
+		}
+		in = u.Host
+	}
+	in = strings.TrimSuffix(strings.ToLower(in), "/")
+	host, port := in, ""
+	if h, p, err := net.SplitHostPort(in); err == nil {
+		host, port = h, p
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if host == "" || strings.ContainsAny(host, "/@?#[] ") || (port != "" && !isPort(port)) {
+		return "", badAllowedHost(v)
+	}
+	if net.ParseIP(host) == nil {
+		for _, l := range strings.Split(host, ".") {
+			if !labelRE.MatchString(l) {
+				return "", badAllowedHost(v)
+			}
+		}
+	}
+	return joinHostPort(host, port), nil
+}
+
+func isPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535 && strconv.Itoa(n) == p
+}
+
+func joinHostPort(host, port string) string {
+	if port == "" {
+		if strings.Contains(host, ":") {
+			return "[" + host + "]"
+		}
+		return host
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func badAllowedHost(v string) *Problem {
+	return &Problem{
+		Code:    CodeInvalidLoginURL,
+		ID:      "allow_login_host_invalid",
+		Message: fmt.Sprintf("%s cannot be used as an allowed login host.", safetext.Value(v)),
+		Fix:     "Give a host name with an optional port, e.g. --allow-login-host localhost:4321 for a simulated org.",
+	}
+}
+
+// hostAllowed reports whether the user allowed u's host (AllowLoginHosts):
+// an entry without a port allows every port of its host.
+func (s *Service) hostAllowed(u *url.URL) bool {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[strings.ToLower(u.Scheme)]
+	}
+	for _, a := range s.AllowLoginHosts {
+		e, err := ParseAllowedLoginHost(a)
+		if err != nil {
+			continue
+		}
+		h, p := e, ""
+		if hh, pp, err := net.SplitHostPort(e); err == nil {
+			h, p = hh, pp
+		}
+		if strings.Trim(h, "[]") == host && (p == "" || p == port) {
+			return true
+		}
+	}
+	return false
+}
+
+// grantDestination is where mint may send a grant: a Salesforce login host
+// over https, or a host the user allowed (over http only on loopback). It
+// returns "" when raw may receive it, else the host:port to name.
+func (s *Service) grantDestination(raw string) (bad string) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return safetext.Value(raw)
+	}
+	shown := safetext.Escape(u.Host)
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return shown
+	}
+	scheme := strings.ToLower(u.Scheme)
+	switch {
+	case scheme == "https" && u.Port() == "" && IsSalesforceLoginHost(u.Hostname()):
+		return ""
+	case s.hostAllowed(u) && (scheme == "https" || scheme == "http" && isLoopbackHost(strings.ToLower(u.Hostname()))):
+		return ""
+	}
+	return shown
+}
+
+// checkGrantHosts refuses, before any key is read or secret sent, a grant
+// whose token host (or, for the JWT bearer flow, whose audience) is not a
+// Salesforce login host and was not allowed: an assertion is valid for
+// 120 s wherever it lands, and a secret for ever.
+func (s *Service) checkGrantHosts(conn Connector) error {
+	allowFix := func(h string) string {
+		return fmt.Sprintf("Use the org's login host (login.salesforce.com, test.salesforce.com or its My Domain, e.g. https://acme.my.salesforce.com); if you trust %s (a simulated org, a custom domain), pass --allow-login-host %s.", h, h)
+	}
+	if h := s.grantDestination(conn.LoginURL); h != "" {
+		id, what, fix := CodeLoginHostNotAllowed, "a signed JWT", allowFix(h)
+		if conn.AuthMethod == AuthClientCredentials {
+			id, what = "login_host_not_allowed_secret", "the client secret"
+			fix = fmt.Sprintf("Use the org's My Domain host (e.g. https://acme.my.salesforce.com); if you trust %s (a simulated org, a custom domain), pass --allow-login-host %s.", h, h)
+		}
+		return &Problem{
+			Code:    CodeLoginHostNotAllowed,
+			ID:      id,
+			Message: fmt.Sprintf("Connectors did not send %s for %s to %s: it is not a Salesforce login host.", what, conn.Key(), h),
+			Args:    map[string]any{"Host": h, "Connector": conn.Key().String()},
+			Fix:     fix,
+		}
+	}
+	if conn.AuthMethod != AuthJWT {
+		return nil
+	}
+	if h := s.grantDestination(conn.JWTAudience()); h != "" {
+		return &Problem{
+			Code:    CodeLoginHostNotAllowed,
+			ID:      "login_host_not_allowed_audience",
+			Message: fmt.Sprintf("The JWT audience of %s names %s, which is not a Salesforce login host, so no JWT was signed for it.", conn.Key(), h),
+			Args:    map[string]any{"Host": h, "Connector": conn.Key().String()},
+			Fix:     fmt.Sprintf("Set the audience to https://login.salesforce.com (production), https://test.salesforce.com (sandbox) or an Experience Cloud site, or leave it out; if you trust %s, pass --allow-login-host %s.", h, h),
+		}
+	}
+	return nil
+}
+
 func (s *Service) getenv(name string) string {
 	if s.Getenv != nil {
 		return s.Getenv(name)
@@ -257,6 +470,12 @@ func (s *Service) mint(ctx context.Context, conn Connector) (*oauth.Result, erro
 	log := s.logger().With("connector", conn.Key().String())
 	var res *oauth.Result
 	var err error
+	if conn.IsHeadless() {
+		if err := s.checkGrantHosts(conn); err != nil {
+			log.Warn("headless grant refused before sending", "method", conn.AuthMethod.String(), "code", AsProblem(err).Code, "host", hostOf(conn.LoginURL))
+			return nil, err
+		}
+	}
 	switch conn.AuthMethod {
 	case AuthJWT:
 		key, kerr := s.jwtKey()

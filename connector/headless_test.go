@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,7 +84,21 @@ func newHeadlessEnv(t *testing.T, opts sfsim.Options) *headlessEnv {
 	svc.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env := map[string]string{JWTKeyEnv: string(keyPEM)}
 	svc.Getenv = func(k string) string { return env[k] }
+	svc.AllowLoginHosts = simHosts(org)
 	return &headlessEnv{org: org, svc: svc, keys: keys, logs: logs, env: env}
+}
+
+// simHosts are the simulated org's login and instance hosts, as
+// --allow-login-host names them (HOST:PORT).
+func simHosts(org *sfsim.Org) []string {
+	var out []string
+	for _, raw := range []string{org.LoginURL(), org.InstanceURL()} {
+		u, err := url.Parse(raw)
+		if err == nil {
+			out = append(out, u.Host)
+		}
+	}
+	return out
 }
 
 func (h *headlessEnv) jwtOpts() HeadlessOptions {
@@ -241,6 +256,7 @@ func TestExportImportRoundTripAndBudgetSkip(t *testing.T) {
 	svc2, err := NewService(t.TempDir(), h.keys)
 	require.NoError(t, err)
 	svc2.Getenv = h.svc.Getenv
+	svc2.AllowLoginHosts = h.svc.AllowLoginHosts
 	require.NoError(t, svc2.Registry.Import(got))
 
 	h.org.SetAPIUsage(4800) // 200 left
@@ -262,6 +278,7 @@ func TestExportImportRoundTripAndBudgetSkip(t *testing.T) {
 	svc3, err := NewService(t.TempDir(), h.keys)
 	require.NoError(t, err)
 	svc3.Getenv = h.svc.Getenv
+	svc3.AllowLoginHosts = h.svc.AllowLoginHosts
 	require.NoError(t, svc3.Registry.Import(&other))
 	r = svc3.Publish(testCtx(t), k, versionBundle(t, 2), PublishOptions{ConfirmProduction: true})
 	assert.Equal(t, CodeWrongOrg, r.ErrorCode)

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // Salesforce host families a pasted address may come from, longest suffix
@@ -115,7 +117,7 @@ func bareMyDomain(input, name string, env Environment) (string, error) {
 	case env.IsProduction() && hasSandbox:
 		return "", &Problem{
 			Code:    CodeInvalidLoginURL,
-			Message: fmt.Sprintf("%q looks like a sandbox (mydomain--sandboxname), but this is a production connector.", strings.TrimSpace(input)),
+			Message: fmt.Sprintf("%s looks like a sandbox (mydomain--sandboxname), but this is a production connector.", safetext.Value(strings.TrimSpace(input))),
 			Fix:     "Use the sandbox or test connector for it, or type the production My Domain name without --.",
 		}
 	case env.IsProduction():
@@ -123,7 +125,7 @@ func bareMyDomain(input, name string, env Environment) (string, error) {
 	case !hasSandbox:
 		return "", &Problem{
 			Code:    CodeInvalidLoginURL,
-			Message: fmt.Sprintf("%q has no sandbox name, but a %s connector needs mydomain--sandboxname.", strings.TrimSpace(input), env),
+			Message: fmt.Sprintf("%s has no sandbox name, but a %s connector needs mydomain--sandboxname.", safetext.Value(strings.TrimSpace(input)), env),
 			Fix:     "Type it as mydomain--sandboxname (for example " + name + "--uat), or paste the sandbox's address from your browser.",
 		}
 	}
@@ -206,6 +208,30 @@ func checkHostEnv(login string, sandbox bool, env Environment) error {
 	return nil
 }
 
+// IsSalesforceLoginHost reports whether host (a host name, without port)
+// is one Salesforce serves its login and token endpoints on (salesforce-api
+// §1, §11): login.salesforce.com, test.salesforce.com, a My Domain
+// (*.my.salesforce.com: production, *.sandbox, *.develop, *.scratch...) or
+// an Experience Cloud site (*.my.site.com). Anything else, a custom domain
+// or a simulated org on this computer, is not: the headless flows send
+// their assertion or secret there only when the user allows the host
+// (Service.AllowLoginHosts, --allow-login-host).
+func IsSalesforceLoginHost(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	switch {
+	case h == "login.salesforce.com", h == "test.salesforce.com":
+		return true
+	case strings.HasSuffix(h, ".my.salesforce.com"), strings.HasSuffix(h, ".my.site.com"):
+		for _, l := range strings.Split(h, ".") {
+			if !labelRE.MatchString(l) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 func isLoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
@@ -216,12 +242,12 @@ func isLoopbackHost(host string) bool {
 
 func badLoginURL(input, why, fix string) *Problem {
 	shown := shownInput(input)
-	if len(shown) > 80 {
+	if len(shown) > 80 && !safetext.MaySecret(shown) {
 		shown = shown[:77] + "..."
 	}
 	return &Problem{
 		Code:    CodeInvalidLoginURL,
-		Message: fmt.Sprintf("%q cannot be used as a login address: %s.", shown, why),
+		Message: fmt.Sprintf("%s cannot be used as a login address: %s.", safetext.Value(shown), why),
 		Fix:     fix,
 	}
 }

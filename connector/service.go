@@ -55,6 +55,13 @@ type Service struct {
 	// Getenv reads the headless flows' key and secret from the
 	// environment; nil means os.Getenv.
 	Getenv func(string) string
+	// AllowLoginHosts are the hosts, besides Salesforce's login hosts
+	// (IsSalesforceLoginHost), to which the headless flows may send a JWT
+	// assertion or a client secret and which a JWT audience may name
+	// (--allow-login-host: a simulated org, a custom domain). An entry is
+	// HOST or HOST:PORT (see ParseAllowedLoginHost); without a port every
+	// port of the host is allowed.
+	AllowLoginHosts []string
 
 	// headless holds the minted tokens of headless connectors, in memory
 	// for this process only; jwtKeyCache the parsed JWT key.

@@ -22,6 +22,15 @@ func ValidateResourceName(name string) error {
 	if reason == "" {
 		return nil
 	}
+	if safetext.MaySecret(name) {
+		// a key or a secret given to --resource: neither it nor a name made from it is shown
+		return &ValidationError{
+			ID:     "invalid_name_hidden",
+			Reason: fmt.Sprintf("the resource name, %s, is not a valid static resource name: %s", safetext.Value(name), nameRule),
+			Fix:    "Give a name of letters, digits and single underscores that starts with a letter, e.g. Site_Content.",
+			Err:    ErrInvalidName,
+		}
+	}
 	return &ValidationError{
 		ID:     "invalid_name",
 		Args:   map[string]any{"Name": safetext.Escape(name), "Suggestion": SuggestResourceName(name)},

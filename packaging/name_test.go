@@ -93,3 +93,22 @@ func FuzzValidateResourceName(f *testing.F) {
 		}
 	})
 }
+
+// A key or a secret given where a resource name was wanted (--resource) is
+// neither quoted nor turned into a suggested name.
+func TestInvalidResourceNameThatMayBeASecretIsNotShown(t *testing.T) {
+	for _, in := range []string{
+		"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+		"8B3C51E0A2F94D6E7A1B2C3D4E5F60718293A4B5C6D7E8F9012345678ABCDEF0",
+	} {
+		err := ValidateResourceName(in)
+		var verr *ValidationError
+		require.ErrorAs(t, err, &verr)
+		assert.ErrorIs(t, err, ErrInvalidName)
+		assert.Equal(t, "invalid_name_hidden", verr.ID)
+		assert.Contains(t, verr.Reason, "(not shown)")
+		for _, part := range []string{"MIIEvQIBADANBgkqhkiG9w0", "8B3C51E0A2F94D6E", "x8B3C51E0"} {
+			assert.NotContains(t, verr.Error()+verr.Fix, part)
+		}
+	}
+}

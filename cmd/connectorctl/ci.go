@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // exitSkipped: no target failed, but some were skipped (their org's daily
@@ -43,7 +44,7 @@ func (f *factory) connectorsDir() (string, error) {
 		if err != nil {
 			f.connErr = &connector.Problem{
 				Code:    connector.CodeConnectorsFile,
-				Message: fmt.Sprintf("The connectors file %s cannot be opened.", f.connectorsFile),
+				Message: fmt.Sprintf("The connectors file %s cannot be opened.", safetext.Plain(f.connectorsFile)),
 				Fix:     "Check the path given to --connectors (write the file with connectorctl export --output FILE).",
 				Err:     err,
 			}
@@ -108,7 +109,7 @@ secret: commit the file and run any command on it with --connectors FILE.`,
 				return err
 			}
 			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
-				return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", output, err), Fix: "Choose a writable path for --output.", Err: err}
+				return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", safetext.Plain(output), safetext.Scrub(err.Error(), []string{output})), Fix: "Choose a writable path for --output.", Err: err}
 			}
 			what := fmt.Sprintf("%d connectors", len(list))
 			if len(list) == 1 {
@@ -205,9 +206,10 @@ func ciTargets(f *factory, cmd *cobra.Command, keys []connector.Key, c *ciPublis
 			keys = append(keys, conn.Key())
 		}
 	}
-	if c.Shard == "" {
+	if !cmd.Flags().Changed("shard") {
 		return keys, nil
 	}
+	// --shard "" (an unset CI variable) would publish every target in every job
 	i, n, err := parseShard(c.Shard)
 	if err != nil {
 		return nil, err
@@ -222,7 +224,7 @@ func parseShard(s string) (i, n int, err error) {
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
 		return 0, 0, &usageError{
-			msg: fmt.Sprintf("--shard must be I/N with 1 ≤ I ≤ N, got %q.", s),
+			msg: fmt.Sprintf("--shard must be I/N with 1 ≤ I ≤ N, got %s.", safetext.Value(s)),
 			fix: "Give this job's share, e.g. --shard 2/4 for the second of four jobs.",
 		}
 	}
@@ -329,7 +331,7 @@ func writeJUnit(path, bundle, shard string, started time.Time, elapsed time.Dura
 		}
 	}
 	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("The report %s cannot be written: %v.", path, err), Fix: "Choose a writable path for --report.", Err: err}
+		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("The report %s cannot be written: %v.", safetext.Plain(path), safetext.Scrub(err.Error(), []string{path})), Fix: "Choose a writable path for --report.", Err: err}
 	}
 	return nil
 }

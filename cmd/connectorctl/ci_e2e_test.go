@@ -122,7 +122,7 @@ func (fl *fleet) authorizeAll() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			args := []string{"authorize", fleetSystem(i) + "/Sandbox", "--jwt", "--client-id", fleetClientID(i),
-				"--username", fleetUser(i), "--login-url", org.LoginURL(), "--json"}
+				"--username", fleetUser(i), "--login-url", org.LoginURL(), "--json", "--allow-login-host", hostPort(org.LoginURL())}
 			env := fl.env(connector.ConfigDirEnv + "=" + fl.cfg)
 			if i%2 == 0 {
 				args = append(args, "--jwt-key-file", fl.keyFile)
@@ -136,6 +136,16 @@ func (fl *fleet) authorizeAll() {
 	for i, r := range results {
 		require.Equal(fl.tb, 0, r.code, "authorize %s: %s", fleetSystem(i), r.stderr)
 	}
+}
+
+// allowArgs allows every simulated org's login host: they are no
+// Salesforce login hosts, so no JWT would go to them otherwise.
+func (fl *fleet) allowArgs() []string {
+	var out []string
+	for _, o := range fl.orgs {
+		out = append(out, "--allow-login-host", hostPort(o.LoginURL()))
+	}
+	return out
 }
 
 // shardRun is one CI job's outcome.
@@ -153,7 +163,8 @@ func (fl *fleet) publishShards(file string, n int, extra ...string) []shardRun {
 		wg.Go(func() {
 			runs[i].report = filepath.Join(fl.dir, "reports", fmt.Sprintf("junit-%d.xml", i+1))
 			args := append([]string{"publish", fl.bundle, "--connectors", file, "--all", "--shard", fmt.Sprintf("%d/%d", i+1, n),
-				"--report", runs[i].report, "--json"}, extra...)
+				"--report", runs[i].report, "--json"}, fl.allowArgs()...)
+			args = append(args, extra...)
 			runs[i].result = fl.run(fl.env(connector.JWTKeyFileEnv+"="+fl.keyFile), args...)
 		})
 	}

@@ -112,7 +112,8 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 	c.tokens = failingStore{t}
 	c.env[connector.JWTKeyEnv] = string(keyPEM)
 
-	r := c.run("authorize", "Acme/Sandbox", "--jwt", "--client-id", "CIApp", "--username", "ci@acme.example", "--login-url", org.LoginURL(), "--json")
+	allow := hostPort(org.LoginURL()) // the simulated org is no Salesforce login host
+	r := c.run("authorize", "Acme/Sandbox", "--jwt", "--client-id", "CIApp", "--username", "ci@acme.example", "--login-url", org.LoginURL(), "--json", "--allow-login-host", allow)
 	require.Equal(t, 0, r.code, r.stderr)
 	var auth authorizeJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &auth))
@@ -120,7 +121,7 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 	assert.Equal(t, "jwt", auth.CredentialSource)
 	assert.Equal(t, "CIApp", auth.ClientID)
 
-	r = c.run("status", "--json")
+	r = c.run("status", "--json", "--allow-login-host", allow)
 	require.Equal(t, 0, r.code, r.stderr)
 	var sts []statusJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &sts))
@@ -142,7 +143,7 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 	d.env[connector.JWTKeyEnv] = string(keyPEM)
 	bundle := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(bundle, "index.html"), []byte("<p>hi</p>"), 0o600))
-	r = d.run("publish", bundle, "--connectors", file, "--all", "--json")
+	r = d.run("publish", bundle, "--connectors", file, "--all", "--json", "--allow-login-host", allow)
 	require.Equal(t, 0, r.code, r.stderr)
 	var pub publishJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pub), "stdout is only JSON")
@@ -156,7 +157,7 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 	// An update with --backup-dir keeps the replaced version there.
 	backups := filepath.Join(t.TempDir(), "backups")
 	require.NoError(t, os.WriteFile(filepath.Join(bundle, "index.html"), []byte("<p>v2</p>"), 0o600))
-	r = d.run("publish", bundle, "--connectors", file, "--all", "--json", "--backup-dir", backups)
+	r = d.run("publish", bundle, "--connectors", file, "--all", "--json", "--backup-dir", backups, "--allow-login-host", allow)
 	require.Equal(t, 0, r.code, r.stderr)
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pub))
 	assert.Equal(t, connector.OutcomeUpdated, pub.Results[0].Outcome)
@@ -224,6 +225,27 @@ func TestCIDocsUseRealFlags(t *testing.T) {
 	}
 }
 
+// Issue 16 #7: --shard "" (an unset CI variable) is refused: it published
+// every target, so every job of the matrix published everything.
+func TestPublishRefusesAnEmptyShard(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Acme/Sandbox")
+	bundle := writeBundle(t, map[string]string{"index.html": "x"})
+	for _, args := range [][]string{
+		{"publish", bundle, "--all", "--shard", ""},
+		{"publish", bundle, "--all", "--shard="},
+		{"publish", bundle, "--all", "--shard", " "},
+		{"publish", bundle, "Acme/Sandbox", "--shard", ""},
+	} {
+		r := c.run(args...)
+		assert.Equal(t, exitUsage, r.code, "%q: %s", args, r.stdout+r.stderr)
+		assert.Contains(t, r.stderr, "--shard must be I/N", "%q", args)
+		assert.Contains(t, r.stderr, "--shard 2/4")
+	}
+	assert.Equal(t, 0, writes(org), "nothing was published")
+}
+
 // Issue 16 #3: a connectors file that calls a production org's connector
 // a sandbox publishes nothing without --yes (exit 2, as for a production
 // connector known upfront): the org's own word decides.
@@ -235,7 +257,8 @@ func TestConnectorsFileCannotUnlockProductionCLI(t *testing.T) {
 	c := newCLI(t)
 	c.tokens = failingStore{t}
 	c.env[connector.JWTKeyEnv] = string(keyPEM)
-	r := c.run("authorize", "Acme/Production", "--jwt", "--client-id", "CIApp", "--username", "ci@acme.example", "--login-url", org.LoginURL())
+	allow := hostPort(org.LoginURL()) // the simulated org is no Salesforce login host
+	r := c.run("authorize", "Acme/Production", "--jwt", "--client-id", "CIApp", "--username", "ci@acme.example", "--login-url", org.LoginURL(), "--allow-login-host", allow)
 	require.Equal(t, 0, r.code, r.stderr)
 	file := filepath.Join(t.TempDir(), "connectors.json")
 	r = c.run("export", "--output", file)
@@ -253,7 +276,7 @@ func TestConnectorsFileCannotUnlockProductionCLI(t *testing.T) {
 		d.env[connector.JWTKeyEnv] = string(keyPEM)
 		bundle := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(bundle, "index.html"), []byte("<p>hi</p>"), 0o600))
-		r = d.run("publish", bundle, "--connectors", file, "--all", "--json")
+		r = d.run("publish", bundle, "--connectors", file, "--all", "--json", "--allow-login-host", allow)
 		assert.Equal(t, exitUsage, r.code, env+": "+r.stdout+r.stderr)
 		assert.Contains(t, r.stdout, connector.CodeProductionNotConfirmed)
 		assert.Nil(t, org.Resource(connector.DefaultResourceName), env+": nothing was written")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -89,9 +90,10 @@ func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
 	fmt.Fprintln(w, "Point connectorctl at it:")
 	fmt.Fprintf(w, "  connectorctl authorize Demo/%s --login-url %s\n", env, org.LoginURL())
 	if opts.JWTCert != "" {
-		fmt.Fprintln(w, "or without a browser (JWT bearer flow):")
-		fmt.Fprintf(w, "  connectorctl authorize Demo/%s --jwt --client-id %s --username %s --login-url %s --jwt-key-file KEY\n",
-			env, opts.JWTClientID, org.Username(), org.LoginURL())
+		// a JWT goes only to Salesforce's login hosts unless the host is allowed
+		fmt.Fprintln(w, "or without a browser (JWT bearer flow; this simulated org must be allowed to receive the JWT):")
+		fmt.Fprintf(w, "  connectorctl authorize Demo/%s --jwt --client-id %s --username %s --login-url %s --jwt-key-file KEY --allow-login-host %s\n",
+			env, opts.JWTClientID, org.Username(), org.LoginURL(), hostPort(org.LoginURL()))
 	}
 	fmt.Fprintln(w, "Press Ctrl+C to stop.")
 	<-ctx.Done()
@@ -100,4 +102,12 @@ func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
 	}
 	fmt.Fprintln(f.io.ErrOut, "Demo org stopped.")
 	return nil
+}
+
+// hostPort is the HOST:PORT of a URL, as --allow-login-host takes it.
+func hostPort(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 type diagnosticsOptions struct {
@@ -103,12 +104,22 @@ func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) e
 }
 
 // redactEnv hides credentials in proxy URLs (user:password@host), the
-// dbus address's guid, and the JWT key and client secret entirely;
-// everything else is shown as is.
+// dbus address's guid, and the JWT key and client secret entirely; any
+// other value is shown unless it may be a key or a secret (a key's text in
+// $CONNECTORS_JWT_KEY_FILE): then only what it looks like.
 func redactEnv(key, v string) string {
 	if key == connector.JWTKeyEnv || key == connector.ClientSecretEnv {
 		return "set (hidden)" // the key or secret itself: only whether it is there
 	}
+	v = redactCredentials(key, v)
+	if safetext.MaySecret(v) {
+		return "set (" + safetext.Describe(v) + ", hidden)"
+	}
+	return v
+}
+
+// redactCredentials hides the credentials of a proxy URL and the dbus guid.
+func redactCredentials(key, v string) string {
 	lk := strings.ToLower(key)
 	if strings.HasSuffix(lk, "_proxy") && lk != "no_proxy" {
 		if u, err := url.Parse(v); err == nil && u.User != nil {
@@ -163,7 +174,7 @@ func recordError(dir string, now time.Time, args []string, err error) {
 	}
 	d := describe(err)
 	cmd := "connectorctl"
-	if len(args) > 0 {
+	if len(args) > 0 && !safetext.MaySecret(args[0]) {
 		cmd += " " + args[0]
 	}
 	line := fmt.Sprintf("%s %s [%s] %s", now.UTC().Format(time.RFC3339), cmd, d.Code, strings.ReplaceAll(d.Error, "\n", " "))

@@ -38,8 +38,8 @@
 // Every command accepts --config-dir DIR (default $CONNECTORS_CONFIG_DIR,
 // else the user config folder), --connectors FILE (the connectors of a file
 // written by export, e.g. committed to a repository; nothing is written back
-// to it) and -h/--help. Every command that reports
-// results accepts --json. A flag's value comes right after it; a value that
+// to it), --allow-login-host HOST[:PORT] (see CI) and -h/--help. Every
+// command that reports results accepts --json. A flag's value comes right after it; a value that
 // starts with "-" is a usage error, so `--client-id --no-browser` never
 // takes "--no-browser" as the client ID (write a folder named -x as ./-x).
 //
@@ -50,6 +50,11 @@
 // language are left as they are. The log files and diagnostics do the same.
 // With --json, names and other data keep their exact value, such characters
 // written as \u escapes; messages are escaped as on the terminal.
+//
+// A value that may be a key or a secret (PEM text, several lines, something
+// that looks like a token) is never printed, whether it came in a flag, an
+// argument or an environment variable: messages, reports, the log and
+// diagnostics name the flag or variable and say what the value looked like.
 //
 // authorize waits --timeout for the browser to come back: 3m by default,
 // e.g. 90s or 10m; zero or less is a usage error.
@@ -75,7 +80,12 @@
 // only (a flag would show in ps). Tokens minted from them live in the
 // process's memory for the run; every later command mints its own, and on
 // a 401 it runs the grant again. status shows where each credential comes
-// from (keyring, jwt, client-credentials).
+// from (keyring, jwt, client-credentials). A JWT assertion or a client
+// secret goes only to a Salesforce login host (login.salesforce.com,
+// test.salesforce.com, *.my.salesforce.com, *.my.site.com, over https), and
+// a JWT audience must name one: any other host, such as a simulated org,
+// needs --allow-login-host HOST or HOST:PORT on the command line of the run
+// (never from a connectors file).
 //
 // publish --all targets every connector; --shard I/N takes a stable share
 // (targets sorted by name, dealt round robin), so N jobs 1/N..N/N cover each
@@ -94,10 +104,11 @@
 //	1  failure: an error, a failed publish target, a connector needing
 //	   attention (status), a failed doctor check, a failed revoke (disconnect)
 //	2  usage error: unknown command or flag, wrong arguments, a flag value
-//	   that starts with "-", a --timeout of zero or less, a login URL or
-//	   resource name that cannot work (also login.salesforce.com or
-//	   test.salesforce.com for --client-credentials), a production target
-//	   without --yes and no terminal to confirm on
+//	   that starts with "-" or is a key's text, a --timeout of zero or less,
+//	   an empty --shard, a login URL or resource name that cannot work (also
+//	   login.salesforce.com or test.salesforce.com for --client-credentials),
+//	   a login host not allowed for a JWT or a secret (--allow-login-host),
+//	   a production target without --yes and no terminal to confirm on
 //	3  publish: no target failed, but some were skipped (--api-reserve)
 //
 // # Errors

@@ -60,8 +60,10 @@ func exitCode(err error) int {
 	var p *connector.Problem
 	if errors.As(err, &p) {
 		switch p.Code {
-		case connector.CodeProductionNotConfirmed, connector.CodeInvalidLoginURL, connector.CodeInvalidName, connector.CodeNeedsMyDomain:
-			// a missing --yes or a flag value that cannot work
+		case connector.CodeProductionNotConfirmed, connector.CodeInvalidLoginURL, connector.CodeInvalidName, connector.CodeNeedsMyDomain,
+			connector.CodeLoginHostNotAllowed:
+			// a missing --yes or a flag value that cannot work (a login
+			// host a secret may not go to without --allow-login-host)
 			return exitUsage
 		}
 	}

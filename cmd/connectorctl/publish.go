@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
 
@@ -121,12 +122,12 @@ func openBundle(path string) (*packaging.Bundle, error) {
 		if v.Entry != "" {
 			msg = fmt.Sprintf("The bundle entry %s", msg)
 		}
-		return nil, &connector.Problem{Code: connector.CodeInvalidBundle, Message: sentence("the bundle " + path + " cannot be published: " + lowerFirst(msg)), Fix: v.Fix, Err: err}
+		return nil, &connector.Problem{Code: connector.CodeInvalidBundle, Message: sentence("the bundle " + safetext.Plain(path) + " cannot be published: " + lowerFirst(msg)), Fix: v.Fix, Err: err}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &connector.Problem{Code: connector.CodeInvalidBundle, Message: fmt.Sprintf("The bundle %s does not exist.", path), Fix: "Give the path of a .zip file or of a folder of content files.", Err: err}
+		return nil, &connector.Problem{Code: connector.CodeInvalidBundle, Message: fmt.Sprintf("The bundle %s does not exist.", safetext.Plain(path)), Fix: "Give the path of a .zip file or of a folder of content files.", Err: err}
 	}
-	return nil, &connector.Problem{Code: connector.CodeInvalidBundle, Message: fmt.Sprintf("The bundle %s cannot be read.", path), Fix: "Check that the file or folder is readable, then try again.", Err: err}
+	return nil, &connector.Problem{Code: connector.CodeInvalidBundle, Message: fmt.Sprintf("The bundle %s cannot be read.", safetext.Plain(path)), Fix: "Check that the file or folder is readable, then try again.", Err: err}
 }
 
 func lowerFirst(s string) string {

@@ -44,6 +44,12 @@ type factory struct {
 	// set by flags
 	configDir string
 	jsonOut   bool
+	// allowLoginHosts is --allow-login-host: hosts besides Salesforce's
+	// to which a JWT assertion or a client secret may go.
+	allowLoginHosts []string
+
+	// args is the command line, for hiding a secret in a parser's message.
+	args []string
 
 	// connectorsFile is --connectors; connectorsDir fills the rest once.
 	connectorsFile string
@@ -101,6 +107,13 @@ func (f *factory) service() (*connector.Service, error) {
 	svc.Logger = f.logger()
 	svc.OpenBrowser = f.browserOpener()
 	svc.Getenv = f.getenv
+	for _, h := range f.allowLoginHosts {
+		host, err := connector.ParseAllowedLoginHost(h)
+		if err != nil {
+			return nil, err
+		}
+		svc.AllowLoginHosts = append(svc.AllowLoginHosts, host)
+	}
 	return svc, nil
 }
 
@@ -121,11 +134,13 @@ func (f *factory) logger() *slog.Logger {
 // run executes the command line and returns the exit code.
 func run(ctx context.Context, args []string, f *factory) int {
 	defer f.cleanup()
+	f.args = args
 	root := newRootCmd(f)
 	root.SetArgs(args)
 	_, err := root.ExecuteContextC(ctx)
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
-		err = &usageError{msg: sentence(firstLine(err.Error())), fix: "Run connectorctl --help to see the commands."}
+		// cobra quotes the argument: it may be a line of a key split off by missing quotes
+		err = &usageError{msg: sentence(firstLine(safetext.Scrub(err.Error(), args))), fix: "Run connectorctl --help to see the commands."}
 	}
 	printError(f.io.ErrOut, err, f.jsonOut || hasJSONFlag(args))
 	if code := exitCode(err); code == exitFailure && !isSilent(err) {
@@ -180,8 +195,11 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 	root.SetVersionTemplate(version.Line("connectorctl") + "\n")
 	root.PersistentFlags().StringVar(&f.configDir, "config-dir", "", "config folder holding the connectors (default $CONNECTORS_CONFIG_DIR or the user config folder)")
 	addConnectorsFlag(root, f)
+	root.PersistentFlags().StringArrayVar(&f.allowLoginHosts, "allow-login-host", nil,
+		"also send JWT assertions and client secrets to HOST or HOST:PORT, which is not a Salesforce login host (a simulated org, a custom domain); repeat for more")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return newUsageError(c.CommandPath(), err.Error())
+		// the flag parser quotes values: one may be a key given to the wrong flag
+		return newUsageError(c.CommandPath(), safetext.Scrub(err.Error(), f.args))
 	})
 	root.AddCommand(
 		newAuthorizeCmd(f),
@@ -206,7 +224,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 			c.RunE = func(c *cobra.Command, args []string) error {
 				if len(args) > 0 {
 					return &usageError{
-						msg: sentence(fmt.Sprintf("unknown shell %q for completion", args[0])),
+						msg: sentence(fmt.Sprintf("unknown shell %s for completion", safetext.Value(args[0]))),
 						fix: "Use bash, zsh, fish or powershell, e.g. connectorctl completion bash.",
 					}
 				}
@@ -240,7 +258,9 @@ func refuseFlagLikeValues(c *cobra.Command) {
 // checkFlagValues refuses a set string flag (string, stringSlice,
 // stringArray) whose value starts with "-": a usage error naming the flag.
 // No value of ours (login URL, client ID, resource name, folder, address)
-// starts with "-"; a folder that does is written ./-name.
+// starts with "-"; a folder that does is written ./-name. A value that is
+// PEM text or holds several lines (a key given to a flag) is refused too,
+// and neither is quoted when it may be a secret (safetext.Value).
 func checkFlagValues(c *cobra.Command) error {
 	var bad error
 	c.Flags().Visit(func(fl *pflag.Flag) {
@@ -257,17 +277,35 @@ func checkFlagValues(c *cobra.Command) error {
 			}
 		}
 		for _, v := range vals {
-			if strings.HasPrefix(v, "-") {
-				fix := fmt.Sprintf("Write the value right after the flag: --%s VALUE; a value cannot start with \"-\".", fl.Name)
-				if isFlagOf(c, v) {
-					fix = fmt.Sprintf("Write the value right after the flag (--%s VALUE), then %s on its own.", fl.Name, v)
-				}
-				bad = &usageError{msg: fmt.Sprintf("--%s needs a value, but got %q, which looks like a flag.", fl.Name, v), fix: fix}
+			if bad = checkFlagValue(c, fl.Name, v); bad != nil {
 				return
 			}
 		}
 	})
 	return bad
+}
+
+// checkFlagValue is checkFlagValues for one value of the flag name.
+func checkFlagValue(c *cobra.Command, name, v string) error {
+	if name == "jwt-key-file" {
+		if p := connector.JWTKeyFileNotAPath("--jwt-key-file", v); p != nil {
+			return &usageError{msg: p.Message, fix: p.Fix}
+		}
+	}
+	if strings.Contains(v, "-----") || strings.ContainsAny(v, "\n\r") {
+		return &usageError{
+			msg: fmt.Sprintf("--%s got %s, which cannot be its value.", name, safetext.Value(v)),
+			fix: fmt.Sprintf("Give --%s the value it expects (%s --help); a key or a secret never goes in a flag, where ps and the shell's history show it.", name, c.CommandPath()),
+		}
+	}
+	if !strings.HasPrefix(v, "-") {
+		return nil
+	}
+	fix := fmt.Sprintf("Write the value right after the flag: --%s VALUE; a value cannot start with \"-\".", name)
+	if isFlagOf(c, v) {
+		fix = fmt.Sprintf("Write the value right after the flag (--%s VALUE), then %s on its own.", name, v)
+	}
+	return &usageError{msg: fmt.Sprintf("--%s needs a value, but got %s, which looks like a flag.", name, safetext.Value(v)), fix: fix}
 }
 
 // isFlagOf reports whether s (e.g. "--no-browser", "--json=true", "-y")
@@ -306,7 +344,7 @@ func minArgs(n int, what string) cobra.PositionalArgs {
 
 func noArgs(c *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return newUsageError(c.CommandPath(), fmt.Sprintf("%s takes no arguments, got %q", c.Name(), args[0]))
+		return newUsageError(c.CommandPath(), fmt.Sprintf("%s takes no arguments, got %s", c.Name(), safetext.Value(args[0])))
 	}
 	return nil
 }

@@ -9,6 +9,10 @@
 // that is not UTF-8 becomes \xff. Ordinary text, including letters of any
 // script (é, ü, 日本), symbols and emoji, is left as it is. The output never
 // holds a character Unsafe reports, so escaping twice changes nothing.
+//
+// Its twin rule (secret.go): a value that may be a key or a secret (a
+// flag's, an argument's or an environment variable's) is never shown;
+// Value quotes such values, saying only what a secret one looks like.
 package safetext
 
 import (
