@@ -119,6 +119,7 @@ func TestConnectorsFileCannotUnlockProduction(t *testing.T) {
 			require.NoError(t, err)
 			svc2.Getenv = h.svc.Getenv
 			svc2.AllowInsecureLoopback = true
+			svc2.AllowLoginHosts = h.svc.AllowLoginHosts
 			require.NoError(t, svc2.Registry.Import(got))
 			conns, err := svc2.Registry.List()
 			require.NoError(t, err)

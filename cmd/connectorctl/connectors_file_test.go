@@ -46,7 +46,7 @@ func jwtConnectorsFile(t *testing.T) (org *sfsim.Org, file string, keyPEM []byte
 	c := newCLI(t)
 	c.tokens = failingStore{t}
 	c.env[connector.JWTKeyEnv] = string(keyPEM)
-	r := c.run("authorize", "Acme/Sandbox", "--jwt", "--client-id", "CIApp", "--username", "ci@acme.example", "--login-url", org.LoginURL())
+	r := c.run("authorize", "Acme/Sandbox", "--jwt", "--client-id", "CIApp", "--username", "ci@acme.example", "--login-url", org.LoginURL(), "--allow-login-host", hostPort(org.LoginURL()))
 	require.Equal(t, exitOK, r.code, r.stderr)
 	r = c.run("export")
 	require.Equal(t, exitOK, r.code, r.stderr)
@@ -89,7 +89,7 @@ func TestConnectorsFileIDCannotLeaveTheBackupFolder(t *testing.T) {
 			d.env[connector.JWTKeyEnv] = string(keyPEM)
 			for v := range 2 { // a create, then an update (which backs up and rotates)
 				bundle := writeBundle(t, map[string]string{"index.html": fmt.Sprintf("<p>v%d</p>", v)})
-				r := d.run("publish", bundle, "--connectors", file, "--all", "--backup-dir", backups)
+				r := d.run("publish", bundle, "--connectors", file, "--all", "--backup-dir", backups, "--allow-login-host", hostPort(org.LoginURL()))
 				assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
 				assert.Contains(t, r.stderr, "line 4: connector 1 (Acme): its id "+fmt.Sprintf("%q", tt.id)+" is not one Connectors writes")
 				assert.Contains(t, r.stderr, "connectorctl export")
