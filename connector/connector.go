@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/safetext"
-	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
 // DefaultClientID is the consumer key of the Salesforce CLI's connected app,
@@ -136,21 +135,9 @@ type PublishRecord struct {
 	// answered our write (the write's answer carries no record, and no
 	// read-back is made): the record was last modified at or before it.
 	ModifiedBound bool `json:"modifiedBound,omitempty"`
-}
-
-// untouched reports whether cur is the record of our last publish, unchanged
-// since (same Id and LastModifiedById; same LastModifiedDate, or none after
-// the bound at whole-second precision). A record from an older version,
-// without those, is never untouched.
-func (rec *PublishRecord) untouched(cur *salesforce.StaticResource) bool {
-	if rec == nil || cur == nil || rec.ResourceID != cur.ID || rec.LastModifiedDate.IsZero() ||
-		!salesforce.SameID(rec.LastModifiedByID, cur.LastModifiedByID) {
-		return false
-	}
-	if rec.ModifiedBound {
-		return !cur.LastModifiedDate.Truncate(time.Second).After(rec.LastModifiedDate)
-	}
-	return rec.LastModifiedDate.Equal(cur.LastModifiedDate)
+	// PubID is the publish Id our write recorded in the org's Description:
+	// the org holding it means the org holds this publish.
+	PubID string `json:"pubId,omitempty"`
 }
 
 // ParseCallbackPorts parses "1717, 1718 1719" (commas or spaces) into an

@@ -1,7 +1,9 @@
 package connector
 
 import (
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -40,17 +42,68 @@ func DescriptionWith(fp, version, publisher string) string {
 	return d
 }
 
-// DescriptionInfo is what a Description written by this app records.
+// OrgRecord is what a publish writes into the resource's Description so
+// that any computer can judge the resource from the org alone (the third
+// form): "Published by Connectors <version>; fingerprint=<fp>; size=<n>;
+// user=<18-char user Id>; at=<RFC 3339>; pub=<publish Id>; by <username>".
+type OrgRecord struct {
+	Fingerprint string
+	Size        int64
+	UserID      string // the Salesforce user who published
+	At          time.Time
+	AppVersion  string
+	PubID       string // random per publish attempt (the intent's Id)
+	Publisher   string // the Salesforce username, shortened to fit
+}
+
+// Description renders the record within Salesforce's 255 characters: the
+// version and then the username are shortened to fit; the fingerprint,
+// size, user, time and publish Id always fit whole.
+func (o OrgRecord) Description() string {
+	head := descriptionPrefix
+	if v := descriptionField(o.AppVersion); v != "" {
+		head += " " + truncateRunes(v, 24)
+	}
+	d := head + "; fingerprint=" + o.Fingerprint + "; size=" + strconv.FormatInt(o.Size, 10)
+	if o.UserID != "" {
+		d += "; user=" + descriptionField(o.UserID)
+	}
+	if !o.At.IsZero() {
+		d += "; at=" + o.At.UTC().Truncate(time.Second).Format(time.RFC3339)
+	}
+	if o.PubID != "" {
+		d += "; pub=" + descriptionField(o.PubID)
+	}
+	if p := descriptionField(o.Publisher); p != "" {
+		if room := maxDescription - len(d) - len("; by "); room > 0 {
+			d += "; by " + truncateRunes(p, room)
+		}
+	}
+	return d
+}
+
+// DescriptionInfo is what a Description written by this app records: all
+// three forms give the fingerprint; the second adds the version and the
+// publisher; the third the size, user Id, time and publish Id.
 type DescriptionInfo struct {
 	Fingerprint string // "" when none
 	AppVersion  string // "" in the first form
 	Publisher   string // "" in the first form
+	Size        int64  // -1 unless the third form
+	UserID      string
+	At          time.Time
+	PubID       string
 }
 
-// ParseDescription reads both forms of our Description; other text gives
-// an empty Fingerprint.
+// Full reports the third form: enough to judge the resource from the org alone.
+func (d DescriptionInfo) Full() bool {
+	return d.Fingerprint != "" && d.Size >= 0 && d.UserID != "" && d.PubID != ""
+}
+
+// ParseDescription reads the three forms of our Description; other text
+// gives an empty Fingerprint.
 func ParseDescription(desc string) DescriptionInfo {
-	info := DescriptionInfo{Fingerprint: FingerprintFromDescription(desc)}
+	info := DescriptionInfo{Fingerprint: FingerprintFromDescription(desc), Size: -1}
 	rest, ok := strings.CutPrefix(desc, descriptionPrefix)
 	if !ok || info.Fingerprint == "" {
 		return info
@@ -59,6 +112,27 @@ func ParseDescription(desc string) DescriptionInfo {
 	info.AppVersion = strings.TrimSpace(head)
 	if i := strings.Index(tail, "; by "); i >= 0 {
 		info.Publisher = strings.TrimSpace(tail[i+len("; by "):])
+		tail = tail[:i]
+	}
+	for _, f := range strings.Split(tail, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(f), "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "size":
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+				info.Size = n
+			}
+		case "user":
+			info.UserID = v
+		case "at":
+			if t, err := time.Parse(time.RFC3339, v); err == nil {
+				info.At = t.UTC()
+			}
+		case "pub":
+			info.PubID = v
+		}
 	}
 	return info
 }

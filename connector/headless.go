@@ -517,6 +517,12 @@ func (s *Service) headlessSession(ctx context.Context, conn Connector) (*salesfo
 	if err != nil {
 		return nil, conn, err
 	}
+	if _, userID := idsFromIdentityURL(res.IDURL); userID != "" && conn.Org != nil && conn.Org.UserID == "" {
+		// a connectors file names no user: the grant says who publishes
+		org := *conn.Org
+		org.UserID = userID
+		conn.Org = &org
+	}
 	return salesforce.New(res.InstanceURL, &headlessSource{s: s, conn: conn, e: e}, s.httpClient()), conn, nil
 }
 

@@ -39,6 +39,10 @@ const (
 	ActionReplace = "replace" // a publish over a resource this app did not publish
 )
 
+// OutcomeLanded is the journal's outcome of a publish whose answer was
+// lost (or whose process was stopped) and that a later run found in the org.
+const OutcomeLanded = "landed"
+
 // HistoryEntry is one line of the journal.
 type HistoryEntry struct {
 	Time        time.Time `json:"time"`
@@ -57,6 +61,8 @@ type HistoryEntry struct {
 	ErrorCode  string `json:"errorCode,omitempty"`
 	BackupPath string `json:"backupPath,omitempty"`
 	AppVersion string `json:"appVersion,omitempty"`
+	// PubID is the publish Id the write recorded in the org.
+	PubID string `json:"pubId,omitempty"`
 }
 
 // historyMu serialises this process's appends; the journal's lock file
@@ -446,13 +452,21 @@ func (r *publishRun) journal() {
 	if r.opts.DryRun {
 		return
 	}
+	r.s.appendHistory(r.historyEntry())
+}
+
+// historyEntry is the journal entry of this run's result.
+func (r *publishRun) historyEntry() HistoryEntry {
 	e := HistoryEntry{
 		Time: r.s.pubNow().UTC(), Action: r.historyAction(), Connector: r.k.String(), ConnectorID: r.conn.ID,
 		Resource: r.res.Resource, ResourceID: r.res.ResourceID, Fingerprint: r.res.Fingerprint, Size: r.res.Size,
 		Outcome: string(r.res.Outcome), ErrorCode: r.res.ErrorCode, BackupPath: r.res.BackupPath, AppVersion: r.s.AppVersion,
 	}
+	if r.landed {
+		e.PubID = r.pub
+	}
 	if o := r.conn.Org; o != nil {
 		e.OrgID, e.OrgName, e.User = o.OrgID, o.OrgName, o.Username
 	}
-	r.s.appendHistory(e)
+	return e
 }

@@ -128,8 +128,8 @@ func bundleFiles(b Bundle) ([]packaging.FileDigest, error) {
 }
 
 // plan compares b with what the org holds (cur, nil when none): from our
-// local copy when the record is untouched since our publish, else from the
-// downloaded body.
+// local copy of that bundle when the org's record shows it holds one
+// published with Connectors, else from the downloaded body.
 func (r *publishRun) plan(ctx context.Context, b Bundle, cur *salesforce.StaticResource) (*Plan, error) {
 	files, err := bundleFiles(b)
 	if err != nil {
@@ -140,7 +140,7 @@ func (r *publishRun) plan(ctx context.Context, b Bundle, cur *salesforce.StaticR
 	}
 	source := PlanSourceDownload
 	var old []byte
-	if local := r.store.Published(cur, FingerprintFromDescription(cur.Description)); local != "" && r.lastPublish().untouched(cur) {
+	if local := r.localCopyOf(cur); local != "" {
 		if old, err = os.ReadFile(local); err == nil {
 			source = PlanSourceLocalCopy
 		}
@@ -159,4 +159,14 @@ func (r *publishRun) plan(ctx context.Context, b Bundle, cur *salesforce.StaticR
 		return p, nil
 	}
 	return newPlan(source, oldFiles, files, int64(len(old)), b.Size()), nil
+}
+
+// localCopyOf is our local copy of the bundle cur holds, when the org's
+// record shows cur holds a bundle published with Connectors, else "".
+func (r *publishRun) localCopyOf(cur *salesforce.StaticResource) string {
+	v := r.found
+	if v == nil || v.ResourceID != cur.ID || (v.Provenance != ProvOwn && v.Provenance != ProvConnectors) {
+		return ""
+	}
+	return r.store.PublishedCopy(v.Fingerprint, cur.BodyLength)
 }

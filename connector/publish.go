@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -58,15 +57,12 @@ type publishRun struct {
 	recordFn func(k Key, rec *PublishRecord)
 	// replaced: this run overwrites a resource this app did not publish.
 	replaced bool
-	// attempted: a conditional write of this run was sent (a later 412 may
-	// answer a retry of a write that had landed).
-	attempted bool
-	// fastBackup is the backup taken from our local copy before a
-	// conditional write the org then refused: it is dropped unless the org
-	// turns out to hold our write.
-	fastBackup *backup.Backup
 	// landed: a write of this run was accepted by the org.
 	landed bool
+	// found is the resource as the org held it at the read, judged from
+	// its record; pub is the publish Id of this run's write.
+	found *OrgVersion
+	pub   string
 }
 
 func (s *Service) pubNow() time.Time {
@@ -284,117 +280,6 @@ func (s *Service) storageLimit() int64 {
 	return MaxOrgStaticResources
 }
 
-func (r *publishRun) publish(ctx context.Context, b Bundle) error {
-	if err := r.prepare(b, true); err != nil {
-		return err
-	}
-	unlock, err := r.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if done, err := r.fastPublish(ctx, b); done {
-		return err
-	}
-	list, cur, err := r.lookup(ctx)
-	if err != nil {
-		r.dropFastBackup()
-		return err
-	}
-	if err := r.checkBudget(); err != nil {
-		return err
-	}
-	return r.write(ctx, b, list, cur)
-}
-
-// write runs the pipeline after the lookup: refuse a foreign resource,
-// skip when untouched and unchanged, refuse drift unless forced, dry run,
-// backup, conditional upload, record.
-func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.ResourceList, cur *salesforce.StaticResource) error {
-	fp := b.Fingerprint()
-	if cur != nil && r.ownWrite(cur, b) {
-		// A conditional write of this run was refused (412) only because an
-		// earlier attempt of it had landed: the org holds our bundle.
-		r.res.ResourceID = cur.ID
-		r.res.Outcome = OutcomeUpdated
-		r.record(b, cur, false)
-		return nil
-	}
-	r.dropFastBackup()
-	if cur != nil {
-		if done, err := r.checkExisting(b, cur, fp); done || err != nil {
-			return err
-		}
-	}
-	if err := r.checkStorage(list, cur, b.Size()); err != nil {
-		return err
-	}
-	if r.opts.DryRun {
-		return r.dryRun(ctx, b, cur)
-	}
-	if err := r.guardWrite(ctx); err != nil {
-		return err
-	}
-	spec, cacheFromOrg := r.restoreSpec(r.uploadSpec(b))
-	var id string
-	var at time.Time
-	outcome := OutcomeCreated
-	if cur != nil {
-		var err error
-		if at, err = r.update(ctx, b, cur, &spec, cacheFromOrg); err != nil {
-			return err
-		}
-		id, outcome = cur.ID, OutcomeUpdated
-	} else {
-		var err error
-		if id, at, err = r.create(ctx, spec, fp); err != nil {
-			return err
-		}
-	}
-	r.res.ResourceID = id
-	got, bound := r.written(id, cur, spec, b, at)
-	if got == nil {
-		// The answer had no usable time (or the user is unknown): read the
-		// record back once to know its LastModifiedDate.
-		var err error
-		if got, err = r.verify(ctx, id, b); err != nil {
-			return err
-		}
-	}
-	r.res.Outcome = outcome
-	r.record(b, got, bound)
-	return nil
-}
-
-// checkExisting decides about the resource the org already holds: a
-// foreign one is refused unless ReplaceExisting; an untouched, unchanged
-// one is up to date (done); one changed outside the app is refused unless
-// forced (a dry run and a restore report it).
-func (r *publishRun) checkExisting(b Bundle, cur *salesforce.StaticResource, fp string) (done bool, err error) {
-	r.res.ResourceID = cur.ID
-	rec := r.lastPublish()
-	untouched := rec.untouched(cur)
-	if !untouched && !r.restored && r.foreign(rec, cur) {
-		if !r.opts.ReplaceExisting {
-			return true, r.foreignProblem(cur)
-		}
-		r.replaced = true
-	}
-	if untouched && FingerprintFromDescription(cur.Description) == fp && cur.BodyLength == b.Size() && !r.opts.Force {
-		r.res.Outcome = OutcomeUpToDate
-		return true, nil
-	}
-	// We know what we left there, and it is not what the org holds.
-	r.res.ChangedOutside = rec != nil && !rec.LastModifiedDate.IsZero() && !untouched
-	if r.res.ChangedOutside {
-		r.res.Drift = driftOf(cur)
-		if !r.opts.Force && !r.opts.DryRun && !r.restored {
-			return true, r.driftProblem(cur, false)
-		}
-	}
-	return false, nil
-}
-
 // dryRun reports what a publish would do, with its plan; nothing is written.
 func (r *publishRun) dryRun(ctx context.Context, b Bundle, cur *salesforce.StaticResource) error {
 	plan, err := r.plan(ctx, b, cur)
@@ -420,7 +305,12 @@ func (r *publishRun) restoreSpec(spec salesforce.UploadSpec) (salesforce.UploadS
 	cacheFromOrg := true
 	if bk.Name != "" {
 		spec.Name = bk.Name
-		spec.Description = bk.Description // recorded, possibly empty
+		if FingerprintFromDescription(bk.Description) == "" {
+			// a resource this app did not publish goes back as it was;
+			// a version published with Connectors gets a fresh record
+			// (this restore's user, time and publish Id)
+			spec.Description = bk.Description
+		}
 	}
 	if bk.ContentType != "" {
 		spec.ContentType = bk.ContentType
@@ -431,71 +321,17 @@ func (r *publishRun) restoreSpec(spec salesforce.UploadSpec) (salesforce.UploadS
 	return spec, cacheFromOrg
 }
 
-// update backs up cur, then replaces it, only if nobody changed it since
-// the lookup (and so since the backup): no lost update. spec is completed
-// with what the write keeps of cur. It returns the org's time of the
-// accepted write.
-func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.StaticResource, spec *salesforce.UploadSpec, cacheFromOrg bool) (time.Time, error) {
-	bk, err := r.backupCurrent(ctx, cur)
-	if err != nil {
-		return time.Time{}, err
-	}
-	r.res.BackupPath = bk
-	if cur.CacheControl != "" && cacheFromOrg {
-		spec.CacheControl = cur.CacheControl
-	}
-	spec.UnmodifiedSince = cur.LastModifiedDate
-	stats, err := r.client.UpdateStaticResource(ctx, cur.ID, *spec)
-	r.res.BytesSent += stats.WireBytes
-	r.attempted = true
-	if salesforce.IsPreconditionFailed(err) {
-		return time.Time{}, r.changedDuringPublish(ctx, cur, b, err)
-	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("update static resource: %w", err)
-	}
-	r.landed = true
-	return stats.ServerTime, nil
-}
-
 // uploadSpec is the write of bundle b as a publish does it.
 func (r *publishRun) uploadSpec(b Bundle) salesforce.UploadSpec {
 	return salesforce.UploadSpec{
 		Name:         r.resource,
-		Description:  r.description(b.Fingerprint()),
+		Description:  r.description(b),
 		ContentType:  contentTypeZip,
 		CacheControl: cacheControlPv,
 		Open:         b.Open,
 		BodySize:     b.Size(),
 		Progress:     r.opts.Progress,
 	}
-}
-
-// written is the record as our accepted write left it, from what we sent
-// and the org's clock at its answer (a bound of LastModifiedDate, whole
-// seconds): a 2xx answer proves the write landed whole (the request is a
-// gzip stream whose CRC-32 and length the org checks, around a JSON string
-// that must be closed, and the write is one DML), so no read-back is
-// needed. Nil when the time or our user is unknown.
-func (r *publishRun) written(id string, cur *salesforce.StaticResource, spec salesforce.UploadSpec, b Bundle, at time.Time) (*salesforce.StaticResource, bool) {
-	user := r.userID()
-	if at.IsZero() || user == "" {
-		return nil, false
-	}
-	got := &salesforce.StaticResource{ID: id, Name: spec.Name, ContentType: spec.ContentType, CacheControl: spec.CacheControl,
-		Description: spec.Description, BodyLength: b.Size(), LastModifiedDate: at.UTC(), LastModifiedByID: user}
-	if cur != nil {
-		if got.Name == "" {
-			got.Name = cur.Name
-		}
-		if got.ContentType == "" {
-			got.ContentType = cur.ContentType
-		}
-		if got.CacheControl == "" {
-			got.CacheControl = cur.CacheControl
-		}
-	}
-	return got, true
 }
 
 // userID is the Salesforce user of the connector's session, or "".
@@ -514,15 +350,6 @@ func (r *publishRun) lastPublish() *PublishRecord {
 		return nil
 	}
 	return rec
-}
-
-// foreign reports whether cur was not published by this app: not the record
-// we published (rec), and no Connectors fingerprint in its Description.
-func (r *publishRun) foreign(rec *PublishRecord, cur *salesforce.StaticResource) bool {
-	if rec != nil && rec.ResourceID == cur.ID {
-		return false
-	}
-	return !strings.HasPrefix(cur.Description, descriptionPrefix) || FingerprintFromDescription(cur.Description) == ""
 }
 
 func existingResource(cur *salesforce.StaticResource) *ExistingResource {
@@ -556,14 +383,14 @@ func (r *publishRun) foreignProblem(cur *salesforce.StaticResource) error {
 // resources are listed again first. Ours there → it was created; another
 // body there → somebody created it meanwhile (DUPLICATE_VALUE, nothing
 // overwritten); nothing there and the failure was transient → one more POST.
-func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp string) (string, time.Time, error) {
+func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp string) (string, error) {
 	var lastErr error
 	for attempt := 1; attempt <= createAttempts; attempt++ {
 		id, stats, err := r.client.CreateStaticResource(ctx, spec)
 		r.res.BytesSent += stats.WireBytes
 		if err == nil {
 			r.landed = true
-			return id, stats.ServerTime, nil
+			return id, nil
 		}
 		lastErr = fmt.Errorf("create static resource: %w", err)
 		r.log.Warn("create failed, looking the resource up", "connector", r.k.String(), "resource", r.resource, "attempt", attempt, "err", err)
@@ -571,21 +398,34 @@ func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp 
 		list, lerr := r.client.ListStaticResources(lctx)
 		cancel()
 		if lerr != nil {
-			return "", time.Time{}, errors.Join(lastErr, fmt.Errorf("look up after failed create: %w", lerr))
+			if mayHaveLanded(err) {
+				return "", r.outcomeUnknownProblem(errors.Join(lastErr, fmt.Errorf("look up after failed create: %w", lerr)))
+			}
+			return "", errors.Join(lastErr, fmt.Errorf("look up after failed create: %w", lerr))
 		}
 		if cur := list.Find(r.resource); cur != nil {
-			if FingerprintFromDescription(cur.Description) == fp {
+			if ParseDescription(cur.Description).PubID == r.pub {
 				r.log.Info("create had landed despite the error", "connector", r.k.String(), "id", cur.ID)
-				return cur.ID, time.Time{}, nil // read back for its time
+				r.landed = true
+				return cur.ID, nil
 			}
-			return "", time.Time{}, r.duplicateProblem(cur, err)
+			if v := r.s.judge(r.conn, r.resource, cur); v.Holds(fp, spec.BodySize) {
+				// the same bundle, published with Connectors elsewhere meanwhile
+				r.res.Found = v
+				return cur.ID, errUpToDateMeanwhile
+			}
+			return "", r.duplicateProblem(cur, err)
 		}
 		if ctx.Err() != nil || !salesforce.Retryable(err) {
-			return "", time.Time{}, lastErr
+			return "", lastErr
 		}
 	}
-	return "", time.Time{}, lastErr
+	return "", lastErr
 }
+
+// errUpToDateMeanwhile: another publish with Connectors created the same
+// bundle while this one ran.
+var errUpToDateMeanwhile = errors.New("the same bundle was published meanwhile")
 
 func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error) *Problem {
 	r.res.Existing = existingResource(cur)
@@ -598,70 +438,20 @@ func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error)
 	}
 }
 
-// verify reads the record back when the write's answer did not tell its
-// time: its BodyLength and fingerprint must match.
-func (r *publishRun) verify(ctx context.Context, id string, b Bundle) (*salesforce.StaticResource, error) {
-	got, err := r.client.GetStaticResource(ctx, id)
-	if err != nil && ctx.Err() != nil {
-		return nil, &Problem{
-			Code:    CodeCanceled,
-			Message: fmt.Sprintf("The publish was canceled after the bundle was sent to %s, before it could be checked.", r.resource),
-			Fix:     "Publish again: it is skipped if the bundle landed intact.",
-			Err:     err,
-		}
-	}
-	if err != nil && Explain(err).Code == CodeNeedsReauth {
-		// The write was accepted; only the check could not run.
-		fix := fmt.Sprintf("Authorize %s again, then publish again to check it.", r.k)
-		if r.res.BackupPath != "" {
-			fix = fmt.Sprintf("Authorize %s again, then publish again to check it; the previous version is in the local backup.", r.k)
-		}
-		return nil, &Problem{
-			Code: CodeVerifyNeedsReauth,
-			Message: fmt.Sprintf("The bundle was sent to %s and Salesforce accepted it, but the connector's authorization was revoked before it could be read back to check it.",
-				r.resource),
-			Fix: fix,
-			Err: err,
-		}
-	}
-	if err != nil {
-		fix := "Check the connector's status and publish again."
-		if r.res.BackupPath != "" {
-			fix = "Check the connector's status and publish again; the previous version is in the local backup."
-		}
-		return nil, &Problem{
-			Code:    CodeVerifyFailed,
-			Message: fmt.Sprintf("The bundle was sent to %s, but reading it back to check it failed.", r.resource),
-			Fix:     fix,
-			Err:     err,
-		}
-	}
-	gotFP := FingerprintFromDescription(got.Description)
-	if got.BodyLength != b.Size() || gotFP != b.Fingerprint() {
-		return nil, &Problem{
-			Code: CodeVerifyFailed,
-			Message: fmt.Sprintf("After the upload %s holds %d bytes (fingerprint %q) instead of %d bytes (fingerprint %q).",
-				r.resource, got.BodyLength, backupShortFP(gotFP), b.Size(), backupShortFP(b.Fingerprint())),
-			Fix: "Publish again; if it keeps happening, restore the previous version from the local backup.",
-		}
-	}
-	return got, nil
-}
-
 // record keeps a copy of what was published and notes the publish on the
 // connector. Both are best effort: the org already holds the new body.
-func (r *publishRun) record(b Bundle, got *salesforce.StaticResource, bound bool) {
+func (r *publishRun) record(b Bundle, got *salesforce.StaticResource) {
 	now := r.s.pubNow()
 	id := got.ID
-	if err := r.store.SavePublished(b, got, bound, now); err != nil {
+	if err := r.store.SavePublished(b, got, false, now); err != nil {
 		r.log.Warn("keep a copy of the published bundle", "connector", r.k.String(), "err", err)
 	}
 	rec := &PublishRecord{
 		At: now.UTC(), Resource: r.resource, ResourceID: id,
 		Fingerprint: b.Fingerprint(), Size: b.Size(), Restored: r.restored,
-		LastModifiedDate: got.LastModifiedDate, LastModifiedByID: got.LastModifiedByID, ModifiedBound: bound,
+		LastModifiedByID: got.LastModifiedByID, PubID: r.pub,
 	}
-	r.served(b, got.LastModifiedDate)
+	r.served(b, now)
 	if r.recordFn != nil {
 		r.recordFn(r.k, rec)
 		return
@@ -682,18 +472,6 @@ func (r *publishRun) served(b Bundle, modified time.Time) {
 	}
 	files, _ := bundleFiles(b) // the example file is optional
 	r.res.Served = ServedFor(r.conn.Org.InstanceURL, r.resource, modified, files)
-}
-
-// backupCurrent saves the body and the metadata now in the org before they
-// are overwritten and returns the backup's path. Without a backup, nothing
-// is overwritten.
-func (r *publishRun) backupCurrent(ctx context.Context, cur *salesforce.StaticResource) (string, error) {
-	bk, err := r.store.Save(cur, FingerprintFromDescription(cur.Description), r.k.String(), r.s.pubNow(),
-		func(w io.Writer) (int64, error) { return r.client.DownloadBody(ctx, cur.ID, w) })
-	if err != nil {
-		return "", r.backupProblem(err)
-	}
-	return bk.Path, nil
 }
 
 func (r *publishRun) backupProblem(err error) error {

@@ -28,8 +28,9 @@ func editInSetup(t *testing.T, org *sfsim.Org, body []byte) sfsim.Resource {
 }
 
 // TestPublishRoundTrips: a first publish is two requests (lookup, POST), an
-// unchanged one is one (read of our record), a changed one is one
-// (conditional PATCH); no read-back.
+// unchanged one is one (read of our record), a changed one is two (the read
+// that proves what the org holds, hence what the backup keeps, and the
+// PATCH conditioned on the LastModifiedDate it returned); no read-back.
 func TestPublishRoundTrips(t *testing.T) {
 	f := newPublishFixture(t, sfsim.Options{})
 	ctx := testCtx(t)
@@ -41,8 +42,8 @@ func TestPublishRoundTrips(t *testing.T) {
 	}{
 		{v1, OutcomeCreated, []string{"GET query 200", "POST StaticResource 201"}},
 		{v1, OutcomeUpToDate, []string{"GET StaticResource 200"}},
-		{v2, OutcomeUpdated, []string{"PATCH StaticResource 204"}},
-		{v3, OutcomeUpdated, []string{"PATCH StaticResource 204"}},
+		{v2, OutcomeUpdated, []string{"GET StaticResource 200", "PATCH StaticResource 204"}},
+		{v3, OutcomeUpdated, []string{"GET StaticResource 200", "PATCH StaticResource 204"}},
 		{v3, OutcomeUpToDate, []string{"GET StaticResource 200"}},
 	}
 	for i, st := range steps {
@@ -52,7 +53,7 @@ func TestPublishRoundTrips(t *testing.T) {
 		assert.Equal(t, st.requests, requestLine(f.org), "step %d", i)
 		assert.Equal(t, len(st.requests), res.Requests, "step %d", i)
 	}
-	// The conditional PATCH carried the time of our previous write.
+	// The conditional PATCH carried the record's time as the read returned it.
 	var sent []string
 	f.org.OnRequest(func(r *http.Request) {
 		if r.Method == http.MethodPatch {
@@ -105,7 +106,7 @@ func TestPublishDriftFromSetup(t *testing.T) {
 	f.org.ResetRequests()
 	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
 	requireFailed(t, res, CodeChangedOutside)
-	assert.Equal(t, []string{"PATCH StaticResource 412", "GET query 200"}, requestLine(f.org))
+	assert.Equal(t, []string{"GET StaticResource 200", "GET query 200"}, requestLine(f.org), "the read, then the lookup that names who changed it")
 	assert.Equal(t, []byte("edited body"), requireOneResource(t, f.org, DefaultResourceName).Body, "nothing written")
 	require.NotNil(t, res.Drift)
 	assert.Equal(t, "Jane Doe", res.Drift.By())
@@ -165,7 +166,7 @@ func TestPublishRecordGone(t *testing.T) {
 	f.org.ResetRequests()
 	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
 	requireOK(t, res, OutcomeCreated)
-	assert.Equal(t, []string{"PATCH StaticResource 404", "GET query 200", "POST StaticResource 201"}, requestLine(f.org))
+	assert.Equal(t, []string{"GET StaticResource 404", "GET query 200", "POST StaticResource 201"}, requestLine(f.org))
 	assert.Equal(t, v2.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
 	list, err := f.svc.Backups(f.k, "")
 	require.NoError(t, err)
@@ -176,12 +177,31 @@ func TestDescriptionForms(t *testing.T) {
 	fp := "sha256:" + strings.Repeat("0123456789abcdef", 4)
 	old := DescriptionFor(fp)
 	assert.Equal(t, fp, FingerprintFromDescription(old))
-	assert.Equal(t, DescriptionInfo{Fingerprint: fp}, ParseDescription(old))
+	assert.Equal(t, DescriptionInfo{Fingerprint: fp, Size: -1}, ParseDescription(old))
 
 	d := DescriptionWith(fp, "1.4.0", "admin@example.com")
 	assert.Equal(t, "Published by Connectors 1.4.0; fingerprint="+fp+"; by admin@example.com", d)
 	assert.Equal(t, fp, FingerprintFromDescription(d))
-	assert.Equal(t, DescriptionInfo{Fingerprint: fp, AppVersion: "1.4.0", Publisher: "admin@example.com"}, ParseDescription(d))
+	assert.Equal(t, DescriptionInfo{Fingerprint: fp, AppVersion: "1.4.0", Publisher: "admin@example.com", Size: -1}, ParseDescription(d))
+	assert.False(t, ParseDescription(d).Full(), "the second form cannot judge a resource alone")
+
+	// The third form: the org record.
+	at := time.Date(2026, 12, 7, 16, 0, 0, 0, time.UTC)
+	rec := OrgRecord{Fingerprint: fp, Size: 1234567, UserID: "005000000000001AAA", At: at, AppVersion: "1.4.0", PubID: "0123456789abcdef", Publisher: "admin@example.com"}
+	full := rec.Description()
+	assert.Equal(t, "Published by Connectors 1.4.0; fingerprint="+fp+"; size=1234567; user=005000000000001AAA; at=2026-12-07T16:00:00Z; pub=0123456789abcdef; by admin@example.com", full)
+	assert.Equal(t, DescriptionInfo{Fingerprint: fp, AppVersion: "1.4.0", Publisher: "admin@example.com", Size: 1234567,
+		UserID: "005000000000001AAA", At: at, PubID: "0123456789abcdef"}, ParseDescription(full))
+	assert.True(t, ParseDescription(full).Full())
+	rec.AppVersion, rec.Publisher = strings.Repeat("v", 100), strings.Repeat("é", 200)+";x\nfingerprint=sha256:evil"
+	rec.Size = 5 << 20
+	long3 := rec.Description()
+	assert.LessOrEqual(t, len(long3), 255)
+	got := ParseDescription(long3)
+	assert.Equal(t, fp, got.Fingerprint)
+	assert.Equal(t, int64(5<<20), got.Size)
+	assert.Equal(t, "0123456789abcdef", got.PubID)
+	assert.True(t, got.Full())
 
 	// Long or hostile values stay within 255 characters, the fingerprint whole.
 	long := DescriptionWith(fp, strings.Repeat("v", 100), strings.Repeat("é", 200)+";x\nfingerprint=sha256:evil")
@@ -235,34 +255,4 @@ func TestStatusShowsDrift(t *testing.T) {
 	require.NotNil(t, st.Drift)
 	assert.True(t, st.Drift.Deleted)
 	assert.Equal(t, "deleted outside Connectors", st.Drift.Summary())
-}
-
-// TestPublishOwnEarlierAttemptLanded: a conditional PATCH refused (412)
-// because an earlier attempt of the same publish had landed (its answer
-// lost) is our own write, not drift: the publish succeeds and records it.
-func TestPublishOwnEarlierAttemptLanded(t *testing.T) {
-	f := newPublishFixture(t, sfsim.Options{})
-	ctx := testCtx(t)
-	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
-	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
-	var once sync.Once
-	f.org.OnRequest(func(r *http.Request) {
-		if r.Method == http.MethodPatch {
-			once.Do(func() { // what the lost first attempt left in the org
-				cur := requireOneResource(t, f.org, DefaultResourceName)
-				f.org.PutResource(sfsim.Resource{ID: cur.ID, Name: cur.Name, Body: v2.Bytes(),
-					Description: DescriptionWith(v2.Fingerprint(), "", "admin@demo.example"), LastModifiedDate: time.Now().Add(3 * time.Second)})
-			})
-		}
-	})
-	f.org.ResetRequests()
-	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
-	requireOK(t, res, OutcomeUpdated)
-	assert.Equal(t, []string{"PATCH StaticResource 412", "GET query 200"}, requestLine(f.org))
-	assert.False(t, res.ChangedOutside)
-	assert.Equal(t, v1.Bytes(), fileBytes(t, res.BackupPath), "the backup of what it replaced is kept")
-	// Recorded: the next publish of the same bundle is up to date, in one request.
-	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{})
-	requireOK(t, res, OutcomeUpToDate)
-	assert.Equal(t, 1, res.Requests)
 }

@@ -6,7 +6,6 @@ package connector
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -131,46 +130,4 @@ func TestPublishOrgStorageLimitFromTheOrg(t *testing.T) {
 	assert.NotContains(t, res.Problem.Error(), "250")
 	assert.Equal(t, 1, countRequests(f.org, http.MethodPost, "/sobjects/StaticResource"), "a refusal is not posted again")
 	assert.Len(t, f.org.Resources(), 1)
-}
-
-func TestPublishReadBackAfterRevoke(t *testing.T) {
-	for _, update := range []bool{false, true} {
-		name := "create"
-		if update {
-			name = "update"
-		}
-		t.Run(name, func(t *testing.T) {
-			f := newPublishFixture(t, sfsim.Options{Quirks: sfsim.Quirks{NoDateHeader: true}})
-			ctx := testCtx(t)
-			v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
-			b := v1
-			if update {
-				requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
-				b = v2
-			}
-			// Given a session revoked (refresh token too) between the write
-			// and the read-back.
-			var once sync.Once
-			f.org.OnRequest(func(r *http.Request) {
-				if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/sobjects/StaticResource/") && !strings.HasSuffix(r.URL.Path, "/Body") {
-					once.Do(f.org.RevokeRefreshTokens)
-				}
-			})
-			res := f.svc.Publish(ctx, f.k, b, PublishOptions{})
-			requireFailed(t, res, CodeVerifyNeedsReauth)
-			assert.Contains(t, res.Problem.Message, "Salesforce accepted it", "says the content landed")
-			assert.Contains(t, res.Problem.Message, "revoked")
-			assert.Contains(t, res.Problem.Fix, "Authorize "+f.k.String()+" again")
-			if update {
-				assert.Contains(t, res.Problem.Fix, "local backup")
-			}
-			var p *Problem
-			require.ErrorAs(t, res.Problem.Err, &p, "the cause stays in the chain")
-			assert.Equal(t, CodeNeedsReauth, p.Code)
-			assert.Equal(t, b.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body, "the content landed")
-			conn, err := f.svc.Registry.Get(f.k)
-			require.NoError(t, err)
-			assert.True(t, conn.NeedsReauth, "the connector is marked for a new authorization")
-		})
-	}
 }

@@ -30,7 +30,10 @@ func TestRestoreBringsBackPreviousVersionByteForByte(t *testing.T) {
 	assert.Equal(t, 2, res.Requests, "list + PATCH: both bodies are local")
 	got := requireOneResource(t, f.org, DefaultResourceName)
 	assert.Equal(t, v1.Bytes(), got.Body)
-	assert.Equal(t, DescriptionWith(v1.Fingerprint(), "", "admin@demo.example"), got.Description)
+	rec := ParseDescription(got.Description)
+	assert.True(t, rec.Full(), "a restore writes a fresh record: %s", got.Description)
+	assert.Equal(t, v1.Fingerprint(), rec.Fingerprint)
+	assert.Equal(t, v1.Size(), rec.Size)
 	assert.Equal(t, v1.Fingerprint(), res.Fingerprint)
 	assert.Equal(t, v2.Bytes(), fileBytes(t, res.BackupPath))
 	c, err := f.svc.Registry.Get(f.k)
@@ -208,10 +211,12 @@ func TestBackupDownloadsWhenBodyReplacedUnderOurDescription(t *testing.T) {
 		Description: cur.Description, Body: other, LastModifiedDate: time.Now().Add(time.Second),
 	})
 
+	// The same user, the same size, our Description kept: the org's record
+	// cannot tell (the residual limit); --verify downloads before deciding.
 	f.org.ResetRequests()
-	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{Force: true})
+	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{Verify: true})
 	requireOK(t, res, OutcomeUpdated)
-	assert.Equal(t, 1, countRequests(f.org, http.MethodGet, "/Body"), "our local copy is not what the org held: downloaded")
+	assert.Equal(t, 1, countRequests(f.org, http.MethodGet, "/Body"), "--verify: downloaded, not our local copy")
 	assert.Equal(t, other, fileBytes(t, res.BackupPath))
 }
 

@@ -155,6 +155,11 @@ type PublishOptions struct {
 	// DryRun runs the preflight (session, permissions, size, lookup) and
 	// reports what would happen without writing anything.
 	DryRun bool
+	// Verify downloads the body the org holds before an overwrite instead
+	// of trusting the org's record and our local copy (closes the residual
+	// case of an edit by the same user, of the same size, keeping our
+	// Description).
+	Verify bool
 	// ConfirmProduction confirms every production target (--yes): without
 	// it, or the target in ConfirmedKeys, a production target is refused.
 	ConfirmProduction bool
@@ -209,6 +214,13 @@ type PublishResult struct {
 	Problem     *Problem       `json:"-"`
 	Error       string         `json:"error,omitempty"` // Problem.Error() for JSON
 	ErrorCode   string         `json:"errorCode,omitempty"`
+
+	// Found is the resource as the org held it when it was already up to
+	// date (published with Connectors here or elsewhere).
+	Found *OrgVersion `json:"found,omitempty"`
+	// Replaced is what the write replaced, as the org's record told it
+	// (published with Connectors elsewhere: who, when, which version).
+	Replaced *OrgVersion `json:"replaced,omitempty"`
 
 	// ChangedOutside is true when the record had been changed in the org
 	// since our own publish: it was downloaded and backed up before the overwrite.

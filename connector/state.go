@@ -127,10 +127,14 @@ type Status struct {
 	Permissions        Permissions   `json:"permissions"`
 	APIUsage           *APIUsage     `json:"apiUsage,omitempty"`
 	Resource           *ResourceInfo `json:"resource,omitempty"`
-	// Drift is set when the resource was changed outside Connectors since
-	// our last publish: when and by whom (see DriftOf).
-	Drift     *Drift    `json:"drift,omitempty"`
-	CheckedAt time.Time `json:"checkedAt"`
+	// Drift is set when the resource was changed outside Connectors (or
+	// deleted after our publish): when and by whom (see liveDrift).
+	Drift *Drift `json:"drift,omitempty"`
+	// Found is the resource as the org holds it, judged from its record:
+	// this folder's publish, one with Connectors elsewhere (who, when,
+	// which version), a change outside Connectors, or absent.
+	Found     *OrgVersion `json:"found,omitempty"`
+	CheckedAt time.Time   `json:"checkedAt"`
 	// driftChecked: the resource was looked up (Drift is meaningful).
 	driftChecked bool
 	Duration     time.Duration `json:"durationNs"`

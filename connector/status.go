@@ -125,14 +125,16 @@ func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
 
 	if st.Permissions.APIEnabled {
 		if list, err := client.ListStaticResources(ctx); err == nil {
-			r := list.Find(conn.EffectiveResourceName())
+			resource := statusResource(conn)
+			r := list.Find(resource)
 			if r != nil {
 				st.Resource = &ResourceInfo{
 					ID: r.ID, Name: r.Name, Size: r.BodyLength, LastModified: r.LastModifiedDate,
 					Fingerprint: FingerprintFromDescription(r.Description), ContentType: r.ContentType,
 				}
 			}
-			st.Drift, st.driftChecked = DriftOf(conn, r), true
+			st.Drift, st.Found = s.liveDrift(conn, resource, r)
+			st.driftChecked = true
 		} else {
 			s.logger().Warn("resource lookup failed", "connector", st.Connector, "error", err)
 		}
@@ -240,4 +242,13 @@ func userLabel(o *OrgInfo) string {
 		return "the authorized user"
 	}
 	return o.Username
+}
+
+// statusResource is the resource a live check judges: the one this folder
+// last published (perhaps with --resource), else the connector's.
+func statusResource(conn Connector) string {
+	if rec := conn.LastPublish; rec != nil && rec.Resource != "" {
+		return rec.Resource
+	}
+	return conn.EffectiveResourceName()
 }

@@ -176,9 +176,10 @@
 //	lastState    state of the last live check ("" when never checked)
 //	lastCheck    time of the last live check, or null
 //	lastPublish  null, or {at, resource, resourceId, fingerprint, size, restored,
-//	             lastModifiedDate, lastModifiedById (the record right after that publish),
-//	             modifiedBound (true: lastModifiedDate is the org's clock when it
-//	             answered our write, the record was modified at or before it)}
+//	             pubId (the publish Id written into the org's record),
+//	             lastModifiedDate, lastModifiedById, modifiedBound (older
+//	             versions: the record right after that publish)}: a cache of
+//	             this folder's last publish; the org's record is the judge
 //	drift        absent, or {lastModifiedDate, lastModifiedById, lastModifiedByName,
 //	             fingerprint, deleted}: the resource was changed (or deleted)
 //	             outside Connectors since the last publish, as last seen by
@@ -201,7 +202,15 @@
 //	apiUsage        {used, max} API requests in the last 24 hours, when known
 //	resource        {id, name, size, lastModified, fingerprint, contentType}, when published
 //	drift           {lastModifiedDate, lastModifiedById, lastModifiedByName, fingerprint,
-//	                deleted}: changed (or deleted) outside Connectors since our last publish
+//	                deleted}: changed outside Connectors (or deleted after our publish)
+//	found           the resource as the org holds it, judged from its record alone:
+//	                {provenance (own: this folder's publish; connectors: published with
+//	                Connectors elsewhere, another computer, a teammate or CI;
+//	                changed_outside; foreign: never published by this app; absent),
+//	                resourceId, fingerprint, size, publishedAt, publishedById,
+//	                publisher, appVersion, pubId (what the publish recorded in the
+//	                org's Description), lastModifiedDate, lastModifiedById,
+//	                lastModifiedByName (the org's own fields)}
 //	checkedAt       time of the check
 //	durationNs      how long the check took
 //	needsAttention  state is not connected
@@ -227,6 +236,15 @@
 //	bytesSent    bytes uploaded
 //	requests     HTTP requests made
 //	backupPath   local backup of the previous version, when one was taken
+//	found        up_to_date: the version the org already held (see replaced)
+//	replaced     the version the write replaced, as the org's record told it:
+//	             {provenance (own: this folder's publish; connectors: published with
+//	             Connectors elsewhere, another computer, a teammate or CI;
+//	             changed_outside; foreign: never published by this app; absent),
+//	             resourceId, fingerprint, size, publishedAt, publishedById,
+//	             publisher, appVersion, pubId (what the publish recorded in the
+//	             org's Description), lastModifiedDate, lastModifiedById,
+//	             lastModifiedByName (the org's own fields)}
 //	changedOutside  the resource had been changed in the org since our last
 //	             publish (errorCode changed_outside unless --force; then it was
 //	             downloaded and backed up first)
@@ -256,8 +274,10 @@
 //
 // history --json prints an array, oldest first, of {time, action (publish,
 // restore or replace), connector, connectorId, orgId, orgName, resource,
-// resourceId, fingerprint, size, user (the Salesforce username), outcome,
-// errorCode, backupPath, appVersion}; --csv prints the same as CSV with a
+// resourceId, fingerprint, size, user (the Salesforce username), outcome
+// (created, updated, up_to_date, failed, or landed: a publish whose answer
+// was lost, found in the org by a later run), errorCode, backupPath,
+// appVersion, pubId}; --csv prints the same as CSV with a
 // header row. export-csv prints the connector table as CSV.
 //
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is

@@ -189,11 +189,14 @@ func (s *Store) Find(currentFP string, currentSize int64) (Backup, bool, error) 
 }
 
 // Save backs up cur, whose Description records the content fingerprint fp
-// ("" for none), before it is overwritten. When cur is the very record we
-// published and nobody touched it since, our local copy is used (no
-// request); otherwise download writes the body. The sidecar keeps cur's
-// metadata. Older backups are rotated away.
-func (s *Store) Save(cur *salesforce.StaticResource, fp, connector string, now time.Time,
+// ("" for none), before it is overwritten. With local, the caller has
+// proved from the org's record that cur's body is the bundle fp (published
+// with Connectors, consistent record): a local copy of that bundle of
+// cur's size is used (no request); otherwise download writes the body. The
+// sidecar keeps cur's metadata. Nothing is rotated here: Trim runs once
+// the write that this backup protects has landed, so a refused write never
+// costs an older backup.
+func (s *Store) Save(cur *salesforce.StaticResource, fp, connector string, now time.Time, local bool,
 	download func(w io.Writer) (int64, error),
 ) (Backup, error) {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
@@ -207,8 +210,12 @@ func (s *Store) Save(cur *salesforce.StaticResource, fp, connector string, now t
 		LastModifiedByID: cur.LastModifiedByID, LastModifiedByName: cur.LastModifiedByName,
 		Connector: connector,
 	}
-	if local := s.Published(cur, fp); local != "" {
-		if err := linkOrCopy(local, zipPath); err != nil {
+	copyPath := ""
+	if local {
+		copyPath = s.PublishedCopy(fp, cur.BodyLength)
+	}
+	if copyPath != "" {
+		if err := linkOrCopy(copyPath, zipPath); err != nil {
 			return Backup{}, err
 		}
 		sum, err := FileSHA256(zipPath)
@@ -231,8 +238,12 @@ func (s *Store) Save(cur *salesforce.StaticResource, fp, connector string, now t
 		_ = os.Remove(zipPath)
 		return Backup{}, err
 	}
-	return b, s.Rotate(s.keep())
+	return b, nil
 }
+
+// Trim keeps the newest backups (5 by default) and deletes the older ones
+// this store wrote: run after a write landed.
+func (s *Store) Trim() error { return s.Rotate(s.keep()) }
 
 // Remove deletes a backup and its sidecar: one taken from our local copy
 // before a conditional write the org refused, which therefore does not hold

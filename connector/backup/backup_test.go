@@ -80,11 +80,12 @@ func TestRotationDeletesOnlyWhatTheStoreWrote(t *testing.T) {
 	for i := range 4 {
 		fp := "sha256:" + strings.Repeat(string(rune('0'+i)), 64)
 		cur := &salesforce.StaticResource{ID: "081000000000001AAA", Name: "dist", BodyLength: 3, LastModifiedDate: base}
-		_, err := st.Save(cur, fp, "Acme/Sandbox", base.Add(time.Duration(i)*time.Minute), func(w io.Writer) (int64, error) {
+		_, err := st.Save(cur, fp, "Acme/Sandbox", base.Add(time.Duration(i)*time.Minute), false, func(w io.Writer) (int64, error) {
 			n, err := w.Write([]byte("old"))
 			return int64(n), err
 		})
 		require.NoError(t, err)
+		require.NoError(t, st.Trim(), "after the write it protected landed")
 		got := &salesforce.StaticResource{ID: "081000000000001AAA", Name: "dist", LastModifiedDate: base}
 		require.NoError(t, st.SavePublished(body{data: []byte("new"), fp: fp}, got, false, base.Add(time.Duration(i)*time.Minute)))
 	}

@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,78 +29,23 @@ type publishedMark struct {
 	Description  string `json:"description,omitempty"`
 }
 
-// matches reports whether the record cur is the one the mark describes,
-// untouched since our publish.
-func (m *publishedMark) matches(cur *salesforce.StaticResource) bool {
-	if m.ResourceID != cur.ID || (m.LastModifiedByID != "" && m.LastModifiedByID != cur.LastModifiedByID) {
-		return false
-	}
-	if m.ModifiedBound {
-		return !cur.LastModifiedDate.Truncate(time.Second).After(m.LastModifiedDate())
-	}
-	return m.LastModified.Equal(cur.LastModifiedDate)
-}
-
-// LastModifiedDate is the recorded time (exact or bound).
-func (m *publishedMark) LastModifiedDate() time.Time { return m.LastModified }
-
-// PublishedRecord returns the record as our last publish of fingerprint fp
-// to resource id left it (from the local mark, no request) with the path of
-// our copy of its body, or false when that copy or its metadata is missing
-// (older versions did not keep the metadata). bound reports whether its
-// LastModifiedDate is the org's clock at our write rather than the
-// record's own value. A caller may use it as the record only once the org
-// proved it unchanged (a conditional request).
-func (s *Store) PublishedRecord(id, fp string, size int64) (cur *salesforce.StaticResource, bound bool, ok bool) {
-	if fp == "" || id == "" {
-		return nil, false, false
+// PublishedCopy is our local copy of bundle fp when it is there whole
+// (size bytes), else "". Its content is the bundle fp: the caller decides
+// from the org's record whether the org holds that bundle.
+func (s *Store) PublishedCopy(fp string, size int64) string {
+	if fp == "" {
+		return ""
 	}
 	p := s.publishedCopy(fp)
 	fi, err := os.Stat(p)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
-		return nil, false, false
+		return ""
 	}
-	raw, err := os.ReadFile(sidecarPath(p))
-	if err != nil {
-		return nil, false, false
-	}
-	var m publishedMark
-	if json.Unmarshal(raw, &m) != nil || m.ResourceID != id || m.Name == "" || m.LastModified.IsZero() {
-		return nil, false, false
-	}
-	return &salesforce.StaticResource{
-		ID: m.ResourceID, Name: m.Name, ContentType: m.ContentType, CacheControl: m.CacheControl,
-		Description: m.Description, BodyLength: size, LastModifiedDate: m.LastModified, LastModifiedByID: m.LastModifiedByID,
-	}, m.ModifiedBound, true
+	return p
 }
 
 func (s *Store) publishedCopy(fp string) string {
 	return filepath.Join(s.Dir, publishedDir, fpHex(fp)+".zip")
-}
-
-// Published returns our local copy of the body cur holds (its Description
-// records fp), or "". The fingerprint is not enough (someone may replace the
-// body and keep the Description): the record must be the one we published,
-// untouched since (same Id, LastModifiedDate and LastModifiedById), and the
-// size must match.
-func (s *Store) Published(cur *salesforce.StaticResource, fp string) string {
-	if fp == "" || cur.LastModifiedDate.IsZero() {
-		return ""
-	}
-	p := s.publishedCopy(fp)
-	fi, err := os.Stat(p)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != cur.BodyLength {
-		return ""
-	}
-	raw, err := os.ReadFile(sidecarPath(p))
-	if err != nil {
-		return ""
-	}
-	var m publishedMark
-	if json.Unmarshal(raw, &m) != nil || !m.matches(cur) {
-		return ""
-	}
-	return p
 }
 
 // SavePublished keeps a copy of what we just published (got is the record

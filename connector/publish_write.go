@@ -1,0 +1,374 @@
+package connector
+
+// The write half of the pipeline: read what the org holds (one request),
+// judge it from the org's own record, then back up and write only what is
+// needed, conditioned on the record as that read saw it.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/connectors-app/connectors/connector/salesforce"
+)
+
+// CodeOutcomeUnknown: a write was sent but its answer never came (the
+// connection dropped, a timeout, the process was stopped) and the org
+// could not be asked afterwards: it may hold the new version.
+const CodeOutcomeUnknown = "outcome_unknown"
+
+// settleTimeout bounds the read that tells whether a write whose answer
+// was lost landed; it runs even when the caller's context is done.
+const settleTimeout = 20 * time.Second
+
+func (r *publishRun) publish(ctx context.Context, b Bundle) error {
+	if err := r.prepare(b, true); err != nil {
+		return err
+	}
+	unlock, err := r.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	list, cur, err := r.read(ctx)
+	if err != nil {
+		return err
+	}
+	if err := r.checkBudget(); err != nil {
+		return err
+	}
+	return r.write(ctx, b, list, cur)
+}
+
+// read is the one request before any decision: the record of our last
+// publish by its Id when this folder knows it (a GET), else every static
+// resource (the lookup, which also tells the org's storage use). A record
+// renamed or deleted since falls back to the lookup.
+func (r *publishRun) read(ctx context.Context) (*salesforce.ResourceList, *salesforce.StaticResource, error) {
+	if rec := r.lastPublish(); rec != nil && rec.ResourceID != "" && !r.restored {
+		cur, err := r.client.GetStaticResource(ctx, rec.ResourceID)
+		switch {
+		case err == nil && strings.EqualFold(cur.Name, r.resource) && cur.NamespacePrefix == "":
+			return nil, cur, nil
+		case err == nil || salesforce.IsNotFound(err):
+			// renamed or gone: the lookup tells what is there now
+		default:
+			return nil, nil, fmt.Errorf("read static resource: %w", err)
+		}
+	}
+	return r.lookup(ctx)
+}
+
+// write runs the pipeline after the read: judge what the org holds, skip
+// when it holds this bundle, refuse a foreign resource or a change outside
+// Connectors unless told, dry run, back up, conditional write, record.
+func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.ResourceList, cur *salesforce.StaticResource) error {
+	for attempt := 1; ; attempt++ {
+		r.found = r.s.judge(r.conn, r.resource, cur)
+		if p := r.found.Provenance; p == ProvOutside || p == ProvForeign {
+			cur = r.withName(ctx, cur) // who changed it, for the message and the backup
+			r.found.LastModifiedByName = cur.LastModifiedByName
+		}
+		if cur != nil {
+			if done, err := r.checkExisting(ctx, b, cur); done || err != nil {
+				return err
+			}
+		}
+		if list != nil {
+			if err := r.checkStorage(list, cur, b.Size()); err != nil {
+				return err
+			}
+		}
+		if r.opts.DryRun {
+			return r.dryRun(ctx, b, cur)
+		}
+		if err := r.guardWrite(ctx); err != nil {
+			return err
+		}
+		again, err := r.send(ctx, b, cur)
+		if again == nil || attempt >= 2 {
+			return err
+		}
+		// A publish with Connectors elsewhere landed between our read and
+		// our write: judge that one as the org holds it now, once.
+		cur, list = again, nil
+	}
+}
+
+// send writes b: a new publish Id and its intent, the backup of what cur
+// holds, the conditional write, the record. again is the record as the org
+// holds it now when our condition failed because of another publish with
+// Connectors (the caller judges it again).
+func (r *publishRun) send(ctx context.Context, b Bundle, cur *salesforce.StaticResource) (again *salesforce.StaticResource, err error) {
+	r.pub = newPubID()
+	if err := r.s.writeIntent(intent{PubID: r.pub, ConnectorID: r.conn.ID, Connector: r.k.String(), Resource: r.resource,
+		Fingerprint: b.Fingerprint(), Size: b.Size(), At: r.s.pubNow().UTC(), Restore: r.restored}); err != nil {
+		r.log.Warn("could not write the intent of this publish", "connector", r.k.String(), "err", err)
+	}
+	spec, cacheFromOrg := r.restoreSpec(r.uploadSpec(b))
+	var id string
+	outcome := OutcomeCreated
+	if cur != nil {
+		again, err = r.update(ctx, b, cur, &spec, cacheFromOrg)
+		if again != nil || err != nil {
+			r.s.dropIntent(r.conn.ID, r.pub)
+			return again, err
+		}
+		id, outcome = cur.ID, OutcomeUpdated
+	} else {
+		if id, err = r.create(ctx, spec, b.Fingerprint()); err != nil {
+			if errors.Is(err, errUpToDateMeanwhile) {
+				r.s.dropIntent(r.conn.ID, r.pub)
+				r.res.ResourceID, r.res.Outcome = id, OutcomeUpToDate
+				return nil, nil
+			}
+			if AsProblem(err).Code != CodeOutcomeUnknown {
+				r.s.dropIntent(r.conn.ID, r.pub)
+			}
+			return nil, err
+		}
+	}
+	r.res.ResourceID = id
+	r.res.Outcome = outcome
+	r.record(b, r.written(id, cur, spec, b))
+	r.s.dropIntent(r.conn.ID, r.pub)
+	if err := r.store.Trim(); err != nil {
+		r.log.Warn("rotate the backups", "connector", r.k.String(), "err", err)
+	}
+	return nil, nil
+}
+
+// checkExisting decides about the resource the org holds, as judged from
+// its record: a foreign one is refused unless ReplaceExisting; one that
+// holds this very bundle, published with Connectors here or elsewhere, is
+// up to date (done); one changed outside Connectors is refused unless
+// forced (a dry run and a restore report it). Our own earlier write whose
+// answer was lost is adopted first.
+func (r *publishRun) checkExisting(ctx context.Context, b Bundle, cur *salesforce.StaticResource) (done bool, err error) {
+	r.res.ResourceID = cur.ID
+	v := r.found
+	switch v.Provenance {
+	case ProvForeign:
+		if !r.restored {
+			if !r.opts.ReplaceExisting {
+				return true, r.foreignProblem(cur)
+			}
+			r.replaced = true
+		}
+	case ProvOutside:
+		r.res.ChangedOutside = true
+		r.res.Drift = driftOf(cur)
+		if !r.opts.Force && !r.opts.DryRun && !r.restored {
+			return true, r.driftProblem(cur, false)
+		}
+	case ProvOwn:
+		r.reconcile(cur, v)
+	}
+	if v.Holds(b.Fingerprint(), b.Size()) && !r.opts.Force && !r.restored {
+		r.res.Outcome = OutcomeUpToDate
+		r.res.Found = v
+		return true, nil
+	}
+	if v.Provenance != ProvOwn {
+		r.res.Replaced = v
+	}
+	return false, nil
+}
+
+// withName adds the name of who last modified cur (a record read by Id has
+// only the user's Id) for a message, from the lookup when it answers.
+func (r *publishRun) withName(ctx context.Context, cur *salesforce.StaticResource) *salesforce.StaticResource {
+	if cur.LastModifiedByName != "" {
+		return cur
+	}
+	list, err := r.client.ListStaticResources(ctx)
+	if err != nil {
+		return cur
+	}
+	if got := list.Find(r.resource); got != nil && got.ID == cur.ID && got.LastModifiedByID == cur.LastModifiedByID {
+		named := *cur
+		named.LastModifiedByName = got.LastModifiedByName
+		return &named
+	}
+	return cur
+}
+
+// reconcile adopts our own write found in the org whose outcome this folder
+// never learned (a lost answer, a killed process): the history says it
+// landed and the cache records it.
+func (r *publishRun) reconcile(cur *salesforce.StaticResource, v *OrgVersion) {
+	in, ok := r.s.pendingIntent(r.conn.ID, v.PubID)
+	if !ok {
+		return
+	}
+	r.log.Info("an earlier publish of this folder landed although its answer was lost", "connector", r.k.String(), "pub", v.PubID)
+	e := r.historyEntry()
+	e.Time, e.Action, e.Outcome = r.s.pubNow().UTC(), ActionPublish, OutcomeLanded
+	if in.Restore {
+		e.Action = ActionRestore
+	}
+	e.ResourceID, e.Fingerprint, e.Size, e.ErrorCode, e.BackupPath, e.PubID = cur.ID, v.Fingerprint, v.Size, "", "", v.PubID
+	r.s.appendHistory(e)
+	rec := &PublishRecord{
+		At: in.At, Resource: r.resource, ResourceID: cur.ID, Fingerprint: v.Fingerprint, Size: v.Size, Restored: in.Restore,
+		LastModifiedDate: cur.LastModifiedDate.UTC(), LastModifiedByID: cur.LastModifiedByID, PubID: v.PubID,
+	}
+	if _, err := r.s.Registry.Update(r.k, func(c *Connector) error {
+		if c.LastPublish == nil || !c.LastPublish.At.After(in.At) {
+			c.LastPublish = rec
+		}
+		return nil
+	}); err != nil {
+		r.log.Warn("record the landed publish on the connector", "connector", r.k.String(), "err", err)
+	}
+	r.conn.LastPublish = rec
+	r.s.dropIntent(r.conn.ID, v.PubID)
+}
+
+// update backs up cur, then replaces it only if nobody changed it since
+// our read (If-Unmodified-Since with the LastModifiedDate the org gave):
+// no lost update. spec is completed with what the write keeps of cur. A
+// write whose answer is lost is settled by reading the record again.
+func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.StaticResource, spec *salesforce.UploadSpec, cacheFromOrg bool) (again *salesforce.StaticResource, err error) {
+	bk, err := r.backupCurrent(ctx, cur)
+	if err != nil {
+		return nil, err
+	}
+	r.res.BackupPath = bk.Path
+	if cur.CacheControl != "" && cacheFromOrg {
+		spec.CacheControl = cur.CacheControl
+	}
+	spec.UnmodifiedSince = cur.LastModifiedDate
+	stats, err := r.client.UpdateStaticResource(ctx, cur.ID, *spec)
+	r.res.BytesSent += stats.WireBytes
+	if err == nil {
+		r.landed = true
+		return nil, nil
+	}
+	if !mayHaveLanded(err) && !salesforce.IsPreconditionFailed(err) {
+		r.dropBackup(bk)
+		return nil, fmt.Errorf("update static resource: %w", err)
+	}
+	now, known := r.settle(ctx, cur.ID)
+	switch {
+	case known && now != nil && ParseDescription(now.Description).PubID == r.pub:
+		r.log.Info("the write landed although its answer was lost", "connector", r.k.String(), "err", err)
+		r.landed = true
+		return nil, nil
+	case !known:
+		return nil, r.outcomeUnknownProblem(err)
+	}
+	r.dropBackup(bk) // nothing was replaced
+	if !salesforce.IsPreconditionFailed(err) {
+		return nil, fmt.Errorf("update static resource: %w", err)
+	}
+	// Changed between our read and our write.
+	if now == nil {
+		return nil, &Problem{Code: CodeChangedOutside, Message: fmt.Sprintf("%s was deleted while this publish ran, so nothing was written.", r.resource),
+			Fix: "Publish again to create it.", Err: err}
+	}
+	v := r.s.judge(r.conn, r.resource, now)
+	if v.Provenance == ProvOwn || v.Provenance == ProvConnectors {
+		return now, nil
+	}
+	r.res.ChangedOutside = true
+	r.res.Drift = driftOf(now)
+	p := r.driftProblem(now, true)
+	p.Err = err
+	return nil, p
+}
+
+// mayHaveLanded reports whether a failed write may still have been applied:
+// anything but a refusal the org answered with a 4xx.
+func mayHaveLanded(err error) bool {
+	var ae *salesforce.APIError
+	if errors.As(err, &ae) && ae.StatusCode >= 400 && ae.StatusCode < 500 && ae.StatusCode != http.StatusRequestTimeout {
+		return false
+	}
+	return true
+}
+
+// settle reads the record again after a write whose answer was lost or
+// refused: now is the record (nil when gone); known is false when the org
+// could not be asked.
+func (r *publishRun) settle(ctx context.Context, id string) (now *salesforce.StaticResource, known bool) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	cur, err := r.client.GetStaticResource(sctx, id)
+	switch {
+	case err == nil:
+		return cur, true
+	case salesforce.IsNotFound(err):
+		return nil, true
+	}
+	r.log.Warn("could not read the record after the write", "connector", r.k.String(), "err", err)
+	return nil, false
+}
+
+// outcomeUnknownProblem: the write was sent and nobody can tell yet
+// whether it landed; never "nothing was written".
+func (r *publishRun) outcomeUnknownProblem(err error) *Problem {
+	return &Problem{
+		Code: CodeOutcomeUnknown,
+		Message: fmt.Sprintf("The bundle was sent to %s, but the answer never came, so the org may already hold this version.",
+			r.resource),
+		Fix:  "Run publish again to check: it finds this version in the org if it landed, and publishes it otherwise.",
+		Args: map[string]any{"Resource": r.resource},
+		Err:  err,
+	}
+}
+
+// backupCurrent saves the body and the metadata now in the org before they
+// are overwritten. Our local copy is used only when the org's record shows
+// the org holds that very bundle (published with Connectors, consistent);
+// otherwise the body is downloaded. Without a backup, nothing is
+// overwritten.
+func (r *publishRun) backupCurrent(ctx context.Context, cur *salesforce.StaticResource) (Backup, error) {
+	v := r.found
+	local := v != nil && (v.Provenance == ProvOwn || v.Provenance == ProvConnectors) && v.ResourceID == cur.ID
+	if r.opts.Verify {
+		local = false
+	}
+	bk, err := r.store.Save(cur, FingerprintFromDescription(cur.Description), r.k.String(), r.s.pubNow(), local,
+		func(w io.Writer) (int64, error) { return r.client.DownloadBody(ctx, cur.ID, w) })
+	if err != nil {
+		return Backup{}, r.backupProblem(err)
+	}
+	return bk, nil
+}
+
+// dropBackup removes the backup of a write that replaced nothing.
+func (r *publishRun) dropBackup(bk Backup) {
+	if err := r.store.Remove(bk); err != nil {
+		r.log.Warn("remove the backup of a write that did not land", "path", bk.Path, "err", err)
+	}
+	if r.res.BackupPath == bk.Path {
+		r.res.BackupPath = ""
+	}
+}
+
+// written is the record as our accepted write left it, from what we sent
+// (a 2xx answer proves the write landed whole: the request is a gzip stream
+// whose CRC-32 and length the org checks, and the write is one DML). Its
+// LastModifiedDate is not known (the answer carries no record): the next
+// publish reads it from the org.
+func (r *publishRun) written(id string, cur *salesforce.StaticResource, spec salesforce.UploadSpec, b Bundle) *salesforce.StaticResource {
+	got := &salesforce.StaticResource{ID: id, Name: spec.Name, ContentType: spec.ContentType, CacheControl: spec.CacheControl,
+		Description: spec.Description, BodyLength: b.Size(), LastModifiedByID: r.userID()}
+	if cur != nil {
+		if got.Name == "" {
+			got.Name = cur.Name
+		}
+		if got.ContentType == "" {
+			got.ContentType = cur.ContentType
+		}
+		if got.CacheControl == "" {
+			got.CacheControl = cur.CacheControl
+		}
+	}
+	return got
+}
