@@ -182,7 +182,7 @@ func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
 	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{Force: true})
 	requireOK(t, res, OutcomeUpdated)
 	assert.True(t, res.ChangedOutside, "our record, changed since our publish")
-	assert.Equal(t, 3, res.Requests, "forced: list + download + PATCH")
+	assert.Equal(t, 4, res.Requests, "forced: read + lookup (who changed it) + download + PATCH")
 	assert.Equal(t, hand, fileBytes(t, res.BackupPath))
 	got := requireOneResource(t, f.org, DefaultResourceName)
 	assert.Equal(t, "Public", got.CacheControl, "the existing cache control is kept")
