@@ -31,6 +31,8 @@ type WatchOptions struct {
 	Keys []Key
 	// Quiet is the quiet period; 0 means DefaultWatchQuiet.
 	Quiet time.Duration
+	// ResourceName overrides each connector's resource name, as publish's.
+	ResourceName string
 	// OnEvent receives what each quiet period led to (from Watch's goroutine).
 	OnEvent func(WatchEvent)
 }
@@ -313,7 +315,7 @@ func (r *watchRun) publish(force bool) {
 		r.emit(WatchEvent{Kind: WatchUnchanged, Fingerprint: fp})
 		return
 	}
-	results := r.s.PublishMany(r.ctx, r.opts.Keys, b, PublishOptions{}, nil)
+	results := r.s.PublishMany(r.ctx, r.opts.Keys, b, PublishOptions{ResourceName: r.opts.ResourceName}, nil)
 	e := WatchEvent{Kind: WatchPublished, Fingerprint: fp, Results: results}
 	for _, res := range results {
 		if res.Outcome == OutcomeFailed {

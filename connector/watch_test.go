@@ -253,3 +253,36 @@ func mustUnzip(t *testing.T, zipData []byte, name string) []byte {
 	t.Fatalf("%s not in the bundle", name)
 	return nil
 }
+
+// TestWatchPublishesToTheNamedResource: watch takes --resource like
+// publish (issue 17: it had none).
+func TestWatchPublishesToTheNamedResource(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	dir := t.TempDir()
+	saveFile(t, filepath.Join(dir, "index.html"), "<p>preview</p>")
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	events := make(chan WatchEvent, 16)
+	go func() {
+		_ = f.svc.Watch(ctx, WatchOptions{Folder: dir, Keys: []Key{f.k}, Quiet: 300 * time.Millisecond, ResourceName: "WalkMe_Preview",
+			OnEvent: func(e WatchEvent) { events <- e }})
+	}()
+	for e := range events {
+		if e.Kind == WatchStarted {
+			continue
+		}
+		require.Equal(t, WatchPublished, e.Kind, "%+v", e.Problem)
+		requireOK(t, e.Results[0], OutcomeCreated)
+		break
+	}
+	assert.Equal(t, "<p>preview</p>", string(mustUnzip(t, requireOneResource(t, f.org, "WalkMe_Preview").Body, "index.html")))
+	assert.Nil(t, f.org.Resource(DefaultResourceName), "not the connector's default resource")
+
+	// status judges the resource last published, not only the configured one.
+	cur := requireOneResource(t, f.org, "WalkMe_Preview")
+	f.org.PutResource(sfsim.Resource{ID: cur.ID, Name: cur.Name, Description: cur.Description, Body: []byte("edited"),
+		LastModifiedDate: time.Now().Add(2 * time.Second), LastModifiedByID: "005000000000777AAA", LastModifiedByName: "Jane Doe"})
+	st := f.svc.Status(testCtx(t), f.k)
+	require.NotNil(t, st.Drift, "drift of the resource published with --resource")
+	assert.Equal(t, "Jane Doe", st.Drift.By())
+}

@@ -115,3 +115,37 @@ func TestStatusAndPublishAgreeOnADeletedResource(t *testing.T) {
 	assert.Contains(t, r.stdout, "created WalkMe_Content")
 	require.NotNil(t, org.Resource(connector.DefaultResourceName))
 }
+
+// Issue 17: two laptops, one org, one Salesforce user. Each says who
+// published what; neither calls the other's publish a change outside
+// Connectors; the same bundle is up to date from either.
+func TestTwoLaptopsOneOrg(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	a, b := newCLI(t), newCLI(t)
+	seedAuthorized(t, a, org, port, "Lightning/Sandbox")
+	seedAuthorized(t, b, org, port, "Lightning/Sandbox")
+	v1 := writeBundle(t, map[string]string{"index.html": "<p>v1</p>"})
+	v2 := writeBundle(t, map[string]string{"index.html": "<p>v2</p>"})
+
+	r := a.run("publish", v1, "Lightning/Sandbox")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	before := writes(org)
+	r = b.run("publish", v1, "Lightning/Sandbox")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "already up to date (WalkMe_Content has this bundle, published with Connectors on ")
+	assert.Equal(t, before, writes(org), "no write from the second laptop")
+
+	r = b.run("publish", v2, "Lightning/Sandbox")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "updated WalkMe_Content")
+	assert.Contains(t, r.stdout, "It replaced the version published with Connectors on ")
+	assert.NotContains(t, r.stdout, "outside")
+
+	r = a.run("status", "Lightning/Sandbox")
+	assert.Contains(t, r.stdout, "The org holds the version published with Connectors on ")
+	assert.Contains(t, r.stdout, "elsewhere (another computer, a teammate or CI)")
+	assert.NotContains(t, r.stdout, "changed outside")
+	r = a.run("publish", v2, "Lightning/Sandbox")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "already up to date")
+}

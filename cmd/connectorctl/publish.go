@@ -24,6 +24,7 @@ type publishOptions struct {
 	ResourceName string
 	DryRun       bool
 	Force        bool
+	Verify       bool
 	Yes          bool
 	JSON         bool
 	// ReplaceExisting replaces a same-name resource this app did not publish.
@@ -91,6 +92,7 @@ target failed, 2 usage, 3 none failed but some were skipped.`,
 	fl.StringVar(&opts.ResourceName, "resource", "", "StaticResource name (default: each connector's, else "+connector.DefaultResourceName+")")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "check everything and report what would happen, without writing")
 	fl.BoolVar(&opts.Force, "force", false, "upload even when the org already has this bundle, or over a resource changed outside Connectors (it is backed up first)")
+	fl.BoolVar(&opts.Verify, "verify", false, "download and hash what the org holds before an overwrite instead of trusting its record (an edit by the same user, of the same size, keeping the Description)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "publish to production connectors without asking")
 	fl.BoolVar(&opts.ReplaceExisting, "replace-existing", false, "replace a same-name static resource this app did not publish (it is backed up first)")
 	addCIPublishFlags(cmd, &opts.CI)
@@ -224,6 +226,7 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 	results := svc.PublishMany(ctx, keys, b, connector.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
+		Verify:            opts.Verify,
 		DryRun:            opts.DryRun,
 		ConfirmProduction: opts.Yes,
 		ConfirmedKeys:     confirmedKeys,
@@ -367,6 +370,24 @@ func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb
 	return true, nil
 }
 
+// printReplaced says whose version a publish replaced, when it was
+// published with Connectors elsewhere (another computer, a teammate, CI).
+func printReplaced(w io.Writer, r resultJSON) {
+	if v := r.Replaced; v != nil && v.Provenance == connector.ProvConnectors {
+		fmt.Fprintf(w, "  - It replaced the version %s.\n", v.Summary())
+	}
+}
+
+// printUpToDate says the org already holds the bundle, and who put it
+// there when it was not this computer.
+func printUpToDate(w io.Writer, r resultJSON) {
+	if v := r.Found; v != nil && v.Provenance == connector.ProvConnectors {
+		fmt.Fprintf(w, "%s %s: already up to date (%s has this bundle, %s)\n", symOK, r.Connector, r.Resource, v.Summary())
+		return
+	}
+	fmt.Fprintf(w, "%s %s: already up to date (%s has this bundle)\n", symOK, r.Connector, r.Resource)
+}
+
 // printResult writes one target's result line (and its fix on failure).
 func printResult(w io.Writer, r resultJSON, restore bool) {
 	res := r.Resource
@@ -399,10 +420,11 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 			line += "; previous version backed up to " + r.BackupPath
 		}
 		fmt.Fprintln(w, line)
+		printReplaced(w, r)
 		printChangedOutside(w, r)
 		printServed(w, r)
 	case connector.OutcomeUpToDate:
-		fmt.Fprintf(w, "%s %s: already up to date (%s has this bundle)\n", symOK, r.Connector, res)
+		printUpToDate(w, r)
 	case connector.OutcomeWouldCreate:
 		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
 		printPlan(w, r.Plan)

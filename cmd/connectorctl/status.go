@@ -135,6 +135,19 @@ func quoteKey(k connector.Key) string {
 	return s
 }
 
+// printFound says which version the org holds, and from where, when it
+// was published with Connectors.
+func printFound(w io.Writer, v *connector.OrgVersion) {
+	if v == nil || (v.Provenance != connector.ProvOwn && v.Provenance != connector.ProvConnectors) {
+		return
+	}
+	who := "by this computer"
+	if v.Provenance == connector.ProvConnectors {
+		who = "elsewhere (another computer, a teammate or CI)"
+	}
+	fmt.Fprintf(w, "  - The org holds the version %s, %s.\n", v.Summary(), who)
+}
+
 func printStatus(w io.Writer, it statusJSON, f *factory) {
 	st := it.Status
 	fmt.Fprintln(w, st.Connector)
@@ -170,8 +183,9 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 		r := st.Resource
 		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, packaging.HumanSize(r.Size), fmtTime(&r.LastModified, f.now(), f.io.OutTTY))
 	}
+	printFound(w, st.Found)
 	if st.Drift != nil {
-		fmt.Fprintf(w, "  %s The resource was %s since your last publish; %s.\n", symWarn, st.Drift.Summary(), st.Drift.PublishEffect())
+		fmt.Fprintf(w, "  %s The resource was %s; %s.\n", symWarn, st.Drift.Summary(), st.Drift.PublishEffect())
 	}
 	if st.APIUsage != nil && st.APIUsage.Max > 0 {
 		fmt.Fprintf(w, "  - API requests today: %d of %d\n", st.APIUsage.Used, st.APIUsage.Max)

@@ -11,9 +11,10 @@ import (
 )
 
 type watchOptions struct {
-	Folder string
-	Keys   []connector.Key
-	Quiet  time.Duration
+	Folder       string
+	Keys         []connector.Key
+	Quiet        time.Duration
+	ResourceName string
 }
 
 func newWatchCmd(f *factory) *cobra.Command {
@@ -32,7 +33,8 @@ refused, and nothing is watched. When the folder is deleted or moved away (a
 build's rm -rf dist && mkdir dist), the watch waits for it, says so if it stays
 gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 		Example: `  connectorctl watch ./content Lightning/Sandbox
-  connectorctl watch ./content Lightning/Sandbox Lightning/Test --quiet 2s`,
+  connectorctl watch ./content Lightning/Sandbox Lightning/Test --quiet 2s
+  connectorctl watch ./content Lightning/Sandbox --resource WalkMe_Preview`,
 		Args:              minArgs(2, "a folder and at least one connector (FOLDER SYSTEM/ENV ...)"),
 		ValidArgsFunction: completeKeys(f, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -43,11 +45,17 @@ gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 			if opts.Quiet < 0 {
 				return newUsageError(cmd.CommandPath(), "--quiet must not be negative")
 			}
+			if opts.ResourceName != "" {
+				if err := validateResourceName(opts.ResourceName); err != nil {
+					return err
+				}
+			}
 			opts.Folder, opts.Keys = args[0], keys
 			return runWatch(cmd.Context(), f, opts)
 		},
 	}
 	cmd.Flags().DurationVar(&opts.Quiet, "quiet", connector.DefaultWatchQuiet, "how long the folder must stay unchanged before a publish")
+	cmd.Flags().StringVar(&opts.ResourceName, "resource", "", "StaticResource name (default: each connector's, else "+connector.DefaultResourceName+")")
 	return cmd
 }
 
@@ -59,7 +67,7 @@ func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
 	w := f.io.Out
 	failed := false
 	err = svc.Watch(ctx, connector.WatchOptions{
-		Folder: opts.Folder, Keys: opts.Keys, Quiet: opts.Quiet,
+		Folder: opts.Folder, Keys: opts.Keys, Quiet: opts.Quiet, ResourceName: opts.ResourceName,
 		OnEvent: func(e connector.WatchEvent) {
 			at := fmtVersionTime(e.Time)
 			switch e.Kind {

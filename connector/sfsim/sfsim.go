@@ -126,6 +126,11 @@ type Quirks struct {
 	// NoDateHeader answers without a Date header (a proxy that strips it):
 	// a client then cannot learn the time of its write from the answer.
 	NoDateHeader bool
+	// DateOffset shifts the Date header of every answer from the org's
+	// clock (an edge server whose clock is behind the records' clock, or
+	// an answer held back by a slow edge): the time of an answer is not
+	// the time of the write.
+	DateOffset time.Duration
 }
 
 // RequestLog records one request on either host.
@@ -540,8 +545,11 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 			r.URL.Path = strings.ReplaceAll(r.URL.Path, "//", "/")
 			r.URL.RawPath = ""
 		}
-		if o.opts.Quirks.NoDateHeader {
+		switch {
+		case o.opts.Quirks.NoDateHeader:
 			w.Header()["Date"] = nil // net/http adds none then
+		case o.opts.Quirks.DateOffset != 0:
+			w.Header().Set("Date", time.Now().Add(o.opts.Quirks.DateOffset).UTC().Format(http.TimeFormat))
 		}
 		cr := &countingReader{r: r.Body}
 		r.Body = cr
