@@ -309,3 +309,12 @@ func (s *Service) judge(conn Connector, resource string, cur *salesforce.StaticR
 	}
 	return judgeResource(cur, s.ownPub(conn), ourUser, rec)
 }
+
+// FoundElsewhere is the version the check found when it was published with
+// Connectors elsewhere (another computer, a teammate, CI), else nil.
+func (st *Status) FoundElsewhere() *OrgVersion {
+	if st == nil || st.Found == nil || st.Found.Provenance != ProvConnectors {
+		return nil
+	}
+	return st.Found
+}

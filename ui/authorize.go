@@ -366,6 +366,10 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	} else if d := driftOf(c, s.v.status); d != nil {
 		s.stateMsg.SetText(driftText(c.EffectiveResourceName(), d)) // plan.go
 		setVisible(s.stateMsg, true)
+	} else if v := live.FoundElsewhere(); v != nil {
+		s.stateMsg.SetText(lang.L("The org holds the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
+			map[string]any{"Date": formatTime(orgVersionTime(v)), "User": v.Who()}))
+		setVisible(s.stateMsg, true)
 	} else {
 		setVisible(s.stateMsg, false)
 	}

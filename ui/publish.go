@@ -739,6 +739,10 @@ func (r *publishRow) show(res connector.PublishResult) {
 		if res.ChangedOutside {
 			note = strings.TrimSpace(lang.L("It had been changed outside this app since its last publish; that version was backed up first.") + "\n" + note)
 		}
+		if v := res.Replaced; v != nil && v.Provenance == connector.ProvConnectors {
+			note = strings.TrimSpace(lang.L("It replaced the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI); that version was backed up first.",
+				map[string]any{"Date": formatTime(orgVersionTime(v)), "User": v.Who()}) + "\n" + note)
+		}
 		r.fix.SetText(note)
 		setVisible(r.fix, note != "")
 	case connector.OutcomeUpToDate:
@@ -747,6 +751,11 @@ func (r *publishRow) show(res connector.PublishResult) {
 		r.outcome.Importance = widget.MediumImportance
 		r.outcome.SetText(lang.L("Already up to date: {{.Resource}} has this content.", map[string]any{"Resource": res.Resource}))
 		setVisible(r.fix, false)
+		if v := res.Found; v != nil && v.Provenance == connector.ProvConnectors {
+			r.fix.SetText(lang.L("Published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
+				map[string]any{"Date": formatTime(orgVersionTime(v)), "User": v.Who()}))
+			setVisible(r.fix, true)
+		}
 	default:
 		r.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 		r.outcome.Importance = widget.DangerImportance
@@ -765,4 +774,13 @@ func (r *publishRow) show(res connector.PublishResult) {
 		}
 	}
 	r.outcome.Refresh()
+}
+
+// orgVersionTime is when the version the org holds was published, as its
+// record says (else the org's own modification time).
+func orgVersionTime(v *connector.OrgVersion) time.Time {
+	if !v.PublishedAt.IsZero() {
+		return v.PublishedAt
+	}
+	return v.LastModifiedDate
 }
