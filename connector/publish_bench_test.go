@@ -114,6 +114,42 @@ func BenchmarkPublishUnchanged(b *testing.B) {
 	benchPublish(b, f, []*packaging.Bundle{v}, OutcomeUpToDate)
 }
 
+// BenchmarkPublishUnchangedFromCI: a folder with no record (a CI run, a
+// second laptop) finds the bundle in the org: one lookup, no write.
+func BenchmarkPublishUnchangedFromCI(b *testing.B) {
+	f := newPublishFixture(b, sfsim.Options{Latency: 20 * time.Millisecond})
+	v := typicalBundle(b, 50, 8<<10, 1)
+	requireOK2(b, f.svc.Publish(context.Background(), f.k, v, PublishOptions{}))
+	ci := newTestService(b)
+	authorizeTestConnector(b, ci, f.org, f.k)
+	benchPublish(b, &publishFixture{svc: ci, org: f.org, k: f.k}, []*packaging.Bundle{v}, OutcomeUpToDate)
+}
+
+// BenchmarkPublishOverTeammate: each publish replaces the other laptop's
+// version, which this one has no copy of: read, download, write.
+func BenchmarkPublishOverTeammate(b *testing.B) {
+	f := newPublishFixture(b, sfsim.Options{Latency: 20 * time.Millisecond})
+	mate := newTestService(b)
+	authorizeTestConnector(b, mate, f.org, f.k)
+	ctx := context.Background()
+	requireOK2(b, f.svc.Publish(ctx, f.k, typicalBundle(b, 50, 8<<10, 0), PublishOptions{}))
+	requests := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		requireOK2(b, mate.Publish(ctx, f.k, typicalBundle(b, 50, 8<<10, 2*i+1), PublishOptions{}))
+		bundle := typicalBundle(b, 50, 8<<10, 2*i+2)
+		b.StartTimer()
+		res := f.svc.Publish(ctx, f.k, bundle, PublishOptions{})
+		if res.Outcome != OutcomeUpdated {
+			b.Fatalf("outcome %s: %v", res.Outcome, res.Problem)
+		}
+		requests += res.Requests
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
+}
+
 func BenchmarkPublishBytes(b *testing.B) {
 	f := newPublishFixture(b, sfsim.Options{})
 	v := []*packaging.Bundle{typicalBundle(b, 300, 8<<10, 1), typicalBundle(b, 300, 8<<10, 2)}
