@@ -95,7 +95,11 @@ func (v *OrgVersion) Summary() string {
 	w := when.Local().Format("2006-01-02 15:04")
 	switch v.Provenance {
 	case ProvOwn, ProvConnectors:
-		s := fmt.Sprintf("published with Connectors on %s by %s (version %s", w, v.Who(), backupShortFP(v.Fingerprint))
+		who := v.Publisher // the record's own word, whichever request read it
+		if who == "" {
+			who = v.Who()
+		}
+		s := fmt.Sprintf("published with Connectors on %s by %s (version %s", w, who, backupShortFP(v.Fingerprint))
 		if v.AppVersion != "" {
 			s += ", app " + v.AppVersion
 		}
