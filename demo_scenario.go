@@ -7,14 +7,17 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"testing/fstest"
+	"time"
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/packaging"
 )
 
 // demoScenarios are the states demo mode can show, for support staff and
 // trainers: --demo-scenario NAME at start, or the banner's menu.
-var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable"}
+var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable", "teammate"}
 
 // demoWorld is the demo's simulated org and service, which a scenario sets up.
 type demoWorld struct {
@@ -70,8 +73,32 @@ func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, e
 		o.RevokeRefreshTokens()
 	case "unreachable":
 		o.FailNextMatching("", "", 1<<30, 0)
+	case "teammate":
+		return key, d.teammatePublish()
 	}
 	return key, nil
+}
+
+// teammatePublish leaves in the org what a teammate's publish from another
+// computer leaves: a version with its Connectors record (same Salesforce
+// user, another publish), so the window can show how it is told apart from
+// a change outside Connectors.
+func (d *demoWorld) teammatePublish() error {
+	b, err := packaging.FromFS(fstest.MapFS{
+		"index.html":  {Data: []byte("<html><body>Guidance by a teammate</body></html>")},
+		"js/guide.js": {Data: []byte("console.log('teammate');\n")},
+	}, "teammate")
+	if err != nil {
+		return err
+	}
+	at := time.Now().Add(-20 * time.Minute)
+	d.org.PutResource(sfsim.Resource{
+		Name: connector.DefaultResourceName, ContentType: "application/zip", CacheControl: "Private", Body: b.Bytes(),
+		Description: connector.OrgRecord{Fingerprint: b.Fingerprint(), Size: b.Size(), UserID: d.org.UserID(), At: at,
+			AppVersion: "1.4.0", PubID: "7e3a9c0d5b1f2468", Publisher: "grace@demo.example"}.Description(),
+		LastModifiedDate: at, LastModifiedByID: d.org.UserID(), LastModifiedByName: "Grace Hopper",
+	})
+	return nil
 }
 
 // addClients adds 19 client connectors, a production org every fourth, as

@@ -43,6 +43,7 @@ func TestDemoScenarios(t *testing.T) {
 		"needs-reauth":       connector.StateNeedsReauth,
 		"production":         connector.StateConnected,
 		"unreachable":        connector.StateUnreachable,
+		"teammate":           connector.StateConnected,
 	}
 	for _, name := range demoScenarios {
 		t.Run(name, func(t *testing.T) {
@@ -63,6 +64,11 @@ func TestDemoScenarios(t *testing.T) {
 			}
 			if name == "api-disabled" {
 				assert.False(t, st.Permissions.APIEnabled)
+			}
+			if name == "teammate" {
+				require.NotNil(t, st.Found)
+				assert.Equal(t, connector.ProvConnectors, st.Found.Provenance, "published with Connectors elsewhere")
+				assert.Nil(t, st.Drift)
 			}
 		})
 	}

@@ -360,6 +360,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	s.lastChecked.SetText(lastCheckedText(c, live))
 	setVisible(s.nextStep, state == connector.StateConnected)
 	msg, fix := statusText(st)
+	s.stateMsg.Importance = widget.WarningImportance
 	if hasStatus && state.NeedsAttention() && msg != "" {
 		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
 		setVisible(s.stateMsg, true)
@@ -367,6 +368,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 		s.stateMsg.SetText(driftText(c.EffectiveResourceName(), d)) // plan.go
 		setVisible(s.stateMsg, true)
 	} else if v := live.FoundElsewhere(); v != nil {
+		s.stateMsg.Importance = widget.MediumImportance // information, not a warning
 		s.stateMsg.SetText(lang.L("The org holds the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
 			map[string]any{"Date": formatTime(orgVersionTime(v)), "User": v.Who()}))
 		setVisible(s.stateMsg, true)

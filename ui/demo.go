@@ -28,6 +28,8 @@ func scenarioText(name string) string {
 		return lang.L("Production org")
 	case "unreachable":
 		return lang.L("Unreachable")
+	case "teammate":
+		return lang.L("Published by a teammate")
 	}
 	return name
 }
