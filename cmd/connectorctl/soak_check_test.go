@@ -20,6 +20,8 @@ package main
 //	   publish failing with changed_outside, a changedOutside result, a
 //	   status with drift, or "changed outside" in any output, while the
 //	   live version was written by Connectors (no Setup edit since)
+//	I5r the same as I5 when the live version is a Setup edit's body that a
+//	   restore put back (with the description it had then)
 //	I6 no token the org issued outside the keyring: none in the outputs, the
 //	   config, backup, temporary and log folders
 //	X1 a dry run writes nothing
@@ -33,6 +35,8 @@ package main
 //	   Setup edit keeping Connectors' description)
 //	X7 a publish whose write landed but whose answer was lost (not killed)
 //	   adopts it (exit 0, updated or created) or fails with outcome_unknown
+//	X8 a publish without --force (from a laptop or CI) never overwrites a
+//	   Setup edit
 //	H  the harness: exit codes 0, 1 or 3 (unless killed), JSON on stdout
 //
 // CONNECTORS_SOAK_ALLOW=ID,... reports those invariants without failing.
@@ -242,6 +246,17 @@ func (s *soak) checkBackups(st *soakStep) {
 	s.backups = idx
 }
 
+// forcedSame: another run of the step publishes v with --force (whose
+// write it may be).
+func (st *soakStep) forcedSame(v *soakVersion) bool {
+	for i, w := range st.versions {
+		if w == v && st.force[i] {
+			return true
+		}
+	}
+	return false
+}
+
 // wroteInStep: some write of the step wrote body.
 func (st *soakStep) wroteInStep(body string) bool {
 	for _, w := range st.writes {
@@ -314,7 +329,11 @@ func (s *soak) checkOutside(st *soakStep, r soakRun, res *soakResult) {
 		if res != nil {
 			msg = ": " + safeExcerpt(res.Message, 200)
 		}
-		s.violate(st, "I5", "%s %s reports a change outside Connectors (%s) although %s was written by Connectors (%s by %s)%s",
+		id := "I5"
+		if _, bundle := s.fps[st.liveStart]; st.lastStart.kind == "restore" && !bundle {
+			id = "I5r"
+		}
+		s.violate(st, id, "%s %s reports a change outside Connectors (%s) although %s was written by Connectors (%s by %s)%s",
 			r.actor.name, r.args[0], strings.Join(why, ", "), s.label(st.liveStart), st.lastStart.kind, st.lastStart.actor, msg)
 	}
 }
@@ -347,6 +366,13 @@ func (s *soak) checkPublish(st *soakStep, i int, res *soakResult) {
 	}
 	if r.code == exitOK && !laterOther && live != v.sum {
 		s.violate(st, "I4", "%s's publish of %s exited 0 (%s) but %s is live", r.actor.name, v.label, res, s.label(live))
+	}
+	if st.setupDueStart && !st.force[i] && !st.forcedSame(v) {
+		for _, w := range writes {
+			if w.before == st.liveStart && w.after == v.sum {
+				s.violate(st, "X8", "%s's publish of %s without --force overwrote %s, a Setup edit (%s)", r.actor.name, v.label, s.label(st.liveStart), res)
+			}
+		}
 	}
 	if r.code == exitFailure && mine >= 0 && !st.concurrent && strings.Contains(strings.ToLower(res.Message+" "+res.Error), "nothing was written") {
 		s.violate(st, "X2", "%s's publish of %s landed but says: %s", r.actor.name, v.label, res.Message)
