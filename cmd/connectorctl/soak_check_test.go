@@ -52,6 +52,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
@@ -528,4 +530,52 @@ func (s *soak) report(steps int, took time.Duration) {
 	}
 	b.WriteString(strings.Join(tail, "\n"))
 	s.t.Fatal(b.String())
+}
+
+// The soak's checks see what they are meant to: a token in a file or an
+// output (I6), a replaced body in no backup (I3), a backup deleted by a
+// step that took none (I3b).
+func TestSoakChecksSeeViolations(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, soakKey) // the org issues tokens
+	s := &soak{t: t, org: org, root: t.TempDir(), bodies: map[string]string{}, fps: map[string]string{},
+		backups: map[string]string{}, scanned: map[string]string{}, tally: map[string]int{}}
+	laptop := &soakActor{name: "laptopA", root: filepath.Join(s.root, "laptopA")}
+	laptop.dir = filepath.Join(laptop.root, "config")
+	s.actors = []*soakActor{laptop}
+	ids := func() []string {
+		var out []string
+		for _, v := range s.violations {
+			out = append(out, v.id)
+		}
+		s.violations = nil
+		return out
+	}
+
+	tokens := org.IssuedTokens()
+	require.NotEmpty(t, tokens)
+	s.checkTokens(&soakStep{})
+	require.Empty(t, ids(), "nothing leaked yet")
+	require.NoError(t, os.MkdirAll(filepath.Join(laptop.root, "logs"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(laptop.root, "logs", "x.log"), []byte("token="+tokens[0]), 0o600))
+	s.checkTokens(&soakStep{runs: []soakRun{{actor: laptop, args: []string{"status"}, stderr: "Bearer " + tokens[len(tokens)-1]}}})
+	require.Equal(t, []string{"I6", "I6"}, ids(), "in an output and in a file")
+
+	v1, v2 := storedZip(t, "index.html", []byte("v1")), storedZip(t, "index.html", []byte("v2"))
+	s.bodies[sum(v1)], s.bodies[sum(v2)] = "v1", "v2"
+	replaced := &soakStep{writes: []soakWrite{{op: sfsim.WriteUpdate, before: sum(v1), after: sum(v2)}}}
+	s.checkBackups(replaced)
+	require.Equal(t, []string{"I3"}, ids(), "v1 is in no backup")
+	store := filepath.Join(laptop.dir, "backups", "soak-x", "walkme_content")
+	require.NoError(t, os.MkdirAll(filepath.Join(store, "published"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(store, "published", "copy.zip"), v1, 0o600))
+	s.checkBackups(replaced)
+	require.Equal(t, []string{"I3"}, ids(), "a published copy is no backup")
+	require.NoError(t, os.WriteFile(filepath.Join(store, "20260101T000000.000000000Z_aaaaaaaaaaaa.zip"), v1, 0o600))
+	s.checkBackups(replaced)
+	require.Empty(t, ids())
+	require.NoError(t, os.Remove(filepath.Join(store, "20260101T000000.000000000Z_aaaaaaaaaaaa.zip")))
+	s.checkBackups(&soakStep{})
+	require.Equal(t, []string{"I3b"}, ids(), "a backup deleted by a step that took none")
 }
