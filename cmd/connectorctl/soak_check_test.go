@@ -48,6 +48,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,34 @@ func (s *soak) check(st *soakStep) {
 	}
 	s.checkTokens(st)
 	s.advance(st)
+	s.freezeCIRuns()
+}
+
+// freezeCIRuns marks the CI runs so far as final (see backupRoots).
+func (s *soak) freezeCIRuns() {
+	for _, a := range s.actors {
+		if !a.ci || a.runs == s.ciDone {
+			continue
+		}
+		runs := filepath.Join(a.root, "runs") + string(filepath.Separator)
+		for p, h := range s.backups {
+			if strings.HasPrefix(p, runs) {
+				s.ciBackups[p] = h
+			}
+		}
+		s.ciDone = a.runs
+	}
+}
+
+// frozenRun: dir is the folder of a CI run marked final.
+func (s *soak) frozenRun(dir string) bool {
+	for _, a := range s.actors {
+		if a.ci && filepath.Dir(dir) == filepath.Join(a.root, "runs") {
+			n, err := strconv.Atoi(filepath.Base(dir))
+			return err == nil && n <= s.ciDone
+		}
+	}
+	return false
 }
 
 // checkOrg: I1, I2.
@@ -162,11 +191,13 @@ func (s *soak) checkOrg(st *soakStep) {
 }
 
 // backupRoots are the folders where backups may be.
+// The CI runs' folders before the step (up to ciDone) never change again:
+// they are indexed once (ciBackups) and scanned once.
 func (s *soak) backupRoots() []string {
 	roots := []string{}
 	for _, a := range s.actors {
 		if a.ci {
-			for n := 1; n <= a.runs; n++ {
+			for n := s.ciDone + 1; n <= a.runs; n++ {
 				roots = append(roots, filepath.Join(a.root, "runs", fmt.Sprint(n), "backups"))
 			}
 			continue
@@ -180,6 +211,9 @@ func (s *soak) backupRoots() []string {
 // not the copies of what was published) to its body's sum.
 func (s *soak) indexBackups() map[string]string {
 	idx := map[string]string{}
+	for p, h := range s.ciBackups {
+		idx[p] = h
+	}
 	for _, root := range s.backupRoots() {
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -452,8 +486,14 @@ func (s *soak) checkTokens(st *soakStep) {
 		}
 	}
 	_ = filepath.WalkDir(s.root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return nil //nolint:nilerr // gone meanwhile
+		}
+		if d.IsDir() {
+			if s.frozenRun(p) {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -540,7 +580,7 @@ func TestSoakChecksSeeViolations(t *testing.T) {
 	c := newCLI(t)
 	seedAuthorized(t, c, org, port, soakKey) // the org issues tokens
 	s := &soak{t: t, org: org, root: t.TempDir(), bodies: map[string]string{}, fps: map[string]string{},
-		backups: map[string]string{}, scanned: map[string]string{}, tally: map[string]int{}}
+		backups: map[string]string{}, ciBackups: map[string]string{}, scanned: map[string]string{}, tally: map[string]int{}}
 	laptop := &soakActor{name: "laptopA", root: filepath.Join(s.root, "laptopA")}
 	laptop.dir = filepath.Join(laptop.root, "config")
 	s.actors = []*soakActor{laptop}

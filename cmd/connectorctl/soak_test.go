@@ -174,8 +174,10 @@ type soak struct {
 	last     soakLastWrite
 	setupDue bool // the live version is a Setup edit no Connectors write has replaced
 
-	backups map[string]string // backup file -> body sum (cache, by path)
-	scanned map[string]string // file -> "size/mtime" already scanned for tokens
+	backups   map[string]string // backup file -> body sum (cache, by path)
+	ciBackups map[string]string // the same, of the CI runs up to ciDone
+	ciDone    int               // CI runs whose folders are final
+	scanned   map[string]string // file -> "size/mtime" already scanned for tokens
 
 	log        []string
 	violations []soakViolation
@@ -213,7 +215,7 @@ func newSoak(t *testing.T, set soakSettings) *soak {
 	org, port := startOrg(t, sfsim.Options{Sandbox: true, OrgName: "Soak UAT"})
 	s := &soak{
 		t: t, set: set, ctl: ctl, org: org, root: t.TempDir(),
-		bodies: map[string]string{}, fps: map[string]string{}, backups: map[string]string{}, scanned: map[string]string{},
+		bodies: map[string]string{}, fps: map[string]string{}, backups: map[string]string{}, ciBackups: map[string]string{}, scanned: map[string]string{},
 		tally: map[string]int{}, last: soakLastWrite{kind: "none"},
 	}
 	org.OnRequest(func(*http.Request) { s.started.Add(1) })
