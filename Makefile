@@ -24,7 +24,7 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gno
 DIST_PACKAGES := git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-app build demo run test vet lint boundary test-race fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-check
+.PHONY: all deps deps-app build demo run test vet lint boundary test-race soak fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-check
 
 # The version: git describe on a vX.Y.Z tag, else FyneApp.toml's Version with
 # the commit (scripts/version says how); stamped into both binaries.
@@ -94,8 +94,26 @@ boundary:
 
 # Every test, with the race detector, inside a private dbus session with an
 # unlocked gnome-keyring (the real Secret Service) and a virtual X server.
+# The soak (TestSoak) runs for about 100 s on a new random seed, printed
+# here (CONNECTORS_SOAK_SEED=... to choose it).
 test-race:
-	.ci/test-env $(GO) test -race -count=1 -timeout 30m ./...
+	@seed=$${CONNECTORS_SOAK_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	echo "soak seed $$seed (a failure reproduces with: make soak SEED=$$seed N=<step+1>)"; \
+	CONNECTORS_SOAK_SEED=$$seed .ci/test-env $(GO) test -race -count=1 -timeout 30m ./...
+
+# The randomized soak (issue 17): N steps of publishes, restores, dry runs
+# and faults from two laptops and CI on one simulated org, invariants checked
+# after each step. SEED empty: a random one, printed. Every failure prints the
+# seed and the step that reproduce it; the step log goes to
+# /tmp/connectors-soak-SEED.log. In the environment: CONNECTORS_SOAK_KEEP_GOING=1
+# tallies every violation instead of stopping at the first, CONNECTORS_SOAK_VERBOSE=1
+# logs every request, CONNECTORS_SOAK_ALLOW=I3c,... reports those invariants
+# without failing (cmd/connectorctl/soak_check_test.go lists them).
+N ?= 2000
+SEED ?=
+soak:
+	CONNECTORS_SOAK_STEPS=$(N) CONNECTORS_SOAK_SEED=$(SEED) CONNECTORS_SOAK_DURATION=0 \
+		.ci/test-env $(GO) test -count=1 -timeout 0 -v -run '^TestSoak$$' ./cmd/connectorctl/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzOpenZip$$' -fuzztime $(FUZZTIME) ./packaging

@@ -29,6 +29,51 @@ type resource struct {
 
 var nameRule = regexp.MustCompile(`^[A-Za-z](?:_?[A-Za-z0-9])*$`)
 
+// Ops of a ResourceWrite.
+const (
+	WriteCreate = "create" // REST or Tooling POST
+	WriteUpdate = "update" // REST or Tooling PATCH
+	WriteDelete = "delete" // REST or Tooling DELETE
+	WritePut    = "put"    // PutResource (Setup, another tool)
+	WriteRemove = "remove" // DeleteResource (Setup)
+)
+
+// ResourceWrite is one change of a StaticResource as the org applied it.
+type ResourceWrite struct {
+	Op string // WriteCreate, WriteUpdate, WriteDelete, WritePut or WriteRemove
+	// Before and After are the record (with its body) before and after the
+	// change; nil when there was none (a create) or is none (a delete).
+	Before, After *Resource
+}
+
+// OnResourceWrite registers f, called for every change of a StaticResource
+// (API creates, updates and deletes, PutResource, DeleteResource) in the
+// order the org applied them, while the org is locked: f must not call the
+// Org. Test beds use it to see every version that was ever live.
+func (o *Org) OnResourceWrite(f func(ResourceWrite)) {
+	o.set(func() { o.writeHooks = append(o.writeHooks, f) })
+}
+
+// snapshotLocked is r's export when write hooks need it, else nil.
+func (o *Org) snapshotLocked(r *resource) *Resource {
+	if r == nil || len(o.writeHooks) == 0 {
+		return nil
+	}
+	e := r.export()
+	return &e
+}
+
+// notifyWriteLocked calls the write hooks.
+func (o *Org) notifyWriteLocked(op string, before *Resource, after *resource) {
+	if len(o.writeHooks) == 0 {
+		return
+	}
+	w := ResourceWrite{Op: op, Before: before, After: o.snapshotLocked(after)}
+	for _, f := range o.writeHooks {
+		f(w)
+	}
+}
+
 // Resources returns copies of every StaticResource, oldest first.
 func (o *Org) Resources() []Resource {
 	o.mu.Lock()
@@ -76,6 +121,7 @@ func (o *Org) PutResource(r Resource) string {
 	if cur == nil {
 		cur = o.findByNameLocked(r.NamespacePrefix, r.Name)
 	}
+	before := o.snapshotLocked(cur)
 	if cur == nil {
 		id := r.ID
 		if len(id) == 15 {
@@ -109,6 +155,7 @@ func (o *Org) PutResource(r Resource) string {
 	if len(cur.modifiedBy) == 15 {
 		cur.modifiedBy = caseSafe(cur.modifiedBy)
 	}
+	o.notifyWriteLocked(WritePut, before, cur)
 	return cur.id
 }
 
@@ -770,6 +817,7 @@ func (o *Org) commitCreate(w http.ResponseWriter, r *http.Request, c restCtx, up
 		created: now, modified: now, seq: o.seq,
 	}
 	o.resources[res.id] = res
+	o.notifyWriteLocked(WriteCreate, nil, res)
 	o.mu.Unlock()
 	w.Header().Set("Location", c.base()+"/sobjects/StaticResource/"+res.id)
 	if c.tooling {
@@ -871,12 +919,14 @@ func (o *Org) commitUpdate(id string, up *upload, fields map[string]*string, unm
 	if e := o.validateLocked(res, name, ctype, cache, desc, size); e != nil {
 		return &uploadError{http.StatusBadRequest, *e}
 	}
+	before := o.snapshotLocked(res)
 	res.name, res.contentType, res.cacheControl, res.description = name, ctype, cache, desc
 	if up.hasBody {
 		res.body, res.size = up.body.chunks, up.body.n
 	}
 	res.modified = time.Now().UTC().Truncate(time.Millisecond)
 	res.modifiedBy, res.modifiedByName = "", "" // the API user
+	o.notifyWriteLocked(WriteUpdate, before, res)
 	return nil
 }
 
@@ -893,7 +943,9 @@ func (o *Org) deleteResource(w http.ResponseWriter, r *http.Request, id string) 
 		writeErrors(w, r, o.opts.Quirks.InsufficientAccessStatus, errNoAccess)
 		return
 	}
+	before := o.snapshotLocked(res)
 	delete(o.resources, res.id)
+	o.notifyWriteLocked(WriteDelete, before, nil)
 	o.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }

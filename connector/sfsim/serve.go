@@ -115,7 +115,9 @@ func (o *Org) DeleteResource(name string) bool {
 	defer o.mu.Unlock()
 	r := o.findByNameLocked("", name)
 	if r != nil {
+		before := o.snapshotLocked(r)
 		delete(o.resources, r.id)
+		o.notifyWriteLocked(WriteRemove, before, nil)
 	}
 	return r != nil
 }

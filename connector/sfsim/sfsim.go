@@ -34,7 +34,10 @@
 //     maintenance HTML page without Retry-After unless one is asked for;
 //     the concurrency limit is REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn
 //     Limit exceeded." with 429 (or 403 on request), the daily budget the
-//     same code with "TotalRequests Limit exceeded." and 403.
+//     same code with "TotalRequests Limit exceeded." and 403. A lost answer
+//     (Fault.LoseAnswer) is the request handled in full — a write lands —
+//     and its answer never sent: the connection is closed, at once or after
+//     Fault.Hold (a slow edge, a dropped network).
 //   - Headless grants (§11.1, §11.2; headless.go): a JWT assertion with a
 //     bad signature, a malformed JWT, or a missing or past exp is
 //     invalid_grant "invalid assertion" (an exp far ahead is accepted: the
@@ -135,12 +138,15 @@ type Quirks struct {
 
 // RequestLog records one request on either host.
 type RequestLog struct {
-	Time            time.Time
-	Host            string // "login" or "instance"
-	Method          string
-	Path            string
-	RawQuery        string
-	Status          int    // 0 when sfsim dropped the connection (FailNext with status 0)
+	Time     time.Time
+	Host     string // "login" or "instance"
+	Method   string
+	Path     string
+	RawQuery string
+	Status   int // 0 when sfsim dropped the connection (FailNext with status 0, a lost answer)
+	// LostStatus is the status of the answer a LoseAnswer fault never sent
+	// (the request was handled in full); Status is then 0.
+	LostStatus      int
 	BytesIn         int64  // request body bytes on the wire (compressed if sent compressed)
 	BytesOut        int64  // response body bytes on the wire (compressed if sent compressed)
 	ContentEncoding string // the request's Content-Encoding header
@@ -190,6 +196,7 @@ type Org struct {
 	failures    []*failRule
 	requests    []RequestLog
 	hooks       []func(*http.Request)
+	writeHooks  []func(ResourceWrite)
 	resources   map[string]*resource // by 18-char id
 	apiUsage    int
 	jwtClients  map[string]*jwtClient // client ID -> certificate (RegisterJWTClient)
@@ -342,6 +349,22 @@ func (o *Org) Username() string { return o.opts.Username }
 // Password is the login password.
 func (o *Org) Password() string { return o.opts.Password }
 
+// IssuedTokens returns every access and refresh token the org has issued
+// (live or not, since the last RefreshSandbox): test beds look for them
+// where no token may be.
+func (o *Org) IssuedTokens() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make([]string, 0, len(o.sessions)+len(o.refresh))
+	for t := range o.sessions {
+		out = append(out, t)
+	}
+	for t := range o.refresh {
+		out = append(out, t)
+	}
+	return out
+}
+
 // RegisterCallback adds a redirect URI for clientID (creating the client).
 func (o *Org) RegisterCallback(clientID, redirectURI string) {
 	o.mu.Lock()
@@ -429,7 +452,8 @@ func (o *Org) RefreshSandbox() {
 // "ConcurrentPerOrgLongTxn Limit exceeded." (the concurrency limit), 0 a
 // dropped connection after reading part of the request body; any other
 // status a generic JSON error array. Failed requests change nothing in the
-// org. FailNextWith adds a Retry-After header or the other limit message.
+// org. FailNextWith adds a Retry-After header or the other limit message,
+// or loses the answer of a request the org did handle (Fault.LoseAnswer).
 func (o *Org) FailNext(n, status int) { o.FailNextMatching("", "/services/data", n, status) }
 
 // FailNextMatching is FailNext for instance-host requests whose method
@@ -454,6 +478,17 @@ type Fault struct {
 	// LimitConcurrent ("ConcurrentPerOrgLongTxn Limit exceeded.", the
 	// default for 429). The status of a concurrency refusal is 403 or 429 [U].
 	Limit string
+	// LoseAnswer: the org handles the request in full, as without the
+	// fault (a create or update lands, with everything it changes), and the
+	// answer never reaches the client: the connection is closed without a
+	// response. Status, RetryAfter and Limit are ignored. The request log
+	// has Status 0 and the answer's status in LostStatus.
+	LoseAnswer bool
+	// Hold, with LoseAnswer, keeps the connection open this long before
+	// closing it (a slow edge, a network that drops the answer on the way):
+	// a client with a shorter timeout gives up first, and a client that
+	// goes away ends the wait.
+	Hold time.Duration
 }
 
 // REQUEST_LIMIT_EXCEEDED messages (§11.3).
@@ -569,10 +604,18 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 				t.Stop()
 			}
 		}
-		if host == "instance" && o.injectFailure(lw, r) {
-			// handled
-		} else {
+		var rule *failRule
+		if host == "instance" {
+			rule = o.takeFault(r)
+		}
+		lost := 0
+		switch {
+		case rule == nil:
 			h.ServeHTTP(lw, r)
+		case rule.LoseAnswer:
+			lost = loseAnswer(lw, r, h, rule.Hold)
+		default:
+			injectFailure(lw, r, rule)
 		}
 		if !lw.hijacked && lw.status != http.StatusRequestEntityTooLarge {
 			_, _ = io.Copy(io.Discard, io.LimitReader(cr, o.opts.maxRequestSize+1))
@@ -583,7 +626,7 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 		}
 		entry := RequestLog{
 			Time: start, Host: host, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-			Status: status, BytesIn: cr.n, BytesOut: lw.n,
+			Status: status, LostStatus: lost, BytesIn: cr.n, BytesOut: lw.n,
 			ContentEncoding: r.Header.Get("Content-Encoding"),
 			Authorization:   hasBearer(r),
 		}
@@ -602,23 +645,72 @@ func hasBearer(r *http.Request) bool {
 	return strings.HasPrefix(a, "Bearer ") || strings.HasPrefix(a, "OAuth ") || r.URL.Query().Get("oauth_token") != ""
 }
 
-func (o *Org) injectFailure(w *logWriter, r *http.Request) bool {
+// takeFault returns the first fault rule matching r, counting one use of
+// it, or nil.
+func (o *Org) takeFault(r *http.Request) *failRule {
 	o.mu.Lock()
-	var rule *failRule
+	defer o.mu.Unlock()
 	for i, f := range o.failures {
 		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.PathPrefix) {
-			rule = f
 			f.n--
 			if f.n <= 0 {
 				o.failures = append(o.failures[:i:i], o.failures[i+1:]...)
 			}
-			break
+			return f
 		}
 	}
-	o.mu.Unlock()
-	if rule == nil {
-		return false
+	return nil
+}
+
+// sinkWriter takes an answer nobody will read.
+type sinkWriter struct {
+	header http.Header
+	status int
+}
+
+func (s *sinkWriter) Header() http.Header { return s.header }
+
+func (s *sinkWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
 	}
+}
+
+func (s *sinkWriter) Write(p []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return len(p), nil
+}
+
+// loseAnswer handles r in full with h, throws the answer away, waits up to
+// hold (or until the client goes away), then closes the connection without
+// a response. It returns the status of the answer lost.
+func loseAnswer(w *logWriter, r *http.Request, h http.Handler, hold time.Duration) int {
+	sink := &sinkWriter{header: http.Header{}}
+	h.ServeHTTP(sink, r)
+	_, _ = io.Copy(io.Discard, r.Body) // the whole request was received
+	if hold > 0 {
+		t := time.NewTimer(hold)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+		}
+	}
+	status := sink.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	w.hijacked = true
+	_ = conn.Close()
+	return status
+}
+
+// injectFailure answers r as rule says, handling nothing.
+func injectFailure(w *logWriter, r *http.Request, rule *failRule) {
 	if rule.RetryAfter != "" && rule.Status != 0 {
 		w.Header().Set("Retry-After", rule.RetryAfter)
 	}
@@ -631,12 +723,11 @@ func (o *Org) injectFailure(w *logWriter, r *http.Request) bool {
 		}
 		_, _ = io.CopyN(io.Discard, r.Body, want)
 		conn, _, err := http.NewResponseController(w).Hijack()
-		if err == nil {
-			w.hijacked = true
-			_ = conn.Close()
-			return true
+		if err != nil {
+			panic(http.ErrAbortHandler)
 		}
-		panic(http.ErrAbortHandler)
+		w.hijacked = true
+		_ = conn.Close()
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Content-Type", "text/html;charset=UTF-8")
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -656,7 +747,6 @@ func (o *Org) injectFailure(w *logWriter, r *http.Request) bool {
 	default:
 		writeErrors(w, r, rule.Status, apiErr("UNKNOWN_EXCEPTION", http.StatusText(rule.Status)))
 	}
-	return true
 }
 
 const maintenancePage = `<!DOCTYPE html>
