@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/backup"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
@@ -115,7 +116,9 @@ func (r *publishRun) send(ctx context.Context, b Bundle, cur *salesforce.StaticR
 	if cur != nil {
 		again, err = r.update(ctx, b, cur, &spec, cacheFromOrg)
 		if again != nil || err != nil {
-			r.s.dropIntent(r.conn.ID, r.pub)
+			if err == nil || AsProblem(err).Code != CodeOutcomeUnknown {
+				r.s.dropIntent(r.conn.ID, r.pub) // known not to have landed
+			}
 			return again, err
 		}
 		id, outcome = cur.ID, OutcomeUpdated
@@ -235,6 +238,12 @@ func (r *publishRun) reconcile(cur *salesforce.StaticResource, v *OrgVersion) {
 // write whose answer is lost is settled by reading the record again.
 func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.StaticResource, spec *salesforce.UploadSpec, cacheFromOrg bool) (again *salesforce.StaticResource, err error) {
 	bk, err := r.backupCurrent(ctx, cur)
+	if errors.Is(err, backup.ErrBodyChanged) {
+		// Written meanwhile (another publish, an edit): judge it again.
+		if now, known := r.settle(ctx, cur.ID); known && now != nil {
+			return now, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

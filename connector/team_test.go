@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,4 +240,95 @@ func TestAnswerDateBehindIsNoFalseDrift(t *testing.T) {
 		assert.False(t, res.ChangedOutside, "v%d", v)
 	}
 	assert.Equal(t, versionBundle(t, 4).Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+}
+
+// A teammate's publish landing between our read and our backup download:
+// the body downloaded is not the one read. The publish judges the org again
+// and backs up what it replaces, instead of failing as a disk problem.
+func TestPublishWhileATeammatePublishesBetweenReadAndBackup(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	a, b := f.svc, laptop(t, f)
+	v1, v2, v3 := versionBundle(t, 1), testBundle(t, map[string]string{"index.html": "a much longer second version, another size"}), versionBundle(t, 3)
+	requireOK(t, b.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	var once sync.Once
+	f.org.OnRequest(func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/Body") {
+			once.Do(func() { requireOK(t, b.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated) })
+		}
+	})
+	res := a.Publish(ctx, f.k, v3, PublishOptions{})
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, v2.Bytes(), fileBytes(t, res.BackupPath), "what was replaced is v2")
+	assert.Equal(t, v3.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+}
+
+// A lost answer (the write landed, the answer never came) is never
+// "nothing was written": the run reads the org and finds its own write.
+func TestLostAnswerIsSettledFromTheOrg(t *testing.T) {
+	for _, method := range []string{http.MethodPost, http.MethodPatch} {
+		t.Run(method, func(t *testing.T) {
+			f := newPublishFixture(t, sfsim.Options{})
+			ctx := testCtx(t)
+			v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+			b, want := v1, OutcomeCreated
+			if method == http.MethodPatch {
+				requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+				b, want = v2, OutcomeUpdated
+			}
+			f.org.FailNextWith(1, sfsim.Fault{Method: method, PathPrefix: resourcesPath, LoseAnswer: true})
+			res := f.svc.Publish(ctx, f.k, b, PublishOptions{})
+			requireOK(t, res, want)
+			assert.Equal(t, b.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+			if method == http.MethodPost {
+				assert.Equal(t, 1, countRequests(f.org, method, "/sobjects/StaticResource"), "never posted twice: the org was asked instead")
+			} else {
+				// the client sends a conditional PATCH again; the org refuses
+				// the repeat (412), and the run finds its own write there
+				var statuses []int
+				for _, r := range f.org.Requests() {
+					if r.Method == http.MethodPatch {
+						statuses = append(statuses, r.Status)
+					}
+				}
+				// (or, within the same second as the record's previous
+				// change, applies the identical write again: harmless)
+				require.Len(t, statuses, 2)
+				assert.Equal(t, 0, statuses[0], "the lost answer")
+				assert.Contains(t, []int{http.StatusPreconditionFailed, http.StatusNoContent}, statuses[1])
+				assert.Len(t, f.org.Resources(), 1)
+			}
+			// Recorded as ours: the same bundle again is up to date.
+			requireOK(t, f.svc.Publish(ctx, f.k, b, PublishOptions{}), OutcomeUpToDate)
+		})
+	}
+}
+
+// When the org cannot be asked after a lost answer either, the result says
+// the org may hold the version (outcome_unknown), and the next publish
+// recognises it as this folder's own write.
+func TestLostAnswerWithTheOrgUnreachableIsOutcomeUnknown(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	v1, v2 := versionBundle(t, 1), versionBundle(t, 2)
+	requireOK(t, f.svc.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	f.org.FailNextWith(1, sfsim.Fault{Method: http.MethodPatch, PathPrefix: resourcesPath, LoseAnswer: true})
+	var once sync.Once
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPatch { // from then on the org cannot be reached
+			once.Do(func() { f.org.FailNextMatching("", resourcesPath, 100, http.StatusServiceUnavailable) })
+		}
+	})
+	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireFailed(t, res, CodeOutcomeUnknown)
+	assert.Contains(t, res.Problem.Message, "may already hold this version")
+	assert.NotContains(t, res.Problem.Error(), "nothing was written")
+	assert.Equal(t, v2.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body, "it had landed")
+
+	f.org.ClearFaults()
+	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{})
+	requireOK(t, res, OutcomeUpToDate)
+	entries, err := f.svc.History(&f.k)
+	require.NoError(t, err)
+	assert.Equal(t, OutcomeLanded, entries[len(entries)-2].Outcome, "the history says it landed")
 }

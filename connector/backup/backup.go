@@ -355,6 +355,10 @@ func linkOrCopy(src, dst string) error {
 
 // writeFile writes through fill into a temporary file next to dst, checks
 // the byte count when want ≥ 0, syncs and renames it into place.
+// ErrBodyChanged: the body downloaded for a backup is not the size the
+// record said (it changed between the read and the download).
+var ErrBodyChanged = errors.New("the body changed while it was being backed up")
+
 func writeFile(dst string, fill func(w io.Writer) (int64, error), want int64) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(dst), ".tmp-*")
 	if err != nil {
@@ -371,7 +375,7 @@ func writeFile(dst string, fill func(w io.Writer) (int64, error), want int64) (e
 		return err
 	}
 	if want >= 0 && n != want {
-		return fmt.Errorf("wrote %d bytes, expected %d", n, want)
+		return fmt.Errorf("%w: wrote %d bytes, expected %d", ErrBodyChanged, n, want)
 	}
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("sync %s: %w", filepath.Base(dst), err)
