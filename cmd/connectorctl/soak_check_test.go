@@ -18,7 +18,8 @@ package main
 //	   actor's write landed after it
 //	I5 our own writes are never reported as changes by someone else: a
 //	   publish failing with changed_outside, a changedOutside result, a
-//	   status with drift, or "changed outside" in any output, while the
+//	   status with drift or found.provenance changed_outside (or foreign),
+//	   or "changed outside" in any output, while the
 //	   live version was written by Connectors (no Setup edit since)
 //	I5r the same as I5 when the live version is a Setup edit's body that a
 //	   restore put back (with the description it had then)
@@ -43,6 +44,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -354,8 +356,22 @@ func (s *soak) checkOutside(st *soakStep, r soakRun, res *soakResult) {
 			s.violate(st, "X6", "%s %s: resource_exists over a resource Connectors published: %s", r.actor.name, r.args[0], res.Message)
 		}
 	}
-	if r.args[0] == "status" && strings.Contains(r.stdout, `"drift"`) {
-		why = append(why, "status drift")
+	if r.args[0] == "status" {
+		var sts []struct {
+			Drift json.RawMessage `json:"drift"`
+			Found *struct {
+				Provenance string `json:"provenance"`
+			} `json:"found"`
+		}
+		_ = json.Unmarshal([]byte(r.stdout), &sts)
+		for _, x := range sts {
+			if len(x.Drift) > 0 && string(x.Drift) != "null" {
+				why = append(why, "status drift")
+			}
+			if x.Found != nil && (x.Found.Provenance == "changed_outside" || x.Found.Provenance == "foreign") {
+				why = append(why, "status found."+x.Found.Provenance)
+			}
+		}
 	}
 	if strings.Contains(strings.ToLower(r.stdout+r.stderr), "changed outside") {
 		why = append(why, `says "changed outside"`)

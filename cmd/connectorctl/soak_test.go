@@ -8,17 +8,24 @@ package main
 // with Retry-After, sessions expiring, lost answers (the write lands, the
 // answer never arrives), kill -9 of a running connectorctl, concurrent
 // publishes, and edits in Setup by another user and by the same user.
-// After every step it checks the invariants (soakInvariants) reading the
-// org through sfsim and the actors' folders.
+// After every step it checks the invariants listed in soak_check_test.go,
+// reading the org through sfsim (every version that was ever live, via
+// OnResourceWrite) and the actors' folders.
 //
 //	make soak N=2000 SEED=123        # a long run (no time bound)
 //	CONNECTORS_SOAK_SEED=123 CONNECTORS_SOAK_STEPS=18 .ci/test-env go test -count=1 -run '^TestSoak$' ./cmd/connectorctl/
 //
 // In `make test` it runs for CONNECTORS_SOAK_DURATION (default
 // soakDefaultDuration) on a new random seed, printed. Every failure
-// prints the seed and the step that reproduce it (the faults and the kill
-// delays follow the seed; where a kill lands depends on timing, so a kill
-// step may need a few runs to land the same way), with the step log.
+// prints the seed and the step that reproduce it, with the step log (also
+// written to CONNECTORS_SOAK_LOG, default $TMPDIR/connectors-soak-SEED.log).
+// Each step draws from its own stream (seed, step index), so what step k
+// does is the same whatever earlier steps ended with; where a kill lands,
+// and whether two writes fall in the same second, depend on timing, so
+// such a step may need a few runs to end the same way.
+// CONNECTORS_SOAK_KEEP_GOING=1 runs on after a violation and tallies them
+// all; CONNECTORS_SOAK_VERBOSE=1 logs every request of every step;
+// CONNECTORS_SOAK_ALLOW=I3c,... reports those invariants without failing.
 
 import (
 	"archive/zip"
