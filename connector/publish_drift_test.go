@@ -47,6 +47,7 @@ func TestPublishRoundTrips(t *testing.T) {
 		{v3, OutcomeUpToDate, []string{"GET StaticResource 200"}},
 	}
 	for i, st := range steps {
+		nextSecond(t)
 		f.org.ResetRequests()
 		res := f.svc.Publish(ctx, f.k, st.b.(Bundle), PublishOptions{})
 		requireOK(t, res, st.want)

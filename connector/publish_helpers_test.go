@@ -210,6 +210,16 @@ func newPublishFixture(tb testing.TB, opts sfsim.Options) *publishFixture {
 	return &publishFixture{svc: svc, org: org, k: k}
 }
 
+// nextSecond waits until the wall clock (the simulated org's) has moved to
+// the next second: a publish right after another reads a record changed in
+// the current second, and then waits for the next one and reads it again
+// (laterSecond); tests that count requests step over that.
+func nextSecond(tb testing.TB) {
+	tb.Helper()
+	now := time.Now()
+	time.Sleep(now.Truncate(time.Second).Add(time.Second + 20*time.Millisecond).Sub(now))
+}
+
 // testCtx is a context bounded for one test.
 func testCtx(tb testing.TB) context.Context {
 	tb.Helper()

@@ -128,6 +128,7 @@ func TestPublishCreateUpToDateUpdate(t *testing.T) {
 
 	// When a changed bundle is published, then it is updated after a backup
 	// of v1 taken from our local copy (no download).
+	nextSecond(t)
 	f.org.ResetRequests()
 	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{})
 	requireOK(t, res, OutcomeUpdated)
@@ -295,6 +296,7 @@ func TestPublishPatchRetriedOn503(t *testing.T) {
 		if status == 0 {
 			b = v1
 		}
+		nextSecond(t)
 		res := f.svc.Publish(ctx, f.k, b, PublishOptions{})
 		requireOK(t, res, OutcomeUpdated)
 		assert.Equal(t, 3, res.Requests, "read + PATCH (failed) + PATCH")
@@ -395,6 +397,7 @@ func TestPublishCreatedElsewhereMeanwhile(t *testing.T) {
 	assert.Equal(t, theirs, requireOneResource(t, f.org, DefaultResourceName).Body)
 
 	// Replacing it backs up their body (downloaded) first.
+	nextSecond(t)
 	f.org.ResetRequests()
 	res = f.svc.Publish(testCtx(t), f.k, v1, PublishOptions{ReplaceExisting: true})
 	requireOK(t, res, OutcomeUpdated)

@@ -90,6 +90,12 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		if err := r.guardWrite(ctx); err != nil {
 			return err
 		}
+		if fresh, changed, err := r.laterSecond(ctx, cur); err != nil {
+			return err
+		} else if changed && attempt < 2 {
+			cur, list = fresh, nil // written meanwhile: judge it again
+			continue
+		}
 		again, err := r.send(ctx, b, cur)
 		if again == nil || attempt >= 2 {
 			return err
@@ -98,6 +104,46 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		// our write: judge that one as the org holds it now, once.
 		cur, list = again, nil
 	}
+}
+
+// sameSecondWait is how long a publish waits when the record it read was
+// changed within the same second as the read (then reads it again).
+const sameSecondWait = 1100 * time.Millisecond
+
+// laterSecond makes the read that conditions our write one made in a later
+// second than the record's last change. If-Unmodified-Since compares whole
+// seconds: a write by someone else right after our read, in the same
+// second as the record's previous change, would pass our condition and be
+// lost with no backup (two publishes racing). When the org's clock at our
+// read (its Date) is still in that second, wait for the next second and
+// read the record again; changed reports a record written meanwhile.
+func (r *publishRun) laterSecond(ctx context.Context, cur *salesforce.StaticResource) (*salesforce.StaticResource, bool, error) {
+	if cur == nil {
+		return nil, false, nil
+	}
+	read := r.client.LastServerTime().Truncate(time.Second)
+	if !read.IsZero() && cur.LastModifiedDate.Truncate(time.Second).Before(read) {
+		return cur, false, nil
+	}
+	t := time.NewTimer(sameSecondWait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	case <-t.C:
+	}
+	now, err := r.client.GetStaticResource(ctx, cur.ID)
+	switch {
+	case salesforce.IsNotFound(err):
+		return nil, true, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("read static resource: %w", err)
+	}
+	changed := !now.LastModifiedDate.Equal(cur.LastModifiedDate) || now.Description != cur.Description || now.BodyLength != cur.BodyLength
+	if !changed {
+		now.LastModifiedByName = cur.LastModifiedByName
+	}
+	return now, changed, nil
 }
 
 // send writes b: a new publish Id and its intent, the backup of what cur

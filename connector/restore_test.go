@@ -24,6 +24,7 @@ func TestRestoreBringsBackPreviousVersionByteForByte(t *testing.T) {
 	requireOK(t, f.svc.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated)
 
 	// When we restore, then v1 is back, byte for byte, and v2 was backed up first.
+	nextSecond(t)
 	f.org.ResetRequests()
 	res := f.svc.Restore(ctx, f.k, RestoreOptions{})
 	requireOK(t, res, OutcomeUpdated)
@@ -182,7 +183,7 @@ func TestBackupDownloadsWhenChangedElsewhere(t *testing.T) {
 	res = f.svc.Publish(ctx, f.k, v2, PublishOptions{Force: true})
 	requireOK(t, res, OutcomeUpdated)
 	assert.True(t, res.ChangedOutside, "our record, changed since our publish")
-	assert.Equal(t, 4, res.Requests, "forced: read + lookup (who changed it) + download + PATCH")
+	assert.Equal(t, 5, res.Requests, "forced: read + lookup (who changed it) + read again (changed in a later second than our read) + download + PATCH")
 	assert.Equal(t, hand, fileBytes(t, res.BackupPath))
 	got := requireOneResource(t, f.org, DefaultResourceName)
 	assert.Equal(t, "Public", got.CacheControl, "the existing cache control is kept")

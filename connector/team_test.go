@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -331,4 +332,37 @@ func TestLostAnswerWithTheOrgUnreachableIsOutcomeUnknown(t *testing.T) {
 	entries, err := f.svc.History(&f.k)
 	require.NoError(t, err)
 	assert.Equal(t, OutcomeLanded, entries[len(entries)-2].Outcome, "the history says it landed")
+}
+
+// Two publishes racing within one second: B's write lands between A's
+// read and A's write, in the same second as the record's previous change,
+// so A's whole-second If-Unmodified-Since alone would let A overwrite it
+// with no backup of B's version. A reads again in a later second first,
+// sees B's publish, and backs it up.
+func TestRacingPublishesWithinOneSecondLoseNoVersion(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	a, b := f.svc, laptop(t, f)
+	v1, v2, v3 := versionBundle(t, 1), versionBundle(t, 2), versionBundle(t, 3)
+	nextSecond(t) // everything below starts early in a second
+	requireOK(t, a.Publish(ctx, f.k, v1, PublishOptions{}), OutcomeCreated)
+	var fired atomic.Bool
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPatch && fired.CompareAndSwap(false, true) {
+			requireOK(t, b.Publish(ctx, f.k, v2, PublishOptions{}), OutcomeUpdated) // A's write waits for it
+		}
+	})
+	res := a.Publish(ctx, f.k, v3, PublishOptions{})
+	requireOK(t, res, OutcomeUpdated)
+	assert.Equal(t, v3.Bytes(), requireOneResource(t, f.org, DefaultResourceName).Body)
+	var kept [][]byte
+	for _, svc := range []*Service{a, b} {
+		list, err := svc.Backups(f.k, "")
+		require.NoError(t, err)
+		for _, bk := range list {
+			kept = append(kept, fileBytes(t, bk.Path))
+		}
+	}
+	assert.Contains(t, kept, v2.Bytes(), "B's version, replaced by A, is in a backup")
+	assert.Contains(t, kept, v1.Bytes())
 }

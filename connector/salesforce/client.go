@@ -47,6 +47,7 @@ type Client struct {
 	requests atomic.Int64
 	mu       sync.Mutex
 	usage    *Usage
+	lastDate time.Time
 }
 
 // New returns a client for the org at instanceURL (https, or http on
@@ -353,7 +354,20 @@ func (c *Client) send(ctx context.Context, cl *call, token string) (*http.Respon
 		return nil, fmt.Errorf("call salesforce: %w", err)
 	}
 	c.recordUsage(resp.Header.Get("Sforce-Limit-Info"))
+	if t := serverTime(resp); !t.IsZero() {
+		c.mu.Lock()
+		c.lastDate = t
+		c.mu.Unlock()
+	}
 	return resp, nil
+}
+
+// LastServerTime is the org's clock (whole seconds, the Date header) when
+// it sent its latest answer, or zero when none told it.
+func (c *Client) LastServerTime() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastDate
 }
 
 func (c *Client) recordUsage(h string) {
