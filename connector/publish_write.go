@@ -250,32 +250,47 @@ func (r *publishRun) withName(ctx context.Context, cur *salesforce.StaticResourc
 // never learned (a lost answer, a killed process): the history says it
 // landed and the cache records it.
 func (r *publishRun) reconcile(cur *salesforce.StaticResource, v *OrgVersion) {
-	in, ok := r.s.pendingIntent(r.conn.ID, v.PubID)
-	if !ok {
-		return
+	if rec := r.s.reconcile(r.conn, r.resource, cur, v); rec != nil {
+		r.conn.LastPublish = rec
 	}
-	r.log.Info("an earlier publish of this folder landed although its answer was lost", "connector", r.k.String(), "pub", v.PubID)
-	e := r.historyEntry()
-	e.Time, e.Action, e.Outcome = r.s.pubNow().UTC(), ActionPublish, OutcomeLanded
+}
+
+// reconcile adopts this folder's write found in the org (v, judged own)
+// whose outcome was never learned: the journal says it landed, the
+// connector records it, the intent goes. Nil when v is no pending intent.
+// Publish and status both settle it.
+func (s *Service) reconcile(conn Connector, resource string, cur *salesforce.StaticResource, v *OrgVersion) *PublishRecord {
+	in, ok := s.pendingIntent(conn.ID, v.PubID)
+	if !ok {
+		return nil
+	}
+	k := conn.Key()
+	s.pubLogger().Info("an earlier publish of this folder landed although its answer was lost", "connector", k.String(), "pub", v.PubID)
+	e := HistoryEntry{
+		Time: s.pubNow().UTC(), Action: ActionPublish, Connector: k.String(), ConnectorID: conn.ID, Resource: resource,
+		ResourceID: cur.ID, Fingerprint: v.Fingerprint, Size: v.Size, Outcome: OutcomeLanded, AppVersion: s.AppVersion, PubID: v.PubID,
+	}
 	if in.Restore {
 		e.Action = ActionRestore
 	}
-	e.ResourceID, e.Fingerprint, e.Size, e.ErrorCode, e.BackupPath, e.PubID = cur.ID, v.Fingerprint, v.Size, "", "", v.PubID
-	r.s.appendHistory(e)
+	if o := conn.Org; o != nil {
+		e.OrgID, e.OrgName, e.User = o.OrgID, o.OrgName, o.Username
+	}
+	s.appendHistory(e)
 	rec := &PublishRecord{
-		At: in.At, Resource: r.resource, ResourceID: cur.ID, Fingerprint: v.Fingerprint, Size: v.Size, Restored: in.Restore,
+		At: in.At, Resource: resource, ResourceID: cur.ID, Fingerprint: v.Fingerprint, Size: v.Size, Restored: in.Restore,
 		LastModifiedDate: cur.LastModifiedDate.UTC(), LastModifiedByID: cur.LastModifiedByID, PubID: v.PubID,
 	}
-	if _, err := r.s.Registry.Update(r.k, func(c *Connector) error {
+	if _, err := s.Registry.Update(k, func(c *Connector) error {
 		if c.LastPublish == nil || !c.LastPublish.At.After(in.At) {
 			c.LastPublish = rec
 		}
 		return nil
 	}); err != nil {
-		r.log.Warn("record the landed publish on the connector", "connector", r.k.String(), "err", err)
+		s.pubLogger().Warn("record the landed publish on the connector", "connector", k.String(), "err", err)
 	}
-	r.conn.LastPublish = rec
-	r.s.dropIntent(r.conn.ID, v.PubID)
+	s.dropIntent(conn.ID, v.PubID)
+	return rec
 }
 
 // update backs up cur, then replaces it only if nobody changed it since

@@ -134,6 +134,9 @@ func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
 				}
 			}
 			st.Drift, st.Found = s.liveDrift(conn, resource, r)
+			if st.Found.Provenance == ProvOwn {
+				s.reconcile(conn, resource, r, st.Found) // a publish whose answer was lost: it landed
+			}
 			st.driftChecked = true
 		} else {
 			s.logger().Warn("resource lookup failed", "connector", st.Connector, "error", err)

@@ -151,6 +151,8 @@ func TestKilledPublishIsRecognisedAsOurOwn(t *testing.T) {
 	assert.Nil(t, st.Drift, "our own write is no drift")
 	require.NotNil(t, st.Found)
 	assert.Equal(t, ProvOwn, st.Found.Provenance)
+	_, pending := f.svc.pendingIntent(c.ID, pub)
+	assert.False(t, pending, "status settled it")
 
 	res := f.svc.Publish(ctx, f.k, v2, PublishOptions{})
 	requireOK(t, res, OutcomeUpToDate)
@@ -166,8 +168,6 @@ func TestKilledPublishIsRecognisedAsOurOwn(t *testing.T) {
 	require.Len(t, landed, 1, "the history says it landed")
 	assert.Equal(t, v2.Fingerprint(), landed[0].Fingerprint)
 	assert.Equal(t, pub, landed[0].PubID)
-	_, pending := f.svc.pendingIntent(c.ID, pub)
-	assert.False(t, pending, "settled")
 
 	res = f.svc.Publish(ctx, f.k, v3, PublishOptions{})
 	requireOK(t, res, OutcomeUpdated)
