@@ -94,12 +94,15 @@ boundary:
 
 # Every test, with the race detector, inside a private dbus session with an
 # unlocked gnome-keyring (the real Secret Service) and a virtual X server.
-# The soak (TestSoak) runs for about 100 s on a new random seed, printed
-# here (CONNECTORS_SOAK_SEED=... to choose it).
+# The soak (TestSoak) runs afterwards on its own (its many connectorctl
+# processes would starve the real-window test running beside it), for
+# about 100 s on a new random seed, printed here (CONNECTORS_SOAK_SEED=...
+# to choose it).
 test-race:
+	.ci/test-env $(GO) test -race -count=1 -timeout 30m -skip '^TestSoak$$' ./...
 	@seed=$${CONNECTORS_SOAK_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	echo "soak seed $$seed (a failure reproduces with: make soak SEED=$$seed N=<step+1>)"; \
-	CONNECTORS_SOAK_SEED=$$seed .ci/test-env $(GO) test -race -count=1 -timeout 30m ./...
+	CONNECTORS_SOAK_SEED=$$seed .ci/test-env $(GO) test -race -count=1 -timeout 30m -run '^TestSoak$$' ./cmd/connectorctl/
 
 # The randomized soak (issue 17): N steps of publishes, restores, dry runs
 # and faults from two laptops and CI on one simulated org, invariants checked

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -54,8 +55,27 @@ func TestDemoWindow(t *testing.T) {
 	}
 }
 
+// lockedBuffer is the app's output, read by the test while the app may
+// still be writing it (a failure message).
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 func runDemoWindow(ctx context.Context, t *testing.T, bin, dir, lang, master string) {
-	var logs bytes.Buffer
+	var logs lockedBuffer
 	app := exec.CommandContext(ctx, bin, "--demo")
 	app.Env = append(os.Environ(), "LANG="+lang, "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=")
 	app.Stdout, app.Stderr = &logs, &logs
