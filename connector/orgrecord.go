@@ -85,14 +85,19 @@ func (v *OrgVersion) Who() string {
 	return "an unknown user"
 }
 
+// When is when this version was published, as its record says, else the
+// org's own time of the last change.
+func (v *OrgVersion) When() time.Time {
+	if !v.PublishedAt.IsZero() {
+		return v.PublishedAt
+	}
+	return v.LastModifiedDate
+}
+
 // Summary is one line: "published with Connectors on <when> by <who>
 // (version sha256:abcd…, app 1.2.3)", or the change outside Connectors.
 func (v *OrgVersion) Summary() string {
-	when := v.LastModifiedDate
-	if !v.PublishedAt.IsZero() {
-		when = v.PublishedAt
-	}
-	w := when.Local().Format("2006-01-02 15:04")
+	w := v.When().Local().Format("2006-01-02 15:04")
 	switch v.Provenance {
 	case ProvOwn, ProvConnectors:
 		who := v.Publisher // the record's own word, whichever request read it

@@ -31,9 +31,6 @@ const (
 	// createAttempts bounds POSTs: a second one only after a lookup showed
 	// the first created nothing.
 	createAttempts = 2
-	// lookupAfterFailureTimeout bounds the lookup after a failed POST, which
-	// runs even when the caller's context is done (to tell what happened).
-	lookupAfterFailureTimeout = 20 * time.Second
 )
 
 // publishRun is one publish or restore in progress.
@@ -394,7 +391,7 @@ func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp 
 		}
 		lastErr = fmt.Errorf("create static resource: %w", err)
 		r.log.Warn("create failed, looking the resource up", "connector", r.k.String(), "resource", r.resource, "attempt", attempt, "err", err)
-		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupAfterFailureTimeout)
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 		list, lerr := r.client.ListStaticResources(lctx)
 		cancel()
 		if lerr != nil {

@@ -23,7 +23,8 @@ import (
 const CodeOutcomeUnknown = "outcome_unknown"
 
 // settleTimeout bounds the read that tells whether a write whose answer
-// was lost landed; it runs even when the caller's context is done.
+// was lost landed (after a failed PATCH or POST); it runs even when the
+// caller's context is done.
 const settleTimeout = 20 * time.Second
 
 func (r *publishRun) publish(ctx context.Context, b Bundle) error {

@@ -741,7 +741,7 @@ func (r *publishRow) show(res connector.PublishResult) {
 		}
 		if v := res.Replaced; v != nil && v.Provenance == connector.ProvConnectors {
 			note = strings.TrimSpace(lang.L("It replaced the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI); that version was backed up first.",
-				map[string]any{"Date": formatTime(orgVersionTime(v)), "User": v.Who()}) + "\n" + note)
+				map[string]any{"Date": formatTime(v.When()), "User": v.Who()}) + "\n" + note)
 		}
 		r.fix.SetText(note)
 		setVisible(r.fix, note != "")
@@ -753,7 +753,7 @@ func (r *publishRow) show(res connector.PublishResult) {
 		setVisible(r.fix, false)
 		if v := res.Found; v != nil && v.Provenance == connector.ProvConnectors {
 			r.fix.SetText(lang.L("Published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
-				map[string]any{"Date": formatTime(orgVersionTime(v)), "User": v.Who()}))
+				map[string]any{"Date": formatTime(v.When()), "User": v.Who()}))
 			setVisible(r.fix, true)
 		}
 	default:
@@ -774,13 +774,4 @@ func (r *publishRow) show(res connector.PublishResult) {
 		}
 	}
 	r.outcome.Refresh()
-}
-
-// orgVersionTime is when the version the org holds was published, as its
-// record says (else the org's own modification time).
-func orgVersionTime(v *connector.OrgVersion) time.Time {
-	if !v.PublishedAt.IsZero() {
-		return v.PublishedAt
-	}
-	return v.LastModifiedDate
 }
