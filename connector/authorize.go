@@ -79,14 +79,14 @@ func (s *Service) StartAuthorize(ctx context.Context, k Key, opts AuthorizeOptio
 	if timeout <= 0 {
 		timeout = DefaultAuthorizeTimeout
 	}
-	log := s.logger().With("connector", conn.Key().String())
+	log := s.Log().With("connector", conn.Key().String())
 	flow, err := oauth.Start(ctx, oauth.Config{
 		LoginURL:     conn.LoginURL,
 		ClientID:     conn.EffectiveClientID(),
 		Ports:        conn.EffectivePorts(),
 		CallbackPath: CallbackPath,
 		Timeout:      timeout,
-		HTTPClient:   s.httpClient(),
+		HTTPClient:   s.Client(),
 		Pages:        opts.Pages,
 	})
 	if err != nil {
@@ -130,7 +130,7 @@ func (s *Service) Authorize(ctx context.Context, k Key, opts AuthorizeOptions, o
 	if !opts.NoBrowser {
 		if err := s.Browse(f.URL()); err != nil {
 			// the URL was shown: the user can still open it by hand
-			s.logger().Warn("browser could not be opened", "connector", k.String(), "error", err)
+			s.Log().Warn("browser could not be opened", "connector", k.String(), "error", err)
 		}
 	}
 	return f.Wait(ctx)
@@ -254,7 +254,7 @@ func (f *authFlow) run(ctx context.Context) {
 		if p == nil {
 			p = f.localize(Explain(err))
 		}
-		f.s.logger().Warn("authorization failed", "connector", f.k.String(), "code", p.Code, "error", err)
+		f.s.Log().Warn("authorization failed", "connector", f.k.String(), "code", p.Code, "error", err)
 		f.err = p
 		return
 	}
@@ -274,7 +274,7 @@ func (t staticToken) Refresh(context.Context, string) (string, error) {
 // identifyOrg reads who the fresh tokens belong to and which org, and
 // inspects the org (kind, permissions).
 func (s *Service) identifyOrg(ctx context.Context, client *salesforce.Client, k Key, res *oauth.Result, log *slog.Logger) (*OrgInfo, *orgInspection, error) {
-	info := &OrgInfo{InstanceURL: res.InstanceURL, AuthorizedAt: s.now().UTC()}
+	info := &OrgInfo{InstanceURL: res.InstanceURL, AuthorizedAt: s.Clock().UTC()}
 	info.OrgID, info.UserID = idsFromIdentityURL(res.IDURL)
 	ui, err := client.UserInfo(ctx)
 	if err != nil {
@@ -309,8 +309,8 @@ func (s *Service) identifyOrg(ctx context.Context, client *salesforce.Client, k 
 // reported in the result with the tokens stored.
 func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res *oauth.Result, allowMismatch bool) (*AuthorizeResult, error) {
 	k := conn.Key()
-	log := s.logger().With("connector", k.String())
-	hc := s.httpClient()
+	log := s.Log().With("connector", k.String())
+	hc := s.Client()
 	client := salesforce.New(res.InstanceURL, staticToken(res.AccessToken), hc)
 	revoke := func() {
 		tok := res.RefreshToken
@@ -348,7 +348,7 @@ func (s *Service) completeAuthorization(ctx context.Context, conn Connector, res
 	}
 	state := liveState(conn, in.SandboxKnown, envOK, false, perms)
 	out.Problem = permissionProblem(perms)
-	now := s.now().UTC()
+	now := s.Clock().UTC()
 	updated, err := s.Registry.Upsert(k, func(c *Connector) error {
 		if c.ID != "" && c.ID != conn.ID {
 			return &Problem{
@@ -404,7 +404,7 @@ func (s *Service) learnOrgKind(orgID string, in *orgInspection) string {
 	if !in.SandboxKnown {
 		return ""
 	}
-	s.orgFacts.setKind(orgID, in.IsSandbox)
+	s.Facts.setKind(orgID, in.IsSandbox)
 	if in.IsSandbox {
 		return tokenstore.OrgKindSandbox
 	}
@@ -423,7 +423,7 @@ func (s *Service) storeTokens(conn Connector, res *oauth.Result, orgID, kind str
 		OrgID: orgID, LoginURL: conn.LoginURL, ClientID: conn.EffectiveClientID(), OrgKind: kind,
 	}
 	if tok.IssuedAt.IsZero() {
-		tok.IssuedAt = s.now().UTC()
+		tok.IssuedAt = s.Clock().UTC()
 	}
 	return s.Tokens.Save(conn.TokenKey(), tok)
 }

@@ -92,7 +92,7 @@ func (s *Service) backupFolder(root string, conn Connector, locked bool) string 
 		}
 		defer unlock()
 	}
-	log := s.logger().With("connector", k.String())
+	log := s.Log().With("connector", k.String())
 	for _, old := range earlier {
 		if !isDir(dir) {
 			if err := os.Rename(old, dir); err != nil {

@@ -58,7 +58,7 @@ func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts Pu
 	}
 	wg.Wait()
 	if err := s.recordPublishes(records); err != nil {
-		s.pubLogger().Warn("record the publishes on the connectors", "err", err)
+		s.Log().Warn("record the publishes on the connectors", "err", err)
 	}
 	for i, k := range keys {
 		if j := first[k]; j != i {
@@ -73,7 +73,7 @@ func (s *Service) PublishMany(ctx context.Context, keys []Key, b Bundle, opts Pu
 func (s *Service) publishGuarded(ctx context.Context, k Key, b Bundle, opts PublishOptions, recordFn func(Key, *PublishRecord)) (res PublishResult) {
 	defer func() {
 		if v := recover(); v != nil {
-			s.pubLogger().Error("publish panicked", "connector", k.String(), "panic", fmt.Sprint(v))
+			s.Log().Error("publish panicked", "connector", k.String(), "panic", fmt.Sprint(v))
 			res = batchFailed(k, b, opts, &Problem{
 				Code:    "unexpected",
 				Message: fmt.Sprintf("Publishing to %s stopped on an internal error.", k),
@@ -92,7 +92,7 @@ func (s *Service) recordPublishes(records map[Key]*PublishRecord) error {
 	if len(records) == 0 {
 		return nil
 	}
-	now := s.pubNow().UTC().Truncate(time.Millisecond)
+	now := s.Clock().UTC().Truncate(time.Millisecond)
 	return s.Registry.transact(func(doc *registryDoc) (bool, error) {
 		changed := false
 		for k, rec := range records {

@@ -22,7 +22,7 @@ func (s *Service) Diagnostics(ctx context.Context, appVersion string, recentErro
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	line("Connectors diagnostics (tokens and secrets are masked)")
-	line("Generated:      %s", s.now().UTC().Format(time.RFC3339))
+	line("Generated:      %s", s.Clock().UTC().Format(time.RFC3339))
 	line("App version:    %s", orDash(appVersion))
 	line("Go:             %s", runtime.Version())
 	line("OS/arch:        %s/%s", runtime.GOOS, runtime.GOARCH)

@@ -20,7 +20,7 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 		return nil, err
 	}
 	k = conn.Key()
-	log := s.logger().With("connector", k.String())
+	log := s.Log().With("connector", k.String())
 	res := &DisconnectResult{}
 	if conn.IsHeadless() {
 		return s.disconnectHeadless(ctx, conn, res)
@@ -43,7 +43,7 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 		if issuer == "" {
 			issuer = conn.LoginURL
 		}
-		err := salesforce.Revoke(rctx, s.httpClient(), issuer, secret)
+		err := salesforce.Revoke(rctx, s.Client(), issuer, secret)
 		cancel()
 		var ae *salesforce.APIError
 		switch {
@@ -67,7 +67,7 @@ func (s *Service) Disconnect(ctx context.Context, k Key) (*DisconnectResult, err
 		return res, keyringProblem(err)
 	}
 	res.LocalDeleted = true
-	now := s.now().UTC()
+	now := s.Clock().UTC()
 	if _, err := s.Registry.Update(k, func(c *Connector) error {
 		c.NeedsReauth = false
 		c.LastState = StateNotAuthorized
@@ -91,7 +91,7 @@ func (s *Service) Remove(ctx context.Context, k Key) error {
 	if err := s.Registry.Delete(k); err != nil {
 		return err
 	}
-	s.logger().Info("connector removed", "connector", k.String())
+	s.Log().Info("connector removed", "connector", k.String())
 	if res.Problem != nil {
 		return res.Problem
 	}

@@ -28,7 +28,7 @@ func (s *Service) Doctor(ctx context.Context) []Check {
 	}
 	checks = append(checks, checkBrowser(), checkProxy(), s.checkConfig())
 	for _, c := range checks {
-		s.logger().Debug("doctor", "check", c.Name, "ok", c.OK, "detail", c.Detail)
+		s.Log().Debug("doctor", "check", c.Name, "ok", c.OK, "detail", c.Detail)
 	}
 	return checks
 }

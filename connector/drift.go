@@ -81,7 +81,7 @@ func driftOf(cur *salesforce.StaticResource) *Drift {
 // description is the record our publish of b writes (its publish Id is
 // this run's, written as an intent before the write).
 func (r *publishRun) description(b Bundle) string {
-	rec := OrgRecord{Fingerprint: b.Fingerprint(), Size: b.Size(), At: r.s.pubNow(), AppVersion: r.s.AppVersion, PubID: r.pub}
+	rec := OrgRecord{Fingerprint: b.Fingerprint(), Size: b.Size(), At: r.s.Clock(), AppVersion: r.s.AppVersion, PubID: r.pub}
 	if r.conn.Org != nil {
 		rec.UserID, rec.Publisher = r.conn.Org.UserID, r.conn.Org.Username
 	}

@@ -205,14 +205,14 @@ func (s *Service) jwtKey() (*rsa.PrivateKey, error) {
 			return nil, err
 		}
 		from, pemBytes = safetext.Escape(s.JWTKeyFile), b
-	case strings.TrimSpace(s.getenv(JWTKeyEnv)) != "":
+	case strings.TrimSpace(s.Env(JWTKeyEnv)) != "":
 		from = "$" + JWTKeyEnv
-		pemBytes = []byte(s.getenv(JWTKeyEnv))
+		pemBytes = []byte(s.Env(JWTKeyEnv))
 		if v := strings.TrimSpace(string(pemBytes)); !strings.Contains(v, "-----") && isFile(v) {
 			return nil, jwtKeyIsPathProblem()
 		}
-	case strings.TrimSpace(s.getenv(JWTKeyFileEnv)) != "":
-		path := s.getenv(JWTKeyFileEnv)
+	case strings.TrimSpace(s.Env(JWTKeyFileEnv)) != "":
+		path := s.Env(JWTKeyFileEnv)
 		b, err := readJWTKeyFile(path, "$"+JWTKeyFileEnv)
 		if err != nil {
 			return nil, err
@@ -306,7 +306,7 @@ func jwtKeyProblem(msg string, err error) *Problem {
 
 // clientSecret returns $CONNECTORS_CLIENT_SECRET.
 func (s *Service) clientSecret() (string, error) {
-	sec := strings.TrimSpace(s.getenv(ClientSecretEnv))
+	sec := strings.TrimSpace(s.Env(ClientSecretEnv))
 	if sec == "" {
 		return "", &Problem{
 			Code:    CodeClientSecret,
@@ -458,16 +458,9 @@ func (s *Service) checkGrantHosts(conn Connector) error {
 	return nil
 }
 
-func (s *Service) getenv(name string) string {
-	if s.Getenv != nil {
-		return s.Getenv(name)
-	}
-	return os.Getenv(name)
-}
-
 // mint runs the connector's headless grant and returns fresh tokens.
 func (s *Service) mint(ctx context.Context, conn Connector) (*oauth.Result, error) {
-	log := s.logger().With("connector", conn.Key().String())
+	log := s.Log().With("connector", conn.Key().String())
 	var res *oauth.Result
 	var err error
 	if conn.IsHeadless() {
@@ -487,7 +480,7 @@ func (s *Service) mint(ctx context.Context, conn Connector) (*oauth.Result, erro
 		if serr != nil {
 			return nil, Explain(serr)
 		}
-		res, err = oauth.JWTBearer(ctx, s.httpClient(), conn.LoginURL, assertion)
+		res, err = oauth.JWTBearer(ctx, s.Client(), conn.LoginURL, assertion)
 	case AuthClientCredentials:
 		if isGenericLoginHost(conn.LoginURL) {
 			return nil, needsMyDomainProblem(conn.LoginURL)
@@ -496,7 +489,7 @@ func (s *Service) mint(ctx context.Context, conn Connector) (*oauth.Result, erro
 		if serr != nil {
 			return nil, serr
 		}
-		res, err = oauth.ClientCredentials(ctx, s.httpClient(), conn.LoginURL, conn.ClientID, secret)
+		res, err = oauth.ClientCredentials(ctx, s.Client(), conn.LoginURL, conn.ClientID, secret)
 	default:
 		return nil, notAuthorized(conn.Key())
 	}
@@ -523,7 +516,7 @@ func (s *Service) headlessSession(ctx context.Context, conn Connector) (*salesfo
 		org.UserID = userID
 		conn.Org = &org
 	}
-	return salesforce.New(res.InstanceURL, &headlessSource{s: s, conn: conn, e: e}, s.httpClient()), conn, nil
+	return salesforce.New(res.InstanceURL, &headlessSource{s: s, conn: conn, e: e}, s.Client()), conn, nil
 }
 
 // get returns the slot's token, minting one when there is none or when the
@@ -540,11 +533,11 @@ func (e *headlessToken) get(ctx context.Context, s *Service, conn Connector, fai
 	}
 	if orgID, _ := idsFromIdentityURL(res.IDURL); orgID != "" {
 		if err := checkTokenOrg(conn, orgID); err != nil {
-			s.logger().Warn("the minted token belongs to another org; refusing it", "connector", conn.Key().String(), "tokenOrg", orgID)
+			s.Log().Warn("the minted token belongs to another org; refusing it", "connector", conn.Key().String(), "tokenOrg", orgID)
 			return nil, err
 		}
 		if sandbox, known := sandboxFromIdentityURL(res.IDURL); known {
-			s.orgFacts.setKind(orgID, sandbox) // Salesforce's answer, not the connectors file's
+			s.Facts.setKind(orgID, sandbox) // Salesforce's answer, not the connectors file's
 		}
 	}
 	e.res = res
@@ -719,13 +712,13 @@ func (s *Service) disconnectHeadless(ctx context.Context, conn Connector, res *D
 	e.mu.Unlock()
 	if tok != nil {
 		rctx, cancel := context.WithTimeout(ctx, revokeTimeout)
-		if err := salesforce.Revoke(rctx, s.httpClient(), conn.LoginURL, tok.AccessToken); err != nil {
-			s.logger().Warn("revoke of the minted token failed; it expires by itself", "connector", conn.Key().String(), "error", err)
+		if err := salesforce.Revoke(rctx, s.Client(), conn.LoginURL, tok.AccessToken); err != nil {
+			s.Log().Warn("revoke of the minted token failed; it expires by itself", "connector", conn.Key().String(), "error", err)
 		}
 		cancel()
 	}
 	res.Revoked, res.LocalDeleted = true, true
-	now := s.now().UTC()
+	now := s.Clock().UTC()
 	if _, err := s.Registry.Update(conn.Key(), func(c *Connector) error {
 		c.Org, c.NeedsReauth = nil, false
 		c.LastState, c.LastCheck = StateNotAuthorized, &now
@@ -733,6 +726,6 @@ func (s *Service) disconnectHeadless(ctx context.Context, conn Connector, res *D
 	}); err != nil {
 		return res, err
 	}
-	s.logger().Info("disconnected", "connector", conn.Key().String(), "method", conn.AuthMethod.String())
+	s.Log().Info("disconnected", "connector", conn.Key().String(), "method", conn.AuthMethod.String())
 	return res, nil
 }

@@ -45,7 +45,7 @@ func TestSalesforceLoginHosts(t *testing.T) {
 }
 
 func TestGrantDestinations(t *testing.T) {
-	svc := &Service{AllowLoginHosts: []string{"localhost:4321", "sim.internal", "[::1]:7000"}}
+	svc := &Service{Runtime: &Runtime{AllowLoginHosts: []string{"localhost:4321", "sim.internal", "[::1]:7000"}}}
 	for _, u := range []string{
 		"https://login.salesforce.com", "https://test.salesforce.com", "https://acme.my.salesforce.com",
 		"https://acme--uat.sandbox.my.salesforce.com", "https://acme.my.site.com/partners",
@@ -66,7 +66,7 @@ func TestGrantDestinations(t *testing.T) {
 	} {
 		assert.Equal(t, named, svc.grantDestination(u), u)
 	}
-	assert.NotEmpty(t, (&Service{}).grantDestination("http://localhost:4321"), "nothing allowed: loopback is refused too")
+	assert.NotEmpty(t, (&Service{Runtime: &Runtime{}}).grantDestination("http://localhost:4321"), "nothing allowed: loopback is refused too")
 }
 
 func TestParseAllowedLoginHost(t *testing.T) {

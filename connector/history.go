@@ -90,8 +90,8 @@ func (s *Service) appendHistory(e HistoryEntry) {
 	if err != nil {
 		return
 	}
-	if err := appendHistoryLine(s.Registry, line, s.pubLogger()); err != nil {
-		s.pubLogger().Warn("could not append to the history", "path", s.HistoryPath(), "err", err)
+	if err := appendHistoryLine(s.Registry, line, s.Log()); err != nil {
+		s.Log().Warn("could not append to the history", "path", s.HistoryPath(), "err", err)
 	}
 }
 
@@ -201,7 +201,7 @@ func (s *Service) History(k *Key) ([]HistoryEntry, error) {
 		out = append(out, e)
 		return nil
 	})
-	scan.Log(s.pubLogger())
+	scan.Log(s.Log())
 	return out, err
 }
 
@@ -458,7 +458,7 @@ func (r *publishRun) journal() {
 // historyEntry is the journal entry of this run's result.
 func (r *publishRun) historyEntry() HistoryEntry {
 	e := HistoryEntry{
-		Time: r.s.pubNow().UTC(), Action: r.historyAction(), Connector: r.k.String(), ConnectorID: r.conn.ID,
+		Time: r.s.Clock().UTC(), Action: r.historyAction(), Connector: r.k.String(), ConnectorID: r.conn.ID,
 		Resource: r.res.Resource, ResourceID: r.res.ResourceID, Fingerprint: r.res.Fingerprint, Size: r.res.Size,
 		Outcome: string(r.res.Outcome), ErrorCode: r.res.ErrorCode, BackupPath: r.res.BackupPath, AppVersion: r.s.AppVersion,
 	}

@@ -28,7 +28,7 @@ func (s *Service) inspectOrg(ctx context.Context, client *salesforce.Client, idU
 	case err == nil:
 		in.Org = org
 		in.IsSandbox, in.SandboxKnown = org.IsSandbox, true
-		s.orgFacts.setKind(org.ID, org.IsSandbox)
+		s.Facts.setKind(org.ID, org.IsSandbox)
 	case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
 		// Without the API neither the Organization record nor Customize
 		// Application can be read: the latter stays "not checked".
@@ -45,7 +45,7 @@ func (s *Service) inspectOrg(ctx context.Context, client *salesforce.Client, idU
 	case salesforce.IsErrorCode(err, "API_DISABLED_FOR_ORG"):
 		in.Permissions.APIEnabled = false
 	default:
-		s.logger().Warn("permission check failed", "error", err)
+		s.Log().Warn("permission check failed", "error", err)
 	}
 	return in, nil
 }

@@ -16,10 +16,10 @@ import (
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
-// orgFacts is what this process learned live from each org, by org ID (its
+// OrgFacts is what this process learned live from each org, by org ID (its
 // first 15 characters): whether it is a sandbox (fixed for an org ID: a
 // refreshed sandbox gets a new ID), and its last known API usage.
-type orgFacts struct {
+type OrgFacts struct {
 	mu      sync.Mutex
 	sandbox map[string]bool
 	usage   map[string]knownUsage
@@ -39,7 +39,7 @@ func orgKey(id string) string {
 	return id
 }
 
-func (f *orgFacts) kind(orgID string) (sandbox, known bool) {
+func (f *OrgFacts) kind(orgID string) (sandbox, known bool) {
 	if orgKey(orgID) == "" {
 		return false, false
 	}
@@ -49,7 +49,7 @@ func (f *orgFacts) kind(orgID string) (sandbox, known bool) {
 	return sandbox, known
 }
 
-func (f *orgFacts) setKind(orgID string, sandbox bool) {
+func (f *OrgFacts) setKind(orgID string, sandbox bool) {
 	if orgKey(orgID) == "" {
 		return
 	}
@@ -61,7 +61,7 @@ func (f *orgFacts) setKind(orgID string, sandbox bool) {
 	f.sandbox[orgKey(orgID)] = sandbox
 }
 
-func (f *orgFacts) noteUsage(orgID string, u *salesforce.Usage, at time.Time) {
+func (f *OrgFacts) noteUsage(orgID string, u *salesforce.Usage, at time.Time) {
 	if orgKey(orgID) == "" || u == nil || u.Max <= 0 {
 		return
 	}
@@ -82,7 +82,7 @@ func (f *orgFacts) noteUsage(orgID string, u *salesforce.Usage, at time.Time) {
 const usageFresh = time.Minute
 
 // lastUsage is the org's usage an answer told less than usageFresh before now.
-func (f *orgFacts) lastUsage(orgID string, now time.Time) (knownUsage, bool) {
+func (f *OrgFacts) lastUsage(orgID string, now time.Time) (knownUsage, bool) {
 	if orgKey(orgID) == "" {
 		return knownUsage{}, false
 	}
@@ -109,7 +109,7 @@ func (o PublishOptions) productionConfirmed(k Key) bool {
 // checked against (session refuses tokens of another org).
 func (s *Service) orgIsSandbox(ctx context.Context, client *salesforce.Client, conn Connector) (bool, error) {
 	if conn.Org != nil {
-		if sandbox, ok := s.orgFacts.kind(conn.Org.OrgID); ok {
+		if sandbox, ok := s.Facts.kind(conn.Org.OrgID); ok {
 			return sandbox, nil
 		}
 	}
@@ -124,7 +124,7 @@ func (s *Service) orgIsSandbox(ctx context.Context, client *salesforce.Client, c
 			Fix:     fmt.Sprintf("Authorize %s again to record the org it should publish to.", conn.Key()),
 		}
 	}
-	s.orgFacts.setKind(org.ID, org.IsSandbox)
+	s.Facts.setKind(org.ID, org.IsSandbox)
 	return org.IsSandbox, nil
 }
 

@@ -286,7 +286,7 @@ func (s *Service) pruneIntents(connID string) {
 	sort.Slice(mine, func(i, j int) bool { return mine[i].mod.After(mine[j].mod) })
 	for _, n := range mine[maxIntents:] {
 		if err := os.Remove(n.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			s.pubLogger().Warn("remove an old intent", "path", n.path, "err", err)
+			s.Log().Warn("remove an old intent", "path", n.path, "err", err)
 		}
 	}
 }

@@ -62,20 +62,6 @@ type publishRun struct {
 	pub   string
 }
 
-func (s *Service) pubNow() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
-}
-
-func (s *Service) pubLogger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return DiscardLogger()
-}
-
 // Publish uploads the bundle to one connector's StaticResource.
 func (s *Service) Publish(ctx context.Context, k Key, b Bundle, opts PublishOptions) PublishResult {
 	return s.publishOne(ctx, k, b, opts, nil)
@@ -87,7 +73,7 @@ func (s *Service) publishOne(ctx context.Context, k Key, b Bundle, opts PublishO
 	if b != nil {
 		res.Fingerprint, res.Size = b.Fingerprint(), b.Size()
 	}
-	r := &publishRun{s: s, k: k, opts: opts, res: &res, log: s.pubLogger(), recordFn: recordFn}
+	r := &publishRun{s: s, k: k, opts: opts, res: &res, log: s.Log(), recordFn: recordFn}
 	err := r.publish(ctx, b)
 	r.finish(err, start)
 	return res
@@ -438,7 +424,7 @@ func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error)
 // record keeps a copy of what was published and notes the publish on the
 // connector. Both are best effort: the org already holds the new body.
 func (r *publishRun) record(b Bundle, got *salesforce.StaticResource) {
-	now := r.s.pubNow()
+	now := r.s.Clock()
 	id := got.ID
 	if err := r.store.SavePublished(b, got, false, now); err != nil {
 		r.log.Warn("keep a copy of the published bundle", "connector", r.k.String(), "err", err)
@@ -541,7 +527,7 @@ func (r *publishRun) usage() (APIUsage, bool) {
 		}
 	}
 	if r.conn.Org != nil {
-		if u, ok := r.s.orgFacts.lastUsage(r.conn.Org.OrgID, r.s.pubNow()); ok {
+		if u, ok := r.s.Facts.lastUsage(r.conn.Org.OrgID, r.s.Clock()); ok {
 			return u.APIUsage, true
 		}
 	}
@@ -554,7 +540,7 @@ func (r *publishRun) noteUsage() {
 	if r.client == nil || r.conn.Org == nil {
 		return
 	}
-	r.s.orgFacts.noteUsage(r.conn.Org.OrgID, r.client.LastUsage(), r.s.pubNow())
+	r.s.Facts.noteUsage(r.conn.Org.OrgID, r.client.LastUsage(), r.s.Clock())
 }
 
 // guardWrite runs right before any write: the org's own word on whether it

@@ -154,7 +154,7 @@ func (r *publishRun) laterSecond(ctx context.Context, cur *salesforce.StaticReso
 func (r *publishRun) send(ctx context.Context, b Bundle, cur *salesforce.StaticResource) (again *salesforce.StaticResource, err error) {
 	r.pub = newPubID()
 	if err := r.s.writeIntent(intent{PubID: r.pub, ConnectorID: r.conn.ID, Connector: r.k.String(), Resource: r.resource,
-		Fingerprint: b.Fingerprint(), Size: b.Size(), At: r.s.pubNow().UTC(), Restore: r.restored}); err != nil {
+		Fingerprint: b.Fingerprint(), Size: b.Size(), At: r.s.Clock().UTC(), Restore: r.restored}); err != nil {
 		r.log.Warn("could not write the intent of this publish", "connector", r.k.String(), "err", err)
 	}
 	spec, cacheFromOrg := r.restoreSpec(r.uploadSpec(b))
@@ -266,9 +266,9 @@ func (s *Service) reconcile(conn Connector, resource string, cur *salesforce.Sta
 		return nil
 	}
 	k := conn.Key()
-	s.pubLogger().Info("an earlier publish of this folder landed although its answer was lost", "connector", k.String(), "pub", v.PubID)
+	s.Log().Info("an earlier publish of this folder landed although its answer was lost", "connector", k.String(), "pub", v.PubID)
 	e := HistoryEntry{
-		Time: s.pubNow().UTC(), Action: ActionPublish, Connector: k.String(), ConnectorID: conn.ID, Resource: resource,
+		Time: s.Clock().UTC(), Action: ActionPublish, Connector: k.String(), ConnectorID: conn.ID, Resource: resource,
 		ResourceID: cur.ID, Fingerprint: v.Fingerprint, Size: v.Size, Outcome: OutcomeLanded, AppVersion: s.AppVersion, PubID: v.PubID,
 	}
 	if in.Restore {
@@ -288,7 +288,7 @@ func (s *Service) reconcile(conn Connector, resource string, cur *salesforce.Sta
 		}
 		return nil
 	}); err != nil {
-		s.pubLogger().Warn("record the landed publish on the connector", "connector", k.String(), "err", err)
+		s.Log().Warn("record the landed publish on the connector", "connector", k.String(), "err", err)
 	}
 	s.dropIntent(conn.ID, v.PubID)
 	return rec
@@ -404,7 +404,7 @@ func (r *publishRun) backupCurrent(ctx context.Context, cur *salesforce.StaticRe
 	if r.opts.Verify {
 		local = false
 	}
-	bk, err := r.store.Save(cur, FingerprintFromDescription(cur.Description), r.k.String(), r.s.pubNow(), local,
+	bk, err := r.store.Save(cur, FingerprintFromDescription(cur.Description), r.k.String(), r.s.Clock(), local,
 		func(w io.Writer) (int64, error) { return r.client.DownloadBody(ctx, cur.ID, w) })
 	if err != nil {
 		return Backup{}, r.backupProblem(err)

@@ -33,7 +33,7 @@ func (s *Service) Restore(ctx context.Context, k Key, opts RestoreOptions) Publi
 	start := time.Now()
 	res := PublishResult{Key: k, Connector: k.String(), Outcome: OutcomeFailed, Resource: opts.Resource}
 	r := &publishRun{
-		s: s, k: k, res: &res, log: s.pubLogger(), restored: true,
+		s: s, k: k, res: &res, log: s.Log(), restored: true,
 		opts: PublishOptions{ResourceName: opts.Resource, Force: true, ConfirmProduction: opts.ConfirmProduction},
 	}
 	err := r.restore(ctx)

@@ -6,11 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/connectors-app/connectors/connector/internal/filelock"
 	"github.com/connectors-app/connectors/connector/oauth"
@@ -40,13 +38,13 @@ func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Conne
 		return nil, conn, err
 	}
 	if err := checkTokenOrg(conn, tok.OrgID); err != nil {
-		s.logger().Warn("stored tokens belong to another org; refusing them", "connector", key.String(),
+		s.Log().Warn("stored tokens belong to another org; refusing them", "connector", key.String(),
 			"recordedOrg", conn.Org.OrgID, "tokenOrg", tok.OrgID)
 		return nil, conn, err
 	}
 	if tok.OrgKind != "" && tok.OrgID != "" {
 		// what the org said of itself when it issued these tokens
-		s.orgFacts.setKind(tok.OrgID, tok.OrgKind == tokenstore.OrgKindSandbox)
+		s.Facts.setKind(tok.OrgID, tok.OrgKind == tokenstore.OrgKindSandbox)
 	}
 	instance := tok.InstanceURL
 	if instance == "" {
@@ -56,7 +54,7 @@ func (s *Service) session(ctx context.Context, k Key) (*salesforce.Client, Conne
 		return nil, conn, notAuthorized(key)
 	}
 	ts := &tokenSource{s: s, k: key, conn: conn, access: tok.AccessToken}
-	return salesforce.New(instance, ts, s.httpClient()), conn, nil
+	return salesforce.New(instance, ts, s.Client()), conn, nil
 }
 
 // CodeWrongOrg: the stored tokens were issued for another org than the
@@ -124,7 +122,7 @@ func (s *Service) connectorTokens(ctx context.Context, conn Connector) (*tokenst
 // it may belong to a connector of another config folder.
 func (s *Service) adoptLegacyTokens(ctx context.Context, conn Connector) (*tokenstore.Tokens, error) {
 	k := conn.Key()
-	log := s.logger().With("connector", k.String())
+	log := s.Log().With("connector", k.String())
 	unlock, err := s.lock(ctx, conn, "refresh", true)
 	if err != nil {
 		return nil, err
@@ -198,7 +196,7 @@ func (s *Service) legacyTokenOrg(ctx context.Context, conn Connector, tok *token
 		instance = conn.Org.InstanceURL
 	}
 	if tok.AccessToken != "" {
-		ui, err := salesforce.New(instance, staticToken(tok.AccessToken), s.httpClient()).UserInfo(ctx)
+		ui, err := salesforce.New(instance, staticToken(tok.AccessToken), s.Client()).UserInfo(ctx)
 		if err == nil {
 			return ui.OrganizationID, nil, nil
 		}
@@ -209,7 +207,7 @@ func (s *Service) legacyTokenOrg(ctx context.Context, conn Connector, tok *token
 	if tok.RefreshToken == "" {
 		return "", nil, needsReauthProblem(conn.Key(), errors.New("no refresh token stored"))
 	}
-	res, err := oauth.Refresh(ctx, s.httpClient(), conn.LoginURL, conn.EffectiveClientID(), tok.RefreshToken)
+	res, err := oauth.Refresh(ctx, s.Client(), conn.LoginURL, conn.EffectiveClientID(), tok.RefreshToken)
 	if err != nil {
 		if isInvalidGrant(err) {
 			return "", nil, needsReauthProblem(conn.Key(), err)
@@ -292,7 +290,7 @@ func (ts *tokenSource) Refresh(ctx context.Context, failed string) (string, erro
 // before returning. failed is the access token that was refused.
 func (s *Service) refreshTokens(ctx context.Context, conn Connector, failed string) (*tokenstore.Tokens, error) {
 	k := conn.Key()
-	log := s.logger().With("connector", k.String())
+	log := s.Log().With("connector", k.String())
 	unlock, err := s.lock(ctx, conn, "refresh", true)
 	if err != nil {
 		return nil, err
@@ -323,7 +321,7 @@ func (s *Service) refreshTokens(ctx context.Context, conn Connector, failed stri
 		clientID = conn.EffectiveClientID()
 	}
 	log.Info("refreshing access token", "login", hostOf(issuer))
-	res, err := oauth.Refresh(ctx, s.httpClient(), issuer, clientID, tok.RefreshToken)
+	res, err := oauth.Refresh(ctx, s.Client(), issuer, clientID, tok.RefreshToken)
 	if err != nil {
 		if isInvalidGrant(err) {
 			log.Warn("refresh refused: invalid_grant; the connector needs a new authorization")
@@ -348,7 +346,7 @@ func (s *Service) refreshTokens(ctx context.Context, conn Connector, failed stri
 	}
 	next.IssuedAt = res.IssuedAt
 	if next.IssuedAt.IsZero() {
-		next.IssuedAt = s.now()
+		next.IssuedAt = s.Clock()
 	}
 	// Store before use: with rotation the old refresh token is dead now.
 	if err := s.Tokens.Save(conn.TokenKey(), &next); err != nil {
@@ -366,7 +364,7 @@ func (s *Service) markNeedsReauth(k Key, cause error) *Problem {
 		c.LastState = StateNeedsReauth
 		return nil
 	}); err != nil {
-		s.logger().Warn("could not record needs-reauth", "connector", k.String(), "error", err)
+		s.Log().Warn("could not record needs-reauth", "connector", k.String(), "error", err)
 	}
 	return needsReauthProblem(k, cause)
 }
@@ -458,20 +456,6 @@ func fileSafe(s string) string {
 		return b.String()[:40]
 	}
 	return b.String()
-}
-
-func (s *Service) logger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return DiscardLogger()
-}
-
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
-	}
-	return time.Now()
 }
 
 func hostOf(u string) string {

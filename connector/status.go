@@ -15,7 +15,7 @@ const StatusConcurrency = 8
 // timeout (CheckTimeout), and records LastCheck/LastState in the registry.
 func (s *Service) Status(ctx context.Context, k Key) Status {
 	start := time.Now()
-	st := Status{Key: k, Connector: k.String(), CheckedAt: s.now().UTC()}
+	st := Status{Key: k, Connector: k.String(), CheckedAt: s.Clock().UTC()}
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.checkTimeout())
 	defer cancel()
@@ -33,10 +33,10 @@ func (s *Service) Status(ctx context.Context, k Key) Status {
 			}
 			return nil
 		}); err != nil {
-			s.logger().Warn("could not record the status", "connector", st.Connector, "error", err)
+			s.Log().Warn("could not record the status", "connector", st.Connector, "error", err)
 		}
 	}
-	s.logger().Info("status checked", "connector", st.Connector, "state", st.State, "duration", st.Duration.Round(time.Millisecond))
+	s.Log().Info("status checked", "connector", st.Connector, "state", st.State, "duration", st.Duration.Round(time.Millisecond))
 	return st
 }
 
@@ -49,7 +49,7 @@ func (s *Service) StatusAll(ctx context.Context, keys []Key) []Status {
 		list, err := s.Registry.List()
 		if err != nil {
 			p := Explain(err)
-			return []Status{{State: StateUnreachable, Message: p.Message, Fix: p.Fix, CheckedAt: s.now().UTC()}}
+			return []Status{{State: StateUnreachable, Message: p.Message, Fix: p.Fix, CheckedAt: s.Clock().UTC()}}
 		}
 		for _, c := range list {
 			keys = append(keys, c.Key())
@@ -139,7 +139,7 @@ func (s *Service) check(ctx context.Context, k Key, st *Status) bool {
 			}
 			st.driftChecked = true
 		} else {
-			s.logger().Warn("resource lookup failed", "connector", st.Connector, "error", err)
+			s.Log().Warn("resource lookup failed", "connector", st.Connector, "error", err)
 		}
 		if u := client.LastUsage(); u != nil {
 			st.APIUsage = &APIUsage{Used: u.Used, Max: u.Max}

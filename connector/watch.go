@@ -143,7 +143,7 @@ func (s *Service) Watch(ctx context.Context, opts WatchOptions) error {
 			if !ok {
 				return nil
 			}
-			s.pubLogger().Warn("watch error", "folder", opts.Folder, "err", err)
+			s.Log().Warn("watch error", "folder", opts.Folder, "err", err)
 		case <-fire:
 			fire = nil
 			if err := run.quiet(); err != nil {
@@ -296,7 +296,7 @@ func nextDirTowards(anchor, target string) string {
 }
 
 func (r *watchRun) emit(e WatchEvent) {
-	e.Time = r.s.pubNow().UTC()
+	e.Time = r.s.Clock().UTC()
 	if r.opts.OnEvent != nil {
 		r.opts.OnEvent(e)
 	}
