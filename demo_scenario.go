@@ -10,6 +10,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/packaging"
@@ -22,7 +24,7 @@ var demoScenarios = []string{"normal", "connected", "many", "permission-missing"
 // demoWorld is the demo's simulated org and service, which a scenario sets up.
 type demoWorld struct {
 	org   *sfsim.Org
-	svc   *connector.Service
+	svc   *service.Service
 	ports []int
 }
 
@@ -129,7 +131,7 @@ func (d *demoWorld) addClients() error {
 
 // signIn authorizes key on the demo org as the demo user, without a browser.
 func (d *demoWorld) signIn(ctx context.Context, key connector.Key) error {
-	flow, err := d.svc.StartAuthorize(ctx, key, connector.AuthorizeOptions{NoBrowser: true})
+	flow, err := d.svc.StartAuthorize(ctx, key, service.AuthorizeOptions{NoBrowser: true})
 	if err != nil {
 		return err
 	}

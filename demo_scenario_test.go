@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -24,7 +26,7 @@ func TestDemoScenarios(t *testing.T) {
 	org, err := sfsim.Start(sfsim.Options{Sandbox: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = org.Close() })
-	svc, err := connector.NewService(t.TempDir(), tokenstore.NewMemory())
+	svc, err := service.NewService(t.TempDir(), tokenstore.NewMemory())
 	require.NoError(t, err)
 	svc.CheckTimeout = 3 * time.Second
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
@@ -118,7 +120,7 @@ func run(args []string) int {
 // setupReal opens the user's registry with the OS keyring; whether the
 // keyring works is checked in the background and shown in the window.
 func setupReal(deps *ui.Deps, cfgDir string) error {
-	svc, err := connector.NewService(cfgDir, tokenstore.NewKeyring(""))
+	svc, err := service.NewService(cfgDir, tokenstore.NewKeyring(""))
 	if err != nil {
 		return err
 	}
@@ -164,7 +166,7 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 		}
 		store = kr
 	}
-	svc, err := connector.NewService(cfgDir, store)
+	svc, err := service.NewService(cfgDir, store)
 	if err != nil {
 		return err
 	}

@@ -6,18 +6,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // DefaultClientID is the consumer key of the Salesforce CLI's connected app,
-// which registers http://localhost:1717/OauthRedirect.
-const DefaultClientID = "PlatformCLI"
+// which registers http://localhost:1717/OauthRedirect. The OAuth flow owns
+// the value (oauth.DefaultClientID); the domain names it for the front ends.
+const DefaultClientID = oauth.DefaultClientID
 
-// DefaultCallbackPorts are tried in order for the loopback redirect.
-var DefaultCallbackPorts = []int{1717}
+// DefaultCallbackPorts are tried in order for the loopback redirect
+// (oauth.DefaultPorts).
+var DefaultCallbackPorts = oauth.DefaultPorts
 
-// CallbackPath is the path of the loopback redirect URI.
-const CallbackPath = "/OauthRedirect"
+// CallbackPath is the path of the loopback redirect URI (oauth.DefaultCallbackPath).
+const CallbackPath = oauth.DefaultCallbackPath
 
 // DefaultResourceName is the StaticResource name used when none is set.
 const DefaultResourceName = "WalkMe_Content"
@@ -81,7 +84,7 @@ func (c Connector) Key() Key { return Key{System: c.System, Environment: c.Envir
 func (c Connector) TokenKey() string { return "connector:" + c.ID }
 
 // legacyTokenKey is the name-keyed entry of registry format 1.
-func (c Connector) legacyTokenKey() string { return c.Key().String() }
+func (c Connector) LegacyTokenKey() string { return c.Key().String() }
 
 // EffectiveClientID returns ClientID or DefaultClientID.
 func (c Connector) EffectiveClientID() string {

@@ -125,7 +125,7 @@ func (e Environment) Title() string {
 
 // envKindText names an environment with its org kind in a sentence:
 // "sandbox", "production", "test", "UAT (sandbox)".
-func envKindText(e Environment) string {
+func EnvKindText(e Environment) string {
 	if e.IsNamed() {
 		return e.Title() + " (" + string(e.Kind()) + ")"
 	}
@@ -185,4 +185,18 @@ func ValidateSystemName(s string) error {
 		}
 	}
 	return nil
+}
+
+// ConfirmsProduction is the one rule for a typed production confirmation:
+// the answer, without surrounding spaces, is one of the accepted words (the
+// org's name, "yes" where a front end offers it, "Production" for several
+// orgs), in any case. Empty words accept nothing.
+func ConfirmsProduction(answer string, accepted ...string) bool {
+	answer = strings.TrimSpace(answer)
+	for _, w := range accepted {
+		if w = strings.TrimSpace(w); w != "" && strings.EqualFold(answer, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -50,8 +50,8 @@ func Explain(err error) *Problem {
 const (
 	appFix           = "Check the client ID of the connector, or ask your Salesforce admin to install the app (or grant you \"Approve Uninstalled Connected Apps\")."
 	reauthFix        = "Authorize the connector again."
-	setupPermPath    = "In Setup, open Users → Permission Sets (or Profiles) → your user's permission set → System Permissions and turn on %s."
-	revokeManualPath = "open Setup → Connected Apps OAuth Usage in the org and revoke the app for your user"
+	SetupPermPath    = "In Setup, open Users → Permission Sets (or Profiles) → your user's permission set → System Permissions and turn on %s."
+	RevokeManualPath = "open Setup → Connected Apps OAuth Usage in the org and revoke the app for your user"
 )
 
 // explainOAuth maps errors of the authorization flow and the token endpoint.
@@ -83,7 +83,7 @@ func explainOAuth(err error) *Problem {
 	}
 	var ae *oauth.AuthError
 	if errors.As(err, &ae) {
-		return explainOAuthCode(ae.Code, ae.Description)
+		return ExplainOAuthCode(ae.Code, ae.Description)
 	}
 	var ee *oauth.ExchangeError
 	if errors.As(err, &ee) {
@@ -97,7 +97,7 @@ func explainOAuth(err error) *Problem {
 				Fix:     "Start the authorization again; if it fails again, check the login URL of the connector.",
 			}
 		}
-		return explainOAuthCode(ee.Code, ee.Description)
+		return ExplainOAuthCode(ee.Code, ee.Description)
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func portNumbers(pe *oauth.PortError) string {
 
 // explainOAuthCode maps an OAuth error code (from the redirect or the token
 // endpoint). Both come from outside and are escaped before they are shown.
-func explainOAuthCode(code, desc string) *Problem {
+func ExplainOAuthCode(code, desc string) *Problem {
 	code, desc = safetext.Escape(code), safetext.Escape(desc)
 	d := ""
 	if desc != "" {
@@ -129,8 +129,8 @@ func explainOAuthCode(code, desc string) *Problem {
 	case "redirect_uri_mismatch", "redirect_uri_missing":
 		return &Problem{
 			Code:    CodeRedirectMismatch,
-			Message: "Salesforce refused the login because the callback URL " + redirectPlaceholder + " is not registered in the External Client App" + d + ".",
-			Fix:     "Add " + redirectPlaceholder + " to the app under Callback URL, or use another client ID.",
+			Message: "Salesforce refused the login because the callback URL " + RedirectPlaceholder + " is not registered in the External Client App" + d + ".",
+			Fix:     "Add " + RedirectPlaceholder + " to the app under Callback URL, or use another client ID.",
 		}
 	case "invalid_client_id", "invalid_client", "invalid_app_access", "app_blocked":
 		return &Problem{Code: CodeInvalidClient, Message: "Salesforce does not accept this app for your user" + d + ".", Fix: appFix}
@@ -208,14 +208,14 @@ func explainAPICode(ae *salesforce.APIError) *Problem {
 	case "INVALID_SESSION_ID":
 		return &Problem{Code: CodeNeedsReauth, Message: "Salesforce no longer accepts the session of this connector.", Fix: reauthFix}
 	case "API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED":
-		return apiDisabledProblem()
+		return ApiDisabledProblem()
 	case "REQUEST_LIMIT_EXCEEDED":
 		return requestLimitProblem(ae)
 	case "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS":
 		return &Problem{
 			Code:    CodeInsufficientAccess,
 			Message: "Your user may not create or change static resources in this org.",
-			Fix:     fmt.Sprintf(setupPermPath, "Customize Application"),
+			Fix:     fmt.Sprintf(SetupPermPath, "Customize Application"),
 		}
 	case "DUPLICATE_VALUE":
 		return &Problem{
@@ -246,9 +246,7 @@ func explainAPICode(ae *salesforce.APIError) *Problem {
 // from its daily budget ("TotalRequests Limit exceeded.", 403), §11.3. A 429
 // that names neither is a rate limit, so it reads as the concurrency one.
 func requestLimitProblem(ae *salesforce.APIError) *Problem {
-	msg := strings.ToLower(ae.Message)
-	daily := strings.Contains(msg, "totalrequests")
-	if !daily && (strings.Contains(msg, "concurrent") || ae.StatusCode == http.StatusTooManyRequests) {
+	if ae.ConcurrentLimit() {
 		return &Problem{
 			Code:    CodeConcurrencyLimit,
 			Message: "Salesforce refused the request because too many long requests are running in the org at the same time (its concurrent request limit).",
@@ -291,7 +289,7 @@ func storageLimitProblem(ae *salesforce.APIError) *Problem {
 	if strings.Contains(lower, "static resource cannot exceed") {
 		limit, limitSize := "5 MB", int64(5<<20)
 		if ok {
-			limit, limitSize = pubFormatMB(size), size
+			limit, limitSize = PubFormatMB(size), size
 		}
 		return &Problem{
 			Code:    CodeTooLarge,
@@ -303,7 +301,7 @@ func storageLimitProblem(ae *salesforce.APIError) *Problem {
 	}
 	msg := "The org has no room left for this bundle among its static resources (Salesforce says: " + strings.TrimSuffix(ae.Message, ".") + ")."
 	if ok {
-		msg = "The org has no room left for this bundle: it allows " + pubFormatMB(size) + " of static resources in total."
+		msg = "The org has no room left for this bundle: it allows " + PubFormatMB(size) + " of static resources in total."
 	}
 	id, args := "", map[string]any(nil)
 	if ok {
@@ -323,11 +321,11 @@ func looksLikeMaintenance(s string) bool {
 	return strings.Contains(s, "maintenance") || strings.Contains(s, "temporarily unavailable") || strings.Contains(s, "down for")
 }
 
-func apiDisabledProblem() *Problem {
+func ApiDisabledProblem() *Problem {
 	return &Problem{
 		Code:    CodeAPIDisabled,
 		Message: "Your user is not allowed to use the Salesforce API (the API Enabled permission is missing, or the org's edition has no API access).",
-		Fix:     fmt.Sprintf(setupPermPath, "API Enabled"),
+		Fix:     fmt.Sprintf(SetupPermPath, "API Enabled"),
 	}
 }
 
@@ -335,7 +333,7 @@ func apiDisabledProblem() *Problem {
 func explainKeyring(err error) *Problem {
 	var ue *tokenstore.UnavailableError
 	if errors.As(err, &ue) || errors.Is(err, tokenstore.ErrTooLarge) {
-		return keyringProblem(err)
+		return KeyringProblem(err)
 	}
 	if errors.Is(err, tokenstore.ErrNotFound) {
 		return &Problem{Code: CodeNotAuthorized, Message: "This connector is not authorized yet.", Fix: "Click Authorize (or run connectorctl authorize)."}

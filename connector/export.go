@@ -19,9 +19,6 @@ import (
 // ExportVersion is the format version of an exported connectors file.
 const ExportVersion = 1
 
-// CodeConnectorsFile: a --connectors file cannot be used.
-const CodeConnectorsFile = "connectors_file_invalid"
-
 // ExportFile is an exported connectors file.
 type ExportFile struct {
 	Version    int               `json:"version"`
@@ -161,11 +158,11 @@ func checkExportConnectors(cs []ExportConnector, lay *exportLayout) error {
 			return bad("%s", safetext.Escape(err.Error()))
 		}
 		k := Key{System: strings.TrimSpace(c.System), Environment: env}
-		if err := validateKey(k); err != nil {
+		if err := ValidateKey(k); err != nil {
 			return bad("%s", safetext.Escape(strings.TrimSuffix(AsProblem(err).Message, ".")))
 		}
-		if c.ID != "" && !validConnectorID(c.ID) {
-			return bad("%s", badIDError(c.ID))
+		if c.ID != "" && !ValidConnectorID(c.ID) {
+			return bad("%s", BadIDError(c.ID))
 		}
 		if j, dup := ids[c.ID]; dup && c.ID != "" {
 			return bad("it has the same id as connector %d (line %d)", j+1, lineOf(lay, j))
@@ -216,7 +213,7 @@ func (r *Registry) Import(f *ExportFile) error {
 			return err
 		}
 		k := Key{System: strings.TrimSpace(e.System), Environment: env}
-		if err := validateKey(k); err != nil {
+		if err := ValidateKey(k); err != nil {
 			return err
 		}
 		id := strings.ToLower(k.String())
@@ -225,7 +222,7 @@ func (r *Registry) Import(f *ExportFile) error {
 				Fix: "Keep one entry per connector (connectorctl export writes each once).", Args: map[string]any{"Connector": k.String()}}
 		}
 		seen[id] = true
-		if e.ID != "" && !validConnectorID(e.ID) {
+		if e.ID != "" && !ValidConnectorID(e.ID) {
 			return &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id", Message: fmt.Sprintf("The connectors file gives %s an id Connectors never writes.", k),
 				Fix: "Write the file with connectorctl export --output FILE and commit it as is.", Args: map[string]any{"Connector": k.String()}}
 		}
@@ -239,7 +236,7 @@ func (r *Registry) Import(f *ExportFile) error {
 			CreatedAt: now, UpdatedAt: now,
 		}
 		if c.ID == "" {
-			c.ID = newConnectorID()
+			c.ID = NewConnectorID()
 		}
 		if method == AuthJWT {
 			c.Username = e.Username
@@ -252,9 +249,9 @@ func (r *Registry) Import(f *ExportFile) error {
 		}
 		conns = append(conns, c)
 	}
-	return r.transact(func(doc *registryDoc) (bool, error) {
+	return r.Transact(func(doc *RegistryDoc) (bool, error) {
 		for _, c := range conns {
-			i := findConnector(doc.Connectors, c.Key())
+			i := FindConnector(doc.Connectors, c.Key())
 			if j := findID(doc.Connectors, c.ID); j >= 0 && j != i {
 				return false, &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id_taken",
 					Message: fmt.Sprintf("The connectors file gives %s the id of %s.", c.Key(), doc.Connectors[j].Key()),

@@ -5,7 +5,12 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/connectors-app/connectors/connector/backup"
 )
+
+// backupShortFP is the first 12 hex digits of a fingerprint, for messages.
+func backupShortFP(fp string) string { return backup.ShortFP(fp) }
 
 // descriptionPrefix starts the Description of every StaticResource we
 // publish. The first form was "Published by Connectors; fingerprint=<fp>";

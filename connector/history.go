@@ -28,10 +28,6 @@ import (
 // HistoryFileName is the journal in the configuration folder.
 const HistoryFileName = "history.jsonl"
 
-// CodeHistoryDamaged: lines of the journal that are not entries were
-// skipped (a warning: the other entries are shown).
-const CodeHistoryDamaged = "history_damaged"
-
 // Actions of the journal.
 const (
 	ActionPublish = "publish"
@@ -74,25 +70,10 @@ var historyMu sync.Mutex
 // being held in memory.
 const MaxHistoryLine = 64 << 10
 
-// HistoryPath is the journal's path.
-func (s *Service) HistoryPath() string { return historyPath(s.Registry) }
-
-func historyPath(reg *Registry) string { return filepath.Join(reg.Dir(), HistoryFileName) }
+func HistoryPath(reg *Registry) string { return filepath.Join(reg.Dir(), HistoryFileName) }
 
 func historyLockPath(reg *Registry) string {
 	return filepath.Join(reg.Dir(), "locks", HistoryFileName+".lock")
-}
-
-// appendHistory appends e to the journal; best effort (the org already
-// holds what happened), failures are logged.
-func (s *Service) appendHistory(e HistoryEntry) {
-	line, err := json.Marshal(e)
-	if err != nil {
-		return
-	}
-	if err := appendHistoryLine(s.Registry, line, s.Log()); err != nil {
-		s.Log().Warn("could not append to the history", "path", s.HistoryPath(), "err", err)
-	}
 }
 
 // appendHistoryLine appends line and a newline to the journal in one
@@ -100,7 +81,7 @@ func (s *Service) appendHistory(e HistoryEntry) {
 // processes'). When the journal ends with a torn line (no newline: a crash
 // mid-write, a copy cut short), the write starts with a newline, so the
 // entry is never glued onto the torn line and lost with it.
-func appendHistoryLine(reg *Registry, line []byte, log *slog.Logger) error {
+func AppendHistoryLine(reg *Registry, line []byte, log *slog.Logger) error {
 	historyMu.Lock()
 	defer historyMu.Unlock()
 	if unlock, err := filelock.Lock(historyLockPath(reg)); err != nil {
@@ -110,7 +91,7 @@ func appendHistoryLine(reg *Registry, line []byte, log *slog.Logger) error {
 	} else {
 		defer unlock()
 	}
-	f, err := os.OpenFile(historyPath(reg), os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(HistoryPath(reg), os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
@@ -193,18 +174,6 @@ func (h HistoryScan) Log(log *slog.Logger) {
 	}
 }
 
-// History is the service's journal (see ScanHistory), oldest first; the
-// damaged lines skipped are logged.
-func (s *Service) History(k *Key) ([]HistoryEntry, error) {
-	var out []HistoryEntry
-	scan, err := ScanHistory(s.Registry, HistoryQuery{Key: k}, func(e HistoryEntry) error {
-		out = append(out, e)
-		return nil
-	})
-	scan.Log(s.Log())
-	return out, err
-}
-
 // ReadHistory is ScanHistory of the registry's journal into a slice.
 func ReadHistory(reg *Registry, k *Key) ([]HistoryEntry, error) {
 	var out []HistoryEntry
@@ -221,7 +190,7 @@ func ReadHistory(reg *Registry, k *Key) ([]HistoryEntry, error) {
 // counted (HistoryScan.Problem is the warning to show); empty lines are
 // ignored. An error from fn stops the scan and is returned.
 func ScanHistory(reg *Registry, q HistoryQuery, fn func(HistoryEntry) error) (HistoryScan, error) {
-	scan := HistoryScan{Path: historyPath(reg)}
+	scan := HistoryScan{Path: HistoryPath(reg)}
 	keep, err := historyFilter(reg, q.Key)
 	if err != nil {
 		return scan, err
@@ -231,7 +200,7 @@ func ScanHistory(reg *Registry, q HistoryQuery, fn func(HistoryEntry) error) (Hi
 		return scan, nil
 	}
 	if err != nil {
-		return scan, configIOProblem(reg.Dir(), err)
+		return scan, ConfigIOProblem(reg.Dir(), err)
 	}
 	defer f.Close()
 	var r io.Reader = f
@@ -245,7 +214,7 @@ func ScanHistory(reg *Registry, q HistoryQuery, fn func(HistoryEntry) error) (Hi
 			if errors.Is(err, io.EOF) {
 				return scan, nil
 			}
-			return scan, configIOProblem(reg.Dir(), err)
+			return scan, ConfigIOProblem(reg.Dir(), err)
 		}
 		scan.End += size
 		e, ok, empty := parseHistoryLine(line)
@@ -434,39 +403,4 @@ func csvCells(cells ...string) []string {
 		}
 	}
 	return cells
-}
-
-// historyAction names what a run did for the journal.
-func (r *publishRun) historyAction() string {
-	switch {
-	case r.restored:
-		return ActionRestore
-	case r.replaced:
-		return ActionReplace
-	}
-	return ActionPublish
-}
-
-// journal appends the run's result to the history (never for dry runs).
-func (r *publishRun) journal() {
-	if r.opts.DryRun {
-		return
-	}
-	r.s.appendHistory(r.historyEntry())
-}
-
-// historyEntry is the journal entry of this run's result.
-func (r *publishRun) historyEntry() HistoryEntry {
-	e := HistoryEntry{
-		Time: r.s.Clock().UTC(), Action: r.historyAction(), Connector: r.k.String(), ConnectorID: r.conn.ID,
-		Resource: r.res.Resource, ResourceID: r.res.ResourceID, Fingerprint: r.res.Fingerprint, Size: r.res.Size,
-		Outcome: string(r.res.Outcome), ErrorCode: r.res.ErrorCode, BackupPath: r.res.BackupPath, AppVersion: r.s.AppVersion,
-	}
-	if r.landed {
-		e.PubID = r.pub
-	}
-	if o := r.conn.Org; o != nil {
-		e.OrgID, e.OrgName, e.User = o.OrgID, o.OrgName, o.Username
-	}
-	return e
 }

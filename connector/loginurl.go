@@ -5,10 +5,68 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/connectors-app/connectors/connector/safetext"
 )
+
+// ParseAllowedLoginHost reads a value of --allow-login-host: a host name
+// or an IP address, with an optional port (HOST, HOST:PORT, [::1]:PORT),
+// or a URL whose host and port are taken. It returns the host in lower
+// case, with the port when one was given; without a port every port of the
+// host is allowed.
+func ParseAllowedLoginHost(v string) (string, error) {
+	in := strings.TrimSpace(v)
+	if strings.Contains(in, "://") {
+		u, err := url.Parse(in)
+		if err != nil || u.Host == "" || u.User != nil {
+			return "", badAllowedHost(v)
+		}
+		in = u.Host
+	}
+	in = strings.TrimSuffix(strings.ToLower(in), "/")
+	host, port := in, ""
+	if h, p, err := net.SplitHostPort(in); err == nil {
+		host, port = h, p
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if host == "" || strings.ContainsAny(host, "/@?#[] ") || (port != "" && !isPort(port)) {
+		return "", badAllowedHost(v)
+	}
+	if net.ParseIP(host) == nil {
+		for _, l := range strings.Split(host, ".") {
+			if !labelRE.MatchString(l) {
+				return "", badAllowedHost(v)
+			}
+		}
+	}
+	return joinHostPort(host, port), nil
+}
+
+func isPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535 && strconv.Itoa(n) == p
+}
+
+func joinHostPort(host, port string) string {
+	if port == "" {
+		if strings.Contains(host, ":") {
+			return "[" + host + "]"
+		}
+		return host
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func badAllowedHost(v string) *Problem {
+	return &Problem{
+		Code:    CodeInvalidLoginURL,
+		ID:      "allow_login_host_invalid",
+		Message: fmt.Sprintf("%s cannot be used as an allowed login host.", safetext.Value(v)),
+		Fix:     "Give a host name with an optional port, e.g. --allow-login-host localhost:4321 for a simulated org.",
+	}
+}
 
 // Salesforce host families a pasted address may come from, longest suffix
 // first within each, and what they map to. kind is the label before the
@@ -63,7 +121,7 @@ func NormalizeLoginURL(input string, env Environment) (string, error) {
 	}
 	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
 	port := u.Port()
-	if isLoopbackHost(host) {
+	if IsLoopbackHost(host) {
 		out := scheme + "://" + host
 		if strings.Contains(host, ":") {
 			out = scheme + "://[" + host + "]"
@@ -232,7 +290,7 @@ func IsSalesforceLoginHost(host string) bool {
 	return false
 }
 
-func isLoopbackHost(host string) bool {
+func IsLoopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}

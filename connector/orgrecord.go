@@ -9,14 +9,8 @@ package connector
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -122,7 +116,7 @@ func (v *OrgVersion) Summary() string {
 // connector's Salesforce user (for older Descriptions, which record no
 // user of their own); rec the cached record of our last publish, used only
 // for older Descriptions.
-func judgeResource(cur *salesforce.StaticResource, own func(pub string) bool, ourUser string, rec *PublishRecord) *OrgVersion {
+func JudgeResource(cur *salesforce.StaticResource, own func(pub string) bool, ourUser string, rec *PublishRecord) *OrgVersion {
 	if cur == nil {
 		return &OrgVersion{Provenance: ProvAbsent, Size: -1}
 	}
@@ -174,150 +168,13 @@ func judgeOlderRecord(cur *salesforce.StaticResource, info DescriptionInfo, ourU
 }
 
 // newPubID is a random publish Id: 16 hex digits.
-func newPubID() string {
+func NewPubID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
 
-var pubIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
-
-// ---- intents: this folder's writes whose outcome is not known yet ----
-
-// intent is written before each write and removed once its outcome is
-// known: a killed process leaves it behind, and the next publish or status
-// that finds its publish Id in the org knows the write landed.
-type intent struct {
-	PubID       string    `json:"pubId"`
-	ConnectorID string    `json:"connectorId"`
-	Connector   string    `json:"connector"`
-	Resource    string    `json:"resource"`
-	Fingerprint string    `json:"fingerprint"`
-	Size        int64     `json:"size"`
-	At          time.Time `json:"at"`
-	Restore     bool      `json:"restore,omitempty"`
-}
-
-// maxIntents bounds the intents kept per connector (the oldest go first).
-const maxIntents = 10
-
-func (s *Service) intentDir() string { return filepath.Join(s.Registry.Dir(), "intents") }
-
-// intentPath names an intent by validated parts only.
-func (s *Service) intentPath(connID, pub string) (string, error) {
-	if !validConnectorID(connID) || !pubIDPattern.MatchString(pub) {
-		return "", errors.New("intent: invalid connector or publish Id")
-	}
-	return filepath.Join(s.intentDir(), connID+"-"+pub+".json"), nil
-}
-
-// writeIntent records a write about to be sent.
-func (s *Service) writeIntent(in intent) error {
-	p, err := s.intentPath(in.ConnectorID, in.PubID)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(s.intentDir(), 0o700); err != nil {
-		return fmt.Errorf("create intents folder: %w", err)
-	}
-	raw, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(p, raw, 0o600); err != nil {
-		return fmt.Errorf("write intent: %w", err)
-	}
-	s.pruneIntents(in.ConnectorID)
-	return nil
-}
-
-// dropIntent removes an intent whose outcome is known.
-func (s *Service) dropIntent(connID, pub string) {
-	if p, err := s.intentPath(connID, pub); err == nil {
-		_ = os.Remove(p)
-	}
-}
-
-// pendingIntent returns this folder's intent of that publish Id, if any.
-func (s *Service) pendingIntent(connID, pub string) (intent, bool) {
-	p, err := s.intentPath(connID, pub)
-	if err != nil {
-		return intent{}, false
-	}
-	raw, err := os.ReadFile(p)
-	if err != nil {
-		return intent{}, false
-	}
-	var in intent
-	if json.Unmarshal(raw, &in) != nil || in.PubID != pub {
-		return intent{}, false
-	}
-	return in, true
-}
-
-// pruneIntents keeps the newest maxIntents intents of the connector.
-func (s *Service) pruneIntents(connID string) {
-	entries, err := os.ReadDir(s.intentDir())
-	if err != nil {
-		return
-	}
-	type named struct {
-		path string
-		mod  time.Time
-	}
-	var mine []named
-	for _, e := range entries {
-		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), connID+"-") || !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		pub := strings.TrimSuffix(strings.TrimPrefix(e.Name(), connID+"-"), ".json")
-		if !pubIDPattern.MatchString(pub) {
-			continue
-		}
-		fi, err := e.Info()
-		if err != nil {
-			continue
-		}
-		mine = append(mine, named{filepath.Join(s.intentDir(), e.Name()), fi.ModTime()})
-	}
-	if len(mine) <= maxIntents {
-		return
-	}
-	sort.Slice(mine, func(i, j int) bool { return mine[i].mod.After(mine[j].mod) })
-	for _, n := range mine[maxIntents:] {
-		if err := os.Remove(n.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			s.Log().Warn("remove an old intent", "path", n.path, "err", err)
-		}
-	}
-}
-
-// ownPub reports whether pub is one of this folder's writes for conn: its
-// last recorded publish, or an intent whose outcome is not known yet.
-func (s *Service) ownPub(conn Connector) func(pub string) bool {
-	return func(pub string) bool {
-		if pub == "" {
-			return false
-		}
-		if rec := conn.LastPublish; rec != nil && rec.PubID == pub {
-			return true
-		}
-		_, ok := s.pendingIntent(conn.ID, pub)
-		return ok
-	}
-}
-
-// judge judges the connector's resource cur as the org holds it.
-func (s *Service) judge(conn Connector, resource string, cur *salesforce.StaticResource) *OrgVersion {
-	var ourUser string
-	if conn.Org != nil {
-		ourUser = conn.Org.UserID
-	}
-	var rec *PublishRecord
-	if conn.LastPublish != nil && strings.EqualFold(conn.LastPublish.Resource, resource) {
-		rec = conn.LastPublish
-	}
-	return judgeResource(cur, s.ownPub(conn), ourUser, rec)
-}
+var PubIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // FoundElsewhere is the version the check found when it was published with
 // Connectors elsewhere (another computer, a teammate, CI), else nil.

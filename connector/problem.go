@@ -2,9 +2,30 @@ package connector
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/connector/tokenstore"
 )
+
+// JWTKeyFileNotAPath is the problem of a key file's "path" that is text
+// (PEM, several lines): the key itself, given where its file was wanted
+// (--jwt-key-file "$(cat key.pem)", a GitLab Variable where a File
+// variable was meant). where names the flag or the variable; the value is
+// never quoted. It is nil for anything else.
+func JWTKeyFileNotAPath(where, path string) *Problem {
+	if !strings.Contains(path, "-----") && !strings.ContainsAny(path, "\n\r") {
+		return nil
+	}
+	return &Problem{
+		Code:    CodeJWTKey,
+		ID:      "jwt_key_file_not_a_path",
+		Message: fmt.Sprintf("%s holds %s, not a file path (its value is not shown).", where, safetext.Describe(path)),
+		Args:    map[string]any{"Where": where, "KeyEnv": JWTKeyEnv},
+		Fix:     fmt.Sprintf("Put the key's PEM text in $%s instead (in GitLab, a variable of type Variable), or give the path of a file holding it (a File variable).", JWTKeyEnv),
+	}
+}
 
 // Problem is an error a user can act on: a stable code, one plain sentence
 // saying what happened, and one sentence naming the fix. Every error the
@@ -120,3 +141,24 @@ const (
 	// CodeWatchFailed: the folder cannot be watched.
 	CodeWatchFailed = "watch_failed"
 )
+
+func KeyringProblem(err error) *Problem {
+	var ue *tokenstore.UnavailableError
+	if errors.As(err, &ue) {
+		return &Problem{Code: CodeKeyring, Message: ue.Reason, Fix: ue.Fix, Err: err}
+	}
+	if errors.Is(err, tokenstore.ErrTooLarge) {
+		return &Problem{
+			Code:    CodeKeyring,
+			Message: "The tokens Salesforce issued are too large for the keyring.",
+			Fix:     "Ask your Salesforce admin to use opaque (non-JWT) access tokens for the app, then authorize again.",
+			Err:     err,
+		}
+	}
+	return &Problem{
+		Code:    CodeKeyring,
+		Message: "The keyring could not be used: " + err.Error() + ".",
+		Fix:     "Check that your system keyring is running and unlocked, then try again.",
+		Err:     err,
+	}
+}

@@ -50,7 +50,7 @@ type Registry struct {
 }
 
 // registryDoc is the on-disk shape.
-type registryDoc struct {
+type RegistryDoc struct {
 	Version    int         `json:"version"`
 	Connectors []Connector `json:"connectors"`
 }
@@ -85,7 +85,7 @@ func OpenRegistry(dir string) (*Registry, error) {
 		dir = d
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil { //nolint:gosec // the user's own config folder
-		return nil, configIOProblem(dir, err)
+		return nil, ConfigIOProblem(dir, err)
 	}
 	r := &Registry{dir: dir, now: time.Now}
 	r.upgrade()
@@ -101,13 +101,13 @@ func (r *Registry) upgrade() {
 	if err != nil || !needsIDs(doc.Connectors) {
 		return
 	}
-	_ = r.transact(func(doc *registryDoc) (bool, error) {
+	_ = r.Transact(func(doc *RegistryDoc) (bool, error) {
 		if !needsIDs(doc.Connectors) {
 			return false, nil // another process upgraded it meanwhile
 		}
 		for i := range doc.Connectors {
 			if doc.Connectors[i].ID == "" {
-				doc.Connectors[i].ID = newConnectorID()
+				doc.Connectors[i].ID = NewConnectorID()
 				doc.Connectors[i].LegacyTokens = true
 			}
 		}
@@ -128,7 +128,7 @@ func needsIDs(cs []Connector) bool {
 const connectorIDLen = 32
 
 // newConnectorID is 128 random bits in lowercase hex.
-func newConnectorID() string {
+func NewConnectorID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic("connector: no randomness for a connector ID: " + err.Error())
@@ -140,7 +140,7 @@ func newConnectorID() string {
 // makes: 32 lowercase hex digits. IDs name folders, lock files and keyring
 // entries, so nothing else is accepted where an ID enters (the registry
 // file, a connectors file, a new connector).
-func validConnectorID(id string) bool {
+func ValidConnectorID(id string) bool {
 	if len(id) != connectorIDLen {
 		return false
 	}
@@ -162,7 +162,7 @@ func quoteID(id string) string {
 }
 
 // badIDError says why id cannot be a connector ID.
-func badIDError(id string) error {
+func BadIDError(id string) error {
 	return fmt.Errorf("its id %s is not one Connectors writes (%d lowercase hex digits)", quoteID(id), connectorIDLen)
 }
 
@@ -191,7 +191,7 @@ func (r *Registry) Get(k Key) (Connector, error) {
 	if err != nil {
 		return Connector{}, err
 	}
-	if i := findConnector(doc.Connectors, k); i >= 0 {
+	if i := FindConnector(doc.Connectors, k); i >= 0 {
 		return doc.Connectors[i], nil
 	}
 	return Connector{}, notFound(k)
@@ -213,13 +213,13 @@ func (r *Registry) Update(k Key, fn func(c *Connector) error) (Connector, error)
 }
 
 func (r *Registry) modify(k Key, create bool, fn func(c *Connector) error) (Connector, error) {
-	if err := validateKey(k); err != nil {
+	if err := ValidateKey(k); err != nil {
 		return Connector{}, err
 	}
 	var out Connector
-	err := r.transact(func(doc *registryDoc) (bool, error) {
+	err := r.Transact(func(doc *RegistryDoc) (bool, error) {
 		now := r.now().UTC().Truncate(time.Millisecond)
-		i := findConnector(doc.Connectors, k)
+		i := FindConnector(doc.Connectors, k)
 		var c Connector
 		if i >= 0 {
 			c = doc.Connectors[i]
@@ -239,7 +239,7 @@ func (r *Registry) modify(k Key, create bool, fn func(c *Connector) error) (Conn
 			c = Connector{System: strings.TrimSpace(k.System), Environment: k.Environment, CreatedAt: now}
 		}
 		if i >= 0 && c.ID == "" { // a format-1 file the upgrade could not write
-			c.ID, c.LegacyTokens = newConnectorID(), true
+			c.ID, c.LegacyTokens = NewConnectorID(), true
 		}
 		id, sys, env := c.ID, c.System, c.Environment
 		if fn != nil {
@@ -251,10 +251,10 @@ func (r *Registry) modify(k Key, create bool, fn func(c *Connector) error) (Conn
 		case i >= 0:
 			c.ID = id // an ID never changes
 		case c.ID == "":
-			c.ID = newConnectorID() // a new connector may bring its own
-		case !validConnectorID(c.ID):
+			c.ID = NewConnectorID() // a new connector may bring its own
+		case !ValidConnectorID(c.ID):
 			return false, &Problem{Code: CodeInvalidKey, ID: "connector_id_invalid",
-				Message: fmt.Sprintf("The new connector %s was not saved: %s.", k, badIDError(c.ID)),
+				Message: fmt.Sprintf("The new connector %s was not saved: %s.", k, BadIDError(c.ID)),
 				Fix:     "Authorize it again; Connectors gives it a new ID.", Args: map[string]any{"Connector": k.String()}}
 		case findID(doc.Connectors, c.ID) >= 0:
 			return false, &Problem{Code: CodeInvalidKey, ID: "connector_id_taken",
@@ -280,8 +280,8 @@ func (r *Registry) modify(k Key, create bool, fn func(c *Connector) error) (Conn
 // Delete removes the connector definition (not its tokens). Deleting an
 // absent connector is a CodeNotFound problem.
 func (r *Registry) Delete(k Key) error {
-	return r.transact(func(doc *registryDoc) (bool, error) {
-		i := findConnector(doc.Connectors, k)
+	return r.Transact(func(doc *RegistryDoc) (bool, error) {
+		i := FindConnector(doc.Connectors, k)
 		if i < 0 {
 			return false, notFound(k)
 		}
@@ -292,12 +292,12 @@ func (r *Registry) Delete(k Key) error {
 
 // transact runs a read-modify-write under the in-process mutex and the
 // cross-process lock, re-reading the file under the lock.
-func (r *Registry) transact(fn func(doc *registryDoc) (changed bool, err error)) error {
+func (r *Registry) Transact(fn func(doc *RegistryDoc) (changed bool, err error)) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	unlock, err := filelock.Lock(r.lockPath())
 	if err != nil {
-		return configIOProblem(r.dir, err)
+		return ConfigIOProblem(r.dir, err)
 	}
 	defer unlock()
 	doc, err := r.read()
@@ -313,14 +313,14 @@ func (r *Registry) transact(fn func(doc *registryDoc) (changed bool, err error))
 }
 
 // read loads the file; a missing file is an empty registry.
-func (r *Registry) read() (*registryDoc, error) {
+func (r *Registry) read() (*RegistryDoc, error) {
 	path := r.Path()
 	b, err := os.ReadFile(path) //nolint:gosec // the user's own config folder
 	if errors.Is(err, fs.ErrNotExist) {
-		return &registryDoc{Version: RegistryVersion}, nil
+		return &RegistryDoc{Version: RegistryVersion}, nil
 	}
 	if err != nil {
-		return nil, configIOProblem(r.dir, err)
+		return nil, ConfigIOProblem(r.dir, err)
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, corruptProblem(path, errors.New("the file is empty"))
@@ -345,7 +345,7 @@ func (r *Registry) read() (*registryDoc, error) {
 	if *probe.Version < 1 {
 		return nil, corruptProblem(path, fmt.Errorf("unknown format version %d", *probe.Version))
 	}
-	var doc registryDoc
+	var doc RegistryDoc
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, corruptProblem(path, err)
 	}
@@ -358,7 +358,7 @@ func (r *Registry) read() (*registryDoc, error) {
 
 // write replaces the file atomically and keeps the previous version as
 // connectors.json.bak.
-func (r *Registry) write(doc *registryDoc) error {
+func (r *Registry) write(doc *RegistryDoc) error {
 	if doc.Connectors == nil {
 		doc.Connectors = []Connector{}
 	}
@@ -370,11 +370,11 @@ func (r *Registry) write(doc *registryDoc) error {
 	path := r.Path()
 	if prev, err := os.ReadFile(path); err == nil && len(prev) > 0 { //nolint:gosec // the user's own config folder
 		if err := writeFileAtomic(path+".bak", prev); err != nil {
-			return configIOProblem(r.dir, err)
+			return ConfigIOProblem(r.dir, err)
 		}
 	}
 	if err := writeFileAtomic(path, b); err != nil {
-		return configIOProblem(r.dir, err)
+		return ConfigIOProblem(r.dir, err)
 	}
 	return nil
 }
@@ -425,14 +425,14 @@ func writeFileAtomic(path string, data []byte) error {
 func checkConnectors(cs []Connector) error {
 	ids := make(map[string]int, len(cs))
 	for i, c := range cs {
-		if err := validateKey(c.Key()); err != nil {
+		if err := ValidateKey(c.Key()); err != nil {
 			return fmt.Errorf("bad connector %q: %w", c.Key(), err)
 		}
 		if c.ID == "" {
 			continue
 		}
-		if !validConnectorID(c.ID) {
-			return fmt.Errorf("connector %d (%s): %w", i+1, c.Key(), badIDError(c.ID))
+		if !ValidConnectorID(c.ID) {
+			return fmt.Errorf("connector %d (%s): %w", i+1, c.Key(), BadIDError(c.ID))
 		}
 		if j, dup := ids[c.ID]; dup {
 			return fmt.Errorf("connectors %d (%s) and %d (%s) have the same id", j+1, cs[j].Key(), i+1, c.Key())
@@ -452,7 +452,7 @@ func findID(cs []Connector, id string) int {
 	return -1
 }
 
-func findConnector(cs []Connector, k Key) int {
+func FindConnector(cs []Connector, k Key) int {
 	sys := strings.TrimSpace(k.System)
 	for i, c := range cs {
 		if c.Environment.Same(k.Environment) && strings.EqualFold(c.System, sys) {
@@ -483,7 +483,7 @@ func sortConnectors(cs []Connector) {
 	})
 }
 
-func validateKey(k Key) error {
+func ValidateKey(k Key) error {
 	if err := ValidateSystemName(strings.TrimSpace(k.System)); err != nil {
 		return &Problem{Code: CodeInvalidKey, Message: upperFirst(err.Error()) + ".", Err: err}
 	}
@@ -512,7 +512,7 @@ func corruptProblem(path string, err error) *Problem {
 	}
 }
 
-func configIOProblem(dir string, err error) *Problem {
+func ConfigIOProblem(dir string, err error) *Problem {
 	return &Problem{
 		Code:    CodeConfigIO,
 		Message: fmt.Sprintf("Connectors cannot read or write its configuration folder %s.", dir),

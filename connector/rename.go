@@ -8,10 +8,6 @@ import (
 	"github.com/connectors-app/connectors/connector/internal/filelock"
 )
 
-// CodeConnectorExists: a rename would give two connectors the same system
-// and environment.
-const CodeConnectorExists = "connector_exists"
-
 // Rename gives the connector k a new system name, keeping everything else:
 // its ID (so its tokens and backups stay its own), environment, org and
 // history. There is still one connector per system × environment: renaming
@@ -24,7 +20,7 @@ const CodeConnectorExists = "connector_exists"
 func (r *Registry) Rename(k Key, newSystem string) (Connector, error) {
 	newSystem = strings.TrimSpace(newSystem)
 	to := Key{System: newSystem, Environment: k.Environment}
-	if err := validateKey(to); err != nil {
+	if err := ValidateKey(to); err != nil {
 		return Connector{}, err
 	}
 	conn, err := r.Get(k)
@@ -32,26 +28,26 @@ func (r *Registry) Rename(k Key, newSystem string) (Connector, error) {
 		return Connector{}, err
 	}
 	if conn.ID != "" { // a format-1 connector is refused below
-		path, err := connectorLockPath(r.dir, conn, "publish")
+		path, err := ConnectorLockPath(r.dir, conn, "publish")
 		if err != nil {
 			return Connector{}, err
 		}
 		unlock, ok, err := filelock.TryLock(path)
 		if err != nil {
-			return Connector{}, configIOProblem(r.dir, err)
+			return Connector{}, ConfigIOProblem(r.dir, err)
 		}
 		if !ok {
-			return Connector{}, busyProblem(conn.Key(), "publish")
+			return Connector{}, BusyProblem(conn.Key(), "publish")
 		}
 		defer unlock()
 	}
 	var out Connector
-	err = r.transact(func(doc *registryDoc) (bool, error) {
-		i := findConnector(doc.Connectors, k)
+	err = r.Transact(func(doc *RegistryDoc) (bool, error) {
+		i := FindConnector(doc.Connectors, k)
 		if i < 0 || doc.Connectors[i].ID != conn.ID { // removed (and maybe added again) meanwhile
 			return false, notFound(k)
 		}
-		if j := findConnector(doc.Connectors, to); j >= 0 && j != i {
+		if j := FindConnector(doc.Connectors, to); j >= 0 && j != i {
 			return false, &Problem{
 				Code:    CodeConnectorExists,
 				ID:      "connector_exists",

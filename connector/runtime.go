@@ -108,3 +108,6 @@ func (s *Runtime) Env(name string) string {
 	}
 	return os.Getenv(name)
 }
+
+// DefaultCheckTimeout bounds one live status check.
+const DefaultCheckTimeout = 15 * time.Second

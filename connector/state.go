@@ -136,7 +136,7 @@ type Status struct {
 	Found     *OrgVersion `json:"found,omitempty"`
 	CheckedAt time.Time   `json:"checkedAt"`
 	// driftChecked: the resource was looked up (Drift is meaningful).
-	driftChecked bool
+	DriftChecked bool
 	Duration     time.Duration `json:"durationNs"`
 }
 
@@ -173,7 +173,7 @@ func StateOf(c Connector, live *Status) State {
 // liveState derives a connector's state from what its org told us: the
 // one rule behind Status and Authorize. envChecked and envOK describe the
 // org's kind against the slot, orgChanged a different org ID than recorded.
-func liveState(conn Connector, envChecked, envOK, orgChanged bool, p Permissions) State {
+func LiveState(conn Connector, envChecked, envOK, orgChanged bool, p Permissions) State {
 	switch {
 	case orgChanged:
 		return StateSandboxRefreshed

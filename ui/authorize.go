@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -73,7 +75,7 @@ type authScreen struct {
 	disconnectBtn *button
 	historyBtn    *button
 
-	flow       connector.AuthFlow
+	flow       service.AuthFlow
 	flowCancel context.CancelFunc
 	flowKey    connector.Key
 	errKey     connector.Key
@@ -523,7 +525,7 @@ func (s *authScreen) onAuthorize() {
 
 // runAuthorize runs off the UI goroutine: save the login URL, start the
 // flow, show the URL, open the browser, wait.
-func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL string) (*connector.AuthorizeResult, error) {
+func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL string) (*service.AuthorizeResult, error) {
 	if _, err := s.v.reg.Upsert(k, func(c *connector.Connector) error {
 		c.System, c.Environment = k.System, k.Environment
 		c.LoginURL = loginURL
@@ -531,7 +533,7 @@ func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL
 	}); err != nil {
 		return nil, err
 	}
-	flow, err := s.v.svc.StartAuthorize(ctx, k, connector.AuthorizeOptions{LoginURL: loginURL, Pages: browserPages()})
+	flow, err := s.v.svc.StartAuthorize(ctx, k, service.AuthorizeOptions{LoginURL: loginURL, Pages: browserPages()})
 	if err != nil {
 		return nil, err
 	}
@@ -553,7 +555,7 @@ func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL
 }
 
 // finishAuthorize shows the outcome: the org card, or the error with its fix.
-func (s *authScreen) finishAuthorize(k connector.Key, res *connector.AuthorizeResult, err error) {
+func (s *authScreen) finishAuthorize(k connector.Key, res *service.AuthorizeResult, err error) {
 	s.flow, s.flowCancel = nil, nil
 	if err != nil {
 		if connector.AsProblem(err).Code != connector.CodeCanceled {

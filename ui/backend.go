@@ -3,24 +3,26 @@ package ui
 import (
 	"context"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/connectors-app/connectors/connector"
 )
 
-// backend is the slice of *connector.Service the window uses. Tests wrap the
+// backend is the slice of *service.Service the window uses. Tests wrap the
 // real service to pause a call half-way and look at the window.
 type backend interface {
-	StartAuthorize(ctx context.Context, k connector.Key, opts connector.AuthorizeOptions) (connector.AuthFlow, error)
+	StartAuthorize(ctx context.Context, k connector.Key, opts service.AuthorizeOptions) (service.AuthFlow, error)
 	Status(ctx context.Context, k connector.Key) connector.Status
-	Disconnect(ctx context.Context, k connector.Key) (*connector.DisconnectResult, error)
-	PublishMany(ctx context.Context, keys []connector.Key, b connector.Bundle, opts connector.PublishOptions,
-		progress func(k connector.Key, sent, total int64)) []connector.PublishResult
-	Restore(ctx context.Context, k connector.Key, opts connector.RestoreOptions) connector.PublishResult
-	RestoreVersion(k connector.Key, resource string) (connector.Backup, bool, error)
-	Backups(k connector.Key, resource string) ([]connector.Backup, error)
+	Disconnect(ctx context.Context, k connector.Key) (*service.DisconnectResult, error)
+	PublishMany(ctx context.Context, keys []connector.Key, b service.Bundle, opts service.PublishOptions,
+		progress func(k connector.Key, sent, total int64)) []service.PublishResult
+	Restore(ctx context.Context, k connector.Key, opts service.RestoreOptions) service.PublishResult
+	RestoreVersion(k connector.Key, resource string) (service.Backup, bool, error)
+	Backups(k connector.Key, resource string) ([]service.Backup, error)
 	Diagnostics(ctx context.Context, appVersion string, recentErrors []string) string
 	Remove(ctx context.Context, k connector.Key) error
 	History(k *connector.Key) ([]connector.HistoryEntry, error)
-	Watch(ctx context.Context, opts connector.WatchOptions) error
+	Watch(ctx context.Context, opts service.WatchOptions) error
 }
 
 // registry is the slice of *connector.Registry the window uses.
@@ -32,6 +34,6 @@ type registry interface {
 }
 
 var (
-	_ backend  = (*connector.Service)(nil)
+	_ backend  = (*service.Service)(nil)
 	_ registry = (*connector.Registry)(nil)
 )

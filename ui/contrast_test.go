@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
@@ -62,8 +64,8 @@ func TestTextContrast(t *testing.T) {
 	}
 	screens["publish failed"] = func() {
 		h.v.tabs.SelectIndex(1)
-		rec := &recordingBackend{backend: h.v.svc, results: func(_ int, keys []connector.Key) []connector.PublishResult {
-			return []connector.PublishResult{{Key: keys[0], Outcome: connector.OutcomeFailed,
+		rec := &recordingBackend{backend: h.v.svc, results: func(_ int, keys []connector.Key) []service.PublishResult {
+			return []service.PublishResult{{Key: keys[0], Outcome: service.OutcomeFailed,
 				Problem: &connector.Problem{Code: connector.CodeUnreachable, Message: "Salesforce can't be reached.", Fix: "Check your network and try again."}}}
 		}}
 		h.v.svc = rec

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -76,12 +78,12 @@ func TestRetryFailed(t *testing.T) {
 	h.authorize(true)
 
 	rec := &recordingBackend{backend: h.v.svc}
-	rec.results = func(call int, keys []connector.Key) []connector.PublishResult {
-		out := make([]connector.PublishResult, len(keys))
+	rec.results = func(call int, keys []connector.Key) []service.PublishResult {
+		out := make([]service.PublishResult, len(keys))
 		for i, k := range keys {
-			out[i] = connector.PublishResult{Key: k, Outcome: connector.OutcomeUpdated, Resource: "WalkMe_Content", Size: 10}
+			out[i] = service.PublishResult{Key: k, Outcome: service.OutcomeUpdated, Resource: "WalkMe_Content", Size: 10}
 			if k == other && call == 1 {
-				out[i] = connector.PublishResult{Key: k, Outcome: connector.OutcomeFailed, Problem: &connector.Problem{
+				out[i] = service.PublishResult{Key: k, Outcome: service.OutcomeFailed, Problem: &connector.Problem{
 					Code: connector.CodeUnreachable, Message: "Salesforce did not answer.", Fix: "Check your network and try again."}}
 			}
 		}
@@ -363,7 +365,7 @@ func TestRestorePreviousVersion(t *testing.T) {
 func TestKeyringProblemShown(t *testing.T) {
 	useLanguage(t, "en_US.UTF-8")
 	a := test.NewTempApp(t)
-	svc, err := connector.NewService(t.TempDir(), tokenstore.NewMemory())
+	svc, err := service.NewService(t.TempDir(), tokenstore.NewMemory())
 	require.NoError(t, err)
 	v := newView(a, nil, Deps{Service: svc, StatusInterval: -1, CheckKeyring: func() error {
 		return &tokenstore.UnavailableError{Op: "probe", Reason: "The Secret Service is not running.", Fix: "Start gnome-keyring and log in again."}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/require"
@@ -46,7 +48,7 @@ type harness struct {
 	t      *testing.T
 	ctx    context.Context
 	org    *sfsim.Org
-	svc    *connector.Service
+	svc    *service.Service
 	tokens tokenstore.Store
 	v      *view
 	w      fyne.Window
@@ -77,7 +79,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	org.RegisterCallback(connector.DefaultClientID, fmt.Sprintf("http://localhost:%d%s", port, connector.CallbackPath))
 
 	tokens := storetest.Store(t)
-	svc, err := connector.NewService(t.TempDir(), tokens)
+	svc, err := service.NewService(t.TempDir(), tokens)
 	require.NoError(t, err)
 	_, err = svc.Registry.Upsert(o.key, func(c *connector.Connector) error {
 		c.LoginURL = org.LoginURL()
@@ -244,9 +246,9 @@ type pausingBackend struct {
 	release chan struct{}
 }
 
-func (p *pausingBackend) PublishMany(ctx context.Context, keys []connector.Key, b connector.Bundle, opts connector.PublishOptions,
+func (p *pausingBackend) PublishMany(ctx context.Context, keys []connector.Key, b service.Bundle, opts service.PublishOptions,
 	progress func(k connector.Key, sent, total int64),
-) []connector.PublishResult {
+) []service.PublishResult {
 	p.entered <- struct{}{}
 	select {
 	case <-p.release:
@@ -259,13 +261,13 @@ func (p *pausingBackend) PublishMany(ctx context.Context, keys []connector.Key, 
 type recordingBackend struct {
 	backend
 	calls   [][]connector.Key
-	opts    []connector.PublishOptions
-	results func(call int, keys []connector.Key) []connector.PublishResult // nil: the real service
+	opts    []service.PublishOptions
+	results func(call int, keys []connector.Key) []service.PublishResult // nil: the real service
 }
 
-func (r *recordingBackend) PublishMany(ctx context.Context, keys []connector.Key, b connector.Bundle, opts connector.PublishOptions,
+func (r *recordingBackend) PublishMany(ctx context.Context, keys []connector.Key, b service.Bundle, opts service.PublishOptions,
 	progress func(k connector.Key, sent, total int64),
-) []connector.PublishResult {
+) []service.PublishResult {
 	r.calls = append(r.calls, keys)
 	r.opts = append(r.opts, opts)
 	if r.results != nil {

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"unicode"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/connectors-app/connectors/connector"
@@ -241,8 +243,8 @@ func lowerFirst(s string) string {
 
 // browserPages is the wording of the browser's result pages in the app's
 // language, so the page the browser lands on speaks like the window.
-func browserPages() connector.BrowserPages {
-	return connector.BrowserPages{
+func browserPages() service.BrowserPages {
+	return service.BrowserPages{
 		Lang:        lang.X("format.lang", "en"),
 		AlmostTitle: lang.L("Almost done: return to Connectors"),
 		AlmostLine:  lang.L("You signed in to {Org}. Connectors now checks that this org fits the connector and that you may publish to it."),

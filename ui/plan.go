@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -49,7 +51,7 @@ func (s *publishScreen) onReview() {
 	b := s.bundle
 	s.plan.reviewBtn.Disable()
 	s.v.goWork(func(ctx context.Context) {
-		results := s.v.svc.PublishMany(ctx, keys, b, connector.PublishOptions{DryRun: true}, nil)
+		results := s.v.svc.PublishMany(ctx, keys, b, service.PublishOptions{DryRun: true}, nil)
 		s.v.do(func() {
 			s.plan.reviewBtn.Enable()
 			s.showPlan(keys, results)
@@ -58,7 +60,7 @@ func (s *publishScreen) onReview() {
 }
 
 // showPlan shows what publishing would change on each target.
-func (s *publishScreen) showPlan(keys []connector.Key, results []connector.PublishResult) {
+func (s *publishScreen) showPlan(keys []connector.Key, results []service.PublishResult) {
 	box := container.NewVBox()
 	drift, todo := false, false
 	for i, r := range results {
@@ -68,10 +70,10 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []connector.Publi
 		}
 		box.Add(&widget.Label{Text: keyText(k) + " · " + r.Resource, TextStyle: fyne.TextStyle{Bold: true}})
 		switch r.Outcome {
-		case connector.OutcomeUpToDate:
+		case service.OutcomeUpToDate:
 			box.Add(widget.NewLabel(lang.L("Already up to date: nothing to publish.")))
 			continue
-		case connector.OutcomeFailed:
+		case service.OutcomeFailed:
 			msg := r.Error
 			if r.Problem != nil {
 				msg, _ = problemText(r.Problem)
@@ -115,11 +117,11 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []connector.Publi
 
 // planSummary is "2 added, 1 removed, 3 changed, 10 unchanged", and where
 // the org's version was read.
-func planSummary(p *connector.Plan) string {
+func planSummary(p *service.Plan) string {
 	counts := lang.L("{{.Added}} added, {{.Removed}} removed, {{.Changed}} changed, {{.Unchanged}} unchanged", map[string]any{
 		"Added": p.Added, "Removed": p.Removed, "Changed": p.Changed, "Unchanged": p.Unchanged})
 	switch {
-	case p.Source == connector.PlanSourceNone:
+	case p.Source == service.PlanSourceNone:
 		return counts + " · " + lang.L("new resource")
 	case p.OrgNotBundle:
 		return counts + " · " + lang.L("the org's version is not a ZIP: replaced as a whole")
@@ -128,7 +130,7 @@ func planSummary(p *connector.Plan) string {
 }
 
 // planFiles lists the changed files with their sizes.
-func planFiles(p *connector.Plan) fyne.CanvasObject {
+func planFiles(p *service.Plan) fyne.CanvasObject {
 	var lines []string
 	for i, c := range p.Files {
 		if i == maxPlanFiles {
@@ -136,9 +138,9 @@ func planFiles(p *connector.Plan) fyne.CanvasObject {
 			break
 		}
 		switch c.Change {
-		case connector.ChangeAdded:
+		case service.ChangeAdded:
 			lines = append(lines, fmt.Sprintf("+ %s (%s)", c.Path, packaging.HumanSize(c.NewSize)))
-		case connector.ChangeRemoved:
+		case service.ChangeRemoved:
 			lines = append(lines, fmt.Sprintf("− %s (%s)", c.Path, packaging.HumanSize(c.OldSize)))
 		default:
 			lines = append(lines, fmt.Sprintf("~ %s (%s → %s)", c.Path, packaging.HumanSize(c.OldSize), packaging.HumanSize(c.NewSize)))
@@ -159,7 +161,7 @@ func driftText(resource string, d *connector.Drift) string {
 // askDrift asks before publishing over resources changed outside
 // Connectors (the publish refused them): Publish over the change publishes
 // again to those targets with Force (each is backed up first).
-func (s *publishScreen) askDrift(results []connector.PublishResult) {
+func (s *publishScreen) askDrift(results []service.PublishResult) {
 	var lines []string
 	keys := make([]connector.Key, 0, len(results))
 	for _, r := range results {
@@ -211,7 +213,7 @@ func driftShort(d *connector.Drift) string {
 
 // servedText says how pages reference a published resource and how long
 // caches may keep the previous version (§Serving), or "".
-func servedText(s *connector.Served) string {
+func servedText(s *service.Served) string {
 	if s == nil {
 		return ""
 	}

@@ -8,6 +8,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
@@ -133,7 +135,7 @@ func TestPlanDriftHistory(t *testing.T) {
 			h.ui(func() { hv = h.v.showHistory(h.key) })
 			require.NotNil(t, hv)
 			require.Len(t, hv.rows, 4, "publish, publish, refused, forced publish")
-			assert.Equal(t, connector.OutcomeFailed, connector.PublishOutcome(hv.rows[1].Outcome))
+			assert.Equal(t, service.OutcomeFailed, service.PublishOutcome(hv.rows[1].Outcome))
 			assert.Equal(t, connector.CodeChangedOutside, hv.rows[1].ErrorCode)
 			assert.Contains(t, allText(hv.win.Content()), tt.history)
 			assert.Equal(t, "1.2.3-test", hv.rows[0].AppVersion)

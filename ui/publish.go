@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -518,7 +520,7 @@ func (s *publishScreen) start(keys, confirmed []connector.Key, replace bool) {
 	th := &progressThrottle{}
 	force := s.takeForce()
 	s.v.goWork(func(ctx context.Context) {
-		opts := connector.PublishOptions{ConfirmedKeys: confirmed, ReplaceExisting: replace, Force: force}
+		opts := service.PublishOptions{ConfirmedKeys: confirmed, ReplaceExisting: replace, Force: force}
 		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
 				s.v.do(func() {
@@ -533,9 +535,9 @@ func (s *publishScreen) start(keys, confirmed []connector.Key, replace bool) {
 }
 
 // finish shows each target's outcome and remembers the failed ones.
-func (s *publishScreen) finish(keys []connector.Key, results []connector.PublishResult) {
+func (s *publishScreen) finish(keys []connector.Key, results []service.PublishResult) {
 	s.running = false
-	byKey := map[connector.Key]connector.PublishResult{}
+	byKey := map[connector.Key]service.PublishResult{}
 	for i, r := range results {
 		k := r.Key
 		if k == (connector.Key{}) && i < len(keys) {
@@ -543,15 +545,15 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 		}
 		byKey[k] = r
 	}
-	var existing, drifted []connector.PublishResult
+	var existing, drifted []service.PublishResult
 	for _, k := range keys {
 		r, ok := byKey[k]
 		if !ok {
-			r = connector.PublishResult{Key: k, Outcome: connector.OutcomeFailed, Problem: &connector.Problem{
+			r = service.PublishResult{Key: k, Outcome: service.OutcomeFailed, Problem: &connector.Problem{
 				Code: connector.CodeCanceled, Message: lang.L("The publish was interrupted."), Fix: lang.L("Publish again.")}}
 		}
 		s.rows[k].show(r)
-		if r.Outcome == connector.OutcomeFailed {
+		if r.Outcome == service.OutcomeFailed {
 			s.failed = append(s.failed, k)
 			if r.Problem != nil {
 				s.v.noteError(r.Problem)
@@ -599,7 +601,7 @@ func (s *publishScreen) notifyDone(total, ok int) {
 // did not publish it): its size, and when and by whom it was last modified.
 // Replace publishes again to those targets with ReplaceExisting (each is
 // backed up first).
-func (s *publishScreen) askReplace(results []connector.PublishResult) {
+func (s *publishScreen) askReplace(results []service.PublishResult) {
 	var lines []string
 	keys := make([]connector.Key, 0, len(results))
 	for _, r := range results {
@@ -688,12 +690,12 @@ func (s *publishScreen) restore(k connector.Key, resource string, confirmedProdu
 	s.rowsBox.Add(r.build())
 	s.updateTargets()
 	s.v.goWork(func(ctx context.Context) {
-		res := s.v.svc.Restore(ctx, k, connector.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
+		res := s.v.svc.Restore(ctx, k, service.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
 		s.v.do(func() {
 			s.running = false
 			setVisible(r.bar, true)
 			r.show(res)
-			if res.Outcome == connector.OutcomeFailed && res.Problem != nil {
+			if res.Outcome == service.OutcomeFailed && res.Problem != nil {
 				s.v.noteError(res.Problem)
 			}
 			s.updateTargets()
@@ -720,9 +722,9 @@ func (r *publishRow) build() fyne.CanvasObject {
 }
 
 // show renders a result: published, already up to date, or failed with the fix.
-func (r *publishRow) show(res connector.PublishResult) {
+func (r *publishRow) show(res service.PublishResult) {
 	switch res.Outcome {
-	case connector.OutcomeCreated, connector.OutcomeUpdated:
+	case service.OutcomeCreated, service.OutcomeUpdated:
 		r.bar.SetValue(1)
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		r.outcome.Importance = widget.SuccessImportance
@@ -730,7 +732,7 @@ func (r *publishRow) show(res connector.PublishResult) {
 		case res.RestoredFrom != nil:
 			r.outcome.SetText(lang.L("Restored the version of {{.Date}} of {{.Resource}} ({{.Size}}).", map[string]any{
 				"Date": formatTime(res.RestoredFrom.TakenAt), "Resource": res.Resource, "Size": humanSize(res.Size)}))
-		case res.Outcome == connector.OutcomeCreated:
+		case res.Outcome == service.OutcomeCreated:
 			r.outcome.SetText(lang.L("Published: {{.Resource}} created ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		default:
 			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
@@ -745,7 +747,7 @@ func (r *publishRow) show(res connector.PublishResult) {
 		}
 		r.fix.SetText(note)
 		setVisible(r.fix, note != "")
-	case connector.OutcomeUpToDate:
+	case service.OutcomeUpToDate:
 		r.bar.SetValue(1)
 		r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		r.outcome.Importance = widget.MediumImportance

@@ -3,6 +3,8 @@ package ui
 import (
 	"testing"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
@@ -55,12 +57,12 @@ func TestRetryFailedOnlyTicked(t *testing.T) {
 	h.waitIdle()
 	h.authorize(true)
 
-	rec := &recordingBackend{backend: h.v.svc, results: func(_ int, keys []connector.Key) []connector.PublishResult {
-		out := make([]connector.PublishResult, len(keys))
+	rec := &recordingBackend{backend: h.v.svc, results: func(_ int, keys []connector.Key) []service.PublishResult {
+		out := make([]service.PublishResult, len(keys))
 		for i, k := range keys {
-			out[i] = connector.PublishResult{Key: k, Outcome: connector.OutcomeFailed, Problem: &connector.Problem{Code: connector.CodeUnreachable, Message: "No."}}
+			out[i] = service.PublishResult{Key: k, Outcome: service.OutcomeFailed, Problem: &connector.Problem{Code: connector.CodeUnreachable, Message: "No."}}
 			if k == h.key {
-				out[i] = connector.PublishResult{Key: k, Outcome: connector.OutcomeUpdated, Resource: "WalkMe_Content", Size: 10}
+				out[i] = service.PublishResult{Key: k, Outcome: service.OutcomeUpdated, Resource: "WalkMe_Content", Size: 10}
 			}
 		}
 		return out

@@ -6,6 +6,8 @@ package ui
 import (
 	"strings"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
@@ -66,7 +68,7 @@ func (s *publishScreen) refreshTray() {
 }
 
 // trayPublished remembers the targets of the last publish.
-func (s *publishScreen) trayPublished(results []connector.PublishResult) {
+func (s *publishScreen) trayPublished(results []service.PublishResult) {
 	keys := make([]connector.Key, 0, len(results))
 	for _, r := range results {
 		if r.Key != (connector.Key{}) {
@@ -90,10 +92,10 @@ func (s *publishScreen) publishAgain() {
 }
 
 // notifyWatchFailed raises a notification for a failed watched publish.
-func (s *publishScreen) notifyWatchFailed(e connector.WatchEvent) {
+func (s *publishScreen) notifyWatchFailed(e service.WatchEvent) {
 	var names []string
 	for _, r := range e.Results {
-		if r.Outcome == connector.OutcomeFailed {
+		if r.Outcome == service.OutcomeFailed {
 			names = append(names, keyText(r.Key))
 		}
 	}

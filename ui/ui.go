@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -32,7 +34,7 @@ const DefaultStatusInterval = 5 * time.Minute
 // Deps is what main hands to the window.
 type Deps struct {
 	// Service is the domain service (registry, tokens, network).
-	Service *connector.Service
+	Service *service.Service
 	// Version is the app version shown in diagnostics.
 	Version string
 	// Demo is set in demo mode; nil otherwise.

@@ -7,6 +7,8 @@ import (
 	"context"
 	"os"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -78,7 +80,7 @@ func (s *publishScreen) onWatch(on bool) {
 	setVisible(s.watch.status, true)
 	s.watch.status.SetText(lang.L("Watching {{.Folder}}…", map[string]any{"Folder": folder}))
 	s.v.goWork(func(context.Context) {
-		err := s.v.svc.Watch(ctx, connector.WatchOptions{Folder: folder, Keys: keys, OnEvent: func(e connector.WatchEvent) {
+		err := s.v.svc.Watch(ctx, service.WatchOptions{Folder: folder, Keys: keys, OnEvent: func(e service.WatchEvent) {
 			s.v.do(func() { s.showWatchEvent(e) })
 		}})
 		s.v.do(func() {
@@ -104,10 +106,10 @@ func (s *publishScreen) stopWatch() {
 
 // showWatchEvent shows what the last quiet period led to; a failed
 // publish also raises a notification (the window may be hidden).
-func (s *publishScreen) showWatchEvent(e connector.WatchEvent) {
+func (s *publishScreen) showWatchEvent(e service.WatchEvent) {
 	at := e.Time.Local().Format("15:04:05")
 	switch e.Kind {
-	case connector.WatchPublished:
+	case service.WatchPublished:
 		if e.Failed > 0 {
 			s.watch.status.SetText(lang.L("{{.Time}}: the publish failed on {{.Count}} connector(s).", map[string]any{"Time": at, "Count": e.Failed}))
 			s.notifyWatchFailed(e)
@@ -115,15 +117,15 @@ func (s *publishScreen) showWatchEvent(e connector.WatchEvent) {
 			s.watch.status.SetText(lang.L("{{.Time}}: published.", map[string]any{"Time": at}))
 		}
 		s.watchFinished(e.Results)
-	case connector.WatchUnchanged:
+	case service.WatchUnchanged:
 		s.watch.status.SetText(lang.L("{{.Time}}: saved, content unchanged: nothing published.", map[string]any{"Time": at}))
-	case connector.WatchInvalid, connector.WatchGone:
+	case service.WatchInvalid, service.WatchGone:
 		msg, _ := problemText(e.Problem)
 		s.watch.status.SetText(at + ": " + msg)
 	}
 }
 
 // watchFinished remembers the last publish for the tray's "Publish again".
-func (s *publishScreen) watchFinished(results []connector.PublishResult) {
+func (s *publishScreen) watchFinished(results []service.PublishResult) {
 	s.trayPublished(results)
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,7 +72,7 @@ func TestPublishOnChange(t *testing.T) {
 	h.waitIdle()
 	before := h.org.Resource(connector.DefaultResourceName).Body
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>v3</p>"), 0o600))
-	time.Sleep(2 * connector.DefaultWatchQuiet)
+	time.Sleep(2 * service.DefaultWatchQuiet)
 	assert.Equal(t, before, h.org.Resource(connector.DefaultResourceName).Body)
 }
 

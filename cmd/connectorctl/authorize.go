@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
@@ -90,7 +92,7 @@ run only, and each later command mints its own. See docs/ci.md.`,
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth consumer key of the connected app (default: the connector's, else "+connector.DefaultClientID+")")
 	fl.IntSliceVar(&opts.Ports, "callback-port", nil, "loopback callback port, tried in order (repeat or comma-separate)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "only print the authorize URL, do not open a browser")
-	fl.DurationVar(&opts.Timeout, "timeout", connector.DefaultAuthorizeTimeout, "how long to wait for the browser, e.g. 90s or 10m; must be longer than zero")
+	fl.DurationVar(&opts.Timeout, "timeout", service.DefaultAuthorizeTimeout, "how long to wait for the browser, e.g. 90s or 10m; must be longer than zero")
 	fl.StringVar(&opts.ResourceName, "resource", "", "StaticResource name to publish to (default "+connector.DefaultResourceName+")")
 	fl.BoolVar(&opts.AllowEnvironmentMismatch, "allow-environment-mismatch", false, "accept a production org in a sandbox/test slot or the reverse")
 	addHeadlessFlags(cmd, headless)
@@ -130,7 +132,7 @@ func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error
 	if c, err := svc.Registry.Get(opts.Key); err == nil {
 		opts.Key = c.Key() // the registry's spelling of the system name
 	}
-	flow, err := svc.StartAuthorize(ctx, opts.Key, connector.AuthorizeOptions{
+	flow, err := svc.StartAuthorize(ctx, opts.Key, service.AuthorizeOptions{
 		LoginURL:                 opts.LoginURL,
 		ClientID:                 opts.ClientID,
 		Ports:                    opts.Ports,
@@ -182,7 +184,7 @@ func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error
 
 // readPastedURLs feeds lines typed on the terminal to the flow until one is
 // accepted; it ends with stdin.
-func readPastedURLs(f *factory, flow connector.AuthFlow) {
+func readPastedURLs(f *factory, flow service.AuthFlow) {
 	sc := bufio.NewScanner(f.io.In)
 	sc.Buffer(make([]byte, 0, 4096), 64*1024)
 	for sc.Scan() {
@@ -199,7 +201,7 @@ func readPastedURLs(f *factory, flow connector.AuthFlow) {
 	}
 }
 
-func printAuthorizeResult(f *factory, opts *authorizeOptions, res *connector.AuthorizeResult) error {
+func printAuthorizeResult(f *factory, opts *authorizeOptions, res *service.AuthorizeResult) error {
 	c := res.Connector
 	envOK := res.Status.EnvironmentOK
 	if opts.JSON {

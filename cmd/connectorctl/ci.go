@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
@@ -167,7 +169,7 @@ func addCIPublishFlags(cmd *cobra.Command, c *ciPublishFlags) {
 
 // ciBackups points the service's backups at --backup-dir; with --connectors
 // and no --backup-dir it says on stderr that they will not outlive the run.
-func ciBackups(f *factory, svc *connector.Service, c *ciPublishFlags, dryRun bool) {
+func ciBackups(f *factory, svc *service.Service, c *ciPublishFlags, dryRun bool) {
 	switch {
 	case c.BackupDir != "":
 		if abs, err := filepath.Abs(c.BackupDir); err == nil {
@@ -301,13 +303,13 @@ func writeJUnit(path, bundle, shard string, started time.Time, elapsed time.Dura
 		var line bytes.Buffer
 		printResult(&line, r, false)
 		switch r.Outcome {
-		case connector.OutcomeFailed:
+		case service.OutcomeFailed:
 			suite.Failures++
 			tc.Failure = &junitMessage{Message: r.Message, Type: r.ErrorCode, Text: strings.TrimSpace(line.String())}
 			if tc.Failure.Message == "" {
 				tc.Failure.Message = r.Error
 			}
-		case connector.OutcomeSkipped:
+		case service.OutcomeSkipped:
 			suite.Skipped++
 			tc.Skipped = &junitMessage{Message: r.Message + " " + r.Fix}
 		default:

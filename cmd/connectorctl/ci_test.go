@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
@@ -148,7 +150,7 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 	var pub publishJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pub), "stdout is only JSON")
 	require.Len(t, pub.Results, 1)
-	assert.Equal(t, connector.OutcomeCreated, pub.Results[0].Outcome)
+	assert.Equal(t, service.OutcomeCreated, pub.Results[0].Outcome)
 	assert.Contains(t, r.stderr, "--backup-dir", "the backups would end with the run: it says so")
 	list, err := d.registry().List()
 	require.NoError(t, err)
@@ -160,7 +162,7 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 	r = d.run("publish", bundle, "--connectors", file, "--all", "--json", "--backup-dir", backups, "--allow-login-host", allow)
 	require.Equal(t, 0, r.code, r.stderr)
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pub))
-	assert.Equal(t, connector.OutcomeUpdated, pub.Results[0].Outcome)
+	assert.Equal(t, service.OutcomeUpdated, pub.Results[0].Outcome)
 	require.NotEmpty(t, pub.Results[0].BackupPath)
 	assert.True(t, strings.HasPrefix(pub.Results[0].BackupPath, backups), pub.Results[0].BackupPath)
 	_, err = os.Stat(pub.Results[0].BackupPath)
@@ -177,9 +179,9 @@ func TestJWTAuthorizeStatusExportInProcess(t *testing.T) {
 func TestJUnitReportEscapesOutsideText(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "r.xml")
 	res := []resultJSON{
-		{PublishResult: connector.PublishResult{Connector: "A/Sandbox", Outcome: connector.OutcomeFailed, ErrorCode: "x"}, Message: `Org "<b>&\x1b[31m" refused.`, Fix: "Do <this>."},
-		{PublishResult: connector.PublishResult{Connector: "B/Sandbox", Outcome: connector.OutcomeSkipped, ErrorCode: connector.CodeAPIBudget}, Message: "Skipped B.", Fix: "Later."},
-		{PublishResult: connector.PublishResult{Connector: "C/Sandbox", Outcome: connector.OutcomeCreated, Resource: "R"}},
+		{PublishResult: service.PublishResult{Connector: "A/Sandbox", Outcome: service.OutcomeFailed, ErrorCode: "x"}, Message: `Org "<b>&\x1b[31m" refused.`, Fix: "Do <this>."},
+		{PublishResult: service.PublishResult{Connector: "B/Sandbox", Outcome: service.OutcomeSkipped, ErrorCode: connector.CodeAPIBudget}, Message: "Skipped B.", Fix: "Later."},
+		{PublishResult: service.PublishResult{Connector: "C/Sandbox", Outcome: service.OutcomeCreated, Resource: "R"}},
 	}
 	require.NoError(t, writeJUnit(path, "content", "1/2", time.Now(), time.Second, res))
 	raw, err := os.ReadFile(path)

@@ -25,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -316,7 +318,7 @@ func TestE2EMainFlow(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	pj := decode[publishJSON](t, r.stdout)
 	require.Len(t, pj.Results, 1)
-	assert.Equal(t, connector.OutcomeUpToDate, pj.Results[0].Outcome)
+	assert.Equal(t, service.OutcomeUpToDate, pj.Results[0].Outcome)
 	since := requestsSince(e.org, n)
 	assert.Zero(t, countReq(since, "instance", http.MethodPost, "StaticResource")+countReq(since, "instance", http.MethodPatch, "StaticResource"))
 
@@ -326,7 +328,7 @@ func TestE2EMainFlow(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	pj = decode[publishJSON](t, r.stdout)
 	require.Len(t, pj.Results, 1)
-	assert.Equal(t, connector.OutcomeUpdated, pj.Results[0].Outcome)
+	assert.Equal(t, service.OutcomeUpdated, pj.Results[0].Outcome)
 	require.NotEmpty(t, pj.Results[0].BackupPath)
 	assert.FileExists(t, pj.Results[0].BackupPath)
 	assert.Equal(t, bundleBytes(t, v2), e.org.Resource(connector.DefaultResourceName).Body)

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
@@ -89,7 +91,7 @@ func runAuthorizeHeadless(ctx context.Context, f *factory, opts *authorizeOption
 	if h.ClientCredentials {
 		method = connector.AuthClientCredentials
 	}
-	res, err := svc.AuthorizeHeadless(ctx, opts.Key, connector.HeadlessOptions{
+	res, err := svc.AuthorizeHeadless(ctx, opts.Key, service.HeadlessOptions{
 		Method:                   method,
 		LoginURL:                 opts.LoginURL,
 		ClientID:                 opts.ClientID,

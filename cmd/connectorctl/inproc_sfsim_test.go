@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -132,7 +134,7 @@ func TestPublishAndRestoreInProcess(t *testing.T) {
 	var pj publishJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pj))
 	require.Len(t, pj.Results, 1)
-	assert.Equal(t, connector.OutcomeCreated, pj.Results[0].Outcome)
+	assert.Equal(t, service.OutcomeCreated, pj.Results[0].Outcome)
 	assert.Equal(t, "Lightning/Sandbox", pj.Results[0].Connector)
 	assert.Equal(t, 2, pj.Bundle.Files)
 	assert.True(t, strings.HasPrefix(pj.Bundle.Fingerprint, "sha256:"))
@@ -165,7 +167,7 @@ func TestPublishAndRestoreInProcess(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	var rj resultJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rj))
-	assert.NotEqual(t, connector.OutcomeFailed, rj.Outcome)
+	assert.NotEqual(t, service.OutcomeFailed, rj.Outcome)
 	assert.Equal(t, bundleBytes(t, v1), org.Resource(connector.DefaultResourceName).Body)
 
 	// list shows the last publish (a restore) without touching the keyring.
@@ -207,9 +209,9 @@ func TestPublishOneTargetFailsOthersSucceed(t *testing.T) {
 	for _, res := range pj.Results {
 		byConn[res.Connector] = res
 	}
-	assert.Equal(t, connector.OutcomeCreated, byConn["Lightning/Sandbox"].Outcome)
+	assert.Equal(t, service.OutcomeCreated, byConn["Lightning/Sandbox"].Outcome)
 	failed := byConn["Other/Sandbox"]
-	assert.Equal(t, connector.OutcomeFailed, failed.Outcome)
+	assert.Equal(t, service.OutcomeFailed, failed.Outcome)
 	assert.Equal(t, connector.CodeNotAuthorized, failed.ErrorCode)
 	assert.NotEmpty(t, failed.Message)
 	assert.NotEmpty(t, failed.Fix)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -49,7 +51,7 @@ func TestPublishDryRunPlanAndDrift(t *testing.T) {
 	var pj publishJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pj))
 	require.NotNil(t, pj.Results[0].Plan)
-	assert.Equal(t, connector.PlanSourceLocalCopy, pj.Results[0].Plan.Source)
+	assert.Equal(t, service.PlanSourceLocalCopy, pj.Results[0].Plan.Source)
 	assert.Len(t, pj.Results[0].Plan.Files, 3)
 
 	// Someone edits the resource in Setup.

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
@@ -153,12 +155,12 @@ type bundleJSON struct {
 // resultJSON is one target's result in `publish --json` and `restore --json`:
 // the service's PublishResult plus the problem split into message and fix.
 type resultJSON struct {
-	connector.PublishResult
+	service.PublishResult
 	Message string `json:"message,omitempty"`
 	Fix     string `json:"fix,omitempty"`
 }
 
-func toResultJSON(r connector.PublishResult) resultJSON {
+func toResultJSON(r service.PublishResult) resultJSON {
 	if r.Connector == "" {
 		r.Connector = r.Key.String()
 	}
@@ -223,7 +225,7 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 	}
 	prog := newProgressView(f, len(keys), b.Size(), !opts.JSON)
 	started := f.now()
-	results := svc.PublishMany(ctx, keys, b, connector.PublishOptions{
+	results := svc.PublishMany(ctx, keys, b, service.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
 		Verify:            opts.Verify,
@@ -265,15 +267,15 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 // tallyResults turns the results into their JSON form and tells whether
 // none failed, whether some were skipped, and whether some failed only for
 // want of a production confirmation.
-func tallyResults(results []connector.PublishResult) (out []resultJSON, ok, skipped, unconfirmed bool) {
+func tallyResults(results []service.PublishResult) (out []resultJSON, ok, skipped, unconfirmed bool) {
 	ok = true
 	out = make([]resultJSON, 0, len(results))
 	for _, r := range results {
-		if r.Outcome == connector.OutcomeFailed {
+		if r.Outcome == service.OutcomeFailed {
 			ok = false
 			unconfirmed = unconfirmed || r.ErrorCode == connector.CodeProductionNotConfirmed
 		}
-		skipped = skipped || r.Outcome == connector.OutcomeSkipped
+		skipped = skipped || r.Outcome == service.OutcomeSkipped
 		out = append(out, toResultJSON(r))
 	}
 	return out, ok, skipped, unconfirmed
@@ -300,7 +302,7 @@ func printPublishResults(f *factory, opts *publishOptions, b *packaging.Bundle, 
 		fmt.Fprintf(f.io.ErrOut, "No connectors to publish to (shard %s).\n", opts.CI.Shard)
 	}
 	for _, r := range out {
-		if r.Outcome == connector.OutcomeSkipped {
+		if r.Outcome == service.OutcomeSkipped {
 			printSkipped(f.io.Out, r)
 			continue
 		}
@@ -392,7 +394,7 @@ func printUpToDate(w io.Writer, r resultJSON) {
 func printResult(w io.Writer, r resultJSON, restore bool) {
 	res := r.Resource
 	switch {
-	case restore && r.RestoredFrom != nil && (r.Outcome == connector.OutcomeCreated || r.Outcome == connector.OutcomeUpdated):
+	case restore && r.RestoredFrom != nil && (r.Outcome == service.OutcomeCreated || r.Outcome == service.OutcomeUpdated):
 		line := fmt.Sprintf("%s %s: restored the version of %s of %s, %s in %s", symOK, r.Connector,
 			fmtVersionTime(r.RestoredFrom.TakenAt), res, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
 		if r.BackupPath != "" {
@@ -401,16 +403,16 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 		fmt.Fprintln(w, line)
 		printChangedOutside(w, r)
 		return
-	case r.Outcome == connector.OutcomeFailed && r.ErrorCode == connector.CodeResourceExists:
+	case r.Outcome == service.OutcomeFailed && r.ErrorCode == connector.CodeResourceExists:
 		fmt.Fprintf(w, "%s %s: %s\n", symFail, r.Connector, sentence(r.Message))
 		fmt.Fprintf(w, "  %s Add --replace-existing to replace it (a backup of it is taken first), or choose another --resource name.\n", symNext)
 		return
 	}
 	switch r.Outcome {
-	case connector.OutcomeCreated:
+	case service.OutcomeCreated:
 		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, res, r.ResourceID, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
 		printServed(w, r)
-	case connector.OutcomeUpdated:
+	case service.OutcomeUpdated:
 		verb := "updated"
 		if restore {
 			verb = "restored"
@@ -423,12 +425,12 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 		printReplaced(w, r)
 		printChangedOutside(w, r)
 		printServed(w, r)
-	case connector.OutcomeUpToDate:
+	case service.OutcomeUpToDate:
 		printUpToDate(w, r)
-	case connector.OutcomeWouldCreate:
+	case service.OutcomeWouldCreate:
 		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
 		printPlan(w, r.Plan)
-	case connector.OutcomeWouldUpdate:
+	case service.OutcomeWouldUpdate:
 		fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
 		if r.ChangedOutside && r.Drift != nil {
 			fmt.Fprintf(w, "  %s %s was changed outside Connectors (%s by %s): publishing over it needs --force (it is backed up first).\n",
@@ -467,20 +469,20 @@ func printChangedOutside(w io.Writer, r resultJSON) {
 const maxPlanLines = 40
 
 // printPlan prints what a publish would change, file by file.
-func printPlan(w io.Writer, p *connector.Plan) {
+func printPlan(w io.Writer, p *service.Plan) {
 	if p == nil {
 		return
 	}
 	from := map[string]string{
-		connector.PlanSourceNone:      "the org has no such resource yet",
-		connector.PlanSourceLocalCopy: "compared with our copy of the last publish (unchanged in the org since)",
-		connector.PlanSourceDownload:  "compared with the org's version (downloaded)",
+		service.PlanSourceNone:      "the org has no such resource yet",
+		service.PlanSourceLocalCopy: "compared with our copy of the last publish (unchanged in the org since)",
+		service.PlanSourceDownload:  "compared with the org's version (downloaded)",
 	}[p.Source]
 	fmt.Fprintf(w, "  Plan: %d added, %d removed, %d changed, %d unchanged; %s.\n", p.Added, p.Removed, p.Changed, p.Unchanged, from)
 	if p.OrgNotBundle {
 		fmt.Fprintf(w, "  The org's version (%s) is not a ZIP bundle: it is replaced as a whole.\n", packaging.HumanSize(p.OldSize))
 	}
-	if len(p.Files) == 0 && !p.OrgNotBundle && p.Source != connector.PlanSourceNone {
+	if len(p.Files) == 0 && !p.OrgNotBundle && p.Source != service.PlanSourceNone {
 		fmt.Fprintln(w, "  No file changes.")
 	}
 	for i, c := range p.Files {
@@ -489,9 +491,9 @@ func printPlan(w io.Writer, p *connector.Plan) {
 			break
 		}
 		switch c.Change {
-		case connector.ChangeAdded:
+		case service.ChangeAdded:
 			fmt.Fprintf(w, "  + %s (%s)\n", c.Path, packaging.HumanSize(c.NewSize))
-		case connector.ChangeRemoved:
+		case service.ChangeRemoved:
 			fmt.Fprintf(w, "  - %s (%s)\n", c.Path, packaging.HumanSize(c.OldSize))
 		default:
 			fmt.Fprintf(w, "  ~ %s (%s → %s)\n", c.Path, packaging.HumanSize(c.OldSize), packaging.HumanSize(c.NewSize))

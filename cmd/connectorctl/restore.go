@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
@@ -85,7 +87,7 @@ func runRestore(ctx context.Context, f *factory, opts *restoreOptions) error {
 	if err != nil {
 		return err
 	}
-	r := toResultJSON(svc.Restore(ctx, c.Key(), connector.RestoreOptions{Resource: opts.ResourceName, ConfirmProduction: confirmed}))
+	r := toResultJSON(svc.Restore(ctx, c.Key(), service.RestoreOptions{Resource: opts.ResourceName, ConfirmProduction: confirmed}))
 	if opts.JSON {
 		if err := writeJSON(f.io.Out, r); err != nil {
 			return err
@@ -93,7 +95,7 @@ func runRestore(ctx context.Context, f *factory, opts *restoreOptions) error {
 	} else {
 		printResult(f.io.Out, r, true)
 	}
-	if r.Outcome == connector.OutcomeFailed {
+	if r.Outcome == service.OutcomeFailed {
 		return &silentError{code: exitFailure}
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -39,7 +41,7 @@ func TestPublishForeignResourceNeedsReplaceExisting(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	pj := decode[publishJSON](t, r.stdout)
 	require.Len(t, pj.Results, 1)
-	assert.Equal(t, connector.OutcomeUpdated, pj.Results[0].Outcome)
+	assert.Equal(t, service.OutcomeUpdated, pj.Results[0].Outcome)
 	got, err := os.ReadFile(pj.Results[0].BackupPath)
 	require.NoError(t, err)
 	assert.Equal(t, theirs, got, "their body was backed up first")

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -92,12 +94,12 @@ func (f *factory) registry() (*connector.Registry, error) {
 }
 
 // service opens the full service (registry, keyring, network).
-func (f *factory) service() (*connector.Service, error) {
+func (f *factory) service() (*service.Service, error) {
 	dir, err := f.cfgDir()
 	if err != nil {
 		return nil, err
 	}
-	svc, err := connector.NewService(dir, f.newTokens())
+	svc, err := service.NewService(dir, f.newTokens())
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectors-app/connectors/connector"
@@ -432,7 +434,7 @@ func (s *soak) checkPublish(st *soakStep, i int, res *soakResult) {
 	if !st.concurrent && !st.force[i] && st.liveStart == v.sum && st.lastStart.kind == "publish" && !st.setupDueStart {
 		if len(writes) > 0 {
 			s.violate(st, "X3", "%s uploaded %s again although it was live as %s published it (%s)", r.actor.name, v.label, st.lastStart.actor, res)
-		} else if r.code == exitOK && res.Outcome != string(connector.OutcomeUpToDate) {
+		} else if r.code == exitOK && res.Outcome != string(service.OutcomeUpToDate) {
 			s.violate(st, "X3", "%s's publish of the live %s says %s, not up_to_date", r.actor.name, v.label, res.Outcome)
 		}
 	}
@@ -453,7 +455,7 @@ func (s *soak) checkLostAnswer(st *soakStep, i int, res *soakResult, mine int) {
 	if !lost {
 		return
 	}
-	adopted := r.code == exitOK && (res.Outcome == string(connector.OutcomeUpdated) || res.Outcome == string(connector.OutcomeCreated))
+	adopted := r.code == exitOK && (res.Outcome == string(service.OutcomeUpdated) || res.Outcome == string(service.OutcomeCreated))
 	if !adopted && res.ErrorCode != "outcome_unknown" {
 		s.violate(st, "X7", "%s's write of %s landed but its answer was lost, and the publish says %s: %s", r.actor.name, st.versions[i].label, res, res.Message)
 	}
@@ -462,7 +464,7 @@ func (s *soak) checkLostAnswer(st *soakStep, i int, res *soakResult, mine int) {
 // checkReplaced: X4.
 func (s *soak) checkReplaced(st *soakStep, i int, res *soakResult, writes []soakWrite, mine int) {
 	r := st.runs[i]
-	if st.concurrent || r.code != exitOK || res.Outcome != string(connector.OutcomeUpdated) || mine < 0 || writes[mine].before == writes[mine].after {
+	if st.concurrent || r.code != exitOK || res.Outcome != string(service.OutcomeUpdated) || mine < 0 || writes[mine].before == writes[mine].after {
 		return
 	}
 	before := writes[mine].before

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
@@ -54,7 +56,7 @@ gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 			return runWatch(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().DurationVar(&opts.Quiet, "quiet", connector.DefaultWatchQuiet, "how long the folder must stay unchanged before a publish")
+	cmd.Flags().DurationVar(&opts.Quiet, "quiet", service.DefaultWatchQuiet, "how long the folder must stay unchanged before a publish")
 	cmd.Flags().StringVar(&opts.ResourceName, "resource", "", "StaticResource name (default: each connector's, else "+connector.DefaultResourceName+")")
 	return cmd
 }
@@ -66,22 +68,22 @@ func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
 	}
 	w := f.io.Out
 	failed := false
-	err = svc.Watch(ctx, connector.WatchOptions{
+	err = svc.Watch(ctx, service.WatchOptions{
 		Folder: opts.Folder, Keys: opts.Keys, Quiet: opts.Quiet, ResourceName: opts.ResourceName,
-		OnEvent: func(e connector.WatchEvent) {
+		OnEvent: func(e service.WatchEvent) {
 			at := fmtVersionTime(e.Time)
 			switch e.Kind {
-			case connector.WatchStarted:
+			case service.WatchStarted:
 				fmt.Fprintf(w, "%s Watching %s (Ctrl+C to stop).\n", at, opts.Folder)
-			case connector.WatchUnchanged:
+			case service.WatchUnchanged:
 				fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
-			case connector.WatchInvalid:
+			case service.WatchInvalid:
 				fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
-			case connector.WatchGone:
+			case service.WatchGone:
 				fmt.Fprintf(w, "%s %s %s\n", at, symWarn, e.Problem.Error())
-			case connector.WatchBack:
+			case service.WatchBack:
 				fmt.Fprintf(w, "%s The folder %s is back.\n", at, opts.Folder)
-			case connector.WatchPublished:
+			case service.WatchPublished:
 				for _, r := range e.Results {
 					printResult(w, toResultJSON(r), false)
 				}

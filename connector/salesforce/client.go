@@ -419,8 +419,21 @@ func Retryable(err error) bool {
 // or any limit refusal that names its wait in Retry-After (§11.3). The
 // daily budget without Retry-After is not retried: it frees up over hours.
 func limitRetryable(ae *APIError) bool {
-	return ae.ErrorCode == "REQUEST_LIMIT_EXCEEDED" &&
-		(strings.Contains(ae.Message, "ConcurrentPerOrg") || ae.RetryAfter > 0)
+	return ae.ErrorCode == "REQUEST_LIMIT_EXCEEDED" && (ae.ConcurrentLimit() || ae.RetryAfter > 0)
+}
+
+// ConcurrentLimit reports whether a request-limit refusal is the org's
+// concurrent request limit (ConcurrentPerOrgLongTxn, or a 429), which frees
+// up within seconds, rather than its daily budget (TotalRequests), which
+// frees up over hours. It is the one rule: the client's retries and the
+// message the user reads (connector.Explain) both use it.
+func (ae *APIError) ConcurrentLimit() bool {
+	if ae == nil {
+		return false
+	}
+	msg := strings.ToLower(ae.Message)
+	return !strings.Contains(msg, "totalrequests") &&
+		(strings.Contains(msg, "concurrent") || ae.StatusCode == http.StatusTooManyRequests)
 }
 
 // readAPIError reads and closes a non-2xx response and turns it into an *APIError.

@@ -1,7 +1,0 @@
-//go:build !windows
-
-package connector
-
-import "syscall"
-
-func errAddrInUse() error { return syscall.EADDRINUSE }

@@ -1,0 +1,7 @@
+//go:build !windows
+
+package health
+
+import "syscall"
+
+func errAddrInUse() error { return syscall.EADDRINUSE }
