@@ -79,6 +79,7 @@ $(FYNE):
 lint: $(LINT) $(ACTIONLINT)
 	$(LINT) run --allow-parallel-runners ./...
 	$(ACTIONLINT) $(WORKFLOWS)
+	scripts/layers
 
 fmt: $(LINT)
 	$(LINT) fmt ./...

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/oauth"
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // DefaultClientID is the consumer key of the Salesforce CLI's connected app,

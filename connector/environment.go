@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // Environment is the slot a connector occupies for its system: one of the

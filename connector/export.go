@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // ExportVersion is the format version of an exported connectors file.

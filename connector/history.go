@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/internal/filelock"
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // ParseAllowedLoginHost reads a value of --allow-login-host: a host name

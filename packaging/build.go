@@ -18,7 +18,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // Built bundles are deflated at BestSpeed, about twice as fast as

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // A bad bundle's message names the entry with its control characters,

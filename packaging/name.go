@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // MaxResourceNameLen is the longest static resource name accepted (sfsim's limit;

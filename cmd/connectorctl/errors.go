@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
 

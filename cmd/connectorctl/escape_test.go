@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
 

@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // ioStreams is what a command reads from and writes to. main wires the

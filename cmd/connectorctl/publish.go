@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
 

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/oauth"
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 

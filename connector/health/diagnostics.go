@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // Diagnostics is a redacted plain-text report for support: app version, Go,

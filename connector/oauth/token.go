@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectors-app/connectors/connector/safetext"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // Result is what a token response gives. The id_token is never kept.

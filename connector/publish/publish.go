@@ -135,7 +135,7 @@ func (r *publishRun) prepare(b Bundle, sizeCheck bool) error {
 		return &connector.Problem{
 			Code:    connector.CodeTooLarge,
 			ID:      "too_large_bundle",
-			Message: fmt.Sprintf("The bundle is %s, over Salesforce's limit of 5 MB for one static resource.", connector.PubFormatMB(b.Size())),
+			Message: fmt.Sprintf("The bundle is %s, over Salesforce's limit of 5 MB for one static resource.", connector.BytesText(b.Size())),
 			Args:    map[string]any{"BundleSize": b.Size(), "LimitSize": int64(packaging.MaxResourceSize)},
 			Fix:     "Remove unused files from the bundle (or split it into several resources) and publish again.",
 		}
@@ -163,10 +163,10 @@ func (r *publishRun) prepareTarget() error {
 	}
 	r.res.Resource = r.resource
 	if err := packaging.ValidateResourceName(r.resource); err != nil {
-		p := &connector.Problem{Code: connector.CodeInvalidName, Message: connector.PubCapitalize(err.Error()) + ".", Err: err}
+		p := &connector.Problem{Code: connector.CodeInvalidName, Message: connector.Capitalize(err.Error()) + ".", Err: err}
 		var ve *packaging.ValidationError
 		if errors.As(err, &ve) {
-			p.Message = connector.PubCapitalize(ve.Reason) + "."
+			p.Message = connector.Capitalize(ve.Reason) + "."
 			p.Fix = ve.Fix
 		}
 		return p
@@ -249,7 +249,7 @@ func (r *publishRun) checkStorage(list *salesforce.ResourceList, cur *salesforce
 	return &connector.Problem{
 		Code: connector.CodeOrgStorageFull,
 		Message: fmt.Sprintf("The org's other static resources use %s of the %s Salesforce allows an org, so this %s bundle does not fit (%s left).",
-			connector.PubFormatMB(used), connector.PubFormatMB(limit), connector.PubFormatMB(size), connector.PubFormatMB(max(0, limit-used))),
+			connector.BytesText(used), connector.BytesText(limit), connector.BytesText(size), connector.BytesText(max(0, limit-used))),
 		Fix: "Delete static resources the org no longer needs (Setup → Static Resources) and publish again.",
 	}
 }
@@ -356,7 +356,7 @@ func (r *publishRun) foreignProblem(cur *salesforce.StaticResource) error {
 	return &connector.Problem{
 		Code: connector.CodeResourceExists,
 		Message: fmt.Sprintf("The org already has a static resource named %s (%s, last modified %s by %s) that was not published by this app, so nothing was written.",
-			cur.Name, connector.PubFormatMB(cur.BodyLength), cur.LastModifiedDate.UTC().Format("2006-01-02 15:04 MST"), by),
+			cur.Name, connector.BytesText(cur.BodyLength), cur.LastModifiedDate.UTC().Format("2006-01-02 15:04 MST"), by),
 		Fix: "Check with its owner; to replace it (a backup of it is taken first), publish again and choose Replace (connectorctl: --replace-existing), or choose another resource name.",
 	}
 }
@@ -414,7 +414,7 @@ func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error)
 	return &connector.Problem{
 		Code: connector.CodeDuplicate,
 		Message: fmt.Sprintf("A static resource named %s was created in the org meanwhile by someone else (%s), so nothing was published and nothing was overwritten.",
-			cur.Name, connector.PubFormatMB(cur.BodyLength)),
+			cur.Name, connector.BytesText(cur.BodyLength)),
 		Fix: "Check who else publishes to this org, then publish again and choose Replace (connectorctl: --replace-existing) to replace it (a backup of it is taken first), or choose another resource name.",
 		Err: err,
 	}
