@@ -1,14 +1,19 @@
-// Package connector is the domain of the Connectors app: the registry of
-// connectors (one per system × environment), the OAuth authorization flow,
-// token storage, live status checks, publishing a content bundle as a
-// Salesforce StaticResource, restore and disconnect.
+// Package connector is the vocabulary and the rules of the Connectors app:
+// a connector (one per system × environment), its key and environment,
+// whether a target is production, the states and their labels, drift, the
+// org's record of what it holds (OrgRecord, OrgVersion), problems and their
+// codes (codes.go) with Explain, login URLs, the registry, the connectors
+// file, the history journal's format, and the Runtime every flow shares.
 //
-// It never imports Fyne: the window (package ui) and the command-line twin
-// (cmd/connectorctl) are both thin front ends over Service.
+// The flows live in sub-packages and import this one: auth (authorization
+// and sessions), publish (publishing, backups, restore, history), health
+// (status, doctor, diagnostics) and watch. The front ends speak to one
+// façade, service.Service. None of them imports Fyne.
 //
-// Sub-packages:
+// Mechanisms below it:
 //   - oauth:      loopback redirect server, PKCE, state, paste-the-URL fallback
 //   - tokenstore: OS keyring (go-keyring) behind a small interface, with timeouts
 //   - salesforce: REST client (instance URL, refresh-once-on-401, StaticResource)
+//   - backup:     local backups of what a publish replaced
 //   - sfsim:      an in-process simulated Salesforce org (tests, benchmarks, demo)
 package connector
