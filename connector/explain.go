@@ -13,9 +13,9 @@ import (
 	"strings"
 
 	"github.com/connectors-app/connectors/connector/oauth"
-	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // Explain turns any error of the connector stack into a Problem a user can

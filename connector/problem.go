@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // JWTKeyFileNotAPath is the problem of a key file's "path" that is text

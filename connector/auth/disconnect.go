@@ -1,12 +1,11 @@
 package auth
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"errors"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 

@@ -8,8 +8,6 @@ package auth
 // runs again.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"crypto/rsa"
 	"errors"
@@ -21,9 +19,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/oauth"
-	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // HeadlessOptions are the settings of a headless authorization.

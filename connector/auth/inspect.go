@@ -1,10 +1,9 @@
 package auth
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 

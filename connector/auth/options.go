@@ -1,11 +1,10 @@
 package auth
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/oauth"
 )
 

@@ -1,13 +1,12 @@
 package auth
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"errors"
 	"fmt"
 	"sync"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/internal/filelock"
 	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/salesforce"

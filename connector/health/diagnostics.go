@@ -1,8 +1,6 @@
 package health
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"fmt"
 	"regexp"
@@ -11,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/internal/safetext"
 )
 

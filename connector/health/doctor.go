@@ -1,8 +1,6 @@
 package health
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )

@@ -1,14 +1,14 @@
 package health
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/auth"
-
 	"context"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/auth"
 )
 
 // StatusConcurrency bounds how many connectors StatusAll checks at once.

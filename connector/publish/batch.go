@@ -1,12 +1,12 @@
 package publish
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 // publishManyLimit bounds concurrent publishes in PublishMany. Each publish

@@ -1,11 +1,10 @@
 package publish
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"fmt"
 	"strings"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 

@@ -1,8 +1,6 @@
 package publish
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 

@@ -1,9 +1,9 @@
 package publish
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"encoding/json"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 // HistoryPath is the journal's path.

@@ -1,12 +1,12 @@
 package publish
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 // productionConfirmed reports whether the user confirmed writing to k as a

@@ -3,8 +3,6 @@ package publish
 // The publish plan: what a publish will change in the org, file by file.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"os"
 	"sort"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/packaging"
 )

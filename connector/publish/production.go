@@ -1,11 +1,10 @@
 package publish
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"fmt"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )
 

@@ -4,8 +4,6 @@ package publish
 // → skip when unchanged → back up → create or update → verify → record.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/backup"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/packaging"

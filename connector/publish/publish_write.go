@@ -5,8 +5,6 @@ package publish
 // needed, conditioned on the record as that read saw it.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/backup"
 	"github.com/connectors-app/connectors/connector/salesforce"
 )

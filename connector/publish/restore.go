@@ -1,14 +1,13 @@
 package publish
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/backup"
 )
 

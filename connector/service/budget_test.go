@@ -3,15 +3,14 @@ package service
 // Issue 16 #6: the API budget guard applies on every path, before any write.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
 

@@ -1,16 +1,15 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/auth"
-	"github.com/connectors-app/connectors/connector/health"
-
 	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/auth"
+	"github.com/connectors-app/connectors/connector/health"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )

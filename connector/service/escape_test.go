@@ -1,8 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"errors"
 	"io"
 	"log/slog"
@@ -17,9 +15,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/oauth"
-	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // hostile is outside text that would recolour a terminal, return the

@@ -1,8 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"bytes"
 	"encoding/json"
 	"os"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 const (

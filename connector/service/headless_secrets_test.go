@@ -4,9 +4,6 @@ package service
 // is named in messages (#1).
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/auth"
-
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/auth"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
 

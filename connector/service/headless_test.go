@@ -1,10 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/auth"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -20,7 +16,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/auth"
 	"github.com/connectors-app/connectors/connector/oauth"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )

@@ -6,10 +6,6 @@ package service
 // a transaction. They use the real OS keyring (run under .ci/test-env).
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/auth"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"encoding/json"
 	"net/http"
 	"os"
@@ -21,6 +17,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/auth"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 	"github.com/connectors-app/connectors/connector/tokenstore/storetest"

@@ -1,8 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"crypto/rand"
 	"encoding/hex"
 	"os"
@@ -12,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )

@@ -11,9 +11,6 @@ package service
 // relative to one publish).
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"bufio"
 	"context"
 	"encoding/json"
@@ -34,6 +31,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/packaging"
 )

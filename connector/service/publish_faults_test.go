@@ -4,9 +4,6 @@ package service
 // limits, the org's own storage limit, a session revoked before the read-back.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"net/http"
 	"strings"
 	"testing"
@@ -14,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )

@@ -6,8 +6,6 @@ package service
 // against sfsim, and small deterministic bundles.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 	"github.com/connectors-app/connectors/packaging"

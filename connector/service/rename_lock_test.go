@@ -1,9 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"bufio"
 	"context"
 	"fmt"
@@ -19,7 +16,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/backup"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )

@@ -1,8 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-
 	"net/http"
 	"sync"
 	"testing"
@@ -10,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )

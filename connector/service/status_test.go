@@ -1,10 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/auth"
-	"github.com/connectors-app/connectors/connector/health"
-
 	"context"
 	"fmt"
 	"net/http"
@@ -16,6 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/auth"
+	"github.com/connectors-app/connectors/connector/health"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 )

@@ -5,9 +5,6 @@ package service
 // with processes killed after their write landed and edits made in Setup.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
 

@@ -1,10 +1,6 @@
 package service
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/publish"
-	"github.com/connectors-app/connectors/connector/watch"
-
 	"archive/zip"
 	"bytes"
 	"context"
@@ -18,7 +14,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/connector/watch"
 )
 
 // watchHarness runs Watch on a folder and hands its events to the test.

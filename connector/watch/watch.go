@@ -4,9 +4,6 @@ package watch
 // connectors after each quiet period following changes.
 
 import (
-	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/connector/publish"
-
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +15,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/packaging"
 )
