@@ -135,8 +135,9 @@ type Status struct {
 	// which version), a change outside Connectors, or absent.
 	Found     *OrgVersion `json:"found,omitempty"`
 	CheckedAt time.Time   `json:"checkedAt"`
-	// driftChecked: the resource was looked up (Drift is meaningful).
-	DriftChecked bool
+	// DriftChecked: the resource was looked up (Drift is meaningful). The
+	// health check sets it; it is not part of the JSON.
+	DriftChecked bool          `json:"-"`
 	Duration     time.Duration `json:"durationNs"`
 }
 
