@@ -56,13 +56,6 @@ connector's entries. --csv prints it as CSV for a spreadsheet.`,
 	return cmd
 }
 
-func maxOneKey(c *cobra.Command, args []string) error {
-	if len(args) > 1 {
-		return newUsageError(c.CommandPath(), fmt.Sprintf("%s takes at most one SYSTEM/ENV, got %d arguments", c.Name(), len(args)))
-	}
-	return nil
-}
-
 // runHistory streams the journal: it is read one line at a time and
 // printed in chunks, so memory stays bounded whatever its size. Damaged
 // lines are skipped with a warning on stderr and in the log.
@@ -215,42 +208,4 @@ func writeHistoryTable(out, errOut io.Writer, reg *connector.Registry, q connect
 		return scan, err
 	}
 	return scan, cw.flush()
-}
-
-func newExportCSVCmd(f *factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "export-csv",
-		Short: "Print the connector table as CSV (local, instant)",
-		Long: `Print every connector as one CSV row: system, environment, state, org,
-user, login URL, resource, when it was created and last changed, its last
-check and publish, and whether the resource changed outside Connectors.`,
-		Example: `  connectorctl export-csv > connectors.csv`,
-		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := f.registry()
-			if err != nil {
-				return err
-			}
-			cs, err := reg.List()
-			if err != nil {
-				return err
-			}
-			return connector.WriteConnectorsCSV(f.io.Out, cs)
-		},
-	}
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// shortFP is "sha256:" and the first 12 hex digits.
-func shortFP(fp string) string {
-	if len(fp) > len("sha256:")+12 {
-		return fp[:len("sha256:")+12]
-	}
-	return fp
 }

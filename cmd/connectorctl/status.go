@@ -126,15 +126,6 @@ func nextSteps(st connector.Status) []string {
 	return []string{"connectorctl doctor"}
 }
 
-// quoteKey quotes a key for a shell when its system name has spaces.
-func quoteKey(k connector.Key) string {
-	s := k.String()
-	if strings.ContainsAny(s, " \t'\"$`\\&;|<>()*?[]#~") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
-}
-
 // printFound says which version the org holds, and from where, when it
 // was published with Connectors.
 func printFound(w io.Writer, v *connector.OrgVersion) {
@@ -200,13 +191,6 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 			}
 		}
 	}
-}
-
-func orgLabel(o *connector.OrgInfo) string {
-	if o.OrgName != "" {
-		return o.OrgName
-	}
-	return o.OrgID
 }
 
 func stateLabel(s connector.State) string {
