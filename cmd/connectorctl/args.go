@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/safetext"
-	"github.com/spf13/cobra"
 )
 
 // exactArgs, minArgs, maxArgs and rangeArgs are cobra's validators returning usage errors.

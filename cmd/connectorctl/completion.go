@@ -3,9 +3,12 @@ package main
 // Shell completion: the completion command and SYSTEM/ENV completion.
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector/safetext"
 )
 
 // completeKeys completes SYSTEM/ENV from the registry (local, instant).
@@ -30,5 +33,23 @@ func completeKeys(f *factory, skip int) cobra.CompletionFunc {
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// refuseUnknownShells makes `completion SHELL` with a shell cobra does not
+// know a usage error (cobra would print the help and exit 0).
+func refuseUnknownShells(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(c *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return &usageError{
+						msg: sentence(fmt.Sprintf("unknown shell %s for completion", safetext.Value(args[0]))),
+						fix: "Use bash, zsh, fish or powershell, e.g. connectorctl completion bash.",
+					}
+				}
+				return c.Help()
+			}
+		}
 	}
 }

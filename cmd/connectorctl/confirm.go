@@ -26,7 +26,7 @@ func productionKeys(targets []connector.Connector) []connector.Key {
 // confirmProduction returns whether production targets may be written: yes
 // (--yes or a dry run), or every production target confirmed on the
 // terminal by typing its org name or "yes".
-func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb string) (bool, error) {
+func confirmProduction(ios *ioStreams, targets []connector.Connector, yes bool, verb string) (bool, error) {
 	var prod []connector.Connector
 	for _, c := range targets {
 		if c.IsProductionTarget() {
@@ -36,14 +36,14 @@ func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb
 	if len(prod) == 0 || yes {
 		return yes, nil
 	}
-	if !f.io.InTTY {
+	if !ios.InTTY {
 		return false, &connector.Problem{
 			Code:    connector.CodeProductionNotConfirmed,
 			Message: fmt.Sprintf("%s is a production connector and there is no terminal to confirm the %s on.", prod[0].Key(), verb),
 			Fix:     fmt.Sprintf("Add --yes to %s to production without a prompt.", verb),
 		}
 	}
-	in := bufio.NewReader(f.io.In)
+	in := bufio.NewReader(ios.In)
 	for _, c := range prod {
 		org := "an org not authorized yet"
 		name := ""
@@ -51,11 +51,11 @@ func confirmProduction(f *factory, targets []connector.Connector, yes bool, verb
 			name = orgLabel(c.Org)
 			org = fmt.Sprintf("the PRODUCTION org %q (%s, %s)", name, c.Org.OrgID, c.Org.Username)
 		}
-		fmt.Fprintf(f.io.ErrOut, "%s %s writes to %s.\n", symWarn, c.Key(), org)
+		fmt.Fprintf(ios.ErrOut, "%s %s writes to %s.\n", symWarn, c.Key(), org)
 		if name != "" {
-			fmt.Fprintf(f.io.ErrOut, "Type the org name (%s) or \"yes\" to %s there: ", name, verb)
+			fmt.Fprintf(ios.ErrOut, "Type the org name (%s) or \"yes\" to %s there: ", name, verb)
 		} else {
-			fmt.Fprintf(f.io.ErrOut, "Type \"yes\" to %s there: ", verb)
+			fmt.Fprintf(ios.ErrOut, "Type \"yes\" to %s there: ", verb)
 		}
 		line, err := in.ReadString('\n')
 		answer := strings.TrimSpace(line)

@@ -13,12 +13,16 @@ import (
 	"github.com/connectors-app/connectors/connector/safetext"
 )
 
+// diagnosticsOptions is what diagnostics runs with.
 type diagnosticsOptions struct {
+	cmdEnv
 	JSON bool
 }
 
-func newDiagnosticsCmd(f *factory) *cobra.Command {
-	opts := &diagnosticsOptions{}
+// newCmdDiagnostics builds diagnostics; runF, when set, runs instead of
+// diagnosticsRun.
+func newCmdDiagnostics(f *factory, runF func(*diagnosticsOptions) error) *cobra.Command {
+	opts := &diagnosticsOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "diagnostics",
 		Short: "Print a redacted report for support (never contains a token)",
@@ -29,7 +33,10 @@ are redacted and tokens are never read into the report.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.JSON = f.jsonOut
-			return runDiagnostics(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return diagnosticsRun(cmd.Context(), opts)
 		},
 	}
 	addJSONFlag(cmd, f)
@@ -54,15 +61,16 @@ var diagEnvVars = []string{
 	connector.JWTKeyEnv, connector.JWTKeyFileEnv, connector.ClientSecretEnv,
 }
 
-func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) error {
-	dir, dirErr := f.cfgDir()
+// diagnosticsRun prints the support report.
+func diagnosticsRun(ctx context.Context, opts *diagnosticsOptions) error {
+	dir, dirErr := opts.ConfigDir()
 	env := map[string]string{}
 	for _, k := range diagEnvVars {
-		if v := f.getenv(k); v != "" {
+		if v := opts.Getenv(k); v != "" {
 			env[k] = redactEnv(k, v)
 		}
 	}
-	svc, err := f.service()
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
@@ -75,13 +83,13 @@ func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) e
 		ConfigDir: dir, Environment: env, Report: report,
 	}
 	if opts.JSON {
-		return writeJSON(f.io.Out, d)
+		return writeJSON(opts.IO.Out, d)
 	}
-	w := f.io.Out
+	w := opts.IO.Out
 	fmt.Fprintln(w, "connectorctl diagnostics")
 	fmt.Fprintf(w, "connectorctl: %s (%s, %s/%s)\n", d.Version, d.GoVersion, d.OS, d.Arch)
 	fmt.Fprintf(w, "config folder: %s\n", d.ConfigDir)
-	fmt.Fprintf(w, "stdin/stdout/stderr terminals: %t/%t/%t\n", f.io.InTTY, f.io.OutTTY, f.io.ErrTTY)
+	fmt.Fprintf(w, "stdin/stdout/stderr terminals: %t/%t/%t\n", opts.IO.InTTY, opts.IO.OutTTY, opts.IO.ErrTTY)
 	if len(env) == 0 {
 		fmt.Fprintln(w, "environment: nothing relevant set")
 	} else {

@@ -5,18 +5,24 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/spf13/cobra"
 )
 
+// disconnectOptions is what disconnect runs with.
 type disconnectOptions struct {
+	cmdEnv
 	Key  connector.Key
 	JSON bool
 }
 
-func newDisconnectCmd(f *factory) *cobra.Command {
-	opts := &disconnectOptions{}
+// newCmdDisconnect builds disconnect; runF, when set, runs instead of
+// disconnectRun.
+func newCmdDisconnect(f *factory, runF func(*disconnectOptions) error) *cobra.Command {
+	opts := &disconnectOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "disconnect SYSTEM/ENV",
 		Short: "Revoke the connector's tokens at Salesforce and delete them here",
@@ -28,13 +34,15 @@ Exits 1 when the revoke failed.`,
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			keys, err := parseKeys(args)
+			keys, err := f.connectorArgs(args, &opts.JSON)
 			if err != nil {
 				return err
 			}
 			opts.Key = keys[0]
-			opts.JSON = f.jsonOut
-			return runDisconnect(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return disconnectRun(cmd.Context(), opts)
 		},
 	}
 	addJSONFlag(cmd, f)
@@ -49,52 +57,57 @@ type disconnectJSON struct {
 	Problem      *problemJSON `json:"problem,omitempty"`
 }
 
-func runDisconnect(ctx context.Context, f *factory, opts *disconnectOptions) error {
-	svc, err := f.service()
+// disconnectRun revokes the connector's tokens and deletes them here.
+func disconnectRun(ctx context.Context, opts *disconnectOptions) error {
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
-	c, err := svc.Registry.Get(opts.Key)
+	cs, err := lookup(svc.Registry, opts.Key)
 	if err != nil {
 		return err
 	}
-	opts.Key = c.Key() // the registry's spelling of the system name
-	res, err := svc.Disconnect(ctx, opts.Key)
+	k := cs[0].Key() // the registry's spelling of the system name
+	res, err := svc.Disconnect(ctx, k)
 	if err != nil {
 		return err
 	}
 	if opts.JSON {
-		if err := writeJSON(f.io.Out, disconnectJSON{
-			Connector: opts.Key.String(), Revoked: res.Revoked, LocalDeleted: res.LocalDeleted, Problem: toProblemJSON(res.Problem),
+		if err := writeJSON(opts.IO.Out, disconnectJSON{
+			Connector: k.String(), Revoked: res.Revoked, LocalDeleted: res.LocalDeleted, Problem: toProblemJSON(res.Problem),
 		}); err != nil {
 			return err
 		}
 	} else {
-		w := f.io.Out
-		switch {
-		case res.Revoked:
-			fmt.Fprintf(w, "%s Revoked %s's access at Salesforce.\n", symOK, opts.Key)
-		case res.Problem == nil:
-			fmt.Fprintf(w, "- %s had no tokens on this computer: nothing to revoke.\n", opts.Key)
-		default:
-			msg := "The tokens could not be revoked at Salesforce."
-			fix := ""
-			if res.Problem != nil {
-				msg, fix = sentence(res.Problem.Message), res.Problem.Fix
-			}
-			fmt.Fprintf(w, "%s %s\n", symFail, msg)
-			if fix != "" {
-				fmt.Fprintf(w, "  %s %s\n", symNext, fix)
-			}
-		}
-		if res.LocalDeleted {
-			fmt.Fprintf(w, "%s Deleted the tokens from this computer.\n", symOK)
-		} else {
-			fmt.Fprintf(w, "%s The tokens on this computer could not be deleted.\n", symFail)
-		}
+		printDisconnect(opts.IO.Out, k, res)
 	}
 	if res.Problem != nil || !res.LocalDeleted {
 		return &silentError{code: exitFailure}
 	}
 	return nil
+}
+
+// printDisconnect says what was revoked and deleted, for people.
+func printDisconnect(w io.Writer, k connector.Key, res *connector.DisconnectResult) {
+	switch {
+	case res.Revoked:
+		fmt.Fprintf(w, "%s Revoked %s's access at Salesforce.\n", symOK, k)
+	case res.Problem == nil:
+		fmt.Fprintf(w, "- %s had no tokens on this computer: nothing to revoke.\n", k)
+	default:
+		msg := "The tokens could not be revoked at Salesforce."
+		fix := ""
+		if res.Problem != nil {
+			msg, fix = sentence(res.Problem.Message), res.Problem.Fix
+		}
+		fmt.Fprintf(w, "%s %s\n", symFail, msg)
+		if fix != "" {
+			fmt.Fprintf(w, "  %s %s\n", symNext, fix)
+		}
+	}
+	if res.LocalDeleted {
+		fmt.Fprintf(w, "%s Deleted the tokens from this computer.\n", symOK)
+	} else {
+		fmt.Fprintf(w, "%s The tokens on this computer could not be deleted.\n", symFail)
+	}
 }

@@ -6,13 +6,22 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/safetext"
-	"github.com/spf13/cobra"
 )
 
-func newExportCmd(f *factory) *cobra.Command {
-	var output string
+// exportOptions is what export runs with.
+type exportOptions struct {
+	cmdEnv
+	// Output is --output: the file to write, else stdout.
+	Output string
+}
+
+// newCmdExport builds export; runF, when set, runs instead of exportRun.
+func newCmdExport(f *factory, runF func(*exportOptions) error) *cobra.Command {
+	opts := &exportOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Write the connectors as JSON without any secret (for --connectors in CI)",
@@ -24,32 +33,41 @@ secret: commit the file and run any command on it with --connectors FILE.`,
   connectorctl publish content.zip --connectors connectors.json --all --shard 1/4`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reg, err := f.registry()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			list, err := reg.List()
-			if err != nil {
-				return err
-			}
-			if output == "" {
-				return writeJSON(f.io.Out, connector.Export(list))
-			}
-			var buf bytes.Buffer
-			if err := writeJSON(&buf, connector.Export(list)); err != nil {
-				return err
-			}
-			if err := writeFileAtomic(output, buf.Bytes()); err != nil {
-				return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", safetext.Plain(output), safetext.Scrub(err.Error(), []string{output})), Fix: "Choose a writable path for --output.", Err: err}
-			}
-			what := fmt.Sprintf("%d connectors", len(list))
-			if len(list) == 1 {
-				what = "1 connector"
-			}
-			fmt.Fprintf(f.io.ErrOut, "%s Wrote %s to %s (no secrets).\n", symOK, what, output)
-			return nil
+			return exportRun(opts)
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of stdout")
 	return cmd
+}
+
+// exportRun writes the connectors without secrets to stdout or --output.
+func exportRun(opts *exportOptions) error {
+	reg, err := opts.Registry()
+	if err != nil {
+		return err
+	}
+	list, err := reg.List()
+	if err != nil {
+		return err
+	}
+	output := opts.Output
+	if output == "" {
+		return writeJSON(opts.IO.Out, connector.Export(list))
+	}
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, connector.Export(list)); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(output, buf.Bytes()); err != nil {
+		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("%s cannot be written: %v.", safetext.Plain(output), safetext.Scrub(err.Error(), []string{output})), Fix: "Choose a writable path for --output.", Err: err}
+	}
+	what := fmt.Sprintf("%d connectors", len(list))
+	if len(list) == 1 {
+		what = "1 connector"
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "%s Wrote %s to %s (no secrets).\n", symOK, what, output)
+	return nil
 }

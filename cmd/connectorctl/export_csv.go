@@ -3,11 +3,20 @@ package main
 // export-csv: the connector table as CSV.
 
 import (
-	"github.com/connectors-app/connectors/connector"
 	"github.com/spf13/cobra"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
-func newExportCSVCmd(f *factory) *cobra.Command {
+// exportCSVOptions is what export-csv runs with.
+type exportCSVOptions struct {
+	cmdEnv
+}
+
+// newCmdExportCSV builds export-csv; runF, when set, runs instead of
+// exportCSVRun.
+func newCmdExportCSV(f *factory, runF func(*exportCSVOptions) error) *cobra.Command {
+	opts := &exportCSVOptions{cmdEnv: f.env()}
 	return &cobra.Command{
 		Use:   "export-csv",
 		Short: "Print the connector table as CSV (local, instant)",
@@ -17,15 +26,23 @@ check and publish, and whether the resource changed outside Connectors.`,
 		Example: `  connectorctl export-csv > connectors.csv`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := f.registry()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(opts)
 			}
-			cs, err := reg.List()
-			if err != nil {
-				return err
-			}
-			return connector.WriteConnectorsCSV(f.io.Out, cs)
+			return exportCSVRun(opts)
 		},
 	}
+}
+
+// exportCSVRun prints the connector table as CSV.
+func exportCSVRun(opts *exportCSVOptions) error {
+	reg, err := opts.Registry()
+	if err != nil {
+		return err
+	}
+	cs, err := reg.List()
+	if err != nil {
+		return err
+	}
+	return connector.WriteConnectorsCSV(opts.IO.Out, cs)
 }

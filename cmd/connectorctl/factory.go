@@ -13,11 +13,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/connector/tokenstore"
-	"github.com/spf13/cobra"
 )
 
 // factory carries what every command needs; tests build one with buffers,
@@ -52,6 +53,77 @@ type factory struct {
 	connDir        string
 	connTmp        string
 	connErr        error
+}
+
+// cmdEnv is what a command's run function takes from the factory (gh's
+// IO, HttpClient and Config fields): every command's Options embed it,
+// filled by its newCmdX, so that xRun(opts) runs without cobra and without
+// the factory. The funcs are called when the command runs, not when it is
+// built.
+type cmdEnv struct {
+	IO *ioStreams
+	// Service opens the full service (registry, keyring, network).
+	Service func() (*connector.Service, error)
+	// Registry opens the registry only: no keyring, no network.
+	Registry func() (*connector.Registry, error)
+	// ConfigDir is the config folder (--config-dir, --connectors, the
+	// environment or the default).
+	ConfigDir func() (string, error)
+	Getenv    func(string) string
+	Now       func() time.Time
+	// Logger is the connectorctl log, opened once per process.
+	Logger func() *slog.Logger
+}
+
+// env is the factory's cmdEnv.
+func (f *factory) env() cmdEnv {
+	return cmdEnv{
+		IO:        f.io,
+		Service:   f.service,
+		Registry:  f.registry,
+		ConfigDir: f.cfgDir,
+		Getenv:    func(k string) string { return f.getenv(k) },
+		Now:       func() time.Time { return f.now() },
+		Logger:    f.logger,
+	}
+}
+
+// connectorArgs is the RunE preamble of the commands that name connectors
+// and report with --json: it parses the SYSTEM/ENV arguments (a bad one is
+// a usage error naming the fix) and copies --json into asJSON.
+func (f *factory) connectorArgs(args []string, asJSON *bool) ([]connector.Key, error) {
+	keys, err := parseKeys(args)
+	if err != nil {
+		return nil, err
+	}
+	if asJSON != nil {
+		*asJSON = f.jsonOut
+	}
+	return keys, nil
+}
+
+// lookup is the run functions' preamble: the connectors of keys from the
+// registry, in the order given; an unknown one is an error. Their Key()
+// is the registry's spelling of the system name.
+func lookup(reg *connector.Registry, keys ...connector.Key) ([]connector.Connector, error) {
+	cs := make([]connector.Connector, 0, len(keys))
+	for _, k := range keys {
+		c, err := reg.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// keysOf are the connectors' keys, nil when there are none.
+func keysOf(cs []connector.Connector) []connector.Key {
+	var keys []connector.Key
+	for _, c := range cs {
+		keys = append(keys, c.Key())
+	}
+	return keys
 }
 
 func newFactory(ios *ioStreams) *factory {

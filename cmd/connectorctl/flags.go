@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/packaging"
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 // refuseFlagLikeValues makes every command below c check, before its

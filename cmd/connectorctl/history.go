@@ -15,14 +15,17 @@ import (
 	"github.com/connectors-app/connectors/packaging"
 )
 
+// historyOptions is what history runs with.
 type historyOptions struct {
+	cmdEnv
 	Key  *connector.Key
 	JSON bool
 	CSV  bool
 }
 
-func newHistoryCmd(f *factory) *cobra.Command {
-	opts := &historyOptions{}
+// newCmdHistory builds history; runF, when set, runs instead of historyRun.
+func newCmdHistory(f *factory, runF func(*historyOptions) error) *cobra.Command {
+	opts := &historyOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "history [SYSTEM/ENV]",
 		Short: "Show the journal of publishes, restores and replaces (local, instant)",
@@ -42,13 +45,16 @@ connector's entries. --csv prints it as CSV for a spreadsheet.`,
 				return newUsageError(cmd.CommandPath(), "--json and --csv cannot be used together")
 			}
 			if len(args) == 1 {
-				keys, err := parseKeys(args)
+				keys, err := f.connectorArgs(args, &opts.JSON)
 				if err != nil {
 					return err
 				}
 				opts.Key = &keys[0]
 			}
-			return runHistory(f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return historyRun(opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.CSV, "csv", false, "print the journal as CSV")
@@ -56,11 +62,11 @@ connector's entries. --csv prints it as CSV for a spreadsheet.`,
 	return cmd
 }
 
-// runHistory streams the journal: it is read one line at a time and
+// historyRun streams the journal: it is read one line at a time and
 // printed in chunks, so memory stays bounded whatever its size. Damaged
 // lines are skipped with a warning on stderr and in the log.
-func runHistory(f *factory, opts *historyOptions) error {
-	reg, err := f.registry()
+func historyRun(opts *historyOptions) error {
+	reg, err := opts.Registry()
 	if err != nil {
 		return err
 	}
@@ -68,15 +74,15 @@ func runHistory(f *factory, opts *historyOptions) error {
 	var scan connector.HistoryScan
 	switch {
 	case opts.JSON:
-		scan, err = writeHistoryJSON(f.io.Out, reg, q)
+		scan, err = writeHistoryJSON(opts.IO.Out, reg, q)
 	case opts.CSV:
-		scan, err = writeHistoryCSV(f.io.Out, reg, q)
+		scan, err = writeHistoryCSV(opts.IO.Out, reg, q)
 	default:
-		scan, err = writeHistoryTable(f.io.Out, f.io.ErrOut, reg, q)
+		scan, err = writeHistoryTable(opts.IO.Out, opts.IO.ErrOut, reg, q)
 	}
 	if p := scan.Problem(); p != nil {
-		printError(f.io.ErrOut, p, opts.JSON)
-		scan.Log(f.logger())
+		printError(opts.IO.ErrOut, p, opts.JSON)
+		scan.Log(opts.Logger())
 	}
 	return err
 }

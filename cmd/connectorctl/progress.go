@@ -36,9 +36,9 @@ type progressView struct {
 	last    time.Time
 }
 
-func newProgressView(f *factory, targets int, size int64, plain bool) *progressView {
+func newProgressView(ios *ioStreams, now func() time.Time, targets int, size int64, plain bool) *progressView {
 	return &progressView{
-		w: f.io.errTerminal(), tty: f.io.ErrTTY, plain: plain, now: f.now, size: size, targets: targets,
+		w: ios.errTerminal(), tty: ios.ErrTTY, plain: plain, now: now, size: size, targets: targets,
 		sent: map[connector.Key]int64{}, said: map[connector.Key]int{},
 	}
 }

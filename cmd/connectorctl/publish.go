@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,7 +14,14 @@ import (
 	"github.com/connectors-app/connectors/packaging"
 )
 
+// publishOptions is what publish runs with: its flags and arguments, and
+// what it takes from the factory.
 type publishOptions struct {
+	cmdEnv
+	// ConnectorsFile is --connectors: the connectors of a file, whose
+	// backups go with the run's temporary folder unless --backup-dir.
+	ConnectorsFile string
+
 	BundlePath   string
 	Keys         []connector.Key
 	ResourceName string
@@ -28,8 +36,10 @@ type publishOptions struct {
 	CI ciPublishFlags
 }
 
-func newPublishCmd(f *factory) *cobra.Command {
-	opts := &publishOptions{}
+// newCmdPublish builds publish; runF, when set, runs instead of publishRun
+// (tests: the flags and arguments as Options, nothing published).
+func newCmdPublish(f *factory, runF func(*publishOptions) error) *cobra.Command {
+	opts := &publishOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "publish BUNDLE (SYSTEM/ENV [SYSTEM/ENV ...] | --all)",
 		Short: "Publish a content bundle (.zip or folder) to one or more connectors",
@@ -65,7 +75,7 @@ target failed, 2 usage, 3 none failed but some were skipped.`,
 		Args:              minArgs(1, "a bundle and at least one connector (BUNDLE SYSTEM/ENV ...), or a bundle and --all"),
 		ValidArgsFunction: completeKeys(f, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			keys, err := parseKeys(args[1:])
+			keys, err := f.connectorArgs(args[1:], &opts.JSON)
 			if err != nil {
 				return err
 			}
@@ -74,13 +84,16 @@ target failed, 2 usage, 3 none failed but some were skipped.`,
 			}
 			opts.BundlePath = args[0]
 			opts.Keys = keys
-			opts.JSON = f.jsonOut
+			opts.ConnectorsFile = f.connectorsFile
 			if cmd.Flags().Changed("resource") {
 				if err := validateResourceName(opts.ResourceName); err != nil {
 					return err
 				}
 			}
-			return runPublish(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return publishRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -134,34 +147,31 @@ type publishJSON struct {
 	Results []resultJSON `json:"results"`
 }
 
-func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
+// publishRun publishes the bundle to the targets and reports: one line per
+// target (or one JSON document), the JUnit report, and the exit code.
+func publishRun(ctx context.Context, opts *publishOptions) error {
 	b, err := openBundle(opts.BundlePath)
 	if err != nil {
 		return err
 	}
-	svc, err := f.service()
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
-	ciBackups(f, svc, &opts.CI, opts.DryRun)
-	targets := make([]connector.Connector, 0, len(opts.Keys))
-	for _, k := range opts.Keys {
-		c, err := svc.Registry.Get(k)
-		if err != nil {
-			return err
-		}
-		targets = append(targets, c)
+	ciBackups(opts, svc)
+	targets, err := lookup(svc.Registry, opts.Keys...)
+	if err != nil {
+		return err
 	}
 	keys := make([]connector.Key, len(targets))
 	for i, c := range targets {
 		keys[i] = c.Key() // the registry's spelling of the system name
 	}
-	sum := b.Summary()
 	if !opts.JSON {
-		fmt.Fprintf(f.io.Out, "Bundle %s: %s\n", opts.BundlePath, sum.String())
-		fmt.Fprintf(f.io.Out, "Fingerprint %s\n", b.Fingerprint())
+		fmt.Fprintf(opts.IO.Out, "Bundle %s: %s\n", opts.BundlePath, b.Summary().String())
+		fmt.Fprintf(opts.IO.Out, "Fingerprint %s\n", b.Fingerprint())
 	}
-	confirmed, err := confirmProduction(f, targets, opts.Yes || opts.DryRun, "publish")
+	confirmed, err := confirmProduction(opts.IO, targets, opts.Yes || opts.DryRun, "publish")
 	if err != nil {
 		return err
 	}
@@ -171,8 +181,8 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 		// says it is production only when asked live is not
 		confirmedKeys = productionKeys(targets)
 	}
-	prog := newProgressView(f, len(keys), b.Size(), !opts.JSON)
-	started := f.now()
+	prog := newProgressView(opts.IO, opts.Now, len(keys), b.Size(), !opts.JSON)
+	started := opts.Now()
 	results := svc.PublishMany(ctx, keys, b, connector.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
@@ -185,28 +195,33 @@ func runPublish(ctx context.Context, f *factory, opts *publishOptions) error {
 		APIReserve:        opts.CI.APIReserve,
 	}, prog.update)
 	prog.done()
+	return reportPublish(opts, b, started, results)
+}
 
+// reportPublish writes the JUnit report and the results, and returns the
+// exit code's error: 2 when a production org found live could not be
+// confirmed, 1 when a target failed, 3 when some were skipped.
+func reportPublish(opts *publishOptions, b *packaging.Bundle, started time.Time, results []connector.PublishResult) error {
 	out, ok, skipped, unconfirmed := tallyResults(results)
 	if len(results) == 0 && !opts.CI.All {
 		ok = false
 	}
 	if opts.CI.Report != "" {
-		if err := writeJUnit(opts.CI.Report, opts.BundlePath, opts.CI.Shard, started, f.now().Sub(started), out); err != nil {
+		if err := writeJUnit(opts.CI.Report, opts.BundlePath, opts.CI.Shard, started, opts.Now().Sub(started), out); err != nil {
 			return err
 		}
 	}
-	if err := printPublishResults(f, opts, b, out, ok); err != nil {
+	if err := printPublishResults(opts, b, out, ok); err != nil {
 		return err
 	}
-	if unconfirmed && !f.io.InTTY {
+	switch {
+	case unconfirmed && !opts.IO.InTTY:
 		// a production org found live, with no --yes and no terminal: as
 		// for a production connector known upfront
 		return &silentError{code: exitUsage}
-	}
-	if !ok {
+	case !ok:
 		return &silentError{code: exitFailure}
-	}
-	if skipped {
+	case skipped:
 		return &silentError{code: exitSkipped}
 	}
 	return nil
@@ -231,14 +246,14 @@ func tallyResults(results []connector.PublishResult) (out []resultJSON, ok, skip
 
 // printPublishResults prints the results: one JSON document with --json,
 // else a line per target (and where the bundle stands when none).
-func printPublishResults(f *factory, opts *publishOptions, b *packaging.Bundle, out []resultJSON, ok bool) error {
+func printPublishResults(opts *publishOptions, b *packaging.Bundle, out []resultJSON, ok bool) error {
 	if opts.JSON {
 		sum := b.Summary()
 		skipped := sum.Skipped
 		if skipped == nil {
 			skipped = []string{}
 		}
-		return writeJSON(f.io.Out, publishJSON{
+		return writeJSON(opts.IO.Out, publishJSON{
 			Bundle: bundleJSON{
 				Source: opts.BundlePath, Fingerprint: b.Fingerprint(), Size: b.Size(),
 				Files: sum.Files, UncompressedSize: sum.UncompressedSize, Largest: sum.Largest, Skipped: skipped,
@@ -247,14 +262,14 @@ func printPublishResults(f *factory, opts *publishOptions, b *packaging.Bundle, 
 		})
 	}
 	if len(out) == 0 {
-		fmt.Fprintf(f.io.ErrOut, "No connectors to publish to (shard %s).\n", opts.CI.Shard)
+		fmt.Fprintf(opts.IO.ErrOut, "No connectors to publish to (shard %s).\n", opts.CI.Shard)
 	}
 	for _, r := range out {
 		if r.Outcome == connector.OutcomeSkipped {
-			printSkipped(f.io.Out, r)
+			printSkipped(opts.IO.Out, r)
 			continue
 		}
-		printResult(f.io.Out, r, false)
+		printResult(opts.IO.Out, r, false)
 	}
 	return nil
 }

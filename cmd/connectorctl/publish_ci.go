@@ -47,14 +47,14 @@ func addCIPublishFlags(cmd *cobra.Command, c *ciPublishFlags) {
 
 // ciBackups points the service's backups at --backup-dir; with --connectors
 // and no --backup-dir it says on stderr that they will not outlive the run.
-func ciBackups(f *factory, svc *connector.Service, c *ciPublishFlags, dryRun bool) {
+func ciBackups(opts *publishOptions, svc *connector.Service) {
 	switch {
-	case c.BackupDir != "":
-		if abs, err := filepath.Abs(c.BackupDir); err == nil {
+	case opts.CI.BackupDir != "":
+		if abs, err := filepath.Abs(opts.CI.BackupDir); err == nil {
 			svc.BackupDir = abs
 		}
-	case f.connectorsFile != "" && !dryRun:
-		fmt.Fprintf(f.io.ErrOut, "%s Backups of replaced versions go to a temporary folder removed when this run ends: add --backup-dir DIR (e.g. a CI artifact) to keep them.\n", symWarn)
+	case opts.ConnectorsFile != "" && !opts.DryRun:
+		fmt.Fprintf(opts.IO.ErrOut, "%s Backups of replaced versions go to a temporary folder removed when this run ends: add --backup-dir DIR (e.g. a CI artifact) to keep them.\n", symWarn)
 	}
 }
 

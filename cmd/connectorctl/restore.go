@@ -10,15 +10,18 @@ import (
 	"github.com/connectors-app/connectors/packaging"
 )
 
+// restoreOptions is what restore runs with.
 type restoreOptions struct {
+	cmdEnv
 	Key          connector.Key
 	ResourceName string
 	Yes          bool
 	JSON         bool
 }
 
-func newRestoreCmd(f *factory) *cobra.Command {
-	opts := &restoreOptions{}
+// newCmdRestore builds restore; runF, when set, runs instead of restoreRun.
+func newCmdRestore(f *factory, runF func(*restoreOptions) error) *cobra.Command {
+	opts := &restoreOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "restore SYSTEM/ENV",
 		Short: "Put back the previous version of the published resource",
@@ -32,18 +35,20 @@ command exits 1. A production target asks you to confirm on a terminal
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			keys, err := parseKeys(args)
+			keys, err := f.connectorArgs(args, &opts.JSON)
 			if err != nil {
 				return err
 			}
 			opts.Key = keys[0]
-			opts.JSON = f.jsonOut
 			if cmd.Flags().Changed("resource") {
 				if err := validateResourceName(opts.ResourceName); err != nil {
 					return err
 				}
 			}
-			return runRestore(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return restoreRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.ResourceName, "resource", "", "StaticResource name (default: the connector's)")
@@ -52,15 +57,17 @@ command exits 1. A production target asks you to confirm on a terminal
 	return cmd
 }
 
-func runRestore(ctx context.Context, f *factory, opts *restoreOptions) error {
-	svc, err := f.service()
+// restoreRun re-uploads the connector's latest backup, once confirmed.
+func restoreRun(ctx context.Context, opts *restoreOptions) error {
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
-	c, err := svc.Registry.Get(opts.Key)
+	cs, err := lookup(svc.Registry, opts.Key)
 	if err != nil {
 		return err
 	}
+	c := cs[0]
 	resource := opts.ResourceName
 	if resource == "" {
 		resource = c.EffectiveResourceName()
@@ -77,20 +84,20 @@ func runRestore(ctx context.Context, f *factory, opts *restoreOptions) error {
 		}
 	}
 	if !opts.JSON {
-		fmt.Fprintf(f.io.ErrOut, "Restoring %s on %s to the version of %s (%s).\n",
+		fmt.Fprintf(opts.IO.ErrOut, "Restoring %s on %s to the version of %s (%s).\n",
 			resource, c.Key(), fmtVersionTime(version.TakenAt), packaging.HumanSize(version.Size))
 	}
-	confirmed, err := confirmProduction(f, []connector.Connector{c}, opts.Yes, "restore")
+	confirmed, err := confirmProduction(opts.IO, []connector.Connector{c}, opts.Yes, "restore")
 	if err != nil {
 		return err
 	}
 	r := toResultJSON(svc.Restore(ctx, c.Key(), connector.RestoreOptions{Resource: opts.ResourceName, ConfirmProduction: confirmed}))
 	if opts.JSON {
-		if err := writeJSON(f.io.Out, r); err != nil {
+		if err := writeJSON(opts.IO.Out, r); err != nil {
 			return err
 		}
 	} else {
-		printResult(f.io.Out, r, true)
+		printResult(opts.IO.Out, r, true)
 	}
 	if r.Outcome == connector.OutcomeFailed {
 		return &silentError{code: exitFailure}

@@ -65,16 +65,9 @@ func printUpToDate(w io.Writer, r resultJSON) {
 
 // printResult writes one target's result line (and its fix on failure).
 func printResult(w io.Writer, r resultJSON, restore bool) {
-	res := r.Resource
 	switch {
 	case restore && r.RestoredFrom != nil && (r.Outcome == connector.OutcomeCreated || r.Outcome == connector.OutcomeUpdated):
-		line := fmt.Sprintf("%s %s: restored the version of %s of %s, %s in %s", symOK, r.Connector,
-			fmtVersionTime(r.RestoredFrom.TakenAt), res, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
-		if r.BackupPath != "" {
-			line += "; the version it replaced is backed up to " + r.BackupPath
-		}
-		fmt.Fprintln(w, line)
-		printChangedOutside(w, r)
+		printRestored(w, r)
 		return
 	case r.Outcome == connector.OutcomeFailed && r.ErrorCode == connector.CodeResourceExists:
 		fmt.Fprintf(w, "%s %s: %s\n", symFail, r.Connector, sentence(r.Message))
@@ -83,45 +76,73 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 	}
 	switch r.Outcome {
 	case connector.OutcomeCreated:
-		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, res, r.ResourceID, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, r.Resource, r.ResourceID, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
 		printServed(w, r)
 	case connector.OutcomeUpdated:
-		verb := "updated"
-		if restore {
-			verb = "restored"
-		}
-		line := fmt.Sprintf("%s %s: %s %s, %s in %s", symOK, r.Connector, verb, res, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
-		if r.BackupPath != "" {
-			line += "; previous version backed up to " + r.BackupPath
-		}
-		fmt.Fprintln(w, line)
-		printReplaced(w, r)
-		printChangedOutside(w, r)
-		printServed(w, r)
+		printUpdated(w, r, restore)
 	case connector.OutcomeUpToDate:
 		printUpToDate(w, r)
-	case connector.OutcomeWouldCreate:
-		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
-		printPlan(w, r.Plan)
-	case connector.OutcomeWouldUpdate:
-		fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, res, packaging.HumanSize(r.Size))
-		if r.ChangedOutside && r.Drift != nil {
-			fmt.Fprintf(w, "  %s %s was changed outside Connectors (%s by %s): publishing over it needs --force (it is backed up first).\n",
-				symWarn, res, fmtVersionTime(r.Drift.LastModifiedDate), r.Drift.By())
-		}
-		printPlan(w, r.Plan)
+	case connector.OutcomeWouldCreate, connector.OutcomeWouldUpdate:
+		printWould(w, r)
 	default:
-		msg, fix := r.Message, r.Fix
-		if msg == "" {
-			msg = r.Error
-		}
-		if msg == "" {
-			msg = "failed for an unknown reason."
-		}
-		fmt.Fprintf(w, "%s %s: %s\n", symFail, r.Connector, sentence(msg))
-		if fix != "" {
-			fmt.Fprintf(w, "  %s %s\n", symNext, fix)
-		}
+		printFailed(w, r)
+	}
+}
+
+// printRestored is the line of a restore that put back a backed-up version.
+func printRestored(w io.Writer, r resultJSON) {
+	line := fmt.Sprintf("%s %s: restored the version of %s of %s, %s in %s", symOK, r.Connector,
+		fmtVersionTime(r.RestoredFrom.TakenAt), r.Resource, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+	if r.BackupPath != "" {
+		line += "; the version it replaced is backed up to " + r.BackupPath
+	}
+	fmt.Fprintln(w, line)
+	printChangedOutside(w, r)
+}
+
+// printUpdated is the line of an update (or a restore without its version).
+func printUpdated(w io.Writer, r resultJSON, restore bool) {
+	verb := "updated"
+	if restore {
+		verb = "restored"
+	}
+	line := fmt.Sprintf("%s %s: %s %s, %s in %s", symOK, r.Connector, verb, r.Resource, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+	if r.BackupPath != "" {
+		line += "; previous version backed up to " + r.BackupPath
+	}
+	fmt.Fprintln(w, line)
+	printReplaced(w, r)
+	printChangedOutside(w, r)
+	printServed(w, r)
+}
+
+// printWould is a dry run's line and its plan.
+func printWould(w io.Writer, r resultJSON) {
+	if r.Outcome == connector.OutcomeWouldCreate {
+		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, r.Resource, packaging.HumanSize(r.Size))
+		printPlan(w, r.Plan)
+		return
+	}
+	fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, r.Resource, packaging.HumanSize(r.Size))
+	if r.ChangedOutside && r.Drift != nil {
+		fmt.Fprintf(w, "  %s %s was changed outside Connectors (%s by %s): publishing over it needs --force (it is backed up first).\n",
+			symWarn, r.Resource, fmtVersionTime(r.Drift.LastModifiedDate), r.Drift.By())
+	}
+	printPlan(w, r.Plan)
+}
+
+// printFailed is a failed target's line and its fix.
+func printFailed(w io.Writer, r resultJSON) {
+	msg, fix := r.Message, r.Fix
+	if msg == "" {
+		msg = r.Error
+	}
+	if msg == "" {
+		msg = "failed for an unknown reason."
+	}
+	fmt.Fprintf(w, "%s %s: %s\n", symFail, r.Connector, sentence(msg))
+	if fix != "" {
+		fmt.Fprintf(w, "  %s %s\n", symNext, fix)
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -84,36 +83,25 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		// the flag parser quotes values: one may be a key given to the wrong flag
 		return newUsageError(c.CommandPath(), safetext.Scrub(err.Error(), f.args))
 	})
+	// each command runs its xRun (nil: no runF)
 	root.AddCommand(
-		newAuthorizeCmd(f),
-		newListCmd(f),
-		newStatusCmd(f),
-		newPublishCmd(f),
-		newRestoreCmd(f),
-		newDisconnectCmd(f), newRenameCmd(f), newRemoveCmd(f),
-		newDoctorCmd(f),
-		newDiagnosticsCmd(f),
-		newDemoOrgCmd(f),
-		newExportCmd(f),
-		newCISetupCmd(f),
-		newHistoryCmd(f),
-		newExportCSVCmd(f),
-		newWatchCmd(f),
+		newCmdAuthorize(f, nil),
+		newCmdList(f, nil),
+		newCmdStatus(f, nil),
+		newCmdPublish(f, nil),
+		newCmdRestore(f, nil),
+		newCmdDisconnect(f, nil), newCmdRename(f, nil), newCmdRemove(f, nil),
+		newCmdDoctor(f, nil),
+		newCmdDiagnostics(f, nil),
+		newCmdDemoOrg(f, nil),
+		newCmdExport(f, nil),
+		newCmdCISetup(f, nil),
+		newCmdHistory(f, nil),
+		newCmdExportCSV(f, nil),
+		newCmdWatch(f, nil),
 	)
 	root.InitDefaultCompletionCmd()
 	refuseFlagLikeValues(root)
-	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
-			c.RunE = func(c *cobra.Command, args []string) error {
-				if len(args) > 0 {
-					return &usageError{
-						msg: sentence(fmt.Sprintf("unknown shell %s for completion", safetext.Value(args[0]))),
-						fix: "Use bash, zsh, fish or powershell, e.g. connectorctl completion bash.",
-					}
-				}
-				return c.Help()
-			}
-		}
-	}
+	refuseUnknownShells(root)
 	return root
 }
