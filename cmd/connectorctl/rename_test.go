@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -93,4 +94,16 @@ func TestNamedEnvironmentOnTheCommandLine(t *testing.T) {
 	got, err := c.registry().Get(connector.Key{System: "Widgets", Environment: "uat"})
 	require.NoError(t, err)
 	assert.Equal(t, connector.Environment("uat:sandbox"), got.Environment)
+}
+
+// TestNewCmdRename: rename's connector, new system name and --json become
+// its Options.
+func TestNewCmdRename(t *testing.T) {
+	var got *renameOptions
+	require.NoError(t, execCmd(newCmdRename(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), "lightnng/sandbox", "Lightning", "--json"))
+	requireEnv(t, &got.cmdEnv)
+	assert.Equal(t, renameOptions{Key: keys(t, "lightnng/sandbox")[0], NewSystem: "Lightning", JSON: true}, *got)
+
+	got = nil
+	requireUsage(t, execCmd(newCmdRename(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), "Lightnng/Sandbox"), got)
 }
