@@ -162,3 +162,13 @@ func TestNewCmdAuthorize(t *testing.T) {
 		})
 	}
 }
+
+func TestInvalidLoginURLIsAUsageError(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("authorize", "Lightning/Sandbox", "--login-url", "ftp://nope example", "--no-browser", "--json")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	var e jsonError
+	require.NoError(t, json.Unmarshal([]byte(r.stderr), &e), r.stderr)
+	assert.Equal(t, connector.CodeInvalidLoginURL, e.Code)
+	assert.NotEmpty(t, e.Fix)
+}

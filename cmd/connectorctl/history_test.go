@@ -73,20 +73,6 @@ func TestHistoryAndExportCSV(t *testing.T) {
 	assert.Equal(t, entries[2].Fingerprint, rows[1][13])
 }
 
-func TestWatchRefusesProductionTargets(t *testing.T) {
-	org, port := startOrg(t, sfsim.Options{Sandbox: true})
-	c := newCLI(t)
-	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
-	seedAuthorized(t, c, org, port, "Lightning/Production")
-	dir := writeBundle(t, map[string]string{"index.html": "x"})
-	r := c.run("watch", dir, "lightning/sandbox", "lightning/production")
-	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout+r.stderr, "Lightning/Production is a production target: publishing on every change is only for Sandbox and Test connectors")
-	assert.Empty(t, org.Resources(), "nothing published, nothing watched")
-	r = c.run("watch", dir)
-	assert.Equal(t, exitUsage, r.code)
-}
-
 // TestHistoryDamagedJournal: a 2 MB garbage line made every form of
 // history fail ("cannot read or write its configuration folder"), and a
 // publish after a torn last line glued its entry onto it (lost). Now the

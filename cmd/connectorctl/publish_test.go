@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,4 +125,171 @@ func TestPublishRunAgainstSimulatedOrg(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, connector.CodeNotFound, describe(err).Code)
 	assert.Equal(t, before, writes(org))
+}
+
+func TestPublishRefusesBadBundles(t *testing.T) {
+	c := newCLI(t)
+	c.addConnector("Lightning/Sandbox", sampleOrg("Acme UAT", true), nil)
+	notZip := filepath.Join(t.TempDir(), "content.zip")
+	require.NoError(t, os.WriteFile(notZip, []byte("this is not a zip"), 0o600))
+	emptyDir := t.TempDir()
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing", filepath.Join(t.TempDir(), "nope.zip"), "does not exist"},
+		{"not a zip", notZip, "cannot be published"},
+		{"empty folder", emptyDir, "cannot be published"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.run("publish", tt.path, "Lightning/Sandbox", "--json")
+			assert.Equal(t, exitFailure, r.code)
+			var e jsonError
+			require.NoError(t, json.Unmarshal([]byte(r.stderr), &e), r.stderr)
+			assert.Equal(t, connector.CodeInvalidBundle, e.Code)
+			assert.Contains(t, e.Error, tt.want)
+			assert.NotEmpty(t, e.Fix)
+		})
+	}
+}
+
+func TestPublishProductionNeedsConfirmation(t *testing.T) {
+	bundle := writeBundle(t, map[string]string{"index.html": "<p>hi</p>", "app.js": "console.log(1)"})
+	t.Run("no terminal and no --yes is a usage error before anything is sent", func(t *testing.T) {
+		c := newCLI(t)
+		c.addConnector("Lightning/Production", sampleOrg("Acme", false), nil)
+		c.addConnector("Lightning/Sandbox", sampleOrg("Acme UAT", true), nil)
+		r := c.run("publish", bundle, "Lightning/Sandbox", "Lightning/Production", "--json")
+		assert.Equal(t, exitUsage, r.code)
+		var e jsonError
+		require.NoError(t, json.Unmarshal([]byte(r.stderr), &e), r.stderr)
+		assert.Equal(t, connector.CodeProductionNotConfirmed, e.Code)
+		assert.Contains(t, e.Fix, "--yes")
+	})
+	t.Run("a production org in a sandbox slot counts as production", func(t *testing.T) {
+		c := newCLI(t)
+		c.addConnector("Lightning/Sandbox", sampleOrg("Acme", false), func(cn *connector.Connector) { cn.AllowEnvironmentMismatch = true })
+		r := c.run("publish", bundle, "Lightning/Sandbox")
+		assert.Equal(t, exitUsage, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "--yes")
+	})
+	t.Run("terminal answer that is not the org name cancels", func(t *testing.T) {
+		c := newCLI(t)
+		c.addConnector("Lightning/Production", sampleOrg("Acme", false), nil)
+		c.inTTY = true
+		c.in = strings.NewReader("Acme UAT\n")
+		r := c.run("publish", bundle, "Lightning/Production")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, `the PRODUCTION org "Acme"`)
+		assert.Contains(t, r.stderr, "Type the org name (Acme)")
+		assert.Contains(t, r.stderr, "Nothing was written")
+	})
+	t.Run("dry run needs no confirmation", func(t *testing.T) {
+		c := newCLI(t)
+		c.addConnector("Lightning/Production", sampleOrg("Acme", false), nil)
+		r := c.run("publish", bundle, "Lightning/Production", "--dry-run", "--json")
+		assert.NotContains(t, r.stderr, connector.CodeProductionNotConfirmed)
+		assert.NotEqual(t, exitUsage, r.code)
+	})
+}
+
+func TestPublishUnknownTargetFailsBeforeSending(t *testing.T) {
+	c := newCLI(t)
+	bundle := writeBundle(t, map[string]string{"index.html": "x"})
+	c.addConnector("Lightning/Sandbox", sampleOrg("Acme UAT", true), nil)
+	r := c.run("publish", bundle, "Lightning/Sandbox", "Ghost/Sandbox")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "Ghost/Sandbox")
+}
+
+func TestPublishProgressBarOnTerminal(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	seedAuthorized(t, c, org, port, "Lightning/Test")
+	c.errTTY = true
+	b := writeBundle(t, map[string]string{"index.html": strings.Repeat("<p>bar</p>", 5000)})
+	r := c.run("publish", b, "Lightning/Sandbox", "Lightning/Test", "--resource", "Bar_Test")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "\r\033[KPublishing to 2 connectors [")
+	assert.True(t, strings.HasSuffix(r.stderr, "\r\033[K"), "the bar is cleared: %q", r.stderr)
+	// Both connectors reach the same org: whichever looks second may find
+	// the other's resource (created, then updated: never a failure).
+	assert.Equal(t, 2, strings.Count(r.stdout, symOK+" Lightning/"), r.stdout)
+	assert.Contains(t, r.stdout, "created Bar_Test")
+}
+
+func TestPublishOneTargetFailsOthersSucceed(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	c.addConnector("Other/Sandbox", nil, nil) // never authorized
+	b := writeBundle(t, map[string]string{"index.html": "x"})
+	r := c.run("publish", b, "Lightning/Sandbox", "Other/Sandbox", "--json")
+	assert.Equal(t, exitFailure, r.code)
+	var pj publishJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pj), r.stdout)
+	assert.False(t, pj.OK)
+	byConn := map[string]resultJSON{}
+	for _, res := range pj.Results {
+		byConn[res.Connector] = res
+	}
+	assert.Equal(t, connector.OutcomeCreated, byConn["Lightning/Sandbox"].Outcome)
+	failed := byConn["Other/Sandbox"]
+	assert.Equal(t, connector.OutcomeFailed, failed.Outcome)
+	assert.Equal(t, connector.CodeNotAuthorized, failed.ErrorCode)
+	assert.NotEmpty(t, failed.Message)
+	assert.NotEmpty(t, failed.Fix)
+
+	r = c.run("publish", b, "Other/Sandbox")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stdout, "✗ Other/Sandbox: ")
+	assert.Contains(t, r.stdout, "  → ")
+}
+
+func TestPublishProductionConfirmedOnTerminal(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Production")
+	c.inTTY = true
+	c.in = strings.NewReader("demo org\n")
+	b := writeBundle(t, map[string]string{"index.html": "prod"})
+	r := c.run("publish", b, "Lightning/Production")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, `the PRODUCTION org "Demo Org"`)
+	assert.Contains(t, r.stdout, "created WalkMe_Content")
+	assert.NotNil(t, org.Resource(connector.DefaultResourceName))
+}
+
+// TestPublishForeignResourceNeedsReplaceExisting: a same-name resource this
+// app did not publish is not overwritten without --replace-existing: exit 1,
+// the flag named, nothing written. With the flag it is backed up, then replaced.
+func TestPublishForeignResourceNeedsReplaceExisting(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	theirs := []byte("window.loader = 'theirs';")
+	org.PutResource(sfsim.Resource{
+		Name: "walkme_content", ContentType: "text/javascript", CacheControl: "Public", Description: "Jane's loader",
+		Body: theirs, LastModifiedByID: "005000000000777AAA", LastModifiedByName: "Jane Doe",
+	})
+	v1 := writeBundle(t, map[string]string{"index.html": "<p>v1</p>"})
+
+	r := c.run("publish", v1, "Lightning/Sandbox")
+	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "--replace-existing")
+	assert.Contains(t, r.stdout, "Jane Doe")
+	assert.Contains(t, r.stdout, "walkme_content")
+	assert.Zero(t, writes(org), "nothing written")
+	assert.Equal(t, theirs, org.Resource(connector.DefaultResourceName).Body)
+
+	r = c.run("publish", v1, "Lightning/Sandbox", "--replace-existing", "--json")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	pj := decode[publishJSON](t, r.stdout)
+	require.Len(t, pj.Results, 1)
+	assert.Equal(t, connector.OutcomeUpdated, pj.Results[0].Outcome)
+	got, err := os.ReadFile(pj.Results[0].BackupPath)
+	require.NoError(t, err)
+	assert.Equal(t, theirs, got, "their body was backed up first")
+	assert.Equal(t, bundleBytes(t, v1), org.Resource(connector.DefaultResourceName).Body)
 }

@@ -74,3 +74,35 @@ func TestStatusRunAgainstSimulatedOrg(t *testing.T) {
 	assert.Equal(t, connector.StateNotAuthorized, byName["Acme/Sandbox"].State)
 	assert.Equal(t, []string{"connectorctl authorize Acme/Sandbox"}, byName["Acme/Sandbox"].NextSteps)
 }
+
+func TestStatusManyConcurrently(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	seedAuthorized(t, c, org, port, "Lightning/Test")
+	c.addConnector("Other/Sandbox", nil, nil)
+
+	r := c.run("status")
+	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "Lightning/Sandbox\n  "+symOK+" Connected to Demo Org")
+	assert.Contains(t, r.stdout, "Other/Sandbox\n  "+symFail+" Not authorized")
+	assert.Contains(t, r.stdout, "1 of 3 connectors need attention.")
+
+	// Only the connected ones: exit 0.
+	r = c.run("status", "Lightning/Sandbox", "Lightning/Test", "--json")
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	var items []map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &items))
+	require.Len(t, items, 2)
+	assert.JSONEq(t, `"Lightning/Sandbox"`, string(items[0]["connector"]), "results in the order asked")
+	assert.JSONEq(t, `"Lightning/Test"`, string(items[1]["connector"]))
+	for _, it := range items {
+		requireKeys(t, it, "connector", "state", "message", "tokensPresent", "sessionValid", "org", "environmentOk",
+			"permissions", "checkedAt", "durationNs", "needsAttention", "nextSteps")
+		assert.JSONEq(t, `"connected"`, string(it["state"]))
+		assert.JSONEq(t, `[]`, string(it["nextSteps"]))
+	}
+	// The live check is recorded for list.
+	r = c.run("list")
+	assert.Regexp(t, `Lightning/Test\s+Demo Org\s+admin@demo.example\s+connected\s+\d{4}-`, r.stdout)
+}

@@ -107,3 +107,17 @@ func TestNewCmdWatch(t *testing.T) {
 		})
 	}
 }
+
+func TestWatchRefusesProductionTargets(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	seedAuthorized(t, c, org, port, "Lightning/Production")
+	dir := writeBundle(t, map[string]string{"index.html": "x"})
+	r := c.run("watch", dir, "lightning/sandbox", "lightning/production")
+	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout+r.stderr, "Lightning/Production is a production target: publishing on every change is only for Sandbox and Test connectors")
+	assert.Empty(t, org.Resources(), "nothing published, nothing watched")
+	r = c.run("watch", dir)
+	assert.Equal(t, exitUsage, r.code)
+}
