@@ -96,9 +96,7 @@ func (f *factory) connectorArgs(args []string, asJSON *bool) ([]connector.Key, e
 	if err != nil {
 		return nil, err
 	}
-	if asJSON != nil {
-		*asJSON = f.jsonOut
-	}
+	*asJSON = f.jsonOut
 	return keys, nil
 }
 

@@ -45,7 +45,7 @@ connector's entries. --csv prints it as CSV for a spreadsheet.`,
 				return newUsageError(cmd.CommandPath(), "--json and --csv cannot be used together")
 			}
 			if len(args) == 1 {
-				keys, err := f.connectorArgs(args, &opts.JSON)
+				keys, err := parseKeys(args)
 				if err != nil {
 					return err
 				}

@@ -42,7 +42,7 @@ gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 		Args:              minArgs(2, "a folder and at least one connector (FOLDER SYSTEM/ENV ...)"),
 		ValidArgsFunction: completeKeys(f, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			keys, err := f.connectorArgs(args[1:], nil) // watch has no --json
+			keys, err := parseKeys(args[1:])
 			if err != nil {
 				return err
 			}
