@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,15 +11,18 @@ import (
 	"github.com/connectors-app/connectors/connector"
 )
 
+// watchOptions is what watch runs with.
 type watchOptions struct {
+	cmdEnv
 	Folder       string
 	Keys         []connector.Key
 	Quiet        time.Duration
 	ResourceName string
 }
 
-func newWatchCmd(f *factory) *cobra.Command {
-	opts := &watchOptions{}
+// newCmdWatch builds watch; runF, when set, runs instead of watchRun.
+func newCmdWatch(f *factory, runF func(*watchOptions) error) *cobra.Command {
+	opts := &watchOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "watch FOLDER SYSTEM/ENV [SYSTEM/ENV ...]",
 		Short: "Publish a folder to Sandbox and Test connectors each time it changes",
@@ -51,7 +55,10 @@ gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 				}
 			}
 			opts.Folder, opts.Keys = args[0], keys
-			return runWatch(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return watchRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().DurationVar(&opts.Quiet, "quiet", connector.DefaultWatchQuiet, "how long the folder must stay unchanged before a publish")
@@ -59,34 +66,21 @@ gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 	return cmd
 }
 
-func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
-	svc, err := f.service()
+// watchRun publishes the folder after each change until ctx ends.
+func watchRun(ctx context.Context, opts *watchOptions) error {
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
-	w := f.io.Out
+	w := opts.IO.Out
 	failed := false
 	err = svc.Watch(ctx, connector.WatchOptions{
 		Folder: opts.Folder, Keys: opts.Keys, Quiet: opts.Quiet, ResourceName: opts.ResourceName,
 		OnEvent: func(e connector.WatchEvent) {
-			at := fmtVersionTime(e.Time)
-			switch e.Kind {
-			case connector.WatchStarted:
-				fmt.Fprintf(w, "%s Watching %s (Ctrl+C to stop).\n", at, opts.Folder)
-			case connector.WatchUnchanged:
-				fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
-			case connector.WatchInvalid:
-				fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
-			case connector.WatchGone:
-				fmt.Fprintf(w, "%s %s %s\n", at, symWarn, e.Problem.Error())
-			case connector.WatchBack:
-				fmt.Fprintf(w, "%s The folder %s is back.\n", at, opts.Folder)
-			case connector.WatchPublished:
-				for _, r := range e.Results {
-					printResult(w, toResultJSON(r), false)
-				}
+			if e.Kind == connector.WatchPublished {
 				failed = e.Failed > 0
 			}
+			printWatchEvent(w, opts.Folder, e)
 		},
 	})
 	if err != nil {
@@ -97,4 +91,26 @@ func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
 		return &silentError{code: exitFailure}
 	}
 	return nil
+}
+
+// printWatchEvent writes one line of the watch (a line per target after a
+// publish).
+func printWatchEvent(w io.Writer, folder string, e connector.WatchEvent) {
+	at := fmtVersionTime(e.Time)
+	switch e.Kind {
+	case connector.WatchStarted:
+		fmt.Fprintf(w, "%s Watching %s (Ctrl+C to stop).\n", at, folder)
+	case connector.WatchUnchanged:
+		fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
+	case connector.WatchInvalid:
+		fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
+	case connector.WatchGone:
+		fmt.Fprintf(w, "%s %s %s\n", at, symWarn, e.Problem.Error())
+	case connector.WatchBack:
+		fmt.Fprintf(w, "%s The folder %s is back.\n", at, folder)
+	case connector.WatchPublished:
+		for _, r := range e.Results {
+			printResult(w, toResultJSON(r), false)
+		}
+	}
 }
