@@ -20,7 +20,14 @@ import (
 // foreground (BROWSER=firefox) simply keeps running after we exit.
 const browserGrace = 2 * time.Second
 
+// authorizeOptions is what authorize runs with: the browser flow's flags,
+// or the headless flow's (Headless.on()).
 type authorizeOptions struct {
+	cmdEnv
+	// OpenBrowser opens the authorize URL: $BROWSER or the system opener.
+	OpenBrowser func(url string) error
+	Headless    headlessFlags
+
 	Key                      connector.Key
 	LoginURL                 string
 	ClientID                 string
@@ -32,9 +39,11 @@ type authorizeOptions struct {
 	JSON                     bool
 }
 
-func newAuthorizeCmd(f *factory) *cobra.Command {
-	opts := &authorizeOptions{}
-	headless := &headlessFlags{}
+// newCmdAuthorize builds authorize; runF, when set, runs instead of
+// authorizeRun.
+func newCmdAuthorize(f *factory, runF func(*authorizeOptions) error) *cobra.Command {
+	opts := &authorizeOptions{cmdEnv: f.env(), OpenBrowser: func(u string) error { return f.browserOpener()(u) }}
+	headless := &opts.Headless
 	cmd := &cobra.Command{
 		Use:   "authorize SYSTEM/ENV",
 		Short: "Create or update a connector and authorize it in the browser",
@@ -61,30 +70,23 @@ run only, and each later command mints its own. See docs/ci.md.`,
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			keys, err := parseKeys(args)
+			keys, err := f.connectorArgs(args, &opts.JSON)
 			if err != nil {
 				return err
 			}
 			opts.Key = keys[0]
-			opts.JSON = f.jsonOut
 			if err := checkHeadlessFlags(cmd, headless); err != nil {
 				return err
 			}
-			if headless.on() {
-				return runAuthorizeHeadless(cmd.Context(), f, opts, headless)
-			}
-			for _, p := range opts.Ports {
-				if p < 1 || p > 65535 {
-					return newUsageError(cmd.CommandPath(), fmt.Sprintf("the callback port %d is out of range 1 to 65535", p))
+			if !headless.on() {
+				if err := checkBrowserFlags(cmd, opts); err != nil {
+					return err
 				}
 			}
-			if opts.Timeout <= 0 {
-				return &usageError{
-					msg: fmt.Sprintf("--timeout must be longer than zero, got %s.", opts.Timeout),
-					fix: "Give how long to wait for the browser, e.g. --timeout 90s or --timeout 10m (the default is 3m).",
-				}
+			if runF != nil {
+				return runF(opts)
 			}
-			return runAuthorize(cmd.Context(), f, opts)
+			return authorizeRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -98,6 +100,22 @@ run only, and each later command mints its own. See docs/ci.md.`,
 	addHeadlessFlags(cmd, headless)
 	addJSONFlag(cmd, f)
 	return cmd
+}
+
+// checkBrowserFlags refuses the browser flow's flag values that cannot work.
+func checkBrowserFlags(cmd *cobra.Command, opts *authorizeOptions) error {
+	for _, p := range opts.Ports {
+		if p < 1 || p > 65535 {
+			return newUsageError(cmd.CommandPath(), fmt.Sprintf("the callback port %d is out of range 1 to 65535", p))
+		}
+	}
+	if opts.Timeout <= 0 {
+		return &usageError{
+			msg: fmt.Sprintf("--timeout must be longer than zero, got %s.", opts.Timeout),
+			fix: "Give how long to wait for the browser, e.g. --timeout 90s or --timeout 10m (the default is 3m).",
+		}
+	}
+	return nil
 }
 
 // authorizeJSON is `authorize --json`.
@@ -119,13 +137,24 @@ type authorizeJSON struct {
 	Problem          *problemJSON `json:"problem,omitempty"`
 }
 
-func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error {
+// authorizeRun authorizes the connector: headless (--jwt,
+// --client-credentials) or in the browser.
+func authorizeRun(ctx context.Context, opts *authorizeOptions) error {
+	if opts.Headless.on() {
+		return authorizeHeadlessRun(ctx, opts)
+	}
+	return authorizeBrowserRun(ctx, opts)
+}
+
+// authorizeBrowserRun runs the browser flow: the URL printed (and opened),
+// the redirect or a pasted URL awaited, the result printed.
+func authorizeBrowserRun(ctx context.Context, opts *authorizeOptions) error {
 	if opts.ResourceName != "" {
 		if err := validateResourceName(opts.ResourceName); err != nil {
 			return err
 		}
 	}
-	svc, err := f.service()
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
@@ -145,14 +174,14 @@ func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error
 		return err
 	}
 	defer flow.Cancel()
-	errOut := f.io.ErrOut
+	errOut := opts.IO.ErrOut
 	fmt.Fprintf(errOut, "To authorize %s, open this URL in a browser:\n\n  %s\n\n", opts.Key, flow.URL())
 	opened := make(chan struct{})
 	if opts.NoBrowser {
 		close(opened)
 	} else {
 		fmt.Fprintln(errOut, "Opening the browser...")
-		open := f.browserOpener()
+		open := opts.OpenBrowser
 		go func(u string) {
 			defer close(opened)
 			if err := open(u); err != nil {
@@ -171,21 +200,21 @@ func runAuthorize(ctx context.Context, f *factory, opts *authorizeOptions) error
 		}
 	}()
 	fmt.Fprintf(errOut, "Waiting for the redirect to %s ...\n", flow.RedirectURI())
-	if f.io.InTTY {
+	if opts.IO.InTTY {
 		fmt.Fprintln(errOut, "If the browser shows an error page for that address, paste its full URL here and press Enter.")
-		go readPastedURLs(f, flow)
+		go readPastedURLs(opts.IO, flow)
 	}
 	res, err := flow.Wait(ctx)
 	if err != nil {
 		return err
 	}
-	return printAuthorizeResult(f, opts, res)
+	return printAuthorizeResult(opts, res)
 }
 
 // readPastedURLs feeds lines typed on the terminal to the flow until one is
 // accepted; it ends with stdin.
-func readPastedURLs(f *factory, flow service.AuthFlow) {
-	sc := bufio.NewScanner(f.io.In)
+func readPastedURLs(ios *ioStreams, flow service.AuthFlow) {
+	sc := bufio.NewScanner(ios.In)
 	sc.Buffer(make([]byte, 0, 4096), 64*1024)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -194,18 +223,18 @@ func readPastedURLs(f *factory, flow service.AuthFlow) {
 		}
 		if err := flow.SubmitCallbackURL(line); err != nil {
 			d := describe(err)
-			fmt.Fprintf(f.io.ErrOut, "%s %s\n", d.Error, d.Fix)
+			fmt.Fprintf(ios.ErrOut, "%s %s\n", d.Error, d.Fix)
 			continue
 		}
 		return
 	}
 }
 
-func printAuthorizeResult(f *factory, opts *authorizeOptions, res *service.AuthorizeResult) error {
+func printAuthorizeResult(opts *authorizeOptions, res *service.AuthorizeResult) error {
 	c := res.Connector
 	envOK := res.Status.EnvironmentOK
 	if opts.JSON {
-		if err := writeJSON(f.io.Out, authorizeJSON{
+		if err := writeJSON(opts.IO.Out, authorizeJSON{
 			Connector:        c.Key().String(),
 			Org:              c.Org,
 			EnvironmentOK:    envOK,
@@ -223,7 +252,7 @@ func printAuthorizeResult(f *factory, opts *authorizeOptions, res *service.Autho
 			return err
 		}
 	} else {
-		w := f.io.Out
+		w := opts.IO.Out
 		fmt.Fprintf(w, "%s Authorized %s\n", symOK, c.Key())
 		if o := c.Org; o != nil {
 			fmt.Fprintf(w, "  Org:          %s (%s)\n", o.DisplayName(), o.OrgID)
@@ -258,7 +287,7 @@ func printAuthorizeResult(f *factory, opts *authorizeOptions, res *service.Autho
 	if res.Problem != nil {
 		// The tokens are stored, but the connector cannot publish yet.
 		if !opts.JSON {
-			fmt.Fprintf(f.io.ErrOut, "%s %s\n", sentence(res.Problem.Message), res.Problem.Fix)
+			fmt.Fprintf(opts.IO.ErrOut, "%s %s\n", sentence(res.Problem.Message), res.Problem.Fix)
 		}
 		return &silentError{code: exitFailure}
 	}

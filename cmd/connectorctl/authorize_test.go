@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connectors-app/connectors/connector/service"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
 
@@ -109,4 +112,65 @@ func findAuthorizeURL(s string) string {
 		}
 	}
 	return ""
+}
+
+// TestNewCmdAuthorize: authorize's argument and flags become its Options,
+// for the browser flow and the headless ones; combinations that cannot
+// work are usage errors that never reach the run function.
+func TestNewCmdAuthorize(t *testing.T) {
+	sandbox := keys(t, "Lightning/Sandbox")[0]
+	def := service.DefaultAuthorizeTimeout
+	tests := []struct {
+		name  string
+		args  []string
+		want  authorizeOptions
+		usage bool
+	}{
+		{name: "defaults", args: []string{"Lightning/Sandbox"}, want: authorizeOptions{Key: sandbox, Timeout: def}},
+		{name: "browser flags", args: []string{"Lightning/Sandbox", "--login-url", "acme.my.salesforce.com", "--client-id", "KEY",
+			"--callback-port", "1717,1718", "--callback-port", "1719", "--no-browser", "--timeout", "90s", "--resource", "WalkMe_Preview",
+			"--allow-environment-mismatch", "--json"},
+			want: authorizeOptions{Key: sandbox, LoginURL: "acme.my.salesforce.com", ClientID: "KEY", Ports: []int{1717, 1718, 1719},
+				NoBrowser: true, Timeout: 90 * time.Second, ResourceName: "WalkMe_Preview", AllowEnvironmentMismatch: true, JSON: true}},
+		{name: "jwt", args: []string{"Lightning/Sandbox", "--jwt", "--client-id", "KEY", "--username", "ci@acme.com",
+			"--jwt-key-file", "ci.key", "--audience", "https://test.salesforce.com"},
+			want: authorizeOptions{Key: sandbox, ClientID: "KEY", Timeout: def, Headless: headlessFlags{JWT: true,
+				Username: "ci@acme.com", JWTKeyFile: "ci.key", Audience: "https://test.salesforce.com"}}},
+		{name: "client credentials", args: []string{"Lightning/Sandbox", "--client-credentials", "--client-id", "KEY", "--login-url", "acme.my.salesforce.com"},
+			want: authorizeOptions{Key: sandbox, ClientID: "KEY", LoginURL: "acme.my.salesforce.com", Timeout: def,
+				Headless: headlessFlags{ClientCredentials: true}}},
+		{name: "no connector", args: nil, usage: true},
+		{name: "both headless flows", args: []string{"Lightning/Sandbox", "--jwt", "--client-credentials", "--client-id", "K"}, usage: true},
+		{name: "jwt without username", args: []string{"Lightning/Sandbox", "--jwt", "--client-id", "K"}, usage: true},
+		{name: "headless without client ID", args: []string{"Lightning/Sandbox", "--client-credentials"}, usage: true},
+		{name: "username without jwt", args: []string{"Lightning/Sandbox", "--username", "u@x.com"}, usage: true},
+		{name: "browser flag in a headless flow", args: []string{"Lightning/Sandbox", "--jwt", "--client-id", "K", "--username", "u", "--no-browser"}, usage: true},
+		{name: "port out of range", args: []string{"Lightning/Sandbox", "--callback-port", "70000"}, usage: true},
+		{name: "zero timeout", args: []string{"Lightning/Sandbox", "--timeout", "0s"}, usage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *authorizeOptions
+			err := execCmd(newCmdAuthorize(newCLI(t).factory(io.Discard, io.Discard), capture(&got)), tt.args...)
+			if tt.usage {
+				requireUsage(t, err, got)
+				return
+			}
+			require.NoError(t, err)
+			requireEnv(t, &got.cmdEnv)
+			require.NotNil(t, got.OpenBrowser)
+			got.OpenBrowser = nil
+			assert.Equal(t, tt.want, *got)
+		})
+	}
+}
+
+func TestInvalidLoginURLIsAUsageError(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("authorize", "Lightning/Sandbox", "--login-url", "ftp://nope example", "--no-browser", "--json")
+	assert.Equal(t, exitUsage, r.code, r.stderr)
+	var e jsonError
+	require.NoError(t, json.Unmarshal([]byte(r.stderr), &e), r.stderr)
+	assert.Equal(t, connector.CodeInvalidLoginURL, e.Code)
+	assert.NotEmpty(t, e.Fix)
 }

@@ -119,3 +119,40 @@ func TestRestoreAfterRenameInProcess(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
 	assert.Equal(t, bundleBytes(t, v1), org.Resource(connector.DefaultResourceName).Body)
 }
+
+// Issue 16 #3: a connectors file that calls a production org's connector
+// a sandbox publishes nothing without --yes (exit 2, as for a production
+// connector known upfront): the org's own word decides.
+func TestConnectorsFileCannotUnlockProductionCLI(t *testing.T) {
+	keyPEM, certPEM, err := oauth.NewKeyPair("ci", time.Hour)
+	require.NoError(t, err)
+	org, _ := startOrg(t, sfsim.Options{Username: "ci@acme.example"}) // a production org
+	require.NoError(t, org.RegisterJWTClient("CIApp", certPEM))
+	c := newCLI(t)
+	c.tokens = failingStore{t}
+	c.env[connector.JWTKeyEnv] = string(keyPEM)
+	allow := hostPort(org.LoginURL()) // the simulated org is no Salesforce login host
+	r := c.run("authorize", "Acme/Production", "--jwt", "--client-id", "CIApp", "--username", "ci@acme.example", "--login-url", org.LoginURL(), "--allow-login-host", allow)
+	require.Equal(t, 0, r.code, r.stderr)
+	file := filepath.Join(t.TempDir(), "connectors.json")
+	r = c.run("export", "--output", file)
+	require.Equal(t, 0, r.code, r.stderr)
+	raw, err := os.ReadFile(file)
+	require.NoError(t, err)
+	for _, env := range []string{"Sandbox", "UAT:sandbox"} {
+		edited := strings.NewReplacer(`"environment": "Production"`, `"environment": "`+env+`", "allowEnvironmentMismatch": true`,
+			`"orgKind": "production"`, `"orgKind": "sandbox"`).Replace(string(raw))
+		require.NotEqual(t, string(raw), edited)
+		require.NoError(t, os.WriteFile(file, []byte(edited), 0o600))
+
+		d := newCLI(t)
+		d.tokens = failingStore{t}
+		d.env[connector.JWTKeyEnv] = string(keyPEM)
+		bundle := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(bundle, "index.html"), []byte("<p>hi</p>"), 0o600))
+		r = d.run("publish", bundle, "--connectors", file, "--all", "--json", "--allow-login-host", allow)
+		assert.Equal(t, exitUsage, r.code, env+": "+r.stdout+r.stderr)
+		assert.Contains(t, r.stdout, connector.CodeProductionNotConfirmed)
+		assert.Nil(t, org.Resource(connector.DefaultResourceName), env+": nothing was written")
+	}
+}

@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,12 +13,16 @@ import (
 	"github.com/connectors-app/connectors/internal/safetext"
 )
 
+// diagnosticsOptions is what diagnostics runs with.
 type diagnosticsOptions struct {
+	cmdEnv
 	JSON bool
 }
 
-func newDiagnosticsCmd(f *factory) *cobra.Command {
-	opts := &diagnosticsOptions{}
+// newCmdDiagnostics builds diagnostics; runF, when set, runs instead of
+// diagnosticsRun.
+func newCmdDiagnostics(f *factory, runF func(*diagnosticsOptions) error) *cobra.Command {
+	opts := &diagnosticsOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "diagnostics",
 		Short: "Print a redacted report for support (never contains a token)",
@@ -32,7 +33,10 @@ are redacted and tokens are never read into the report.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.JSON = f.jsonOut
-			return runDiagnostics(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return diagnosticsRun(cmd.Context(), opts)
 		},
 	}
 	addJSONFlag(cmd, f)
@@ -57,15 +61,16 @@ var diagEnvVars = []string{
 	connector.JWTKeyEnv, connector.JWTKeyFileEnv, connector.ClientSecretEnv,
 }
 
-func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) error {
-	dir, dirErr := f.cfgDir()
+// diagnosticsRun prints the support report.
+func diagnosticsRun(ctx context.Context, opts *diagnosticsOptions) error {
+	dir, dirErr := opts.ConfigDir()
 	env := map[string]string{}
 	for _, k := range diagEnvVars {
-		if v := f.getenv(k); v != "" {
+		if v := opts.Getenv(k); v != "" {
 			env[k] = redactEnv(k, v)
 		}
 	}
-	svc, err := f.service()
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
@@ -78,13 +83,13 @@ func runDiagnostics(ctx context.Context, f *factory, opts *diagnosticsOptions) e
 		ConfigDir: dir, Environment: env, Report: report,
 	}
 	if opts.JSON {
-		return writeJSON(f.io.Out, d)
+		return writeJSON(opts.IO.Out, d)
 	}
-	w := f.io.Out
+	w := opts.IO.Out
 	fmt.Fprintln(w, "connectorctl diagnostics")
 	fmt.Fprintf(w, "connectorctl: %s (%s, %s/%s)\n", d.Version, d.GoVersion, d.OS, d.Arch)
 	fmt.Fprintf(w, "config folder: %s\n", d.ConfigDir)
-	fmt.Fprintf(w, "stdin/stdout/stderr terminals: %t/%t/%t\n", f.io.InTTY, f.io.OutTTY, f.io.ErrTTY)
+	fmt.Fprintf(w, "stdin/stdout/stderr terminals: %t/%t/%t\n", opts.IO.InTTY, opts.IO.OutTTY, opts.IO.ErrTTY)
 	if len(env) == 0 {
 		fmt.Fprintln(w, "environment: nothing relevant set")
 	} else {
@@ -136,51 +141,4 @@ func redactCredentials(key, v string) string {
 		}
 	}
 	return v
-}
-
-// errorLogName is where connectorctl keeps its last errors (codes and
-// plain messages only, never a token) for diagnostics.
-const errorLogName = "connectorctl-errors.log"
-
-// maxErrorLog is how many recent errors are kept.
-const maxErrorLog = 20
-
-// recentErrors reads the error log of the config folder.
-func recentErrors(dir string) []string {
-	if dir == "" {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(dir, errorLogName))
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// recordError appends a failed command's code and message (never a token:
-// Problems carry none) to the error log, keeping the last maxErrorLog.
-func recordError(dir string, now time.Time, args []string, err error) {
-	if dir == "" {
-		return
-	}
-	if st, statErr := os.Stat(dir); statErr != nil || !st.IsDir() {
-		return
-	}
-	d := describe(err)
-	cmd := "connectorctl"
-	if len(args) > 0 && !safetext.MaySecret(args[0]) {
-		cmd += " " + args[0]
-	}
-	line := fmt.Sprintf("%s %s [%s] %s", now.UTC().Format(time.RFC3339), cmd, d.Code, strings.ReplaceAll(d.Error, "\n", " "))
-	lines := append(recentErrors(dir), line)
-	if len(lines) > maxErrorLog {
-		lines = lines[len(lines)-maxErrorLog:]
-	}
-	_ = os.WriteFile(filepath.Join(dir, errorLogName), []byte(strings.Join(lines, "\n")+"\n"), 0o600) //nolint:gosec // the config folder is the user's choice
 }

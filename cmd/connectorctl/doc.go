@@ -289,4 +289,19 @@
 // diagnostics prints {version, goVersion, os, arch, configDir, environment,
 // report}: environment maps the relevant variables (proxy credentials
 // redacted) and report is the plain-text report. No token is ever printed.
+//
+// # Code layout
+//
+// One file per command, named for it (publish.go, status.go, disconnect.go,
+// export.go, export_csv.go, demo_org.go, ci_setup.go, ...), each in GitHub
+// CLI's shape: xOptions (the flags and arguments, and the cmdEnv it takes
+// from the factory), newCmdX(f, runF) whose RunE fills the Options and
+// calls runF when set (tests) else xRun, and xRun(ctx, opts), which runs
+// without cobra. A part of one command has the command's name as prefix
+// (authorize_headless.go, publish_ci.go). The shared helpers: root.go (the
+// root command and run), factory.go (factory, cmdEnv, the connectorArgs
+// preamble, lookup), iostreams.go, args.go, flags.go, completion.go,
+// errors.go, errorlog.go, json.go, format.go, results.go (a target's
+// result, for publish, restore and watch), progress.go, confirm.go,
+// junit.go, writefile.go. A command's tests are in <command>_test.go.
 package main

@@ -9,12 +9,15 @@ import (
 	"github.com/connectors-app/connectors/connector"
 )
 
+// doctorOptions is what doctor runs with.
 type doctorOptions struct {
+	cmdEnv
 	JSON bool
 }
 
-func newDoctorCmd(f *factory) *cobra.Command {
-	opts := &doctorOptions{}
+// newCmdDoctor builds doctor; runF, when set, runs instead of doctorRun.
+func newCmdDoctor(f *factory, runF func(*doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check this computer: keyring, callback port, browser, proxy, config",
@@ -24,7 +27,10 @@ folder readable. Each failed check names its fix. Exits 1 when any check failed.
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.JSON = f.jsonOut
-			return runDoctor(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return doctorRun(cmd.Context(), opts)
 		},
 	}
 	addJSONFlag(cmd, f)
@@ -37,8 +43,9 @@ type doctorJSON struct {
 	Checks []connector.Check `json:"checks"`
 }
 
-func runDoctor(ctx context.Context, f *factory, opts *doctorOptions) error {
-	svc, err := f.service()
+// doctorRun runs the preflight checks of this computer.
+func doctorRun(ctx context.Context, opts *doctorOptions) error {
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
@@ -51,7 +58,7 @@ func runDoctor(ctx context.Context, f *factory, opts *doctorOptions) error {
 		if checks == nil {
 			checks = []connector.Check{}
 		}
-		if err := writeJSON(f.io.Out, doctorJSON{OK: ok, Checks: checks}); err != nil {
+		if err := writeJSON(opts.IO.Out, doctorJSON{OK: ok, Checks: checks}); err != nil {
 			return err
 		}
 	} else {
@@ -64,13 +71,13 @@ func runDoctor(ctx context.Context, f *factory, opts *doctorOptions) error {
 			if c.Detail != "" {
 				line += ": " + c.Detail
 			}
-			fmt.Fprintln(f.io.Out, line)
+			fmt.Fprintln(opts.IO.Out, line)
 			if !c.OK && c.Fix != "" {
-				fmt.Fprintf(f.io.Out, "  %s %s\n", symNext, c.Fix)
+				fmt.Fprintf(opts.IO.Out, "  %s %s\n", symNext, c.Fix)
 			}
 		}
 		if ok {
-			fmt.Fprintln(f.io.Out, "All checks passed.")
+			fmt.Fprintln(opts.IO.Out, "All checks passed.")
 		}
 	}
 	if !ok {

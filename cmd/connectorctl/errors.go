@@ -139,38 +139,6 @@ func sentence(s string) string {
 	return s
 }
 
-// splitFix turns the domain's "what: fix" validation errors (ParseKey,
-// ParseEnvironment, ValidateSystemName) into a message and a fix.
-func splitFix(err error) (msg, fix string) {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i > 0 {
-		return sentence(s[:i]), sentence(s[i+2:])
-	}
-	return sentence(s), ""
-}
-
-// parseKeys parses SYSTEM/ENV arguments; a bad one is a usage error.
-func parseKeys(args []string) ([]connector.Key, error) {
-	keys := make([]connector.Key, 0, len(args))
-	seen := make(map[connector.Key]bool, len(args))
-	for _, a := range args {
-		k, err := connector.ParseKey(a)
-		if err != nil {
-			msg, fix := splitFix(err)
-			if fix == "" {
-				fix = "Write SYSTEM/ENVIRONMENT, e.g. Lightning/Sandbox."
-			}
-			return nil, &usageError{msg: msg, fix: fix}
-		}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		keys = append(keys, k)
-	}
-	return keys, nil
-}
-
 func isSilent(err error) bool {
 	var s *silentError
 	return errors.As(err, &s)

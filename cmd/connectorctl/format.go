@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 // fmtTime shows t relative to now on a terminal ("5m ago") and as RFC 3339
@@ -51,3 +54,44 @@ const (
 	symWarn = "!"
 	symNext = "→"
 )
+
+// fmtVersionTime names a backed-up version by the local time it was taken.
+func fmtVersionTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// shortFP is "sha256:" and the first 12 hex digits.
+func shortFP(fp string) string {
+	if len(fp) > len("sha256:")+12 {
+		return fp[:len("sha256:")+12]
+	}
+	return fp
+}
+
+// quoteKey quotes a key for a shell when its system name has spaces.
+func quoteKey(k connector.Key) string {
+	s := k.String()
+	if strings.ContainsAny(s, " \t'\"$`\\&;|<>()*?[]#~") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+func orgLabel(o *connector.OrgInfo) string {
+	if o.OrgName != "" {
+		return o.OrgName
+	}
+	return o.OrgID
+}

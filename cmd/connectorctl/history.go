@@ -15,14 +15,17 @@ import (
 	"github.com/connectors-app/connectors/packaging"
 )
 
+// historyOptions is what history runs with.
 type historyOptions struct {
+	cmdEnv
 	Key  *connector.Key
 	JSON bool
 	CSV  bool
 }
 
-func newHistoryCmd(f *factory) *cobra.Command {
-	opts := &historyOptions{}
+// newCmdHistory builds history; runF, when set, runs instead of historyRun.
+func newCmdHistory(f *factory, runF func(*historyOptions) error) *cobra.Command {
+	opts := &historyOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "history [SYSTEM/ENV]",
 		Short: "Show the journal of publishes, restores and replaces (local, instant)",
@@ -48,7 +51,10 @@ connector's entries. --csv prints it as CSV for a spreadsheet.`,
 				}
 				opts.Key = &keys[0]
 			}
-			return runHistory(f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return historyRun(opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.CSV, "csv", false, "print the journal as CSV")
@@ -56,18 +62,11 @@ connector's entries. --csv prints it as CSV for a spreadsheet.`,
 	return cmd
 }
 
-func maxOneKey(c *cobra.Command, args []string) error {
-	if len(args) > 1 {
-		return newUsageError(c.CommandPath(), fmt.Sprintf("%s takes at most one SYSTEM/ENV, got %d arguments", c.Name(), len(args)))
-	}
-	return nil
-}
-
-// runHistory streams the journal: it is read one line at a time and
+// historyRun streams the journal: it is read one line at a time and
 // printed in chunks, so memory stays bounded whatever its size. Damaged
 // lines are skipped with a warning on stderr and in the log.
-func runHistory(f *factory, opts *historyOptions) error {
-	reg, err := f.registry()
+func historyRun(opts *historyOptions) error {
+	reg, err := opts.Registry()
 	if err != nil {
 		return err
 	}
@@ -75,15 +74,15 @@ func runHistory(f *factory, opts *historyOptions) error {
 	var scan connector.HistoryScan
 	switch {
 	case opts.JSON:
-		scan, err = writeHistoryJSON(f.io.Out, reg, q)
+		scan, err = writeHistoryJSON(opts.IO.Out, reg, q)
 	case opts.CSV:
-		scan, err = writeHistoryCSV(f.io.Out, reg, q)
+		scan, err = writeHistoryCSV(opts.IO.Out, reg, q)
 	default:
-		scan, err = writeHistoryTable(f.io.Out, f.io.ErrOut, reg, q)
+		scan, err = writeHistoryTable(opts.IO.Out, opts.IO.ErrOut, reg, q)
 	}
 	if p := scan.Problem(); p != nil {
-		printError(f.io.ErrOut, p, opts.JSON)
-		scan.Log(f.logger())
+		printError(opts.IO.ErrOut, p, opts.JSON)
+		scan.Log(opts.Logger())
 	}
 	return err
 }
@@ -215,42 +214,4 @@ func writeHistoryTable(out, errOut io.Writer, reg *connector.Registry, q connect
 		return scan, err
 	}
 	return scan, cw.flush()
-}
-
-func newExportCSVCmd(f *factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "export-csv",
-		Short: "Print the connector table as CSV (local, instant)",
-		Long: `Print every connector as one CSV row: system, environment, state, org,
-user, login URL, resource, when it was created and last changed, its last
-check and publish, and whether the resource changed outside Connectors.`,
-		Example: `  connectorctl export-csv > connectors.csv`,
-		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := f.registry()
-			if err != nil {
-				return err
-			}
-			cs, err := reg.List()
-			if err != nil {
-				return err
-			}
-			return connector.WriteConnectorsCSV(f.io.Out, cs)
-		},
-	}
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// shortFP is "sha256:" and the first 12 hex digits.
-func shortFP(fp string) string {
-	if len(fp) > len("sha256:")+12 {
-		return fp[:len("sha256:")+12]
-	}
-	return fp
 }

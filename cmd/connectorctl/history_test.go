@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -70,20 +71,6 @@ func TestHistoryAndExportCSV(t *testing.T) {
 	assert.Equal(t, "Lightning/Sandbox", rows[1][0])
 	assert.Equal(t, org.Username(), rows[1][6])
 	assert.Equal(t, entries[2].Fingerprint, rows[1][13])
-}
-
-func TestWatchRefusesProductionTargets(t *testing.T) {
-	org, port := startOrg(t, sfsim.Options{Sandbox: true})
-	c := newCLI(t)
-	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
-	seedAuthorized(t, c, org, port, "Lightning/Production")
-	dir := writeBundle(t, map[string]string{"index.html": "x"})
-	r := c.run("watch", dir, "lightning/sandbox", "lightning/production")
-	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout+r.stderr, "Lightning/Production is a production target: publishing on every change is only for Sandbox and Test connectors")
-	assert.Empty(t, org.Resources(), "nothing published, nothing watched")
-	r = c.run("watch", dir)
-	assert.Equal(t, exitUsage, r.code)
 }
 
 // TestHistoryDamagedJournal: a 2 MB garbage line made every form of
@@ -195,4 +182,64 @@ func appendText(t *testing.T, path, text string) {
 	_, err = f.WriteString(text)
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
+}
+
+// TestNewCmdHistory: history's optional argument, --json and --csv become
+// its Options; both formats at once is a usage error.
+func TestNewCmdHistory(t *testing.T) {
+	sandbox := keys(t, "Lightning/Sandbox")[0]
+	tests := []struct {
+		name  string
+		args  []string
+		want  historyOptions
+		usage bool
+	}{
+		{name: "everything", args: nil, want: historyOptions{}},
+		{name: "one connector as JSON", args: []string{"Lightning/Sandbox", "--json"}, want: historyOptions{Key: &sandbox, JSON: true}},
+		{name: "CSV", args: []string{"--csv"}, want: historyOptions{CSV: true}},
+		{name: "JSON and CSV", args: []string{"--json", "--csv"}, usage: true},
+		{name: "two connectors", args: []string{"A/Sandbox", "B/Sandbox"}, usage: true},
+		{name: "not a connector", args: []string{"Lightning"}, usage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *historyOptions
+			err := execCmd(newCmdHistory(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), tt.args...)
+			if tt.usage {
+				requireUsage(t, err, got)
+				return
+			}
+			require.NoError(t, err)
+			requireEnv(t, &got.cmdEnv)
+			assert.Equal(t, tt.want, *got)
+		})
+	}
+}
+
+// TestHistoryRunAfterPublishRun calls the run functions directly: a
+// publish's entry is in historyRun's JSON, filtered by connector.
+func TestHistoryRunAfterPublishRun(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	k := keys(t, "Lightning/Sandbox")[0]
+	bundle := writeBundle(t, map[string]string{"index.html": "<p>v1</p>"})
+	require.NoError(t, publishRun(ctx, &publishOptions{cmdEnv: c.runEnv(&out, &errOut), BundlePath: bundle, Keys: []connector.Key{k}}))
+
+	out.Reset()
+	require.NoError(t, historyRun(&historyOptions{cmdEnv: c.runEnv(&out, &errOut), Key: &k, JSON: true}))
+	var entries []connector.HistoryEntry
+	require.NoError(t, json.Unmarshal(out.Bytes(), &entries), out.String())
+	require.Len(t, entries, 1)
+	assert.Equal(t, "Lightning/Sandbox", entries[0].Connector)
+	assert.Equal(t, "publish", entries[0].Action)
+
+	c.addConnector("Acme/Sandbox", nil, nil)
+	other := keys(t, "Acme/Sandbox")[0]
+	out.Reset()
+	require.NoError(t, historyRun(&historyOptions{cmdEnv: c.runEnv(&out, &errOut), Key: &other, JSON: true}))
+	assert.Equal(t, "[]\n", out.String())
 }

@@ -177,65 +177,6 @@ func TestPublishAndRestoreInProcess(t *testing.T) {
 	assert.Contains(t, r.stdout, `"restored": true`)
 }
 
-func TestPublishProgressBarOnTerminal(t *testing.T) {
-	org, port := startOrg(t, sfsim.Options{Sandbox: true})
-	c := newCLI(t)
-	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
-	seedAuthorized(t, c, org, port, "Lightning/Test")
-	c.errTTY = true
-	b := writeBundle(t, map[string]string{"index.html": strings.Repeat("<p>bar</p>", 5000)})
-	r := c.run("publish", b, "Lightning/Sandbox", "Lightning/Test", "--resource", "Bar_Test")
-	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stderr, "\r\033[KPublishing to 2 connectors [")
-	assert.True(t, strings.HasSuffix(r.stderr, "\r\033[K"), "the bar is cleared: %q", r.stderr)
-	// Both connectors reach the same org: whichever looks second may find
-	// the other's resource (created, then updated: never a failure).
-	assert.Equal(t, 2, strings.Count(r.stdout, symOK+" Lightning/"), r.stdout)
-	assert.Contains(t, r.stdout, "created Bar_Test")
-}
-
-func TestPublishOneTargetFailsOthersSucceed(t *testing.T) {
-	org, port := startOrg(t, sfsim.Options{Sandbox: true})
-	c := newCLI(t)
-	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
-	c.addConnector("Other/Sandbox", nil, nil) // never authorized
-	b := writeBundle(t, map[string]string{"index.html": "x"})
-	r := c.run("publish", b, "Lightning/Sandbox", "Other/Sandbox", "--json")
-	assert.Equal(t, exitFailure, r.code)
-	var pj publishJSON
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pj), r.stdout)
-	assert.False(t, pj.OK)
-	byConn := map[string]resultJSON{}
-	for _, res := range pj.Results {
-		byConn[res.Connector] = res
-	}
-	assert.Equal(t, service.OutcomeCreated, byConn["Lightning/Sandbox"].Outcome)
-	failed := byConn["Other/Sandbox"]
-	assert.Equal(t, service.OutcomeFailed, failed.Outcome)
-	assert.Equal(t, connector.CodeNotAuthorized, failed.ErrorCode)
-	assert.NotEmpty(t, failed.Message)
-	assert.NotEmpty(t, failed.Fix)
-
-	r = c.run("publish", b, "Other/Sandbox")
-	assert.Equal(t, exitFailure, r.code)
-	assert.Contains(t, r.stdout, "✗ Other/Sandbox: ")
-	assert.Contains(t, r.stdout, "  → ")
-}
-
-func TestPublishProductionConfirmedOnTerminal(t *testing.T) {
-	org, port := startOrg(t, sfsim.Options{})
-	c := newCLI(t)
-	seedAuthorized(t, c, org, port, "Lightning/Production")
-	c.inTTY = true
-	c.in = strings.NewReader("demo org\n")
-	b := writeBundle(t, map[string]string{"index.html": "prod"})
-	r := c.run("publish", b, "Lightning/Production")
-	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stderr, `the PRODUCTION org "Demo Org"`)
-	assert.Contains(t, r.stdout, "created WalkMe_Content")
-	assert.NotNil(t, org.Resource(connector.DefaultResourceName))
-}
-
 // mustField extracts obj[key][i] from a JSON document.
 func mustField(t *testing.T, doc, key string, i int) []byte {
 	t.Helper()
@@ -245,36 +186,4 @@ func mustField(t *testing.T, doc, key string, i int) []byte {
 	require.NoError(t, json.Unmarshal(m[key], &arr))
 	require.Greater(t, len(arr), i)
 	return arr[i]
-}
-
-func TestStatusManyConcurrently(t *testing.T) {
-	org, port := startOrg(t, sfsim.Options{Sandbox: true})
-	c := newCLI(t)
-	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
-	seedAuthorized(t, c, org, port, "Lightning/Test")
-	c.addConnector("Other/Sandbox", nil, nil)
-
-	r := c.run("status")
-	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout, "Lightning/Sandbox\n  "+symOK+" Connected to Demo Org")
-	assert.Contains(t, r.stdout, "Other/Sandbox\n  "+symFail+" Not authorized")
-	assert.Contains(t, r.stdout, "1 of 3 connectors need attention.")
-
-	// Only the connected ones: exit 0.
-	r = c.run("status", "Lightning/Sandbox", "Lightning/Test", "--json")
-	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
-	var items []map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &items))
-	require.Len(t, items, 2)
-	assert.JSONEq(t, `"Lightning/Sandbox"`, string(items[0]["connector"]), "results in the order asked")
-	assert.JSONEq(t, `"Lightning/Test"`, string(items[1]["connector"]))
-	for _, it := range items {
-		requireKeys(t, it, "connector", "state", "message", "tokensPresent", "sessionValid", "org", "environmentOk",
-			"permissions", "checkedAt", "durationNs", "needsAttention", "nextSteps")
-		assert.JSONEq(t, `"connected"`, string(it["state"]))
-		assert.JSONEq(t, `[]`, string(it["nextSteps"]))
-	}
-	// The live check is recorded for list.
-	r = c.run("list")
-	assert.Regexp(t, `Lightning/Test\s+Demo Org\s+admin@demo.example\s+connected\s+\d{4}-`, r.stdout)
 }

@@ -10,12 +10,15 @@ import (
 	"github.com/connectors-app/connectors/connector"
 )
 
+// listOptions is what list runs with.
 type listOptions struct {
+	cmdEnv
 	JSON bool
 }
 
-func newListCmd(f *factory) *cobra.Command {
-	opts := &listOptions{}
+// newCmdList builds list; runF, when set, runs instead of listRun.
+func newCmdList(f *factory, runF func(*listOptions) error) *cobra.Command {
+	opts := &listOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the connectors (local and instant: no network, no keyring)",
@@ -26,7 +29,10 @@ and no keyring, so it is instant. Run "connectorctl status" for live checks.`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.JSON = f.jsonOut
-			return runList(f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(opts)
 		},
 	}
 	addJSONFlag(cmd, f)
@@ -51,8 +57,9 @@ type listItem struct {
 	Drift        *connector.Drift         `json:"drift,omitempty"`
 }
 
-func runList(f *factory, opts *listOptions) error {
-	reg, err := f.registry()
+// listRun prints the connectors from the registry alone.
+func listRun(opts *listOptions) error {
+	reg, err := opts.Registry()
 	if err != nil {
 		return err
 	}
@@ -60,7 +67,7 @@ func runList(f *factory, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	out := f.io.Out
+	out := opts.IO.Out
 	if opts.JSON {
 		items := make([]listItem, 0, len(cs))
 		for _, c := range cs {
@@ -84,12 +91,12 @@ func runList(f *factory, opts *listOptions) error {
 		return writeJSON(out, items)
 	}
 	if len(cs) == 0 {
-		fmt.Fprintln(f.io.ErrOut, "No connectors yet.")
-		fmt.Fprintln(f.io.ErrOut, "Create one with: connectorctl authorize SYSTEM/ENVIRONMENT, e.g. connectorctl authorize Lightning/Sandbox")
+		fmt.Fprintln(opts.IO.ErrOut, "No connectors yet.")
+		fmt.Fprintln(opts.IO.ErrOut, "Create one with: connectorctl authorize SYSTEM/ENVIRONMENT, e.g. connectorctl authorize Lightning/Sandbox")
 		return nil
 	}
-	now := f.now()
-	tty := f.io.OutTTY
+	now := opts.Now()
+	tty := opts.IO.OutTTY
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONNECTOR\tORG\tUSER\tLAST STATE\tLAST CHECK\tLAST PUBLISH")
 	for _, c := range cs {

@@ -18,8 +18,17 @@ type removeJSON struct {
 	Problem   *problemJSON `json:"problem,omitempty"`
 }
 
-func newRemoveCmd(f *factory) *cobra.Command {
-	var yes bool
+// removeOptions is what remove runs with.
+type removeOptions struct {
+	cmdEnv
+	Key  connector.Key
+	Yes  bool
+	JSON bool
+}
+
+// newCmdRemove builds remove; runF, when set, runs instead of removeRun.
+func newCmdRemove(f *factory, runF func(*removeOptions) error) *cobra.Command {
+	opts := &removeOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "remove SYSTEM/ENV",
 		Short: "Revoke a connector's access and delete it from this computer",
@@ -32,49 +41,37 @@ Exits 1 when the revoke failed.`,
 		Args:              exactArgs(1, "one connector (SYSTEM/ENV)"),
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			keys, err := parseKeys(args)
+			keys, err := f.connectorArgs(args, &opts.JSON)
 			if err != nil {
 				return err
 			}
-			return runRemove(cmd.Context(), f, keys[0], yes)
+			opts.Key = keys[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return removeRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "remove without asking")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "remove without asking")
 	addJSONFlag(cmd, f)
 	return cmd
 }
 
-func runRemove(ctx context.Context, f *factory, k connector.Key, yes bool) error {
-	svc, err := f.service()
+// removeRun revokes the connector's access and deletes it, once confirmed.
+func removeRun(ctx context.Context, opts *removeOptions) error {
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
-	c, err := svc.Registry.Get(k)
+	cs, err := lookup(svc.Registry, opts.Key)
 	if err != nil {
 		return err
 	}
-	k = c.Key()
-	if !yes {
-		if !f.io.InTTY {
-			return &connector.Problem{
-				Code:    connector.CodeCanceled,
-				Message: fmt.Sprintf("Nothing was removed: there is no terminal to confirm the removal of %s on.", k),
-				Fix:     "Add --yes to remove it without a prompt.",
-			}
-		}
-		org := "no org yet"
-		if c.Org != nil {
-			org = fmt.Sprintf("%q (%s)", orgLabel(c.Org), c.Org.OrgID)
-		}
-		fmt.Fprintf(f.io.ErrOut, "%s Remove %s (%s)? Its access is revoked at Salesforce and it is deleted from this computer.\n", symWarn, k, org)
-		fmt.Fprint(f.io.ErrOut, "Type \"yes\" to remove it: ")
-		line, _ := bufio.NewReader(f.io.In).ReadString('\n')
-		if !strings.EqualFold(strings.TrimSpace(line), "yes") {
-			return &connector.Problem{
-				Code:    connector.CodeCanceled,
-				Message: fmt.Sprintf("Nothing was removed: the removal of %s was not confirmed.", k),
-				Fix:     "Run the command again and type \"yes\", or add --yes.",
-			}
+	c := cs[0]
+	k := c.Key()
+	if !opts.Yes {
+		if err := confirmRemove(opts.IO, c); err != nil {
+			return err
 		}
 	}
 	err = svc.Remove(ctx, k)
@@ -83,20 +80,48 @@ func runRemove(ctx context.Context, f *factory, k connector.Key, yes bool) error
 	if !removed {
 		return err
 	}
-	if f.jsonOut {
-		if err := writeJSON(f.io.Out, removeJSON{Connector: k.String(), Removed: true, Problem: toProblemJSON(p)}); err != nil {
+	if opts.JSON {
+		if err := writeJSON(opts.IO.Out, removeJSON{Connector: k.String(), Removed: true, Problem: toProblemJSON(p)}); err != nil {
 			return err
 		}
 	} else {
 		if p != nil {
-			fmt.Fprintf(f.io.Out, "%s %s\n  %s %s\n", symFail, sentence(p.Message), symNext, p.Fix)
+			fmt.Fprintf(opts.IO.Out, "%s %s\n  %s %s\n", symFail, sentence(p.Message), symNext, p.Fix)
 		} else {
-			fmt.Fprintf(f.io.Out, "%s Revoked %s's access at Salesforce.\n", symOK, k)
+			fmt.Fprintf(opts.IO.Out, "%s Revoked %s's access at Salesforce.\n", symOK, k)
 		}
-		fmt.Fprintf(f.io.Out, "%s Removed %s.\n", symOK, k)
+		fmt.Fprintf(opts.IO.Out, "%s Removed %s.\n", symOK, k)
 	}
 	if p != nil {
 		return &silentError{code: exitFailure}
+	}
+	return nil
+}
+
+// confirmRemove asks on the terminal before a removal; without one, the
+// removal needs --yes.
+func confirmRemove(ios *ioStreams, c connector.Connector) error {
+	k := c.Key()
+	if !ios.InTTY {
+		return &connector.Problem{
+			Code:    connector.CodeCanceled,
+			Message: fmt.Sprintf("Nothing was removed: there is no terminal to confirm the removal of %s on.", k),
+			Fix:     "Add --yes to remove it without a prompt.",
+		}
+	}
+	org := "no org yet"
+	if c.Org != nil {
+		org = fmt.Sprintf("%q (%s)", orgLabel(c.Org), c.Org.OrgID)
+	}
+	fmt.Fprintf(ios.ErrOut, "%s Remove %s (%s)? Its access is revoked at Salesforce and it is deleted from this computer.\n", symWarn, k, org)
+	fmt.Fprint(ios.ErrOut, "Type \"yes\" to remove it: ")
+	line, _ := bufio.NewReader(ios.In).ReadString('\n')
+	if !strings.EqualFold(strings.TrimSpace(line), "yes") {
+		return &connector.Problem{
+			Code:    connector.CodeCanceled,
+			Message: fmt.Sprintf("Nothing was removed: the removal of %s was not confirmed.", k),
+			Fix:     "Run the command again and type \"yes\", or add --yes.",
+		}
 	}
 	return nil
 }

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,35 +48,6 @@ func TestRenameKeepsIdentity(t *testing.T) {
 	assert.NotEqual(t, 0, r.code)
 }
 
-// TestRemoveAsksFirst: remove asks on a terminal, needs --yes without one,
-// then deletes the tokens and the connector.
-func TestRemoveAsksFirst(t *testing.T) {
-	c := newCLI(t)
-	conn := c.addConnector("Lightning/Sandbox", nil, nil)
-	require.NoError(t, c.tokens.Save(conn.TokenKey(), &tokenstore.Tokens{AccessToken: "a"}))
-
-	r := c.run("remove", "Lightning/Sandbox")
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "Add --yes")
-	_, err := c.registry().Get(conn.Key())
-	require.NoError(t, err, "nothing removed without a confirmation")
-
-	c.inTTY, c.in = true, strings.NewReader("no\n")
-	r = c.run("remove", "Lightning/Sandbox")
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "Remove Lightning/Sandbox (no org yet)?")
-	_, err = c.registry().Get(conn.Key())
-	require.NoError(t, err)
-
-	c.in = strings.NewReader("yes\n")
-	r = c.run("remove", "Lightning/Sandbox")
-	t.Log(r.stdout, r.stderr)
-	_, err = c.registry().Get(conn.Key())
-	assert.Equal(t, connector.CodeNotFound, connector.AsProblem(err).Code, "removed")
-	_, err = c.tokens.Load(conn.TokenKey())
-	assert.Error(t, err, "its tokens are deleted")
-}
-
 // TestNamedEnvironmentOnTheCommandLine: a named environment is written
 // SYSTEM/NAME:KIND when created and SYSTEM/NAME afterwards.
 func TestNamedEnvironmentOnTheCommandLine(t *testing.T) {
@@ -93,4 +64,16 @@ func TestNamedEnvironmentOnTheCommandLine(t *testing.T) {
 	got, err := c.registry().Get(connector.Key{System: "Widgets", Environment: "uat"})
 	require.NoError(t, err)
 	assert.Equal(t, connector.Environment("uat:sandbox"), got.Environment)
+}
+
+// TestNewCmdRename: rename's connector, new system name and --json become
+// its Options.
+func TestNewCmdRename(t *testing.T) {
+	var got *renameOptions
+	require.NoError(t, execCmd(newCmdRename(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), "lightnng/sandbox", "Lightning", "--json"))
+	requireEnv(t, &got.cmdEnv)
+	assert.Equal(t, renameOptions{Key: keys(t, "lightnng/sandbox")[0], NewSystem: "Lightning", JSON: true}, *got)
+
+	got = nil
+	requireUsage(t, execCmd(newCmdRename(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), "Lightnng/Sandbox"), got)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,13 +13,16 @@ import (
 	"github.com/connectors-app/connectors/packaging"
 )
 
+// statusOptions is what status runs with.
 type statusOptions struct {
+	cmdEnv
 	Keys []connector.Key
 	JSON bool
 }
 
-func newStatusCmd(f *factory) *cobra.Command {
-	opts := &statusOptions{}
+// newCmdStatus builds status; runF, when set, runs instead of statusRun.
+func newCmdStatus(f *factory, runF func(*statusOptions) error) *cobra.Command {
+	opts := &statusOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "status [SYSTEM/ENV ...]",
 		Short: "Check connectors live (concurrently); exits 1 when any needs attention",
@@ -33,13 +37,15 @@ Exits 1 when any connector needs attention.`,
   connectorctl status Lightning/Sandbox Lightning/Production --json`,
 		ValidArgsFunction: completeKeys(f, 0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			keys, err := parseKeys(args)
+			keys, err := f.connectorArgs(args, &opts.JSON)
 			if err != nil {
 				return err
 			}
 			opts.Keys = keys
-			opts.JSON = f.jsonOut
-			return runStatus(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return statusRun(cmd.Context(), opts)
 		},
 	}
 	addJSONFlag(cmd, f)
@@ -54,20 +60,18 @@ type statusJSON struct {
 	NextSteps      []string `json:"nextSteps"`
 }
 
-func runStatus(ctx context.Context, f *factory, opts *statusOptions) error {
-	svc, err := f.service()
+// statusRun checks the connectors live (all of them when opts.Keys is
+// empty) and prints them; exit 1 when any needs attention.
+func statusRun(ctx context.Context, opts *statusOptions) error {
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
-	var keys []connector.Key
-	for _, k := range opts.Keys {
-		c, err := svc.Registry.Get(k)
-		if err != nil {
-			return err
-		}
-		keys = append(keys, c.Key()) // the registry's spelling of the system name
+	cs, err := lookup(svc.Registry, opts.Keys...)
+	if err != nil {
+		return err
 	}
-	sts := svc.StatusAll(ctx, keys)
+	sts := svc.StatusAll(ctx, keysOf(cs)) // nil: every connector
 	attention := 0
 	items := make([]statusJSON, 0, len(sts))
 	for _, st := range sts {
@@ -81,28 +85,34 @@ func runStatus(ctx context.Context, f *factory, opts *statusOptions) error {
 		items = append(items, statusJSON{Status: st, NeedsAttention: na, NextSteps: nextSteps(st)})
 	}
 	if opts.JSON {
-		if err := writeJSON(f.io.Out, items); err != nil {
+		if err := writeJSON(opts.IO.Out, items); err != nil {
 			return err
 		}
 	} else {
-		if len(items) == 0 {
-			fmt.Fprintln(f.io.ErrOut, "No connectors yet.")
-			fmt.Fprintln(f.io.ErrOut, "Create one with: connectorctl authorize SYSTEM/ENVIRONMENT, e.g. connectorctl authorize Lightning/Sandbox")
-		}
-		for i, it := range items {
-			if i > 0 {
-				fmt.Fprintln(f.io.Out)
-			}
-			printStatus(f.io.Out, it, f)
-		}
-		if attention > 0 && len(items) > 1 {
-			fmt.Fprintf(f.io.Out, "\n%d of %d connectors need attention.\n", attention, len(items))
-		}
+		printStatuses(opts, items, attention)
 	}
 	if attention > 0 {
 		return &silentError{code: exitFailure}
 	}
 	return nil
+}
+
+// printStatuses prints the connectors' statuses for people.
+func printStatuses(opts *statusOptions, items []statusJSON, attention int) {
+	out := opts.IO.Out
+	if len(items) == 0 {
+		fmt.Fprintln(opts.IO.ErrOut, "No connectors yet.")
+		fmt.Fprintln(opts.IO.ErrOut, "Create one with: connectorctl authorize SYSTEM/ENVIRONMENT, e.g. connectorctl authorize Lightning/Sandbox")
+	}
+	for i, it := range items {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		printStatus(out, it, opts.Now, opts.IO.OutTTY)
+	}
+	if attention > 0 && len(items) > 1 {
+		fmt.Fprintf(out, "\n%d of %d connectors need attention.\n", attention, len(items))
+	}
 }
 
 // nextSteps names the commands that fix a state.
@@ -126,15 +136,6 @@ func nextSteps(st connector.Status) []string {
 	return []string{"connectorctl doctor"}
 }
 
-// quoteKey quotes a key for a shell when its system name has spaces.
-func quoteKey(k connector.Key) string {
-	s := k.String()
-	if strings.ContainsAny(s, " \t'\"$`\\&;|<>()*?[]#~") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
-}
-
 // printFound says which version the org holds, and from where, when it
 // was published with Connectors.
 func printFound(w io.Writer, v *connector.OrgVersion) {
@@ -148,21 +149,49 @@ func printFound(w io.Writer, v *connector.OrgVersion) {
 	fmt.Fprintf(w, "  - The org holds the version %s, %s.\n", v.Summary(), who)
 }
 
-func printStatus(w io.Writer, it statusJSON, f *factory) {
+// printStatus prints one connector's status: how it stands, what was
+// checked, and what to run when it needs attention.
+func printStatus(w io.Writer, it statusJSON, now func() time.Time, tty bool) {
 	st := it.Status
 	fmt.Fprintln(w, st.Connector)
+	printStatusHead(w, it)
+	printStatusChecks(w, st)
+	if st.Resource != nil {
+		r := st.Resource
+		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, packaging.HumanSize(r.Size), fmtTime(&r.LastModified, now(), tty))
+	}
+	printFound(w, st.Found)
+	if st.Drift != nil {
+		fmt.Fprintf(w, "  %s The resource was %s; %s.\n", symWarn, st.Drift.Summary(), st.Drift.PublishEffect())
+	}
+	if st.APIUsage != nil && st.APIUsage.Max > 0 {
+		fmt.Fprintf(w, "  - API requests today: %d of %d\n", st.APIUsage.Used, st.APIUsage.Max)
+	}
+	if it.NeedsAttention {
+		printStatusNext(w, it)
+	}
+}
+
+// printStatusHead is the state line, and the org when it needs attention.
+func printStatusHead(w io.Writer, it statusJSON) {
+	st := it.Status
 	if !it.NeedsAttention {
 		who := ""
 		if st.Org != nil {
 			who = fmt.Sprintf(" to %s (%s) as %s", st.Org.DisplayName(), st.Org.OrgID, st.Org.Username)
 		}
 		fmt.Fprintf(w, "  %s Connected%s\n", symOK, who)
-	} else {
-		fmt.Fprintf(w, "  %s %s: %s\n", symFail, stateLabel(st.State), sentence(st.Message))
-		if st.Org != nil {
-			fmt.Fprintf(w, "  - Org: %s (%s) as %s\n", st.Org.DisplayName(), st.Org.OrgID, st.Org.Username)
-		}
+		return
 	}
+	fmt.Fprintf(w, "  %s %s: %s\n", symFail, stateLabel(st.State), sentence(st.Message))
+	if st.Org != nil {
+		fmt.Fprintf(w, "  - Org: %s (%s) as %s\n", st.Org.DisplayName(), st.Org.OrgID, st.Org.Username)
+	}
+}
+
+// printStatusChecks are the instance, the credential, the environment and
+// the permissions lines.
+func printStatusChecks(w io.Writer, st connector.Status) {
 	if st.Org != nil && st.Org.InstanceURL != "" {
 		fmt.Fprintf(w, "  - Instance: %s\n", st.Org.InstanceURL)
 	}
@@ -179,34 +208,19 @@ func printStatus(w io.Writer, it statusJSON, f *factory) {
 	if st.Permissions.Checked {
 		fmt.Fprintf(w, "  %s Permissions: %s\n", permSym(st.Permissions), permLine(st.Permissions))
 	}
-	if st.Resource != nil {
-		r := st.Resource
-		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, packaging.HumanSize(r.Size), fmtTime(&r.LastModified, f.now(), f.io.OutTTY))
-	}
-	printFound(w, st.Found)
-	if st.Drift != nil {
-		fmt.Fprintf(w, "  %s The resource was %s; %s.\n", symWarn, st.Drift.Summary(), st.Drift.PublishEffect())
-	}
-	if st.APIUsage != nil && st.APIUsage.Max > 0 {
-		fmt.Fprintf(w, "  - API requests today: %d of %d\n", st.APIUsage.Used, st.APIUsage.Max)
-	}
-	if it.NeedsAttention {
-		if st.Fix != "" {
-			fmt.Fprintf(w, "  %s %s\n", symNext, st.Fix)
-		}
-		for _, c := range it.NextSteps {
-			if !strings.Contains(st.Fix, c) {
-				fmt.Fprintf(w, "  %s Run: %s\n", symNext, c)
-			}
-		}
-	}
 }
 
-func orgLabel(o *connector.OrgInfo) string {
-	if o.OrgName != "" {
-		return o.OrgName
+// printStatusNext is the fix and the commands to run next.
+func printStatusNext(w io.Writer, it statusJSON) {
+	st := it.Status
+	if st.Fix != "" {
+		fmt.Fprintf(w, "  %s %s\n", symNext, st.Fix)
 	}
-	return o.OrgID
+	for _, c := range it.NextSteps {
+		if !strings.Contains(st.Fix, c) {
+			fmt.Fprintf(w, "  %s Run: %s\n", symNext, c)
+		}
+	}
 }
 
 func stateLabel(s connector.State) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/service"
@@ -12,15 +13,18 @@ import (
 	"github.com/connectors-app/connectors/connector"
 )
 
+// watchOptions is what watch runs with.
 type watchOptions struct {
+	cmdEnv
 	Folder       string
 	Keys         []connector.Key
 	Quiet        time.Duration
 	ResourceName string
 }
 
-func newWatchCmd(f *factory) *cobra.Command {
-	opts := &watchOptions{}
+// newCmdWatch builds watch; runF, when set, runs instead of watchRun.
+func newCmdWatch(f *factory, runF func(*watchOptions) error) *cobra.Command {
+	opts := &watchOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "watch FOLDER SYSTEM/ENV [SYSTEM/ENV ...]",
 		Short: "Publish a folder to Sandbox and Test connectors each time it changes",
@@ -53,7 +57,10 @@ gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 				}
 			}
 			opts.Folder, opts.Keys = args[0], keys
-			return runWatch(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return watchRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().DurationVar(&opts.Quiet, "quiet", service.DefaultWatchQuiet, "how long the folder must stay unchanged before a publish")
@@ -61,34 +68,21 @@ gone, and publishes it once it is back and quiet. Stop with Ctrl+C.`,
 	return cmd
 }
 
-func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
-	svc, err := f.service()
+// watchRun publishes the folder after each change until ctx ends.
+func watchRun(ctx context.Context, opts *watchOptions) error {
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
-	w := f.io.Out
+	w := opts.IO.Out
 	failed := false
 	err = svc.Watch(ctx, service.WatchOptions{
 		Folder: opts.Folder, Keys: opts.Keys, Quiet: opts.Quiet, ResourceName: opts.ResourceName,
 		OnEvent: func(e service.WatchEvent) {
-			at := fmtVersionTime(e.Time)
-			switch e.Kind {
-			case service.WatchStarted:
-				fmt.Fprintf(w, "%s Watching %s (Ctrl+C to stop).\n", at, opts.Folder)
-			case service.WatchUnchanged:
-				fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
-			case service.WatchInvalid:
-				fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
-			case service.WatchGone:
-				fmt.Fprintf(w, "%s %s %s\n", at, symWarn, e.Problem.Error())
-			case service.WatchBack:
-				fmt.Fprintf(w, "%s The folder %s is back.\n", at, opts.Folder)
-			case service.WatchPublished:
-				for _, r := range e.Results {
-					printResult(w, toResultJSON(r), false)
-				}
+			if e.Kind == service.WatchPublished {
 				failed = e.Failed > 0
 			}
+			printWatchEvent(w, opts.Folder, e)
 		},
 	})
 	if err != nil {
@@ -99,4 +93,26 @@ func runWatch(ctx context.Context, f *factory, opts *watchOptions) error {
 		return &silentError{code: exitFailure}
 	}
 	return nil
+}
+
+// printWatchEvent writes one line of the watch (a line per target after a
+// publish).
+func printWatchEvent(w io.Writer, folder string, e service.WatchEvent) {
+	at := fmtVersionTime(e.Time)
+	switch e.Kind {
+	case service.WatchStarted:
+		fmt.Fprintf(w, "%s Watching %s (Ctrl+C to stop).\n", at, folder)
+	case service.WatchUnchanged:
+		fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
+	case service.WatchInvalid:
+		fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
+	case service.WatchGone:
+		fmt.Fprintf(w, "%s %s %s\n", at, symWarn, e.Problem.Error())
+	case service.WatchBack:
+		fmt.Fprintf(w, "%s The folder %s is back.\n", at, folder)
+	case service.WatchPublished:
+		for _, r := range e.Results {
+			printResult(w, toResultJSON(r), false)
+		}
+	}
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/connectors-app/connectors/connector/service"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,4 +75,50 @@ func TestWatchFolderGoneAndBack(t *testing.T) {
 	}
 	assert.Contains(t, out.String(), "Stopped watching.")
 	assert.Equal(t, 1, strings.Count(out.String(), "was deleted"), "said once")
+}
+
+// TestNewCmdWatch: watch's folder, targets and flags become its Options.
+func TestNewCmdWatch(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		want  watchOptions
+		usage bool
+	}{
+		{name: "defaults", args: []string{"./content", "Lightning/Sandbox"},
+			want: watchOptions{Folder: "./content", Keys: keys(t, "Lightning/Sandbox"), Quiet: service.DefaultWatchQuiet}},
+		{name: "every flag", args: []string{"dist", "Lightning/Sandbox", "lightning/test", "--quiet", "2s", "--resource", "WalkMe_Preview"},
+			want: watchOptions{Folder: "dist", Keys: keys(t, "Lightning/Sandbox", "lightning/test"), Quiet: 2 * time.Second, ResourceName: "WalkMe_Preview"}},
+		{name: "no target", args: []string{"dist"}, usage: true},
+		{name: "negative quiet", args: []string{"dist", "Lightning/Sandbox", "--quiet", "-1s"}, usage: true},
+		{name: "bad resource name", args: []string{"dist", "Lightning/Sandbox", "--resource", "a b"}, usage: true},
+		{name: "not a connector", args: []string{"dist", "Lightning"}, usage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *watchOptions
+			err := execCmd(newCmdWatch(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), tt.args...)
+			if tt.usage {
+				requireUsage(t, err, got)
+				return
+			}
+			require.NoError(t, err)
+			requireEnv(t, &got.cmdEnv)
+			assert.Equal(t, tt.want, *got)
+		})
+	}
+}
+
+func TestWatchRefusesProductionTargets(t *testing.T) {
+	org, port := startOrg(t, sfsim.Options{Sandbox: true})
+	c := newCLI(t)
+	seedAuthorized(t, c, org, port, "Lightning/Sandbox")
+	seedAuthorized(t, c, org, port, "Lightning/Production")
+	dir := writeBundle(t, map[string]string{"index.html": "x"})
+	r := c.run("watch", dir, "lightning/sandbox", "lightning/production")
+	assert.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout+r.stderr, "Lightning/Production is a production target: publishing on every change is only for Sandbox and Test connectors")
+	assert.Empty(t, org.Resources(), "nothing published, nothing watched")
+	r = c.run("watch", dir)
+	assert.Equal(t, exitUsage, r.code)
 }

@@ -17,9 +17,18 @@ import (
 	"github.com/connectors-app/connectors/connector/oauth"
 )
 
-func newCISetupCmd(f *factory) *cobra.Command {
-	var dir string
-	var days int
+// ciSetupOptions is what ci-setup runs with.
+type ciSetupOptions struct {
+	cmdEnv
+	// Dir is --dir, where the key and the certificate go.
+	Dir string
+	// Days is --days, how long the certificate is valid.
+	Days int
+}
+
+// newCmdCISetup builds ci-setup; runF, when set, runs instead of ciSetupRun.
+func newCmdCISetup(f *factory, runF func(*ciSetupOptions) error) *cobra.Command {
+	opts := &ciSetupOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "ci-setup",
 		Short: "Generate the JWT key pair and certificate for CI, and print the setup steps",
@@ -33,18 +42,23 @@ The key is a secret: store it in your CI's secret store and delete the file.`,
 		Example: `  connectorctl ci-setup --dir ./ci-keys`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if days < 1 {
-				return &usageError{msg: fmt.Sprintf("--days must be at least 1, got %d.", days), fix: "Give how long the certificate is valid, e.g. --days 730."}
+			if opts.Days < 1 {
+				return &usageError{msg: fmt.Sprintf("--days must be at least 1, got %d.", opts.Days), fix: "Give how long the certificate is valid, e.g. --days 730."}
 			}
-			return runCISetup(f, dir, days)
+			if runF != nil {
+				return runF(opts)
+			}
+			return ciSetupRun(opts)
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "connectors-ci", "folder to write connectors-ci.key and connectors-ci.crt to")
-	cmd.Flags().IntVar(&days, "days", 730, "days the certificate is valid")
+	cmd.Flags().StringVar(&opts.Dir, "dir", "connectors-ci", "folder to write connectors-ci.key and connectors-ci.crt to")
+	cmd.Flags().IntVar(&opts.Days, "days", 730, "days the certificate is valid")
 	return cmd
 }
 
-func runCISetup(f *factory, dir string, days int) error {
+// ciSetupRun writes the key pair and prints the setup steps.
+func ciSetupRun(opts *ciSetupOptions) error {
+	dir, days := opts.Dir, opts.Days
 	keyPath := filepath.Join(dir, "connectors-ci.key")
 	certPath := filepath.Join(dir, "connectors-ci.crt")
 	for _, p := range []string{keyPath, certPath} {
@@ -81,7 +95,7 @@ func runCISetup(f *factory, dir string, days int) error {
 		_ = os.Remove(keyPath)
 		return &connector.Problem{Code: connector.CodeConfigIO, Message: fmt.Sprintf("The key pair could not be written: %v.", werr), Fix: "Choose a writable --dir.", Err: werr}
 	}
-	w := f.io.Out
+	w := opts.IO.Out
 	fmt.Fprintf(w, "%s Wrote %s (private key, keep it secret) and %s (certificate, valid %d days).\n\n", symOK, keyPath, certPath, days)
 	fmt.Fprintf(w, `Next, in each org (docs/ci.md has the details):
   1. Setup → External Client App Manager → New External Client App. Enable OAuth,

@@ -72,14 +72,15 @@ func checkHeadlessFlags(cmd *cobra.Command, h *headlessFlags) error {
 	return nil
 }
 
-// runAuthorizeHeadless authorizes with --jwt or --client-credentials.
-func runAuthorizeHeadless(ctx context.Context, f *factory, opts *authorizeOptions, h *headlessFlags) error {
+// authorizeHeadlessRun authorizes with --jwt or --client-credentials.
+func authorizeHeadlessRun(ctx context.Context, opts *authorizeOptions) error {
+	h := &opts.Headless
 	if opts.ResourceName != "" {
 		if err := validateResourceName(opts.ResourceName); err != nil {
 			return err
 		}
 	}
-	svc, err := f.service()
+	svc, err := opts.Service()
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func runAuthorizeHeadless(ctx context.Context, f *factory, opts *authorizeOption
 	if err != nil {
 		return err
 	}
-	return printAuthorizeResult(f, opts, res)
+	return printAuthorizeResult(opts, res)
 }
 
 // credentialLabel says where a credential comes from, for people.

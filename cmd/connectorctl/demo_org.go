@@ -12,7 +12,9 @@ import (
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
 
+// demoOrgOptions is what demo-org runs with.
 type demoOrgOptions struct {
+	cmdEnv
 	LoginAddr    string
 	InstanceAddr string
 	Production   bool
@@ -22,8 +24,9 @@ type demoOrgOptions struct {
 	JWTClientID string
 }
 
-func newDemoOrgCmd(f *factory) *cobra.Command {
-	opts := &demoOrgOptions{}
+// newCmdDemoOrg builds demo-org; runF, when set, runs instead of demoOrgRun.
+func newCmdDemoOrg(f *factory, runF func(*demoOrgOptions) error) *cobra.Command {
+	opts := &demoOrgOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
 		Use:   "demo-org",
 		Short: "Run a simulated Salesforce org until interrupted (no account needed)",
@@ -35,7 +38,10 @@ credentials. It accepts the default client ID with callback ports 1717-1719.`,
   connectorctl authorize Demo/Sandbox --login-url "$(connectorctl demo-org | head -1)"`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemoOrg(cmd.Context(), f, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return demoOrgRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.LoginAddr, "login-addr", "127.0.0.1:0", "listen address of the login host (port 0: a free port)")
@@ -46,7 +52,8 @@ credentials. It accepts the default client ID with callback ports 1717-1719.`,
 	return cmd
 }
 
-func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
+// demoOrgRun runs the simulated org until ctx ends.
+func demoOrgRun(ctx context.Context, opts *demoOrgOptions) error {
 	org, err := sfsim.Start(sfsim.Options{
 		LoginAddr:    opts.LoginAddr,
 		InstanceAddr: opts.InstanceAddr,
@@ -80,7 +87,7 @@ func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
 			}
 		}
 	}
-	w := f.io.Out
+	w := opts.IO.Out
 	fmt.Fprintln(w, org.LoginURL())
 	fmt.Fprintf(w, "The demo org is running (a simulated %s org; nothing leaves this computer).\n", env)
 	fmt.Fprintf(w, "  Login URL:     %s\n", org.LoginURL())
@@ -100,7 +107,7 @@ func runDemoOrg(ctx context.Context, f *factory, opts *demoOrgOptions) error {
 	if err := org.Close(); err != nil {
 		return fmt.Errorf("stop the demo org: %w", err)
 	}
-	fmt.Fprintln(f.io.ErrOut, "Demo org stopped.")
+	fmt.Fprintln(opts.IO.ErrOut, "Demo org stopped.")
 	return nil
 }
 
