@@ -59,7 +59,7 @@ func confirmProduction(ios *ioStreams, targets []connector.Connector, yes bool, 
 		}
 		line, err := in.ReadString('\n')
 		answer := strings.TrimSpace(line)
-		if !strings.EqualFold(answer, "yes") && (name == "" || !strings.EqualFold(answer, name)) {
+		if !connector.ConfirmsProduction(answer, "yes", name) {
 			if err != nil && !errors.Is(err, io.EOF) {
 				return false, fmt.Errorf("read confirmation: %w", err)
 			}
