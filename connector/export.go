@@ -204,16 +204,8 @@ func (r *Registry) Import(f *ExportFile) error {
 	conns := make([]Connector, 0, len(f.Connectors))
 	seen := map[string]bool{}
 	for _, e := range f.Connectors {
-		env, err := ParseEnvironment(e.Environment)
+		k, method, err := importKey(e)
 		if err != nil {
-			return err
-		}
-		method, err := ParseAuthMethod(e.AuthMethod)
-		if err != nil {
-			return err
-		}
-		k := Key{System: strings.TrimSpace(e.System), Environment: env}
-		if err := ValidateKey(k); err != nil {
 			return err
 		}
 		id := strings.ToLower(k.String())
@@ -222,48 +214,84 @@ func (r *Registry) Import(f *ExportFile) error {
 				Fix: "Keep one entry per connector (connectorctl export writes each once).", Args: map[string]any{"Connector": k.String()}}
 		}
 		seen[id] = true
-		if e.ID != "" && !ValidConnectorID(e.ID) {
-			return &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id", Message: fmt.Sprintf("The connectors file gives %s an id Connectors never writes.", k),
-				Fix: "Write the file with connectorctl export --output FILE and commit it as is.", Args: map[string]any{"Connector": k.String()}}
-		}
-		login, err := NormalizeLoginURL(e.LoginURL, env)
+		c, err := importedConnector(e, k, method, now)
 		if err != nil {
 			return err
-		}
-		c := Connector{
-			ID: e.ID, System: k.System, Environment: env, LoginURL: login, ClientID: e.ClientID, AuthMethod: method,
-			Audience: e.Audience, ResourceName: e.ResourceName, AllowEnvironmentMismatch: e.AllowEnvironmentMismatch,
-			CreatedAt: now, UpdatedAt: now,
-		}
-		if c.ID == "" {
-			c.ID = NewConnectorID()
-		}
-		if method == AuthJWT {
-			c.Username = e.Username
-		}
-		if e.OrgID != "" {
-			c.Org = &OrgInfo{
-				OrgID: e.OrgID, OrgName: e.OrgName, Username: e.Username,
-				IsSandbox: e.OrgKind != "production", AuthorizedAt: now,
-			}
 		}
 		conns = append(conns, c)
 	}
 	return r.Transact(func(doc *RegistryDoc) (bool, error) {
-		for _, c := range conns {
-			i := FindConnector(doc.Connectors, c.Key())
-			if j := findID(doc.Connectors, c.ID); j >= 0 && j != i {
-				return false, &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id_taken",
-					Message: fmt.Sprintf("The connectors file gives %s the id of %s.", c.Key(), doc.Connectors[j].Key()),
-					Fix:     "Write the file with connectorctl export --output FILE and commit it as is.",
-					Args:    map[string]any{"Connector": c.Key().String(), "Other": doc.Connectors[j].Key().String()}}
-			}
-			if i >= 0 {
-				doc.Connectors[i] = c
-			} else {
-				doc.Connectors = append(doc.Connectors, c)
-			}
-		}
-		return len(conns) > 0, nil
+		return importInto(doc, conns)
 	})
+}
+
+// importKey reads an entry's key (system and environment) and its
+// authorization method, and checks them.
+func importKey(e ExportConnector) (Key, AuthMethod, error) {
+	env, err := ParseEnvironment(e.Environment)
+	if err != nil {
+		return Key{}, "", err
+	}
+	method, err := ParseAuthMethod(e.AuthMethod)
+	if err != nil {
+		return Key{}, "", err
+	}
+	k := Key{System: strings.TrimSpace(e.System), Environment: env}
+	if err := ValidateKey(k); err != nil {
+		return Key{}, "", err
+	}
+	return k, method, nil
+}
+
+// importedConnector is the connector an entry describes, created now: its
+// ID (a new one when the file has none), settings and, when the file
+// records one, its org.
+func importedConnector(e ExportConnector, k Key, method AuthMethod, now time.Time) (Connector, error) {
+	if e.ID != "" && !ValidConnectorID(e.ID) {
+		return Connector{}, &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id", Message: fmt.Sprintf("The connectors file gives %s an id Connectors never writes.", k),
+			Fix: "Write the file with connectorctl export --output FILE and commit it as is.", Args: map[string]any{"Connector": k.String()}}
+	}
+	login, err := NormalizeLoginURL(e.LoginURL, k.Environment)
+	if err != nil {
+		return Connector{}, err
+	}
+	c := Connector{
+		ID: e.ID, System: k.System, Environment: k.Environment, LoginURL: login, ClientID: e.ClientID, AuthMethod: method,
+		Audience: e.Audience, ResourceName: e.ResourceName, AllowEnvironmentMismatch: e.AllowEnvironmentMismatch,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if c.ID == "" {
+		c.ID = NewConnectorID()
+	}
+	if method == AuthJWT {
+		c.Username = e.Username
+	}
+	if e.OrgID != "" {
+		c.Org = &OrgInfo{
+			OrgID: e.OrgID, OrgName: e.OrgName, Username: e.Username,
+			IsSandbox: e.OrgKind != "production", AuthorizedAt: now,
+		}
+	}
+	return c, nil
+}
+
+// importInto creates or replaces each connector in doc, by key; it refuses
+// an ID that another connector of doc already has. It reports whether doc
+// changed.
+func importInto(doc *RegistryDoc, conns []Connector) (bool, error) {
+	for _, c := range conns {
+		i := FindConnector(doc.Connectors, c.Key())
+		if j := findID(doc.Connectors, c.ID); j >= 0 && j != i {
+			return false, &Problem{Code: CodeConnectorsFile, ID: "connectors_file_id_taken",
+				Message: fmt.Sprintf("The connectors file gives %s the id of %s.", c.Key(), doc.Connectors[j].Key()),
+				Fix:     "Write the file with connectorctl export --output FILE and commit it as is.",
+				Args:    map[string]any{"Connector": c.Key().String(), "Other": doc.Connectors[j].Key().String()}}
+		}
+		if i >= 0 {
+			doc.Connectors[i] = c
+		} else {
+			doc.Connectors = append(doc.Connectors, c)
+		}
+	}
+	return len(conns) > 0, nil
 }

@@ -104,32 +104,14 @@ func NormalizeLoginURL(input string, env Environment) (string, error) {
 	if !strings.Contains(in, "://") && !strings.ContainsAny(in, "./:@") {
 		return bareMyDomain(input, strings.ToLower(in), env)
 	}
-	raw := in
-	if !strings.Contains(raw, "://") {
-		raw = "https://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", badLoginURL(input, "it is not a web address", "Paste the address of your Salesforce login page or My Domain, e.g. https://acme.my.salesforce.com.")
-	}
-	scheme := strings.ToLower(u.Scheme)
-	if scheme != "https" && scheme != "http" {
-		return "", badLoginURL(input, "it does not start with https://", "Paste an https:// address such as https://acme.my.salesforce.com.")
-	}
-	if u.User != nil {
-		return "", badLoginURL(input, "it contains a user name or password", "Remove everything before the @ and never paste passwords into a login address.")
+	u, scheme, err := parseLoginAddress(input, in)
+	if err != nil {
+		return "", err
 	}
 	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
 	port := u.Port()
 	if IsLoopbackHost(host) {
-		out := scheme + "://" + host
-		if strings.Contains(host, ":") {
-			out = scheme + "://[" + host + "]"
-		}
-		if port != "" {
-			out += ":" + port
-		}
-		return out, nil
+		return loopbackLoginURL(scheme, host, port), nil
 	}
 	if err := checkPublicHost(input, scheme, host, port); err != nil {
 		return "", err
@@ -142,6 +124,42 @@ func NormalizeLoginURL(input string, env Environment) (string, error) {
 		return "", err
 	}
 	return login, nil
+}
+
+// parseLoginAddress parses a pasted address (https:// assumed when it has
+// no scheme) and returns it with its scheme in lower case; it refuses what
+// is not a web address, a scheme other than https:// and http://, and user
+// information.
+func parseLoginAddress(input, in string) (*url.URL, string, error) {
+	raw := in
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, "", badLoginURL(input, "it is not a web address", "Paste the address of your Salesforce login page or My Domain, e.g. https://acme.my.salesforce.com.")
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "https" && scheme != "http" {
+		return nil, "", badLoginURL(input, "it does not start with https://", "Paste an https:// address such as https://acme.my.salesforce.com.")
+	}
+	if u.User != nil {
+		return nil, "", badLoginURL(input, "it contains a user name or password", "Remove everything before the @ and never paste passwords into a login address.")
+	}
+	return u, scheme, nil
+}
+
+// loopbackLoginURL is the login URL of a loopback host (a simulated org):
+// its scheme, the host (an IPv6 address in brackets) and its port, if any.
+func loopbackLoginURL(scheme, host, port string) string {
+	out := scheme + "://" + host
+	if strings.Contains(host, ":") {
+		out = scheme + "://[" + host + "]"
+	}
+	if port != "" {
+		out += ":" + port
+	}
+	return out
 }
 
 // checkPublicHost refuses what a Salesforce login host (not loopback) cannot

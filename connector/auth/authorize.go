@@ -305,26 +305,16 @@ func (s *Sessions) identifyOrg(ctx context.Context, client *salesforce.Client, k
 func (s *Sessions) completeAuthorization(ctx context.Context, conn connector.Connector, res *oauth.Result, allowMismatch bool) (*AuthorizeResult, error) {
 	k := conn.Key()
 	log := s.Log().With("connector", k.String())
-	hc := s.Client()
-	client := salesforce.New(res.InstanceURL, staticToken(res.AccessToken), hc)
-	revoke := func() {
-		tok := res.RefreshToken
-		if tok == "" {
-			tok = res.AccessToken
-		}
-		if err := salesforce.Revoke(ctx, hc, conn.LoginURL, tok); err != nil {
-			log.Warn("could not revoke the refused tokens", "error", err)
-		}
-	}
+	client := salesforce.New(res.InstanceURL, staticToken(res.AccessToken), s.Client())
 
 	info, in, err := s.identifyOrg(ctx, client, k, res, log)
 	if err != nil {
-		revoke()
+		s.revokeIssued(ctx, conn, res, log)
 		return nil, err
 	}
 	envOK := info.IsSandbox != k.Environment.IsProduction()
 	if in.SandboxKnown && !envOK && !allowMismatch {
-		revoke()
+		s.revokeIssued(ctx, conn, res, log)
 		log.Warn("authorization refused: environment mismatch", "org", info.OrgID, "isSandbox", info.IsSandbox)
 		return nil, envMismatchProblem(k, info)
 	}
@@ -333,7 +323,7 @@ func (s *Sessions) completeAuthorization(ctx context.Context, conn connector.Con
 	// Store before returning: the connector is usable from now on.
 	if err := s.storeTokens(conn, res, info.OrgID, s.learnOrgKind(info.OrgID, in)); err != nil {
 		log.Error("tokens could not be stored; revoking them", "error", err)
-		revoke()
+		s.revokeIssued(ctx, conn, res, log)
 		return nil, connector.KeyringProblem(err)
 	}
 
@@ -344,7 +334,47 @@ func (s *Sessions) completeAuthorization(ctx context.Context, conn connector.Con
 	state := connector.LiveState(conn, in.SandboxKnown, envOK, false, perms)
 	out.Problem = PermissionProblem(perms)
 	now := s.Clock().UTC()
-	updated, err := s.Registry.Upsert(k, func(c *connector.Connector) error {
+	updated, err := s.recordAuthorization(conn, info, state, now)
+	if err != nil {
+		s.dropUnownedTokens(ctx, conn, res, log)
+		return nil, err
+	}
+	out.Connector = updated
+	out.Message = authorizedMessage(k, info, out)
+	out.Status = connector.Status{
+		Key: k, Connector: k.String(), State: state, Message: out.Message, CredentialSource: conn.CredentialSource(),
+		TokensPresent: true, SessionValid: true, Org: info,
+		EnvironmentChecked: in.SandboxKnown, EnvironmentOK: envOK, Permissions: perms, CheckedAt: now,
+	}
+	if out.Problem != nil {
+		out.Status.Message, out.Status.Fix = out.Problem.Message, out.Problem.Fix
+	}
+	log.Info("authorized", "org", info.OrgID, "orgName", info.OrgName, "user", info.Username,
+		"sandbox", info.IsSandbox, "orgChanged", out.OrgChanged, "apiEnabled", perms.APIEnabled,
+		"customizeApplication", perms.CustomizeApplication, "rotatable", res.RefreshToken != "",
+		"method", conn.AuthMethod.String(), "client", conn.EffectiveClientID())
+	return out, nil
+}
+
+// revokeIssued revokes tokens this authorization will not keep: the
+// refresh token if there is one, else the access token. A failure is only
+// logged.
+func (s *Sessions) revokeIssued(ctx context.Context, conn connector.Connector, res *oauth.Result, log *slog.Logger) {
+	tok := res.RefreshToken
+	if tok == "" {
+		tok = res.AccessToken
+	}
+	if err := salesforce.Revoke(ctx, s.Client(), conn.LoginURL, tok); err != nil {
+		log.Warn("could not revoke the refused tokens", "error", err)
+	}
+}
+
+// recordAuthorization writes the settings of this authorization and its org
+// into the registry. It refuses when the connector was removed and created
+// again (another ID) while the user signed in.
+func (s *Sessions) recordAuthorization(conn connector.Connector, info *connector.OrgInfo, state connector.State, now time.Time) (connector.Connector, error) {
+	k := conn.Key()
+	return s.Registry.Upsert(k, func(c *connector.Connector) error {
 		if c.ID != "" && c.ID != conn.ID {
 			return &connector.Problem{
 				Code:    connector.CodeConfigIO,
@@ -363,34 +393,29 @@ func (s *Sessions) completeAuthorization(ctx context.Context, conn connector.Con
 		c.LastState = state
 		return nil
 	})
-	if err != nil {
-		if c, gerr := s.Registry.Get(k); gerr != nil || c.ID != conn.ID {
-			if !conn.IsHeadless() {
-				_ = s.Tokens.Delete(conn.TokenKey()) // nobody owns these tokens
-			}
-			revoke()
-		}
-		return nil, err
+}
+
+// dropUnownedTokens runs after the registry refused to record an
+// authorization: when the connector is gone or is another one now, nobody
+// owns the tokens just stored, so they are deleted and revoked.
+func (s *Sessions) dropUnownedTokens(ctx context.Context, conn connector.Connector, res *oauth.Result, log *slog.Logger) {
+	if c, err := s.Registry.Get(conn.Key()); err == nil && c.ID == conn.ID {
+		return
 	}
-	out.Connector = updated
-	out.Message = fmt.Sprintf("%s is authorized for %s as %s.", k, connector.OrgLabel(info), connector.UserLabel(info))
+	if !conn.IsHeadless() {
+		_ = s.Tokens.Delete(conn.TokenKey()) // nobody owns these tokens
+	}
+	s.revokeIssued(ctx, conn, res, log)
+}
+
+// authorizedMessage says which org and user the connector is now
+// authorized for, and that the org changed when it did.
+func authorizedMessage(k connector.Key, info *connector.OrgInfo, out *AuthorizeResult) string {
 	if out.OrgChanged {
-		out.Message = fmt.Sprintf("%s is authorized for %s as %s; it reached a different org before (%s): the sandbox was probably refreshed.",
+		return fmt.Sprintf("%s is authorized for %s as %s; it reached a different org before (%s): the sandbox was probably refreshed.",
 			k, connector.OrgLabel(info), connector.UserLabel(info), out.PreviousOrgID)
 	}
-	out.Status = connector.Status{
-		Key: k, Connector: k.String(), State: state, Message: out.Message, CredentialSource: conn.CredentialSource(),
-		TokensPresent: true, SessionValid: true, Org: info,
-		EnvironmentChecked: in.SandboxKnown, EnvironmentOK: envOK, Permissions: perms, CheckedAt: now,
-	}
-	if out.Problem != nil {
-		out.Status.Message, out.Status.Fix = out.Problem.Message, out.Problem.Fix
-	}
-	log.Info("authorized", "org", info.OrgID, "orgName", info.OrgName, "user", info.Username,
-		"sandbox", info.IsSandbox, "orgChanged", out.OrgChanged, "apiEnabled", perms.APIEnabled,
-		"customizeApplication", perms.CustomizeApplication, "rotatable", res.RefreshToken != "",
-		"method", conn.AuthMethod.String(), "client", conn.EffectiveClientID())
-	return out, nil
+	return fmt.Sprintf("%s is authorized for %s as %s.", k, connector.OrgLabel(info), connector.UserLabel(info))
 }
 
 // learnOrgKind keeps what the org said of its kind for this process and

@@ -386,46 +386,19 @@ func (s *Sessions) AuthorizeHeadless(ctx context.Context, k connector.Key, opts 
 	if err != nil {
 		return nil, err
 	}
-	if opts.Method != connector.AuthJWT && opts.Method != connector.AuthClientCredentials {
-		return nil, &connector.Problem{Code: connector.CodeInvalidClient, Message: "No headless authorization method was chosen.", Fix: "Use --jwt or --client-credentials."}
-	}
-	clientID := strings.TrimSpace(opts.ClientID)
-	if clientID == "" {
-		return nil, &connector.Problem{Code: connector.CodeInvalidClient, Message: "A headless authorization needs the app's client ID (consumer key).",
-			Fix: "Pass --client-id with the consumer key of the External Client App."}
-	}
-	login := opts.LoginURL
-	if login == "" && opts.Method == connector.AuthJWT {
-		login = existing.LoginURL
-	}
-	if opts.Method == connector.AuthClientCredentials && strings.TrimSpace(login) == "" {
-		return nil, needsMyDomainProblem("")
-	}
-	login, err = connector.NormalizeLoginURL(login, k.Environment)
+	clientID, err := headlessClientID(opts)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Method == connector.AuthClientCredentials && connector.IsGenericLoginHost(login) {
-		return nil, needsMyDomainProblem(login)
+	login, err := headlessLoginURL(k, existing, opts)
+	if err != nil {
+		return nil, err
 	}
-	username := strings.TrimSpace(opts.Username)
-	if opts.Method == connector.AuthJWT && username == "" {
-		return nil, &connector.Problem{Code: connector.CodeConsumerNotApproved, ID: "jwt_username_missing", Message: "The JWT bearer flow needs the Salesforce username to sign in as.",
-			Fix: "Pass --username with the user's login name, e.g. ci@acme.com."}
+	username, err := headlessUsername(opts)
+	if err != nil {
+		return nil, err
 	}
-	conn := existing
-	conn.AuthMethod, conn.LoginURL, conn.ClientID = opts.Method, login, clientID
-	conn.Username, conn.Audience = "", ""
-	conn.CallbackPorts = nil
-	if opts.Method == connector.AuthJWT {
-		conn.Username, conn.Audience = username, strings.TrimSpace(opts.Audience)
-	}
-	if opts.ResourceName != "" {
-		conn.ResourceName = strings.TrimSpace(opts.ResourceName)
-	}
-	if opts.AllowEnvironmentMismatch {
-		conn.AllowEnvironmentMismatch = true
-	}
+	conn := withHeadlessOptions(existing, opts, login, clientID, username)
 	// A first grant is checked against no org: the authorization records it.
 	probe := conn
 	probe.Org = nil
@@ -438,6 +411,71 @@ func (s *Sessions) AuthorizeHeadless(ctx context.Context, k connector.Key, opts 
 	e.res = res
 	e.mu.Unlock()
 	return s.completeAuthorization(ctx, conn, res, conn.AllowEnvironmentMismatch)
+}
+
+// headlessClientID checks that a headless method was chosen and returns
+// the app's client ID (consumer key), which both methods need.
+func headlessClientID(opts HeadlessOptions) (string, error) {
+	if opts.Method != connector.AuthJWT && opts.Method != connector.AuthClientCredentials {
+		return "", &connector.Problem{Code: connector.CodeInvalidClient, Message: "No headless authorization method was chosen.", Fix: "Use --jwt or --client-credentials."}
+	}
+	clientID := strings.TrimSpace(opts.ClientID)
+	if clientID == "" {
+		return "", &connector.Problem{Code: connector.CodeInvalidClient, Message: "A headless authorization needs the app's client ID (consumer key).",
+			Fix: "Pass --client-id with the consumer key of the External Client App."}
+	}
+	return clientID, nil
+}
+
+// headlessLoginURL returns the normalized token host: the one given, else
+// (JWT only) the connector's. The client-credentials flow needs a My
+// Domain host, never a generic login host.
+func headlessLoginURL(k connector.Key, existing connector.Connector, opts HeadlessOptions) (string, error) {
+	login := opts.LoginURL
+	if login == "" && opts.Method == connector.AuthJWT {
+		login = existing.LoginURL
+	}
+	if opts.Method == connector.AuthClientCredentials && strings.TrimSpace(login) == "" {
+		return "", needsMyDomainProblem("")
+	}
+	login, err := connector.NormalizeLoginURL(login, k.Environment)
+	if err != nil {
+		return "", err
+	}
+	if opts.Method == connector.AuthClientCredentials && connector.IsGenericLoginHost(login) {
+		return "", needsMyDomainProblem(login)
+	}
+	return login, nil
+}
+
+// headlessUsername returns the JWT subject, which the JWT bearer flow
+// requires (the client-credentials flow has none).
+func headlessUsername(opts HeadlessOptions) (string, error) {
+	username := strings.TrimSpace(opts.Username)
+	if opts.Method == connector.AuthJWT && username == "" {
+		return "", &connector.Problem{Code: connector.CodeConsumerNotApproved, ID: "jwt_username_missing", Message: "The JWT bearer flow needs the Salesforce username to sign in as.",
+			Fix: "Pass --username with the user's login name, e.g. ci@acme.com."}
+	}
+	return username, nil
+}
+
+// withHeadlessOptions returns the connector as the headless authorization
+// records it: its method, token host and client ID; the username and
+// audience for JWT only; no callback ports.
+func withHeadlessOptions(conn connector.Connector, opts HeadlessOptions, login, clientID, username string) connector.Connector {
+	conn.AuthMethod, conn.LoginURL, conn.ClientID = opts.Method, login, clientID
+	conn.Username, conn.Audience = "", ""
+	conn.CallbackPorts = nil
+	if opts.Method == connector.AuthJWT {
+		conn.Username, conn.Audience = username, strings.TrimSpace(opts.Audience)
+	}
+	if opts.ResourceName != "" {
+		conn.ResourceName = strings.TrimSpace(opts.ResourceName)
+	}
+	if opts.AllowEnvironmentMismatch {
+		conn.AllowEnvironmentMismatch = true
+	}
+	return conn
 }
 
 // needsMyDomainProblem: the client-credentials flow needs the org's My Domain host.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/connectors-app/connectors/connector"
@@ -124,50 +125,33 @@ func (s *Sessions) adoptLegacyTokens(ctx context.Context, conn connector.Connect
 	if tok, err := s.loadTokens(conn); err == nil { // adopted meanwhile by another process
 		return tok, nil
 	}
-	done := func(adopted bool) {
-		if _, err := s.Registry.Update(k, func(c *connector.Connector) error {
-			if c.ID == conn.ID {
-				c.LegacyTokens = false
-			}
-			return nil
-		}); err != nil {
-			log.Warn("could not record the token migration", "error", err)
-		}
-		log.Info("old name-keyed tokens checked", "adopted", adopted)
-	}
 	old, err := s.loadEntry(k, conn.LegacyTokenKey())
 	if err != nil {
 		if connector.AsProblem(err).Code == connector.CodeNotAuthorized {
-			done(false)
+			s.legacyTokensChecked(conn, false, log)
 		}
 		return nil, err
 	}
 	if conn.Org == nil || conn.Org.OrgID == "" {
-		done(false)
+		s.legacyTokensChecked(conn, false, log)
 		return nil, notAuthorized(k)
 	}
 	orgID, fresh, err := s.legacyTokenOrg(ctx, conn, old)
 	if err != nil {
 		if p := connector.AsProblem(err); p.Code == connector.CodeNeedsReauth {
-			done(false) // dead tokens: nothing worth adopting
+			s.legacyTokensChecked(conn, false, log) // dead tokens: nothing worth adopting
 			return nil, notAuthorized(k)
 		}
 		return nil, err // unreachable: try again next time
 	}
 	if !SameOrgID(orgID, conn.Org.OrgID) {
 		log.Warn("old name-keyed tokens belong to another org; not adopted", "recordedOrg", conn.Org.OrgID, "tokenOrg", orgID)
-		done(false)
+		s.legacyTokensChecked(conn, false, log)
 		return nil, notAuthorized(k)
 	}
 	next := *old
 	if fresh != nil {
-		next.AccessToken, next.IssuedAt = fresh.AccessToken, fresh.IssuedAt
-		if fresh.RefreshToken != "" {
-			next.RefreshToken = fresh.RefreshToken
-		}
-		if fresh.InstanceURL != "" {
-			next.InstanceURL = fresh.InstanceURL
-		}
+		withRefreshed(&next, fresh)
 	}
 	next.OrgID, next.LoginURL, next.ClientID = orgID, conn.LoginURL, conn.EffectiveClientID()
 	if err := s.Tokens.Save(conn.TokenKey(), &next); err != nil {
@@ -176,8 +160,36 @@ func (s *Sessions) adoptLegacyTokens(ctx context.Context, conn connector.Connect
 	if err := s.Tokens.Delete(conn.LegacyTokenKey()); err != nil {
 		log.Warn("could not delete the old name-keyed entry", "error", err)
 	}
-	done(true)
+	s.legacyTokensChecked(conn, true, log)
 	return &next, nil
+}
+
+// legacyTokensChecked records that the connector's old name-keyed entry was
+// dealt with (adopted or not), so it is never looked at again; the record
+// is skipped when the connector was replaced (another ID) meanwhile.
+func (s *Sessions) legacyTokensChecked(conn connector.Connector, adopted bool, log *slog.Logger) {
+	if _, err := s.Registry.Update(conn.Key(), func(c *connector.Connector) error {
+		if c.ID == conn.ID {
+			c.LegacyTokens = false
+		}
+		return nil
+	}); err != nil {
+		log.Warn("could not record the token migration", "error", err)
+	}
+	log.Info("old name-keyed tokens checked", "adopted", adopted)
+}
+
+// withRefreshed puts the tokens of a refresh answer into tok: the new
+// access token and its time, and the refresh token and instance URL when
+// the answer has them (no rotation, same instance otherwise).
+func withRefreshed(tok *tokenstore.Tokens, res *oauth.Result) {
+	tok.AccessToken, tok.IssuedAt = res.AccessToken, res.IssuedAt
+	if res.RefreshToken != "" {
+		tok.RefreshToken = res.RefreshToken
+	}
+	if res.InstanceURL != "" {
+		tok.InstanceURL = res.InstanceURL
+	}
 }
 
 // legacyTokenOrg asks Salesforce which org an old entry's tokens belong
@@ -283,15 +295,7 @@ func (s *Sessions) refreshTokens(ctx context.Context, conn connector.Connector, 
 	if tok.RefreshToken == "" {
 		return nil, s.markNeedsReauth(k, errors.New("no refresh token stored"))
 	}
-	// The refresh token goes back only to the host that issued it, with
-	// the client ID it was issued to: never to a login URL edited since.
-	issuer, clientID := tok.LoginURL, tok.ClientID
-	if issuer == "" {
-		issuer = conn.LoginURL
-	}
-	if clientID == "" {
-		clientID = conn.EffectiveClientID()
-	}
+	issuer, clientID := refreshIssuer(conn, tok)
 	log.Info("refreshing access token", "login", connector.HostOf(issuer))
 	res, err := oauth.Refresh(ctx, s.Client(), issuer, clientID, tok.RefreshToken)
 	if err != nil {
@@ -309,14 +313,7 @@ func (s *Sessions) refreshTokens(ctx context.Context, conn connector.Connector, 
 		}
 	}
 	next := *tok
-	next.AccessToken = res.AccessToken
-	if res.RefreshToken != "" {
-		next.RefreshToken = res.RefreshToken
-	}
-	if res.InstanceURL != "" {
-		next.InstanceURL = res.InstanceURL
-	}
-	next.IssuedAt = res.IssuedAt
+	withRefreshed(&next, res)
 	if next.IssuedAt.IsZero() {
 		next.IssuedAt = s.Clock()
 	}
@@ -327,6 +324,21 @@ func (s *Sessions) refreshTokens(ctx context.Context, conn connector.Connector, 
 	}
 	log.Info("access token refreshed", "rotated", res.RefreshToken != "")
 	return &next, nil
+}
+
+// refreshIssuer returns the host and client ID a refresh token goes back
+// to: only the host that issued it, with the client ID it was issued to,
+// never a login URL edited since. Tokens stored before these were recorded
+// fall back to the connector's.
+func refreshIssuer(conn connector.Connector, tok *tokenstore.Tokens) (issuer, clientID string) {
+	issuer, clientID = tok.LoginURL, tok.ClientID
+	if issuer == "" {
+		issuer = conn.LoginURL
+	}
+	if clientID == "" {
+		clientID = conn.EffectiveClientID()
+	}
+	return issuer, clientID
 }
 
 // markNeedsReauth flags the connector and returns the CodeNeedsReauth problem.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/auth"
+	"github.com/connectors-app/connectors/connector/salesforce"
 )
 
 // StatusConcurrency bounds how many connectors StatusAll checks at once.
@@ -111,45 +112,70 @@ func (s *Checker) check(ctx context.Context, k connector.Key, st *connector.Stat
 		return true
 	}
 	st.SessionValid = true
+	recordUsage(st, client)
+	st.Permissions = in.Permissions
+	orgChanged := applyInspectedOrg(st, conn, in)
+	if st.Permissions.APIEnabled {
+		s.checkResource(ctx, st, conn, client)
+		recordUsage(st, client)
+	}
+	st.State = connector.LiveState(conn, st.EnvironmentChecked, st.EnvironmentOK, orgChanged, st.Permissions)
+	describeLiveState(st, conn, in)
+	return true
+}
+
+// recordUsage copies the API usage the org reported on the client's last
+// call, if it reported any.
+func recordUsage(st *connector.Status, client *salesforce.Client) {
 	if u := client.LastUsage(); u != nil {
 		st.APIUsage = &connector.APIUsage{Used: u.Used, Max: u.Max}
 	}
-	st.Permissions = in.Permissions
-	orgChanged := false
-	if in.Org != nil {
-		st.EnvironmentChecked = true
-		st.EnvironmentOK = in.IsSandbox != conn.Environment.IsProduction()
-		orgChanged = st.Org.OrgID != "" && !auth.SameOrgID(st.Org.OrgID, in.Org.ID)
-		st.Org.OrgName, st.Org.IsSandbox = in.Org.Name, in.Org.IsSandbox
-		if !orgChanged {
-			st.Org.OrgID = in.Org.ID
+}
+
+// applyInspectedOrg records what the org said about itself (name, sandbox,
+// whether the environment matches); it reports whether the org ID changed,
+// in which case the recorded ID is kept so the message can name both.
+func applyInspectedOrg(st *connector.Status, conn connector.Connector, in *auth.OrgInspection) bool {
+	if in.Org == nil {
+		return false
+	}
+	st.EnvironmentChecked = true
+	st.EnvironmentOK = in.IsSandbox != conn.Environment.IsProduction()
+	orgChanged := st.Org.OrgID != "" && !auth.SameOrgID(st.Org.OrgID, in.Org.ID)
+	st.Org.OrgName, st.Org.IsSandbox = in.Org.Name, in.Org.IsSandbox
+	if !orgChanged {
+		st.Org.OrgID = in.Org.ID
+	}
+	return orgChanged
+}
+
+// checkResource looks up the judged resource in the org and records it with
+// its drift; a publish of ours whose answer was lost is reconciled. A failed
+// lookup is logged and leaves the drift unchecked.
+func (s *Checker) checkResource(ctx context.Context, st *connector.Status, conn connector.Connector, client *salesforce.Client) {
+	list, err := client.ListStaticResources(ctx)
+	if err != nil {
+		s.Log().Warn("resource lookup failed", "connector", st.Connector, "error", err)
+		return
+	}
+	resource := statusResource(conn)
+	r := list.Find(resource)
+	if r != nil {
+		st.Resource = &connector.ResourceInfo{
+			ID: r.ID, Name: r.Name, Size: r.BodyLength, LastModified: r.LastModifiedDate,
+			Fingerprint: connector.FingerprintFromDescription(r.Description), ContentType: r.ContentType,
 		}
 	}
-
-	if st.Permissions.APIEnabled {
-		if list, err := client.ListStaticResources(ctx); err == nil {
-			resource := statusResource(conn)
-			r := list.Find(resource)
-			if r != nil {
-				st.Resource = &connector.ResourceInfo{
-					ID: r.ID, Name: r.Name, Size: r.BodyLength, LastModified: r.LastModifiedDate,
-					Fingerprint: connector.FingerprintFromDescription(r.Description), ContentType: r.ContentType,
-				}
-			}
-			st.Drift, st.Found = s.LiveDrift(conn, resource, r)
-			if st.Found.Provenance == connector.ProvOwn {
-				s.Reconcile(conn, resource, r, st.Found) // a publish whose answer was lost: it landed
-			}
-			st.DriftChecked = true
-		} else {
-			s.Log().Warn("resource lookup failed", "connector", st.Connector, "error", err)
-		}
-		if u := client.LastUsage(); u != nil {
-			st.APIUsage = &connector.APIUsage{Used: u.Used, Max: u.Max}
-		}
+	st.Drift, st.Found = s.LiveDrift(conn, resource, r)
+	if st.Found.Provenance == connector.ProvOwn {
+		s.Reconcile(conn, resource, r, st.Found) // a publish whose answer was lost: it landed
 	}
+	st.DriftChecked = true
+}
 
-	st.State = connector.LiveState(conn, st.EnvironmentChecked, st.EnvironmentOK, orgChanged, st.Permissions)
+// describeLiveState sets the message and fix for the state a live check
+// reached.
+func describeLiveState(st *connector.Status, conn connector.Connector, in *auth.OrgInspection) {
 	switch st.State {
 	case connector.StateSandboxRefreshed:
 		st.Message = fmt.Sprintf("%s now reaches a different org (%s, was %s): the sandbox was probably refreshed.", st.Connector, in.Org.ID, conn.Org.OrgID)
@@ -170,7 +196,6 @@ func (s *Checker) check(ctx context.Context, k connector.Key, st *connector.Stat
 			st.Message = fmt.Sprintf("%s is connected to %s as %s (environment mismatch allowed).", st.Connector, connector.OrgLabel(st.Org), connector.UserLabel(st.Org))
 		}
 	}
-	return true
 }
 
 // failState sets the state for a failed session or first call.

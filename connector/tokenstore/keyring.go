@@ -189,28 +189,44 @@ func (k *Keyring) mapErr(op string, err error) error {
 
 // explain gives a plain reason and fix for a keyring failure on goos.
 func explain(goos string, err error) (reason, fix string) {
-	msg := strings.ToLower(err.Error())
 	timedOut := errors.Is(err, errTimeout)
 	switch {
 	case errors.Is(err, keyring.ErrUnsupportedPlatform):
 		return "This operating system has no keyring Connectors can use.",
 			"Run Connectors on Linux with a Secret Service, macOS or Windows."
 	case goos == "darwin":
-		if timedOut {
-			return "The macOS Keychain did not answer in time; it may be locked or waiting for you to allow access.",
-				"Unlock the login keychain in Keychain Access, allow Connectors when asked, and try again."
-		}
-		return "The macOS Keychain refused to store or read the tokens.",
-			"Open Keychain Access, make sure the login keychain exists and is unlocked, and try again."
+		return explainKeychain(timedOut)
 	case goos == "windows":
-		if timedOut {
-			return "Windows Credential Manager did not answer in time.",
-				"Make sure you are signed in to Windows with your own account, then try again."
-		}
-		return "Windows Credential Manager refused to store or read the tokens.",
-			"Make sure you are signed in with a user profile that can use Credential Manager (not a temporary or service profile), then try again."
+		return explainCredentialManager(timedOut)
 	}
+	return explainSecretService(err, timedOut)
+}
+
+// explainKeychain: a failure of the macOS Keychain.
+func explainKeychain(timedOut bool) (reason, fix string) {
+	if timedOut {
+		return "The macOS Keychain did not answer in time; it may be locked or waiting for you to allow access.",
+			"Unlock the login keychain in Keychain Access, allow Connectors when asked, and try again."
+	}
+	return "The macOS Keychain refused to store or read the tokens.",
+		"Open Keychain Access, make sure the login keychain exists and is unlocked, and try again."
+}
+
+// explainCredentialManager: a failure of Windows Credential Manager.
+func explainCredentialManager(timedOut bool) (reason, fix string) {
+	if timedOut {
+		return "Windows Credential Manager did not answer in time.",
+			"Make sure you are signed in to Windows with your own account, then try again."
+	}
+	return "Windows Credential Manager refused to store or read the tokens.",
+		"Make sure you are signed in with a user profile that can use Credential Manager (not a temporary or service profile), then try again."
+}
+
+// explainSecretService: a failure of the Secret Service (Linux and the
+// other Unixes), told apart by what the D-Bus error says.
+func explainSecretService(err error, timedOut bool) (reason, fix string) {
 	const linuxFix = "Install and start gnome-keyring (or KeePassXC with Secret Service), and make sure a login keyring exists and is unlocked."
+	msg := strings.ToLower(err.Error())
 	switch {
 	case timedOut:
 		return "The keyring did not answer in time; it may be locked and waiting for a password.",

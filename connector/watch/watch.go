@@ -99,60 +99,90 @@ func (s *Watcher) Watch(ctx context.Context, opts WatchOptions) error {
 	if err := s.CheckWatchTargets(opts.Keys); err != nil {
 		return err
 	}
-	quiet := opts.Quiet
-	if quiet <= 0 {
-		quiet = DefaultWatchQuiet
-	}
-	root, err := filepath.Abs(opts.Folder)
+	root, w, err := openWatch(opts.Folder)
 	if err != nil {
-		return &connector.Problem{Code: connector.CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", safetext.Escape(opts.Folder)), Fix: "Check that it exists and is readable.", Err: err}
-	}
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return &connector.Problem{Code: connector.CodeWatchFailed, Message: "The folder cannot be watched on this computer.", Fix: "Publish with connectorctl publish instead.", Err: err}
+		return err
 	}
 	defer func() { _ = w.Close() }()
-	if err := watchTree(w, root); err != nil {
-		return &connector.Problem{Code: connector.CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", safetext.Escape(opts.Folder)), Fix: "Check that it exists and is readable.", Err: err}
-	}
 	run := &watchRun{s: s, ctx: ctx, opts: opts, w: w, root: root}
 	run.emit(WatchEvent{Kind: WatchStarted})
 	run.publish(true)
+	return run.loop(quietPeriod(opts.Quiet))
+}
+
+// quietPeriod is the quiet period asked for, else DefaultWatchQuiet.
+func quietPeriod(asked time.Duration) time.Duration {
+	if asked <= 0 {
+		return DefaultWatchQuiet
+	}
+	return asked
+}
+
+// openWatch returns the folder's absolute path and a watcher on its whole
+// tree; the caller closes it.
+func openWatch(folder string) (string, *fsnotify.Watcher, error) {
+	root, err := filepath.Abs(folder)
+	if err != nil {
+		return "", nil, cannotWatchProblem(folder, err)
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return "", nil, &connector.Problem{Code: connector.CodeWatchFailed, Message: "The folder cannot be watched on this computer.", Fix: "Publish with connectorctl publish instead.", Err: err}
+	}
+	if err := watchTree(w, root); err != nil {
+		_ = w.Close()
+		return "", nil, cannotWatchProblem(folder, err)
+	}
+	return root, w, nil
+}
+
+// cannotWatchProblem: the folder (missing, unreadable) cannot be watched.
+func cannotWatchProblem(folder string, err error) *connector.Problem {
+	return &connector.Problem{Code: connector.CodeWatchFailed, Message: fmt.Sprintf("The folder %s cannot be watched.", safetext.Escape(folder)), Fix: "Check that it exists and is readable.", Err: err}
+}
+
+// loop takes the watcher's events until ctx ends or the watcher closes:
+// each change (re)starts the quiet period, and the end of one publishes.
+func (r *watchRun) loop(quiet time.Duration) error {
 	var timer *time.Timer
 	var fire <-chan time.Time
 	for {
 		select {
-		case <-ctx.Done():
+		case <-r.ctx.Done():
 			return nil
-		case ev, ok := <-w.Events:
+		case ev, ok := <-r.w.Events:
 			if !ok {
 				return nil
 			}
-			changed, err := run.handle(ev)
+			changed, err := r.handle(ev)
 			if err != nil {
 				return err
 			}
-			if !changed {
-				continue
+			if changed {
+				timer = restartTimer(timer, quiet)
+				fire = timer.C
 			}
-			if timer == nil {
-				timer = time.NewTimer(quiet)
-			} else {
-				timer.Reset(quiet)
-			}
-			fire = timer.C
-		case err, ok := <-w.Errors:
+		case err, ok := <-r.w.Errors:
 			if !ok {
 				return nil
 			}
-			s.Log().Warn("watch error", "folder", opts.Folder, "err", err)
+			r.s.Log().Warn("watch error", "folder", r.opts.Folder, "err", err)
 		case <-fire:
 			fire = nil
-			if err := run.quiet(); err != nil {
+			if err := r.quiet(); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// restartTimer starts the timer for d, creating it the first time.
+func restartTimer(t *time.Timer, d time.Duration) *time.Timer {
+	if t == nil {
+		return time.NewTimer(d)
+	}
+	t.Reset(d)
+	return t
 }
 
 // watchRun is one Watch: where events go, the fingerprint last published

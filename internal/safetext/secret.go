@@ -54,39 +54,63 @@ func MaySecret(v string) bool {
 // between a letter and a digit, or longRun long with both. '.', ':',
 // spaces and other characters end a run.
 func hasTokenRun(v string) bool {
-	n, flips := 0, 0
-	letter, digit := false, false
-	var prev byte // 'a' after a letter, '0' after a digit
-	for i := 0; i <= len(v); i++ {
-		var class byte
-		inRun := false
-		if i < len(v) {
-			c := v[i]
-			switch {
-			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-				class, inRun, letter = 'a', true, true
-			case c >= '0' && c <= '9':
-				class, inRun, digit = '0', true, true
-			case strings.IndexByte("+/=_!-", c) >= 0:
-				inRun = true
-			}
-		}
-		if inRun {
-			n++
-			if class != 0 {
-				if prev != 0 && class != prev {
-					flips++
-				}
-				prev = class
-			}
+	var run tokenRun
+	for i := 0; i < len(v); i++ {
+		if class, inRun := runClass(v[i]); inRun {
+			run.add(class)
 			continue
 		}
-		if letter && digit && (n >= minTokenRun && flips >= minTokenFlips || n >= longRun) {
+		if run.looksRandom() {
 			return true
 		}
-		n, flips, letter, digit, prev = 0, 0, false, false, 0
+		run = tokenRun{}
 	}
-	return false
+	return run.looksRandom()
+}
+
+// runClass classifies a byte for hasTokenRun: class is 'a' for a letter,
+// '0' for a digit and 0 for a symbol of [+/=_!-]; inRun is false for a
+// byte that ends a run.
+func runClass(c byte) (class byte, inRun bool) {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		return 'a', true
+	case c >= '0' && c <= '9':
+		return '0', true
+	case strings.IndexByte("+/=_!-", c) >= 0:
+		return 0, true
+	}
+	return 0, false
+}
+
+// tokenRun is the run of token characters hasTokenRun is reading.
+type tokenRun struct {
+	n, flips      int  // its length; switches between a letter and a digit
+	letter, digit bool // whether it has a letter, a digit
+	prev          byte // 'a' after a letter, '0' after a digit
+}
+
+// add extends the run by one character of the given class.
+func (r *tokenRun) add(class byte) {
+	r.n++
+	switch class {
+	case 'a':
+		r.letter = true
+	case '0':
+		r.digit = true
+	default:
+		return // a symbol neither flips nor breaks the letter/digit sequence
+	}
+	if r.prev != 0 && class != r.prev {
+		r.flips++
+	}
+	r.prev = class
+}
+
+// looksRandom reports whether the run has both letters and digits and is
+// at least minTokenRun long with minTokenFlips flips, or longRun long.
+func (r tokenRun) looksRandom() bool {
+	return r.letter && r.digit && (r.n >= minTokenRun && r.flips >= minTokenFlips || r.n >= longRun)
 }
 
 // Describe says what v looks like without showing any of it: "a PEM
