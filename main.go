@@ -169,12 +169,10 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 		return err
 	}
 	svc.AppVersion = version.Full()
-	if _, err := svc.Registry.Upsert(demo.Key, func(c *connector.Connector) error {
-		c.System, c.Environment = demo.Key.System, demo.Key.Environment
-		c.LoginURL = org.LoginURL()
-		c.CallbackPorts = []int{1717, 1718, 1719}
-		c.Org, c.NeedsReauth, c.LastState = nil, false, ""
-		return nil
+	// a connector left in this config folder by an earlier demo knows an
+	// org that is gone: it starts again as never signed in
+	if _, err := svc.ResetConnector(demo.Key, connector.ConnectorSettings{
+		LoginURL: org.LoginURL(), CallbackPorts: []int{1717, 1718, 1719},
 	}); err != nil {
 		return fmt.Errorf("add the demo connector: %w", err)
 	}

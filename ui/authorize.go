@@ -521,16 +521,10 @@ func (s *authScreen) onAuthorize() {
 	})
 }
 
-// runAuthorize runs off the UI goroutine: save the login URL, start the
-// flow, show the URL, open the browser, wait.
+// runAuthorize runs off the UI goroutine: start the flow (which records
+// the login URL when the authorization succeeds), show the URL, open the
+// browser, wait.
 func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL string) (*connector.AuthorizeResult, error) {
-	if _, err := s.v.reg.Upsert(k, func(c *connector.Connector) error {
-		c.System, c.Environment = k.System, k.Environment
-		c.LoginURL = loginURL
-		return nil
-	}); err != nil {
-		return nil, err
-	}
 	flow, err := s.v.svc.StartAuthorize(ctx, k, connector.AuthorizeOptions{LoginURL: loginURL, Pages: browserPages()})
 	if err != nil {
 		return nil, err
@@ -649,6 +643,11 @@ func (s *authScreen) disconnect(k connector.Key) {
 	s.disconnectBtn.Disable()
 	s.v.goWork(func(ctx context.Context) {
 		res, err := s.v.svc.Disconnect(ctx, k)
+		var st connector.Status
+		if err == nil {
+			st = s.v.svc.Status(ctx, k) // signed out: the list and the card say so at once
+			st.Key = k
+		}
 		s.v.do(func() {
 			s.disconnectBtn.Enable()
 			if err != nil {
@@ -658,11 +657,8 @@ func (s *authScreen) disconnect(k connector.Key) {
 			if res != nil && res.Problem != nil {
 				s.v.showError(lang.L("Disconnected on this computer only"), res.Problem)
 			}
-			if c, ok := s.v.connectorFor(k); ok {
-				c.Org = nil
-				s.v.putConnector(c)
-			}
 			s.v.forget(k)
+			s.v.putStatus(st)
 			s.v.reload(true)
 		})
 	})

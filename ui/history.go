@@ -124,10 +124,10 @@ func (v *view) showHistory(k connector.Key) *historyView {
 
 // onExportConnectors saves the connector table as CSV.
 func (v *view) onExportConnectors() {
-	if v.reg == nil {
+	if v.svc == nil {
 		return
 	}
-	cs, err := v.reg.List()
+	cs, err := v.svc.Connectors()
 	if err != nil {
 		v.showError(lang.L("Export as CSV"), err)
 		return

@@ -411,18 +411,11 @@ func (l *listScreen) addSystem(k connector.Key, opts addOptions) {
 		l.v.selectKey(k)
 		return
 	}
-	if l.v.reg == nil {
+	if l.v.svc == nil {
 		return
 	}
 	l.v.goWork(func(ctx context.Context) {
-		_, err := l.v.reg.Upsert(k, func(c *connector.Connector) error {
-			c.System, c.Environment = k.System, k.Environment
-			if c.LoginURL == "" {
-				c.LoginURL = k.Environment.DefaultLoginURL()
-			}
-			c.ClientID, c.CallbackPorts = opts.ClientID, opts.Ports
-			return nil
-		})
+		_, _, err := l.v.svc.AddConnector(k, connector.ConnectorSettings{ClientID: opts.ClientID, CallbackPorts: opts.Ports})
 		l.v.do(func() {
 			if err != nil {
 				l.v.showError(lang.L("Couldn't add the system"), err)

@@ -16,7 +16,7 @@ import (
 // org and backups stay with it (they belong to its ID).
 func (s *authScreen) onRename() {
 	k := s.key
-	if _, ok := s.v.connectorFor(k); !ok || s.v.reg == nil {
+	if _, ok := s.v.connectorFor(k); !ok || s.v.svc == nil {
 		return
 	}
 	name := &widget.Entry{Text: k.System, Validator: connector.ValidateSystemName}
@@ -40,7 +40,7 @@ func (s *authScreen) onRename() {
 // rename renames k in the background and selects it under its new name.
 func (s *authScreen) rename(k connector.Key, system string) {
 	s.v.goWork(func(context.Context) {
-		c, err := s.v.reg.Rename(k, system)
+		c, err := s.v.svc.Rename(k, system)
 		s.v.do(func() {
 			if err != nil {
 				s.v.showError(lang.L("Couldn't rename the connector"), err)
