@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // historyView is the open History window (for tests).
@@ -60,7 +59,7 @@ func historyCell(e connector.HistoryEntry, col int) string {
 	case 3:
 		return e.Resource
 	case 4:
-		return packaging.HumanSize(e.Size)
+		return connector.FormatSize(e.Size, "en") // English, as the History window always showed it
 	case 5:
 		return e.User
 	case 6:

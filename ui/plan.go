@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // maxPlanFiles bounds the files listed per target in the plan dialog.
@@ -127,7 +126,8 @@ func planSummary(p *connector.Plan) string {
 	return counts
 }
 
-// planFiles lists the changed files with their sizes.
+// planFiles lists the changed files with their sizes (in English, as the
+// plan always showed them).
 func planFiles(p *connector.Plan) fyne.CanvasObject {
 	var lines []string
 	for i, c := range p.Files {
@@ -137,11 +137,11 @@ func planFiles(p *connector.Plan) fyne.CanvasObject {
 		}
 		switch c.Change {
 		case connector.ChangeAdded:
-			lines = append(lines, fmt.Sprintf("+ %s (%s)", c.Path, packaging.HumanSize(c.NewSize)))
+			lines = append(lines, fmt.Sprintf("+ %s (%s)", c.Path, connector.FormatSize(c.NewSize, "en")))
 		case connector.ChangeRemoved:
-			lines = append(lines, fmt.Sprintf("− %s (%s)", c.Path, packaging.HumanSize(c.OldSize)))
+			lines = append(lines, fmt.Sprintf("− %s (%s)", c.Path, connector.FormatSize(c.OldSize, "en")))
 		default:
-			lines = append(lines, fmt.Sprintf("~ %s (%s → %s)", c.Path, packaging.HumanSize(c.OldSize), packaging.HumanSize(c.NewSize)))
+			lines = append(lines, fmt.Sprintf("~ %s (%s → %s)", c.Path, connector.FormatSize(c.OldSize, "en"), connector.FormatSize(c.NewSize, "en")))
 		}
 	}
 	return &widget.Label{Text: strings.Join(lines, "\n"), TextStyle: fyne.TextStyle{Monospace: true}}
