@@ -42,14 +42,14 @@ func (s *publishScreen) newReviewButton() *button {
 // button publishes (production targets are still confirmed by name).
 func (s *publishScreen) onReview() {
 	keys := s.targetKeys()
-	if s.running || s.bundle == nil || len(keys) == 0 || s.v.svc == nil {
+	if s.running || s.bundle == nil || len(keys) == 0 || s.act.svc() == nil {
 		return
 	}
 	b := s.bundle
 	s.plan.reviewBtn.Disable()
-	s.v.goWork(func(ctx context.Context) {
-		results := s.v.svc.PublishMany(ctx, keys, b, connector.PublishOptions{DryRun: true}, nil)
-		s.v.do(func() {
+	s.act.goWork(func(ctx context.Context) {
+		results := s.act.svc().PublishMany(ctx, keys, b, connector.PublishOptions{DryRun: true}, nil)
+		s.act.do(func() {
 			s.plan.reviewBtn.Enable()
 			s.showPlan(keys, results)
 		})
@@ -91,7 +91,7 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []connector.Publi
 	}
 	s.plan.reviewKeys = keys
 	if !todo {
-		dialog.NewInformation(lang.L("Already up to date"), lang.L("The org already has this bundle: nothing to publish."), s.v.win).Show()
+		dialog.NewInformation(lang.L("Already up to date"), lang.L("The org already has this bundle: nothing to publish."), s.act.win()).Show()
 		return
 	}
 	scroll := container.NewVScroll(box)
@@ -103,7 +103,7 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []connector.Publi
 			s.plan.forceNext = drift
 			s.publishTo(keys)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	if drift {
 		d.SetConfirmImportance(widget.DangerImportance)
 		d.SetConfirmText(lang.L("Publish over the change"))
@@ -172,7 +172,7 @@ func (s *publishScreen) askDrift(results []connector.PublishResult) {
 			s.plan.forceNext = true
 			s.publishTo(keys)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Publish over the change"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)

@@ -22,7 +22,8 @@ import (
 // summary and validation, publish to one or several connectors with per-row
 // progress, retry the failed ones, restore the previous version.
 type publishScreen struct {
-	v      *view
+	m      *model // what it reads
+	act    publishActions
 	bundle *packaging.Bundle
 
 	zipBtn    *button
@@ -81,7 +82,7 @@ type publishRow struct {
 }
 
 func newPublishScreen(v *view) *publishScreen {
-	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}, notifyAfter: DefaultNotifyAfter}
+	s := &publishScreen{m: v.model, act: v.publishActions(), rows: map[connector.Key]*publishRow{}, notifyAfter: DefaultNotifyAfter}
 	s.zipBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}})
 	s.folderBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}})
 	s.source = &widget.Label{Text: lang.L("No bundle chosen yet."), Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
@@ -139,11 +140,11 @@ func (s *publishScreen) build() fyne.CanvasObject {
 
 // targetKeys are the ticked connectors, or the selected one when none is ticked.
 func (s *publishScreen) targetKeys() []connector.Key {
-	if keys := s.v.tickedKeys(); len(keys) > 0 {
+	if keys := s.m.tickedKeys(); len(keys) > 0 {
 		return keys
 	}
-	if _, ok := s.v.connectorFor(s.v.selected); ok {
-		return []connector.Key{s.v.selected}
+	if _, ok := s.m.connectorFor(s.m.selected); ok {
+		return []connector.Key{s.m.selected}
 	}
 	return nil
 }
@@ -207,7 +208,7 @@ func (s *publishScreen) showSummary(keys []connector.Key) {
 	orgs := make([]string, len(prod))
 	for i, k := range prod {
 		orgs[i] = keyText(k)
-		if c, ok := s.v.connectorFor(k); ok && c.Org != nil {
+		if c, ok := s.m.connectorFor(k); ok && c.Org != nil {
 			orgs[i] = c.Org.OrgName + " (" + c.Org.OrgID + ")"
 		}
 	}
@@ -244,10 +245,10 @@ func (s *publishScreen) clearResults() {
 
 // hasBackup reports whether k has a version to restore.
 func (s *publishScreen) hasBackup(k connector.Key) bool {
-	if s.v.svc == nil {
+	if s.act.svc() == nil {
 		return false
 	}
-	_, ok, err := s.v.svc.RestoreVersion(k, "")
+	_, ok, err := s.act.svc().RestoreVersion(k, "")
 	return err == nil && ok
 }
 
@@ -268,7 +269,7 @@ func (s *publishScreen) relayout() {
 func (s *publishScreen) onChooseZip() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			s.v.showError(lang.L("Couldn't open the file"), err)
+			s.act.showError(lang.L("Couldn't open the file"), err)
 			return
 		}
 		if r == nil {
@@ -277,7 +278,7 @@ func (s *publishScreen) onChooseZip() {
 		path := r.URI().Path()
 		_ = r.Close()
 		s.load(path)
-	}, s.v.win)
+	}, s.act.win())
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip", ".ZIP"}))
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
@@ -286,24 +287,21 @@ func (s *publishScreen) onChooseZip() {
 func (s *publishScreen) onChooseFolder() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			s.v.showError(lang.L("Couldn't open the folder"), err)
+			s.act.showError(lang.L("Couldn't open the folder"), err)
 			return
 		}
 		if u == nil {
 			return
 		}
 		s.load(u.Path())
-	}, s.v.win)
+	}, s.act.win())
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 }
 
 // load opens and validates the bundle at path in the background.
 func (s *publishScreen) load(path string) {
-	open := s.v.deps.OpenBundle
-	if open == nil {
-		open = packaging.Open
-	}
+	open := s.act.openBundle
 	s.source.SetText(path)
 	s.valid.SetText(lang.L("Checking the bundle…"))
 	s.valid.Importance = widget.MediumImportance
@@ -311,11 +309,11 @@ func (s *publishScreen) load(path string) {
 	setVisible(s.validIcon, false)
 	setVisible(s.validFix, false)
 	s.relayout()
-	s.v.goWork(func(context.Context) {
+	s.act.goWork(func(context.Context) {
 		b, err := open(path)
-		s.v.do(func() {
+		s.act.do(func() {
 			if err != nil {
-				s.v.noteError(err)
+				s.act.noteError(err)
 			}
 			s.setBundle(b, err)
 			if err != nil {
@@ -344,7 +342,7 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 	}
 	sum := b.Summary()
 	src := b.Source()
-	if d := s.v.deps.Demo; d != nil && b == d.Bundle {
+	if d := s.act.demo(); d != nil && b == d.Bundle {
 		src = lang.L("Sample content (built in)")
 	}
 	s.source.SetText(src)
@@ -393,7 +391,7 @@ func (s *publishScreen) publishTo(keys []connector.Key) { s.publishWith(keys, fa
 // app did not publish. Production targets (connector.IsProductionTarget)
 // are confirmed first, once they are known to be authorized.
 func (s *publishScreen) publishWith(keys []connector.Key, replace bool) {
-	if s.running || s.bundle == nil || len(keys) == 0 || s.v.svc == nil {
+	if s.running || s.bundle == nil || len(keys) == 0 || s.act.svc() == nil {
 		return
 	}
 	prod := s.productionTargets(keys)
@@ -410,7 +408,7 @@ func (s *publishScreen) publishWith(keys []connector.Key, replace bool) {
 func (s *publishScreen) productionTargets(keys []connector.Key) []connector.Key {
 	var prod []connector.Key
 	for _, k := range keys {
-		c, ok := s.v.connectorFor(k)
+		c, ok := s.m.connectorFor(k)
 		if !ok {
 			c = connector.Connector{System: k.System, Environment: k.Environment}
 		}
@@ -426,20 +424,20 @@ func (s *publishScreen) productionTargets(keys []connector.Key) []connector.Key 
 func (s *publishScreen) whenAuthorized(keys []connector.Key, then func()) {
 	s.publishBtn.Disable()
 	s.restoreBtn.Disable()
-	s.v.goWork(func(ctx context.Context) {
+	s.act.goWork(func(ctx context.Context) {
 		sts := make([]connector.Status, len(keys))
 		for i, k := range keys {
-			sts[i] = s.v.svc.Status(ctx, k)
+			sts[i] = s.act.svc().Status(ctx, k)
 			sts[i].Key = k
 		}
-		s.v.do(func() {
+		s.act.do(func() {
 			defer s.updateTargets()
 			for _, st := range sts {
-				s.v.setStatus(st)
+				s.act.setStatus(st)
 			}
 			for _, st := range sts {
 				if !st.Authorized() {
-					s.v.showError(lang.L("{{.Connector}} is not authorized", map[string]any{"Connector": keyText(st.Key)}),
+					s.act.showError(lang.L("{{.Connector}} is not authorized", map[string]any{"Connector": keyText(st.Key)}),
 						&connector.Problem{Message: st.Message, Fix: st.Fix})
 					return
 				}
@@ -460,7 +458,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	}
 	items := []*widget.FormItem{{Widget: &widget.Label{Text: intro, TextStyle: fyne.TextStyle{Bold: true}}}}
 	for _, k := range prod {
-		c, _ := s.v.connectorFor(k)
+		c, _ := s.m.connectorFor(k)
 		name, id := k.System, "?"
 		if c.Org != nil {
 			name, id = c.Org.OrgName, c.Org.OrgID
@@ -488,13 +486,13 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 		if ok && strings.TrimSpace(typed.Text) == expected {
 			onYes()
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.Resize(fyne.NewSize(560, 0))
 	s.prodDialog, s.prodEntry = d, typed
-	s.v.track(d, d.Submit)
+	s.act.track(d, d.Submit)
 	typed.OnSubmitted = func(string) { d.Submit() } // Enter confirms once the name is typed
 	d.Show()
-	s.v.win.Canvas().Focus(typed)
+	s.act.win().Canvas().Focus(typed)
 }
 
 // start runs PublishMany in the background with one progress row per
@@ -517,18 +515,18 @@ func (s *publishScreen) start(keys, confirmed []connector.Key, replace bool) {
 	s.updateTargets()
 	th := &progressThrottle{}
 	force := s.takeForce()
-	s.v.goWork(func(ctx context.Context) {
+	s.act.goWork(func(ctx context.Context) {
 		opts := connector.PublishOptions{ConfirmedKeys: confirmed, ReplaceExisting: replace, Force: force}
-		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
+		results := s.act.svc().PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
-				s.v.do(func() {
+				s.act.do(func() {
 					if r := s.rows[k]; r != nil {
 						r.bar.SetValue(f)
 					}
 				})
 			}
 		})
-		s.v.do(func() { s.finish(keys, results) })
+		s.act.do(func() { s.finish(keys, results) })
 	})
 }
 
@@ -554,7 +552,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 		if r.Outcome == connector.OutcomeFailed {
 			s.failed = append(s.failed, k)
 			if r.Problem != nil {
-				s.v.noteError(r.Problem)
+				s.act.noteError(r.Problem)
 			}
 			if r.Existing != nil {
 				r.Key = k
@@ -567,7 +565,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []connector.Publish
 		}
 	}
 	s.updateTargets()
-	s.v.reload(false)
+	s.act.reload(false)
 	s.notifyDone(len(keys), len(keys)-len(s.failed))
 	if len(existing) > 0 {
 		s.askReplace(existing)
@@ -591,7 +589,7 @@ func (s *publishScreen) notifyDone(total, ok int) {
 	if ok < total {
 		title = lang.L("Publish finished with failures")
 	}
-	s.v.app.SendNotification(fyne.NewNotification(title,
+	s.act.notify(fyne.NewNotification(title,
 		lang.L("{{.OK}} of {{.Total}} targets succeeded.", map[string]any{"OK": ok, "Total": total})))
 }
 
@@ -621,12 +619,12 @@ func (s *publishScreen) askReplace(results []connector.PublishResult) {
 		if yes {
 			s.publishWith(keys, true)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Replace"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.replaceDialog, s.replaceKeys = d, keys
-	s.v.track(d, nil)
+	s.act.track(d, nil)
 	d.Show()
 }
 
@@ -635,14 +633,14 @@ func (s *publishScreen) askReplace(results []connector.PublishResult) {
 // name, once it is known to be authorized.
 func (s *publishScreen) onRestore() {
 	keys := s.targetKeys()
-	if len(keys) != 1 || s.running || s.v.svc == nil {
+	if len(keys) != 1 || s.running || s.act.svc() == nil {
 		return
 	}
 	k := keys[0]
-	c, _ := s.v.connectorFor(k)
-	version, ok, err := s.v.svc.RestoreVersion(k, "")
+	c, _ := s.m.connectorFor(k)
+	version, ok, err := s.act.svc().RestoreVersion(k, "")
 	if err != nil || !ok {
-		s.v.showError(lang.L("Nothing to restore"), &connector.Problem{Code: connector.CodeNoBackup,
+		s.act.showError(lang.L("Nothing to restore"), &connector.Problem{Code: connector.CodeNoBackup,
 			Message: lang.L("There is no backup of this resource on this computer yet."), Fix: lang.L("A backup is taken each time a publish replaces a version.")})
 		return
 	}
@@ -666,14 +664,14 @@ func (s *publishScreen) onRestore() {
 		s.whenAuthorized([]connector.Key{k}, func() {
 			s.confirmProduction([]connector.Key{k}, true, func() { s.restore(k, c.EffectiveResourceName(), true) })
 		})
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Restore"))
 	d.SetDismissText(lang.L("Cancel"))
 	if prod {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
 	s.restoreDialog = d
-	s.v.track(d, d.Confirm)
+	s.act.track(d, d.Confirm)
 	d.Show()
 }
 
@@ -687,17 +685,17 @@ func (s *publishScreen) restore(k connector.Key, resource string, confirmedProdu
 	s.rows = map[connector.Key]*publishRow{k: r}
 	s.rowsBox.Add(r.build())
 	s.updateTargets()
-	s.v.goWork(func(ctx context.Context) {
-		res := s.v.svc.Restore(ctx, k, connector.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
-		s.v.do(func() {
+	s.act.goWork(func(ctx context.Context) {
+		res := s.act.svc().Restore(ctx, k, connector.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
+		s.act.do(func() {
 			s.running = false
 			setVisible(r.bar, true)
 			r.show(res)
 			if res.Outcome == connector.OutcomeFailed && res.Problem != nil {
-				s.v.noteError(res.Problem)
+				s.act.noteError(res.Problem)
 			}
 			s.updateTargets()
-			s.v.reload(false)
+			s.act.reload(false)
 		})
 	})
 }
