@@ -96,12 +96,12 @@ func run(args []string) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Connectors")
-	var width, height float32 = 1000, 700
-	if _, err := fmt.Sscanf(*size, "%fx%f", &width, &height); err != nil || width < 200 || height < 200 {
+	winSize, ok := windowSize(*size)
+	if !ok {
 		fmt.Fprintf(os.Stderr, "connectors: --window-size %q: write WIDTHxHEIGHT, e.g. 1000x700\n", *size)
 		return 2
 	}
-	w.Resize(fyne.NewSize(width, height))
+	w.Resize(winSize)
 	w.SetMainMenu(ui.HelpMenu(w, deps.Version))
 	w.SetContent(ui.New(a, w, deps))
 
@@ -113,6 +113,15 @@ func run(args []string) int {
 	}()
 	w.ShowAndRun()
 	return 0
+}
+
+// windowSize reads --window-size (WIDTHxHEIGHT, each at least 200).
+func windowSize(s string) (fyne.Size, bool) {
+	var width, height float32
+	if _, err := fmt.Sscanf(s, "%fx%f", &width, &height); err != nil || width < 200 || height < 200 {
+		return fyne.Size{}, false
+	}
+	return fyne.NewSize(width, height), true
 }
 
 // setupReal opens the user's registry with the OS keyring; whether the

@@ -133,12 +133,7 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	imp, strip := widget.MediumImportance, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
 		imp, strip = widget.DangerImportance, theme.Color(theme.ColorNameError)
-		prod := strings.ToUpper(envText(connector.Production))
-		if k.Environment == connector.Production {
-			sub = strings.Replace(sub, envText(k.Environment), prod, 1)
-		} else {
-			sub = prod + " · " + sub
-		}
+		sub = productionSub(k, sub)
 	}
 	if r.sub.Importance != imp {
 		r.sub.Importance = imp
@@ -167,6 +162,16 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 		setVisible(r.drift, drifted)
 		obj.Refresh()
 	}
+}
+
+// productionSub marks a production target's second line: PRODUCTION in
+// place of the Production environment, else before the environment.
+func productionSub(k connector.Key, sub string) string {
+	prod := strings.ToUpper(envText(connector.Production))
+	if k.Environment == connector.Production {
+		return strings.Replace(sub, envText(k.Environment), prod, 1)
+	}
+	return prod + " · " + sub
 }
 
 // badgeFor is the row badge of c: connector.StateOf its live status, else
@@ -407,10 +412,7 @@ type addOptions struct {
 // addSystem creates k unless it exists, then selects it.
 func (l *listScreen) addSystem(k connector.Key, opts addOptions) {
 	if _, ok := l.m.connectorFor(k); ok {
-		dialog.ShowInformation(lang.L("Already there"),
-			lang.L("{{.Connector}} already exists: there is one connector per system and environment. It is now selected.",
-				map[string]any{"Connector": keyText(k)}), l.act.win())
-		l.act.selectKey(k)
+		l.alreadyThere(k)
 		return
 	}
 	svc := l.act.svc()
@@ -418,15 +420,28 @@ func (l *listScreen) addSystem(k connector.Key, opts addOptions) {
 		return
 	}
 	l.act.goWork(func(context.Context) {
-		_, _, err := svc.AddConnector(k, connector.ConnectorSettings{ClientID: opts.ClientID, CallbackPorts: opts.Ports})
+		c, added, err := svc.AddConnector(k, connector.ConnectorSettings{ClientID: opts.ClientID, CallbackPorts: opts.Ports})
 		l.act.do(func() {
-			if err != nil {
+			switch {
+			case err != nil:
 				l.act.showError(lang.L("Couldn't add the system"), err)
-				return
+			case !added: // stored meanwhile, or under another case of its name
+				l.alreadyThere(c.Key())
+				l.act.reload(false)
+			default:
+				l.act.added(k)
 			}
-			l.act.added(k)
 		})
 	})
+}
+
+// alreadyThere says k exists (one connector per system and environment)
+// and selects it.
+func (l *listScreen) alreadyThere(k connector.Key) {
+	dialog.ShowInformation(lang.L("Already there"),
+		lang.L("{{.Connector}} already exists: there is one connector per system and environment. It is now selected.",
+			map[string]any{"Connector": keyText(k)}), l.act.win())
+	l.act.selectKey(k)
 }
 
 // envOptions are the translated environment names in display order.

@@ -49,6 +49,7 @@ type listActions struct {
 	tick             func(k connector.Key, on bool)
 	tickAll          func(keys []connector.Key)
 	checkAll         func(keys []connector.Key)
+	reload           func(check bool)
 	copyDiagnostics  func()
 	exportConnectors func()
 }
@@ -63,7 +64,7 @@ func (v *view) listActions() listActions {
 			return v.svc
 		},
 		selectKey: v.selectKey, added: v.added, tick: func(k connector.Key, on bool) { v.tick(k, on) },
-		tickAll: func(keys []connector.Key) { v.tickAll(keys) }, checkAll: v.checkAll,
+		tickAll: func(keys []connector.Key) { v.tickAll(keys) }, checkAll: v.checkAll, reload: v.reload,
 		copyDiagnostics: v.onCopyDiagnostics, exportConnectors: v.onExportConnectors,
 	}
 }

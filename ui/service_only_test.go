@@ -41,3 +41,32 @@ func TestCanceledAuthorizeChangesNothing(t *testing.T) {
 	require.Error(t, err, "a canceled sign-in creates no connector")
 	assert.Equal(t, connector.CodeNotFound, connector.AsProblem(err).Code, err.Error())
 }
+
+// TestAddSystemKeepsAStoredConnector: adding a system the registry already
+// holds (stored meanwhile, or under another case of its name) changes
+// nothing: one connector per system and environment; it is selected. The
+// window used to overwrite its client ID and ports.
+func TestAddSystemKeepsAStoredConnector(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	acme := connector.Key{System: "Acme", Environment: connector.Sandbox}
+	stored, added, err := h.svc.AddConnector(acme, connector.ConnectorSettings{}) // the window does not know it yet
+	require.NoError(t, err)
+	require.True(t, added)
+
+	h.ui(func() {
+		h.v.list.addSystem(connector.Key{System: "acme", Environment: connector.Sandbox}, addOptions{ClientID: "3MVG9-other", Ports: []int{1999}})
+	})
+	h.waitIdle()
+	after, err := h.svc.Registry.Get(acme)
+	require.NoError(t, err)
+	assert.Equal(t, stored.ID, after.ID)
+	assert.Equal(t, "Acme", after.System, "its name stays")
+	assert.Empty(t, after.ClientID, "its client stays")
+	assert.Empty(t, after.CallbackPorts, "its ports stay")
+	require.NotNil(t, h.w.Canvas().Overlays().Top())
+	assert.Contains(t, allText(h.w.Canvas().Overlays().Top()), "already exists")
+	assert.Equal(t, acme, h.v.selected)
+	_, ok := h.v.connectorFor(acme)
+	assert.True(t, ok, "the window knows it now")
+}
