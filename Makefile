@@ -84,12 +84,20 @@ lint: $(LINT) $(ACTIONLINT)
 fmt: $(LINT)
 	$(LINT) fmt ./...
 
-# Import boundaries: no Fyne below ui/, no fyne/v2/app in ui/, and the CLI builds without cgo.
+# Import boundaries: no Fyne below ui/, no fyne/v2/app in ui/, the window
+# (ui/ and the app's main package) speaks only to the Service (never to the
+# registry: no .Registry, no OpenRegistry, no registry write, no overwrite
+# of what the Service records of a connector), and the CLI builds without cgo.
+WINDOW_SOURCES = $(filter-out %_test.go,$(wildcard ui/*.go *.go))
 boundary:
 	@bad=$$($(GO) list -deps ./cmd/connectorctl ./connector/... ./packaging/... | grep '^fyne.io/' || true); \
 	if [ -n "$$bad" ]; then echo "Fyne imported outside ui/ and main:"; echo "$$bad"; exit 1; fi
 	@bad=$$($(GO) list -deps ./ui/... | grep '^fyne.io/fyne/v2/app$$' || true); \
 	if [ -n "$$bad" ]; then echo "ui/ imports fyne.io/fyne/v2/app: only main.go may"; exit 1; fi
+	@bad=$$(grep -nE '\.Registry\b|OpenRegistry|\.(Upsert|Update|Delete|Import)\(' $(WINDOW_SOURCES) || true); \
+	if [ -n "$$bad" ]; then echo "the window writes the registry behind the Service's back (call a Service method, see connector/service_window.go):"; echo "$$bad"; exit 1; fi
+	@bad=$$(grep -nE '\.(Org|NeedsReauth|LastState|LastCheck|LastPublish|Drift)\b\s*(,[^=]*)?=[^=]' $(WINDOW_SOURCES) || true); \
+	if [ -n "$$bad" ]; then echo "the window overwrites what the Service records of a connector (ask the Service):"; echo "$$bad"; exit 1; fi
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/connectorctl
 	@echo "import boundaries: ok"
 

@@ -52,14 +52,9 @@ func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, e
 	if name == "production" {
 		key.Environment = connector.Production
 	}
-	if _, err := d.svc.Registry.Upsert(key, func(c *connector.Connector) error {
-		c.LoginURL, c.CallbackPorts = o.LoginURL(), d.ports
-		return nil
-	}); err != nil {
-		return key, err
-	}
 	if name == "normal" {
-		return key, nil
+		_, _, err := d.svc.AddConnector(key, connector.ConnectorSettings{LoginURL: o.LoginURL(), CallbackPorts: d.ports})
+		return key, err
 	}
 	if err := d.signIn(ctx, key); err != nil {
 		return key, err
@@ -104,34 +99,33 @@ func (d *demoWorld) teammatePublish() error {
 }
 
 // addClients adds 19 client connectors, a production org every fourth, as
-// a consultant's list looks (they are not signed in: their orgs are made up).
+// a consultant's list looks: from a connectors file, as a team shares its
+// connectors, each with the org it records (they are not signed in: their
+// orgs are made up).
 func (d *demoWorld) addClients() error {
 	clients := []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises",
 		"Wonka Industries", "Cyberdyne Systems", "Soylent", "Tyrell Corporation", "Massive Dynamic", "Aperture Science",
 		"Black Mesa", "Oscorp", "Vandelay Industries", "Gringotts", "Monsters Inc", "Duff Brewing"}
+	f := &connector.ExportFile{Version: connector.ExportVersion}
 	for i, name := range clients {
-		env, sandbox := connector.Sandbox, true
+		domain := strings.ToLower(strings.ReplaceAll(name, " ", ""))
+		e := connector.ExportConnector{
+			System: name, Environment: connector.Sandbox.Title(), OrgKind: "sandbox",
+			LoginURL: "https://" + domain + "--uat.sandbox.my.salesforce.com",
+			OrgID:    fmt.Sprintf("00D5g00000%03dAAA", i), OrgName: name + " UAT sandbox", Username: "admin@" + domain + ".example",
+		}
 		if i%4 == 0 {
-			env, sandbox = connector.Production, false
+			e.Environment, e.OrgKind = connector.Production.Title(), "production"
+			e.LoginURL, e.OrgName = "https://"+domain+".my.salesforce.com", name+" Corporation"
 		}
-		k := connector.Key{System: name, Environment: env}
-		if _, err := d.svc.Registry.Upsert(k, func(c *connector.Connector) error {
-			c.LoginURL = "https://" + strings.ToLower(strings.ReplaceAll(name, " ", "")) + ".my.salesforce.com"
-			c.Org = &connector.OrgInfo{
-				OrgID: fmt.Sprintf("00D5g00000%03dAAA", i), OrgName: name + " " + map[bool]string{true: "UAT sandbox", false: "Corporation"}[sandbox],
-				Username: "admin@" + strings.ToLower(strings.ReplaceAll(name, " ", "")) + ".example", IsSandbox: sandbox,
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
+		f.Connectors = append(f.Connectors, e)
 	}
-	return nil
+	return d.svc.ImportConnectors(f)
 }
 
 // signIn authorizes key on the demo org as the demo user, without a browser.
 func (d *demoWorld) signIn(ctx context.Context, key connector.Key) error {
-	flow, err := d.svc.StartAuthorize(ctx, key, service.AuthorizeOptions{NoBrowser: true})
+	flow, err := d.svc.StartAuthorize(ctx, key, service.AuthorizeOptions{LoginURL: d.org.LoginURL(), Ports: d.ports, NoBrowser: true})
 	if err != nil {
 		return err
 	}

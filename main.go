@@ -98,12 +98,12 @@ func run(args []string) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Connectors")
-	var width, height float32 = 1000, 700
-	if _, err := fmt.Sscanf(*size, "%fx%f", &width, &height); err != nil || width < 200 || height < 200 {
+	winSize, ok := windowSize(*size)
+	if !ok {
 		fmt.Fprintf(os.Stderr, "connectors: --window-size %q: write WIDTHxHEIGHT, e.g. 1000x700\n", *size)
 		return 2
 	}
-	w.Resize(fyne.NewSize(width, height))
+	w.Resize(winSize)
 	w.SetMainMenu(ui.HelpMenu(w, deps.Version))
 	w.SetContent(ui.New(a, w, deps))
 
@@ -115,6 +115,15 @@ func run(args []string) int {
 	}()
 	w.ShowAndRun()
 	return 0
+}
+
+// windowSize reads --window-size (WIDTHxHEIGHT, each at least 200).
+func windowSize(s string) (fyne.Size, bool) {
+	var width, height float32
+	if _, err := fmt.Sscanf(s, "%fx%f", &width, &height); err != nil || width < 200 || height < 200 {
+		return fyne.Size{}, false
+	}
+	return fyne.NewSize(width, height), true
 }
 
 // setupReal opens the user's registry with the OS keyring; whether the
@@ -171,12 +180,10 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 		return err
 	}
 	svc.AppVersion = version.Full()
-	if _, err := svc.Registry.Upsert(demo.Key, func(c *connector.Connector) error {
-		c.System, c.Environment = demo.Key.System, demo.Key.Environment
-		c.LoginURL = org.LoginURL()
-		c.CallbackPorts = []int{1717, 1718, 1719}
-		c.Org, c.NeedsReauth, c.LastState = nil, false, ""
-		return nil
+	// a connector left in this config folder by an earlier demo knows an
+	// org that is gone: it starts again as never signed in
+	if _, err := svc.ResetConnector(demo.Key, connector.ConnectorSettings{
+		LoginURL: org.LoginURL(), CallbackPorts: []int{1717, 1718, 1719},
 	}); err != nil {
 		return fmt.Errorf("add the demo connector: %w", err)
 	}

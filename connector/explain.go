@@ -289,7 +289,7 @@ func storageLimitProblem(ae *salesforce.APIError) *Problem {
 	if strings.Contains(lower, "static resource cannot exceed") {
 		limit, limitSize := "5 MB", int64(5<<20)
 		if ok {
-			limit, limitSize = BytesText(size), size
+			limit, limitSize = FormatSize(size, "en"), size
 		}
 		return &Problem{
 			Code:    CodeTooLarge,
@@ -301,7 +301,7 @@ func storageLimitProblem(ae *salesforce.APIError) *Problem {
 	}
 	msg := "The org has no room left for this bundle among its static resources (Salesforce says: " + strings.TrimSuffix(ae.Message, ".") + ")."
 	if ok {
-		msg = "The org has no room left for this bundle: it allows " + BytesText(size) + " of static resources in total."
+		msg = "The org has no room left for this bundle: it allows " + FormatSize(size, "en") + " of static resources in total."
 	}
 	id, args := "", map[string]any(nil)
 	if ok {

@@ -22,7 +22,6 @@ import (
 
 	"github.com/connectors-app/connectors/connector/internal/filelock"
 	"github.com/connectors-app/connectors/internal/safetext"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // HistoryFileName is the journal in the configuration folder.
@@ -160,7 +159,7 @@ func (h HistoryScan) Problem() *Problem {
 	return &Problem{
 		Code: CodeHistoryDamaged,
 		Message: fmt.Sprintf("Skipped damaged lines in the history journal %s: %d in all, the first at line %d (%s).",
-			path, h.Damaged, h.FirstDamaged, packaging.HumanSize(h.FirstDamagedSize)),
+			path, h.Damaged, h.FirstDamaged, FormatSize(h.FirstDamagedSize, "en")),
 		Fix:  "The other entries are shown in full; to stop this warning, delete those lines from the file in a text editor.",
 		Args: map[string]any{"Path": path, "Count": h.Damaged, "Line": h.FirstDamaged, "LineSize": h.FirstDamagedSize},
 	}

@@ -162,3 +162,11 @@ func KeyringProblem(err error) *Problem {
 		Err:     err,
 	}
 }
+
+// Capitalize upper-cases the first ASCII letter of a message.
+func Capitalize(s string) string {
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		return string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
+}

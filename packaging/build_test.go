@@ -14,6 +14,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/connectors-app/connectors/internal/sizes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -313,15 +314,6 @@ func TestSummary(t *testing.T) {
 	assert.Equal(t, "1 file, 120 B (100 B unpacked); largest: a.js 100 B; skipped: .git/, .DS_Store", s.String())
 }
 
-func TestHumanSize(t *testing.T) {
-	for n, want := range map[int64]string{
-		0: "0 B", 1023: "1023 B", 1024: "1 KB", 1536: "1.5 KB", 800 << 10: "800 KB",
-		5 << 20: "5 MB", 5<<20 + 100<<10: "5.1 MB", 3 << 30: "3 GB",
-	} {
-		assert.Equal(t, want, HumanSize(n), n)
-	}
-}
-
 func TestOverLimitRetriesTighterCompression(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	mapfs := fstest.MapFS{}
@@ -396,12 +388,12 @@ func TestFarOverLimitSkipsTheRetry(t *testing.T) {
 	require.NoError(t, err)
 	_, err = buildZip(mapfs, &small, DefaultLimits, smallLevel)
 	require.NoError(t, err)
-	require.NotEqual(t, HumanSize(int64(fast.Len())), HumanSize(int64(small.Len())))
+	require.NotEqual(t, sizes.Format(int64(fast.Len()), "en"), sizes.Format(int64(small.Len()), "en"))
 	l := DefaultLimits
 	l.MaxCompressed = int64(fast.Len()) / 2
 	_, err = fromFS(mapfs, "", l)
 	var verr *ValidationError
 	require.ErrorAs(t, err, &verr)
 	assert.ErrorIs(t, err, ErrTooLarge)
-	assert.Contains(t, verr.Reason, HumanSize(int64(fast.Len())), "the fast build's size is reported")
+	assert.Contains(t, verr.Reason, sizes.Format(int64(fast.Len()), "en"), "the fast build's size is reported")
 }

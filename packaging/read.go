@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 
 	"github.com/connectors-app/connectors/internal/safetext"
+	"github.com/connectors-app/connectors/internal/sizes"
 )
 
 // ratioFloor is the size up to which an entry may unpack regardless of its
@@ -63,7 +64,7 @@ func tooMuchUnpacked(entry string, limit int64) *ValidationError {
 		Entry:  safetext.Escape(entry),
 		ID:     "unpacked_too_large",
 		Args:   map[string]any{"LimitSize": limit},
-		Reason: fmt.Sprintf("the bundle unpacks to more than %s, the limit", HumanSize(limit)),
+		Reason: fmt.Sprintf("the bundle unpacks to more than %s, the limit", sizes.Format(limit, "en")),
 		Fix:    "Remove large files the content does not need.",
 		Err:    ErrZipBomb,
 	}
@@ -79,17 +80,17 @@ func emptyBundle() *ValidationError {
 }
 
 func tooBig(size, limit int64) *ValidationError {
-	shown := HumanSize(size)
-	if shown == HumanSize(limit) {
+	shown := sizes.Format(size, "en")
+	if shown == sizes.Format(limit, "en") {
 		shown = fmt.Sprintf("%d bytes", size)
 	}
 	return &ValidationError{
 		ID:   "too_large",
 		Args: map[string]any{"BundleSize": size, "LimitSize": limit, "OverSize": size - limit},
 		Reason: fmt.Sprintf("the bundle is %s, over Salesforce's %s limit for one static resource",
-			shown, HumanSize(limit)),
+			shown, sizes.Format(limit, "en")),
 		Fix: fmt.Sprintf("Remove or shrink at least %s of files (compressed), or split the content into several resources.",
-			HumanSize(size-limit)),
+			sizes.Format(size-limit, "en")),
 		Err: ErrTooLarge,
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/connectors-app/connectors/internal/sizes"
 )
 
 const largestShown = 5
@@ -33,40 +35,18 @@ func (s Summary) String() string {
 	if s.Files == 1 {
 		noun = "file"
 	}
-	fmt.Fprintf(&b, "%d %s, %s (%s unpacked)", s.Files, noun, HumanSize(s.CompressedSize), HumanSize(s.UncompressedSize))
+	fmt.Fprintf(&b, "%d %s, %s (%s unpacked)", s.Files, noun, sizes.Format(s.CompressedSize, "en"), sizes.Format(s.UncompressedSize, "en"))
 	if len(s.Largest) > 0 {
 		b.WriteString("; largest: ")
 		for i, f := range s.Largest {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "%s %s", f.Name, HumanSize(f.Size))
+			fmt.Fprintf(&b, "%s %s", f.Name, sizes.Format(f.Size, "en"))
 		}
 	}
 	if len(s.Skipped) > 0 {
 		fmt.Fprintf(&b, "; skipped: %s", strings.Join(s.Skipped, ", "))
 	}
 	return b.String()
-}
-
-// HumanSize formats bytes with binary units, as Salesforce counts its 5 MB:
-// "512 B", "800 KB", "1.2 MB". The window and the CLI use it too.
-func HumanSize(n int64) string {
-	const unit = 1024
-	switch {
-	case n < unit:
-		return fmt.Sprintf("%d B", n)
-	case n < unit*unit:
-		return trimZero(float64(n)/unit) + " KB"
-	case n < unit*unit*unit:
-		return trimZero(float64(n)/(unit*unit)) + " MB"
-	default:
-		return trimZero(float64(n)/(unit*unit*unit)) + " GB"
-	}
-}
-
-// trimZero prints one decimal, dropping ".0" ("800 KB", "1.2 MB").
-func trimZero(v float64) string {
-	s := fmt.Sprintf("%.1f", v)
-	return strings.TrimSuffix(s, ".0")
 }

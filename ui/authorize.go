@@ -24,7 +24,8 @@ import (
 // authorizing a spinner, the URL with Copy, Cancel and the paste-the-URL
 // fallback; afterwards the org card.
 type authScreen struct {
-	v   *view
+	m   *model // what it reads
+	act authActions
 	key connector.Key
 
 	system     *widget.Label
@@ -85,7 +86,7 @@ type authScreen struct {
 }
 
 func newAuthScreen(v *view) *authScreen {
-	s := &authScreen{v: v}
+	s := &authScreen{m: v.model, act: v.authActions()}
 	s.system = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	s.env = widget.NewSelect(envOptions(), s.onEnvChanged)
 	s.domain = &widget.Entry{
@@ -120,7 +121,7 @@ func newAuthScreen(v *view) *authScreen {
 	s.perms = container.NewVBox()
 	s.lastChecked = &widget.Label{SizeName: theme.SizeNameCaptionText}
 	s.nextBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose content and publish"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onNextStep}})
-	s.historyBtn = s.v.newHistoryButton(func() connector.Key { return s.key })
+	s.historyBtn = newHistoryButton(s.act.showHistory, func() connector.Key { return s.key })
 	s.disconnectBtn = btn(&button{Button: widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}})
 	return s
 }
@@ -218,7 +219,7 @@ func (s *authScreen) show(k connector.Key) {
 	}
 	s.settingEnv = false
 	stored := ""
-	if c, ok := s.v.connectorFor(k); ok && c.LoginURL != k.Environment.DefaultLoginURL() {
+	if c, ok := s.m.connectorFor(k); ok && c.LoginURL != k.Environment.DefaultLoginURL() {
 		stored = c.LoginURL
 	}
 	if s.domainFor != k || s.domainSrc != stored {
@@ -241,7 +242,7 @@ func (s *authScreen) envChoices(k connector.Key) []connector.Environment {
 		}
 		envs = append(envs, e)
 	}
-	for _, c := range s.v.connectors {
+	for _, c := range s.m.connectors {
 		if strings.EqualFold(c.System, k.System) && c.Environment.IsNamed() {
 			add(c.Environment)
 		}
@@ -275,7 +276,7 @@ func (s *authScreen) relayout() {
 func (s *authScreen) renderParts() {
 	k := s.key
 	busy := s.flowCancel != nil
-	_, stored := s.v.connectorFor(k)
+	_, stored := s.m.connectorFor(k)
 	setVisible(s.renameBtn, stored)
 	setVisible(s.removeBtn, stored)
 	if busy {
@@ -308,8 +309,8 @@ func (s *authScreen) renderParts() {
 	} else {
 		setVisible(s.errBox, false)
 	}
-	c, ok := s.v.connectorFor(k)
-	st, checked := s.v.status[k]
+	c, ok := s.m.connectorFor(k)
+	st, checked := s.m.status[k]
 	signedOut := checked && st.State == connector.StateNotAuthorized
 	s.setAuthLabel(ok && c.Org != nil && !signedOut)
 	if !ok || c.Org == nil || signedOut || s.authorizing() {
@@ -352,7 +353,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	s.user.SetText(org.Username)
 	s.loginURL.SetText(c.LoginURL)
 
-	st, hasStatus := s.v.status[k]
+	st, hasStatus := s.m.status[k]
 	var live *connector.Status
 	if hasStatus {
 		live = &st
@@ -366,7 +367,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	if hasStatus && state.NeedsAttention() && msg != "" {
 		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
 		setVisible(s.stateMsg, true)
-	} else if d := driftOf(c, s.v.status); d != nil {
+	} else if d := driftOf(c, s.m.status); d != nil {
 		s.stateMsg.SetText(driftText(c.EffectiveResourceName(), d)) // plan.go
 		setVisible(s.stateMsg, true)
 	} else if v := live.FoundElsewhere(); v != nil {
@@ -379,7 +380,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	}
 
 	s.perms.RemoveAll()
-	p, ok := s.v.perms[k]
+	p, ok := s.m.perms[k]
 	if !ok || !p.Checked {
 		s.perms.Add(&widget.Label{Text: lang.L("Not checked yet: it runs with the next status check.")})
 		return
@@ -394,9 +395,9 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 func (s *authScreen) onModel(ev modelEvent) {
 	switch ev.Kind {
 	case connectorsChanged, selectionChanged:
-		s.show(s.v.selected)
+		s.show(s.m.selected)
 	case statusChanged:
-		if ev.Key == s.v.selected {
+		if ev.Key == s.m.selected {
 			s.show(ev.Key)
 		}
 	}
@@ -430,11 +431,7 @@ func lastCheckedText(c connector.Connector, live *connector.Status) string {
 }
 
 // onNextStep goes to the Content bundle tab, where publishing happens.
-func (s *authScreen) onNextStep() {
-	if s.v.tabs != nil {
-		s.v.tabs.SelectIndex(1)
-	}
-}
+func (s *authScreen) onNextStep() { s.act.showPublishTab() }
 
 // permissionRow is "✓ API Enabled", "? Customize Application: not checked"
 // or "✗ Customize Application is missing" with the fix.
@@ -462,7 +459,7 @@ func (s *authScreen) onEnvChanged(string) {
 	if i < 0 || i >= len(s.envs) {
 		return
 	}
-	s.v.selectKey(connector.Key{System: s.key.System, Environment: s.envs[i]})
+	s.act.selectKey(connector.Key{System: s.key.System, Environment: s.envs[i]})
 }
 
 // resolveLoginURL is the login URL Authorize will use: the stored one when
@@ -473,7 +470,7 @@ func (s *authScreen) resolveLoginURL() (string, error) {
 	if text == "" {
 		return s.key.Environment.DefaultLoginURL(), nil
 	}
-	if c, ok := s.v.connectorFor(s.key); ok && text == c.LoginURL {
+	if c, ok := s.m.connectorFor(s.key); ok && text == c.LoginURL {
 		return c.LoginURL, nil
 	}
 	return connector.NormalizeLoginURL(text, s.key.Environment)
@@ -494,7 +491,7 @@ func (s *authScreen) onDomainChanged(string) {
 // onAuthorize starts the OAuth flow in the background; the browser opens on
 // the authorize URL and the window waits for the redirect.
 func (s *authScreen) onAuthorize() {
-	if s.flowCancel != nil || s.v.svc == nil {
+	if s.flowCancel != nil || s.act.svc() == nil {
 		return
 	}
 	k := s.key
@@ -504,7 +501,7 @@ func (s *authScreen) onAuthorize() {
 		s.render()
 		return
 	}
-	ctx, cancel := context.WithCancel(s.v.ctx)
+	ctx, cancel := context.WithCancel(s.act.ctx())
 	s.flowCancel, s.flowKey, s.flow = cancel, k, nil
 	s.lastErr = nil
 	s.waitLabel.SetText(lang.L("Opening the sign-in page…"))
@@ -513,32 +510,26 @@ func (s *authScreen) onAuthorize() {
 	s.paste.SetText("")
 	setVisible(s.pasteErr, false)
 	s.render()
-	s.v.goWork(func(context.Context) {
+	s.act.goWork(func(context.Context) {
 		defer cancel()
 		res, err := s.runAuthorize(ctx, k, loginURL)
 		if err != nil && ctx.Err() != nil {
 			err = &connector.Problem{Code: connector.CodeCanceled, Message: "The authorization was canceled.", Err: err}
 		}
-		s.v.do(func() { s.finishAuthorize(k, res, err) })
+		s.act.do(func() { s.finishAuthorize(k, res, err) })
 	})
 }
 
-// runAuthorize runs off the UI goroutine: save the login URL, start the
-// flow, show the URL, open the browser, wait.
+// runAuthorize runs off the UI goroutine: start the flow (which records
+// the login URL when the authorization succeeds), show the URL, open the
+// browser, wait.
 func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL string) (*service.AuthorizeResult, error) {
-	if _, err := s.v.reg.Upsert(k, func(c *connector.Connector) error {
-		c.System, c.Environment = k.System, k.Environment
-		c.LoginURL = loginURL
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	flow, err := s.v.svc.StartAuthorize(ctx, k, service.AuthorizeOptions{LoginURL: loginURL, Pages: browserPages()})
+	flow, err := s.act.svc().StartAuthorize(ctx, k, service.AuthorizeOptions{LoginURL: loginURL, Pages: browserPages()})
 	if err != nil {
 		return nil, err
 	}
 	u := flow.URL()
-	s.v.do(func() {
+	s.act.do(func() {
 		s.flow = flow
 		s.waitLabel.SetText(lang.L("Waiting for you to sign in in your browser…"))
 		s.urlLabel.SetText(u)
@@ -546,8 +537,8 @@ func (s *authScreen) runAuthorize(ctx context.Context, k connector.Key, loginURL
 		s.copyBtn.SetIcon(theme.ContentCopyIcon())
 		s.copyBtn.Enable()
 	})
-	if err := s.v.openBrowser(u); err != nil {
-		s.v.do(func() {
+	if err := s.act.openBrowser(u); err != nil {
+		s.act.do(func() {
 			s.waitLabel.SetText(lang.L("Couldn't open your browser: copy the address below into it."))
 		})
 	}
@@ -560,20 +551,15 @@ func (s *authScreen) finishAuthorize(k connector.Key, res *service.AuthorizeResu
 	if err != nil {
 		if connector.AsProblem(err).Code != connector.CodeCanceled {
 			s.setError(k, err)
-			s.v.noteError(err)
+			s.act.noteError(err)
 		}
 		s.render()
 		return
 	}
 	if res.Problem != nil {
-		s.v.noteError(res.Problem)
+		s.act.noteError(res.Problem)
 	}
-	s.v.perms[k] = res.Permissions
-	s.v.putConnector(res.Connector)
-	st := res.Status // derived in connector by the same rule as a live check
-	st.Key = k
-	s.v.putStatus(st)
-	s.v.reload(false)
+	s.act.authorized(k, res)
 }
 
 func (s *authScreen) setError(k connector.Key, err error) {
@@ -584,7 +570,7 @@ func (s *authScreen) onCopyURL() {
 	if s.urlLabel.Text == "" {
 		return
 	}
-	s.v.app.Clipboard().SetContent(s.urlLabel.Text)
+	s.act.copyText(s.urlLabel.Text)
 	s.copyBtn.SetText(lang.L("Copied"))
 	s.copyBtn.SetIcon(theme.ConfirmIcon())
 }
@@ -606,9 +592,9 @@ func (s *authScreen) onSubmitPasted() {
 		return
 	}
 	s.submitBtn.Disable()
-	s.v.goWork(func(context.Context) {
+	s.act.goWork(func(context.Context) {
 		err := flow.SubmitCallbackURL(raw)
-		s.v.do(func() {
+		s.act.do(func() {
 			s.submitBtn.Enable()
 			if err != nil {
 				s.pasteErr.SetText(problemLine(err))
@@ -625,8 +611,8 @@ func (s *authScreen) onSubmitPasted() {
 // onDisconnect asks first, then revokes and deletes the local tokens.
 func (s *authScreen) onDisconnect() {
 	k := s.key
-	c, ok := s.v.connectorFor(k)
-	if !ok || s.v.svc == nil {
+	c, ok := s.m.connectorFor(k)
+	if !ok || s.act.svc() == nil {
 		return
 	}
 	org := k.System
@@ -639,33 +625,33 @@ func (s *authScreen) onDisconnect() {
 		if yes {
 			s.disconnect(k)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Disconnect"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
-	s.v.track(d, nil)
+	s.act.track(d, nil)
 	d.Show()
 }
 
 func (s *authScreen) disconnect(k connector.Key) {
 	s.disconnectBtn.Disable()
-	s.v.goWork(func(ctx context.Context) {
-		res, err := s.v.svc.Disconnect(ctx, k)
-		s.v.do(func() {
+	s.act.goWork(func(ctx context.Context) {
+		res, err := s.act.svc().Disconnect(ctx, k)
+		var st connector.Status
+		if err == nil {
+			st = s.act.svc().Status(ctx, k) // signed out: the list and the card say so at once
+			st.Key = k
+		}
+		s.act.do(func() {
 			s.disconnectBtn.Enable()
 			if err != nil {
-				s.v.showError(lang.L("Couldn't disconnect"), err)
+				s.act.showError(lang.L("Couldn't disconnect"), err)
 				return
 			}
 			if res != nil && res.Problem != nil {
-				s.v.showError(lang.L("Disconnected on this computer only"), res.Problem)
+				s.act.showError(lang.L("Disconnected on this computer only"), res.Problem)
 			}
-			if c, ok := s.v.connectorFor(k); ok {
-				c.Org = nil
-				s.v.putConnector(c)
-			}
-			s.v.forget(k)
-			s.v.reload(true)
+			s.act.signedOut(k, st)
 		})
 	})
 }
@@ -678,7 +664,7 @@ func hintLine(icon fyne.Resource, text string) fyne.CanvasObject {
 
 // storageHint says where the tokens will live.
 func (s *authScreen) storageHint() string {
-	if d := s.v.deps.Demo; d != nil && d.MemoryTokens {
+	if d := s.act.demo(); d != nil && d.MemoryTokens {
 		return lang.L("In this demo the tokens are kept in memory and forgotten when you quit.")
 	}
 	return lang.L("The tokens are kept in your system keyring, never in a file.")

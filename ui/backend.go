@@ -23,17 +23,9 @@ type backend interface {
 	Remove(ctx context.Context, k connector.Key) error
 	History(k *connector.Key) ([]connector.HistoryEntry, error)
 	Watch(ctx context.Context, opts service.WatchOptions) error
-}
-
-// registry is the slice of *connector.Registry the window uses.
-type registry interface {
-	List() ([]connector.Connector, error)
-	Get(k connector.Key) (connector.Connector, error)
-	Upsert(k connector.Key, fn func(c *connector.Connector) error) (connector.Connector, error)
+	Connectors() ([]connector.Connector, error)
+	AddConnector(k connector.Key, set connector.ConnectorSettings) (connector.Connector, bool, error)
 	Rename(k connector.Key, newSystem string) (connector.Connector, error)
 }
 
-var (
-	_ backend  = (*service.Service)(nil)
-	_ registry = (*connector.Registry)(nil)
-)
+var _ backend = (*service.Service)(nil)

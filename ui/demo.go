@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 // scenarioText is the menu label of a demo scenario.
@@ -19,15 +21,15 @@ func scenarioText(name string) string {
 	case "many":
 		return lang.L("20 connectors")
 	case "permission-missing":
-		return lang.L("Permission missing")
+		return stateText(connector.StatePermissionMissing)
 	case "api-disabled":
 		return lang.L("API disabled")
 	case "needs-reauth":
-		return lang.L("Needs re-authorization")
+		return stateText(connector.StateNeedsReauth)
 	case "production":
 		return lang.L("Production org")
 	case "unreachable":
-		return lang.L("Unreachable")
+		return stateText(connector.StateUnreachable)
 	case "teammate":
 		return lang.L("Published by a teammate")
 	}

@@ -1,33 +1,18 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
+
+	"github.com/connectors-app/connectors/connector"
 )
 
 // humanSize is a byte count in the app's language: "1.5 KB" in English,
-// "1,5 Ko" in French. The units and the decimal separator are catalogue
-// entries ("format.*"), so a language brings its own.
+// "1,5 Ko" in French (connector.FormatSize is the one formatter).
 func humanSize(n int64) string {
-	const unit = 1024
-	var v float64
-	var u string
-	switch {
-	case n < unit:
-		return lang.X("format.bytes", "{{.N}} B", map[string]any{"N": n})
-	case n < unit*unit:
-		v, u = float64(n)/unit, lang.X("format.kb", "KB")
-	case n < unit*unit*unit:
-		v, u = float64(n)/(unit*unit), lang.X("format.mb", "MB")
-	default:
-		v, u = float64(n)/(unit*unit*unit), lang.X("format.gb", "GB")
-	}
-	s := strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
-	s = strings.Replace(s, ".", lang.X("format.decimal", "."), 1)
-	return s + " " + u
+	return connector.FormatSize(n, lang.X("format.lang", "en"))
 }
 
 // formatTime is a local date and time in the app's language:

@@ -21,7 +21,6 @@ import (
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // TestPublishProductionNeedsConfirmation: publishing to Production asks
@@ -352,7 +351,7 @@ func TestRestorePreviousVersion(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Contains(t, allText(top), version.TakenAt.Local().Format("2006-01-02 15:04"))
-	assert.Contains(t, allText(top), packaging.HumanSize(version.Size))
+	assert.Contains(t, allText(top), connector.FormatSize(version.Size, "en"))
 	require.NotNil(t, h.v.pub.restoreDialog)
 	h.ui(h.v.pub.restoreDialog.Confirm)
 	h.waitIdle()

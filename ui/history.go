@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // historyView is the open History window (for tests).
@@ -27,14 +26,14 @@ type historyView struct {
 	rows  []connector.HistoryEntry
 }
 
-// newHistoryButton opens the History of the connector shown (key()).
-func (v *view) newHistoryButton(key func() connector.Key) *button {
-	return btn(&button{Button: widget.Button{Text: lang.L("History…"), Icon: theme.HistoryIcon(), OnTapped: func() { v.showHistory(key()) }}})
+// newHistoryButton opens the History (show) of the connector shown (key()).
+func newHistoryButton(show func(k connector.Key), key func() connector.Key) *button {
+	return btn(&button{Button: widget.Button{Text: lang.L("History…"), Icon: theme.HistoryIcon(), OnTapped: func() { show(key()) }}})
 }
 
-// newExportButton saves the connector table as CSV.
-func (v *view) newExportButton() *button {
-	return btn(&button{Button: widget.Button{Text: lang.L("Export as CSV…"), Icon: theme.DocumentSaveIcon(), OnTapped: v.onExportConnectors}})
+// newExportButton saves the connector table as CSV (export).
+func newExportButton(export func()) *button {
+	return btn(&button{Button: widget.Button{Text: lang.L("Export as CSV…"), Icon: theme.DocumentSaveIcon(), OnTapped: export}})
 }
 
 // historyColumns are the History table's columns.
@@ -60,7 +59,7 @@ func historyCell(e connector.HistoryEntry, col int) string {
 	case 3:
 		return e.Resource
 	case 4:
-		return packaging.HumanSize(e.Size)
+		return connector.FormatSize(e.Size, "en") // English, as the History window always showed it
 	case 5:
 		return e.User
 	case 6:
@@ -74,14 +73,32 @@ func historyCell(e connector.HistoryEntry, col int) string {
 	return ""
 }
 
+// historyActions are what the History window may ask: the journal, the
+// error dialog, a window of its own and the CSV save dialog.
+type historyActions struct {
+	history   func(k *connector.Key) ([]connector.HistoryEntry, error) // nil: no service
+	showError func(title string, err error)
+	newWindow func(title string) fyne.Window
+	saveCSV   func(parent fyne.Window, name string, write func(w io.Writer) error)
+}
+
 // showHistory opens the History window of k, newest first.
 func (v *view) showHistory(k connector.Key) *historyView {
-	if v.svc == nil {
+	act := historyActions{showError: v.showError, newWindow: v.app.NewWindow, saveCSV: v.saveCSV}
+	if v.svc != nil {
+		act.history = v.svc.History
+	}
+	return openHistory(act, k)
+}
+
+// openHistory opens the History window of k, newest first.
+func openHistory(act historyActions, k connector.Key) *historyView {
+	if act.history == nil {
 		return nil
 	}
-	entries, err := v.svc.History(&k)
+	entries, err := act.history(&k)
 	if err != nil {
-		v.showError(lang.L("History"), err)
+		act.showError(lang.L("History"), err)
 		return nil
 	}
 	rows := make([]connector.HistoryEntry, len(entries))
@@ -112,9 +129,9 @@ func (v *view) showHistory(k connector.Key) *historyView {
 	empty := &widget.Label{Text: lang.L("Nothing published from this computer yet."), Wrapping: fyne.TextWrapWord}
 	setVisible(empty, len(rows) == 0)
 	export := &widget.Button{Text: lang.L("Export as CSV…"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
-		v.saveCSV(h.win, "history.csv", func(w io.Writer) error { return connector.WriteHistoryCSV(w, entries) })
+		act.saveCSV(h.win, "history.csv", func(w io.Writer) error { return connector.WriteHistoryCSV(w, entries) })
 	}}
-	h.win = v.app.NewWindow(title)
+	h.win = act.newWindow(title)
 	h.win.SetContent(container.NewBorder(
 		container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}, empty), container.NewHBox(export), nil, nil, h.table))
 	h.win.Resize(fyne.NewSize(1160, 420))
@@ -124,10 +141,10 @@ func (v *view) showHistory(k connector.Key) *historyView {
 
 // onExportConnectors saves the connector table as CSV.
 func (v *view) onExportConnectors() {
-	if v.reg == nil {
+	if v.svc == nil {
 		return
 	}
-	cs, err := v.reg.List()
+	cs, err := v.svc.Connectors()
 	if err != nil {
 		v.showError(lang.L("Export as CSV"), err)
 		return

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"unicode"
 
 	"github.com/connectors-app/connectors/connector/service"
@@ -61,27 +62,14 @@ func catalogue(key, fallback string, args map[string]any) string {
 	return lang.X(key, fallback, args)
 }
 
-// stateText is the short label of a connector state.
+// stateText is the short label of a connector state: the domain's label
+// (connector.State.Label), translated by state ("format.state.<state>"),
+// or "Checking…" while there is none.
 func stateText(s connector.State) string {
-	switch s {
-	case connector.StateConnected:
-		return lang.L("Connected")
-	case connector.StateNotAuthorized:
-		return lang.L("Not authorized")
-	case connector.StateNeedsReauth:
-		return lang.L("Needs re-authorization")
-	case connector.StateSandboxRefreshed:
-		return lang.L("Sandbox refreshed")
-	case connector.StatePermissionMissing:
-		return lang.L("Permission missing")
-	case connector.StateEnvMismatch:
-		return lang.L("Wrong environment")
-	case connector.StateUnreachable:
-		return lang.L("Unreachable")
-	case connector.StateKeyringError:
-		return lang.L("Keyring unavailable")
+	if !slices.Contains(connector.States(), s) {
+		return lang.L("Checking…")
 	}
-	return lang.L("Checking…")
+	return catalogue("format.state."+string(s), s.Label(), nil)
 }
 
 // stateTone is the colour of a connector state.

@@ -19,7 +19,8 @@ import (
 // listScreen is "All connectors": one row per system × environment with its
 // live status, a checkbox to publish to several at once, and Add system.
 type listScreen struct {
-	v        *view
+	m        *model // what it reads
+	act      listActions
 	list     *widget.List
 	checking map[connector.Key]bool
 	empty    *widget.Label
@@ -46,13 +47,14 @@ type listScreen struct {
 
 func newListScreen(v *view) *listScreen {
 	l := &listScreen{
-		v:        v,
+		m:        v.model,
+		act:      v.listActions(),
 		checking: map[connector.Key]bool{},
 		rows:     map[fyne.CanvasObject]*row{},
 	}
 	l.addBtn = btn(&button{Button: widget.Button{Text: lang.L("Add system"), Icon: theme.ContentAddIcon(), OnTapped: l.onAddSystem}})
 	l.refreshBtn = btn(&button{Button: widget.Button{Text: lang.L("Check now"), Icon: theme.ViewRefreshIcon(), OnTapped: l.onCheckNow}})
-	l.diagBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: v.onCopyDiagnostics}})
+	l.diagBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: l.act.copyDiagnostics}})
 	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord}
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(l.errLabel, false)
@@ -74,7 +76,7 @@ func (l *listScreen) build() fyne.CanvasObject {
 	top := container.NewVBox(title, l.search, l.selectSbx, l.errLabel, l.empty)
 	l.top = top
 	// one button per line: the sidebar stays narrow in every language
-	l.exportBtn = l.v.newExportButton()
+	l.exportBtn = newExportButton(l.act.exportConnectors)
 	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn, l.exportBtn)
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
 	return container.NewPadded(l.root)
@@ -94,8 +96,8 @@ func (l *listScreen) createRow() fyne.CanvasObject {
 	r := &row{
 		strip: canvas.NewRectangle(color.Transparent),
 		check: widget.NewCheck("", nil),
-		title: newTipLabel(fyne.TextStyle{Bold: true}, "", l.v.tips),
-		sub:   newTipLabel(fyne.TextStyle{}, theme.SizeNameCaptionText, l.v.tips),
+		title: newTipLabel(fyne.TextStyle{Bold: true}, "", l.act.tips),
+		sub:   newTipLabel(fyne.TextStyle{}, theme.SizeNameCaptionText, l.act.tips),
 		badge: newStatusBadge("", toneNeutral),
 		drift: newStatusBadge(lang.L("Changed outside"), toneWarn),
 	}
@@ -117,26 +119,21 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	if r == nil {
 		return
 	}
-	c := l.v.connectors[l.shown[id]]
+	c := l.m.connectors[l.shown[id]]
 	k := c.Key()
 	setLabel(&r.title.Label, k.System)
 	sub := envText(k.Environment)
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
 	}
-	drift := driftOf(c, l.v.status)
+	drift := driftOf(c, l.m.status)
 	if drift != nil {
 		sub += " · " + driftShort(drift)
 	}
 	imp, strip := widget.MediumImportance, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
 		imp, strip = widget.DangerImportance, theme.Color(theme.ColorNameError)
-		prod := strings.ToUpper(envText(connector.Production))
-		if k.Environment == connector.Production {
-			sub = strings.Replace(sub, envText(k.Environment), prod, 1)
-		} else {
-			sub = prod + " · " + sub
-		}
+		sub = productionSub(k, sub)
 	}
 	if r.sub.Importance != imp {
 		r.sub.Importance = imp
@@ -152,8 +149,8 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	r.title.SetTip(tip)
 	r.sub.SetTip(tip)
 	r.check.OnChanged = nil
-	if r.check.Checked != l.v.ticked[k] {
-		r.check.SetChecked(l.v.ticked[k])
+	if r.check.Checked != l.m.ticked[k] {
+		r.check.SetChecked(l.m.ticked[k])
 	}
 	r.check.OnChanged = func(on bool) { l.onChecked(k, on) }
 	text, t := l.badgeFor(c)
@@ -167,11 +164,21 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	}
 }
 
+// productionSub marks a production target's second line: PRODUCTION in
+// place of the Production environment, else before the environment.
+func productionSub(k connector.Key, sub string) string {
+	prod := strings.ToUpper(envText(connector.Production))
+	if k.Environment == connector.Production {
+		return strings.Replace(sub, envText(k.Environment), prod, 1)
+	}
+	return prod + " · " + sub
+}
+
 // badgeFor is the row badge of c: connector.StateOf its live status, else
 // of what is stored (the card shows the same), or "checking" meanwhile.
 func (l *listScreen) badgeFor(c connector.Connector) (string, tone) {
 	k := c.Key()
-	st, ok := l.v.status[k]
+	st, ok := l.m.status[k]
 	if !ok && l.checking[k] && c.Org != nil {
 		return stateText(""), toneNeutral
 	}
@@ -193,7 +200,7 @@ func setLabel(l *widget.Label, text string) {
 func (l *listScreen) refresh() {
 	l.rebuild()
 	setVisible(l.errLabel, false)
-	if len(l.v.connectors) == 0 {
+	if len(l.m.connectors) == 0 {
 		setVisible(l.empty, true)
 	} else {
 		setVisible(l.empty, false)
@@ -203,12 +210,12 @@ func (l *listScreen) refresh() {
 		l.root.Refresh()
 	}
 	l.list.Refresh()
-	l.markSelected(l.v.selected)
+	l.markSelected(l.m.selected)
 }
 
 func (l *listScreen) refreshKey(k connector.Key) {
 	for i, ci := range l.shown {
-		if l.v.connectors[ci].Key() == k {
+		if l.m.connectors[ci].Key() == k {
 			l.list.RefreshItem(i)
 			return
 		}
@@ -222,7 +229,7 @@ func (l *listScreen) rebuild() {
 	q := strings.ToLower(strings.TrimSpace(l.search.Text))
 	l.shown = l.shown[:0]
 	for _, prodPass := range []bool{true, false} {
-		for i, c := range l.v.connectors {
+		for i, c := range l.m.connectors {
 			if c.IsProductionTarget() != prodPass || (q != "" && !matches(c, q)) {
 				continue
 			}
@@ -244,7 +251,7 @@ func matches(c connector.Connector, q string) bool {
 func (l *listScreen) onSearch(string) {
 	l.rebuild()
 	l.list.Refresh()
-	l.markSelected(l.v.selected)
+	l.markSelected(l.m.selected)
 }
 
 // onSelectSandboxes ticks every connector shown that is not a production
@@ -252,11 +259,11 @@ func (l *listScreen) onSearch(string) {
 func (l *listScreen) onSelectSandboxes() {
 	var keys []connector.Key
 	for _, i := range l.shown {
-		if c := l.v.connectors[i]; !c.IsProductionTarget() {
+		if c := l.m.connectors[i]; !c.IsProductionTarget() {
 			keys = append(keys, c.Key())
 		}
 	}
-	l.v.tickAll(keys)
+	l.act.tickAll(keys)
 }
 
 func (l *listScreen) setChecking(k connector.Key, on bool) {
@@ -279,7 +286,7 @@ func (l *listScreen) markSelected(k connector.Key) {
 	l.selecting = true
 	defer func() { l.selecting = false }()
 	for i, ci := range l.shown {
-		if l.v.connectors[ci].Key() == k {
+		if l.m.connectors[ci].Key() == k {
 			l.list.Select(i)
 			return
 		}
@@ -291,13 +298,13 @@ func (l *listScreen) onSelected(id widget.ListItemID) {
 	if l.selecting || id < 0 || id >= len(l.shown) {
 		return
 	}
-	l.v.selectKey(l.v.connectors[l.shown[id]].Key())
+	l.act.selectKey(l.m.connectors[l.shown[id]].Key())
 }
 
-func (l *listScreen) onChecked(k connector.Key, on bool) { l.v.tick(k, on) }
+func (l *listScreen) onChecked(k connector.Key, on bool) { l.act.tick(k, on) }
 
 // checkedKeys lists the ticked connectors in list order.
-func (l *listScreen) checkedKeys() []connector.Key { return l.v.tickedKeys() }
+func (l *listScreen) checkedKeys() []connector.Key { return l.m.tickedKeys() }
 
 // onModel redraws the list when the model changes: the whole list for a
 // new list or ticks, one row for a status.
@@ -308,13 +315,13 @@ func (l *listScreen) onModel(ev modelEvent) {
 	case statusChanged:
 		l.refreshKey(ev.Key)
 	case selectionChanged:
-		l.markSelected(l.v.selected)
+		l.markSelected(l.m.selected)
 	case ticksChanged:
 		l.list.Refresh()
 	}
 }
 
-func (l *listScreen) onCheckNow() { l.v.checkAll(l.v.keys()) }
+func (l *listScreen) onCheckNow() { l.act.checkAll(l.m.keys()) }
 
 // showProgress shows how far a round of checks is on the Check now button:
 // "Checking 3 of 20…" until every result landed. The button stays enabled:
@@ -380,20 +387,20 @@ func (l *listScreen) onAddSystem() {
 			}
 			e, err := connector.NamedEnvironment(named.Text, kind)
 			if err != nil {
-				l.v.showError(lang.L("Couldn't add the system"), err)
+				l.act.showError(lang.L("Couldn't add the system"), err)
 				return
 			}
 			k.Environment = e
 		}
 		p, _ := connector.ParseCallbackPorts(ports.Text) // validated by the form
 		l.addSystem(k, addOptions{ClientID: strings.TrimSpace(clientID.Text), Ports: p})
-	}, l.v.win)
+	}, l.act.win())
 	d.Resize(fyne.NewSize(520, 0))
-	l.v.track(d, d.Submit)
+	l.act.track(d, d.Submit)
 	name.OnSubmitted = func(string) { d.Submit() }
 	l.addDialog, l.addName, l.addEnv, l.addNamed = d, name, env, named
 	d.Show()
-	l.v.win.Canvas().Focus(name)
+	l.act.win().Canvas().Focus(name)
 }
 
 // addOptions are the optional OAuth client settings of a new connector.
@@ -404,35 +411,37 @@ type addOptions struct {
 
 // addSystem creates k unless it exists, then selects it.
 func (l *listScreen) addSystem(k connector.Key, opts addOptions) {
-	if _, ok := l.v.connectorFor(k); ok {
-		dialog.ShowInformation(lang.L("Already there"),
-			lang.L("{{.Connector}} already exists: there is one connector per system and environment. It is now selected.",
-				map[string]any{"Connector": keyText(k)}), l.v.win)
-		l.v.selectKey(k)
+	if _, ok := l.m.connectorFor(k); ok {
+		l.alreadyThere(k)
 		return
 	}
-	if l.v.reg == nil {
+	svc := l.act.svc()
+	if svc == nil {
 		return
 	}
-	l.v.goWork(func(ctx context.Context) {
-		_, err := l.v.reg.Upsert(k, func(c *connector.Connector) error {
-			c.System, c.Environment = k.System, k.Environment
-			if c.LoginURL == "" {
-				c.LoginURL = k.Environment.DefaultLoginURL()
+	l.act.goWork(func(context.Context) {
+		c, added, err := svc.AddConnector(k, connector.ConnectorSettings{ClientID: opts.ClientID, CallbackPorts: opts.Ports})
+		l.act.do(func() {
+			switch {
+			case err != nil:
+				l.act.showError(lang.L("Couldn't add the system"), err)
+			case !added: // stored meanwhile, or under another case of its name
+				l.alreadyThere(c.Key())
+				l.act.reload(false)
+			default:
+				l.act.added(k)
 			}
-			c.ClientID, c.CallbackPorts = opts.ClientID, opts.Ports
-			return nil
-		})
-		l.v.do(func() {
-			if err != nil {
-				l.v.showError(lang.L("Couldn't add the system"), err)
-				return
-			}
-			l.v.selected = connector.Key{} // force selectKey to act
-			l.v.selectKey(k)
-			l.v.reload(true)
 		})
 	})
+}
+
+// alreadyThere says k exists (one connector per system and environment)
+// and selects it.
+func (l *listScreen) alreadyThere(k connector.Key) {
+	dialog.ShowInformation(lang.L("Already there"),
+		lang.L("{{.Connector}} already exists: there is one connector per system and environment. It is now selected.",
+			map[string]any{"Connector": keyText(k)}), l.act.win())
+	l.act.selectKey(k)
 }
 
 // envOptions are the translated environment names in display order.

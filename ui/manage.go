@@ -16,7 +16,7 @@ import (
 // org and backups stay with it (they belong to its ID).
 func (s *authScreen) onRename() {
 	k := s.key
-	if _, ok := s.v.connectorFor(k); !ok || s.v.reg == nil {
+	if _, ok := s.m.connectorFor(k); !ok || s.act.svc() == nil {
 		return
 	}
 	name := &widget.Entry{Text: k.System, Validator: connector.ValidateSystemName}
@@ -28,36 +28,29 @@ func (s *authScreen) onRename() {
 			if ok {
 				s.rename(k, strings.TrimSpace(name.Text))
 			}
-		}, s.v.win)
+		}, s.act.win())
 	d.Resize(fyne.NewSize(480, 0))
 	s.renameDialog, s.renameEntry = d, name
-	s.v.track(d, d.Submit)
+	s.act.track(d, d.Submit)
 	name.OnSubmitted = func(string) { d.Submit() }
 	d.Show()
-	s.v.win.Canvas().Focus(name)
+	s.act.win().Canvas().Focus(name)
 }
 
 // rename renames k in the background and selects it under its new name.
 func (s *authScreen) rename(k connector.Key, system string) {
-	s.v.goWork(func(context.Context) {
-		c, err := s.v.reg.Rename(k, system)
-		s.v.do(func() {
+	svc := s.act.svc()
+	if svc == nil {
+		return
+	}
+	s.act.goWork(func(context.Context) {
+		c, err := svc.Rename(k, system)
+		s.act.do(func() {
 			if err != nil {
-				s.v.showError(lang.L("Couldn't rename the connector"), err)
+				s.act.showError(lang.L("Couldn't rename the connector"), err)
 				return
 			}
-			to := c.Key()
-			s.v.rekey(k, to)
-			list := append([]connector.Connector(nil), s.v.connectors...)
-			for i := range list {
-				if list[i].Key() == k {
-					list[i] = c
-				}
-			}
-			s.v.picked = true
-			s.v.selected = to // notified with the list
-			s.v.replaceConnectors(list)
-			s.v.reload(false)
+			s.act.renamed(k, c)
 		})
 	})
 }
@@ -66,8 +59,8 @@ func (s *authScreen) rename(k connector.Key, system string) {
 // Disconnect) and deletes it.
 func (s *authScreen) onRemove() {
 	k := s.key
-	c, ok := s.v.connectorFor(k)
-	if !ok || s.v.svc == nil {
+	c, ok := s.m.connectorFor(k)
+	if !ok || s.act.svc() == nil {
 		return
 	}
 	org := lang.L("no org yet")
@@ -81,39 +74,31 @@ func (s *authScreen) onRemove() {
 		if yes {
 			s.remove(k)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Remove"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.removeDialog = d
-	s.v.track(d, nil)
+	s.act.track(d, nil)
 	d.Show()
 }
 
 func (s *authScreen) remove(k connector.Key) {
-	s.v.goWork(func(ctx context.Context) {
-		err := s.v.svc.Remove(ctx, k)
-		s.v.do(func() {
+	svc := s.act.svc()
+	if svc == nil {
+		return
+	}
+	s.act.goWork(func(ctx context.Context) {
+		err := svc.Remove(ctx, k)
+		s.act.do(func() {
 			if p := connector.AsProblem(err); p != nil {
 				if p.Code != connector.CodeRevokeFailed {
-					s.v.showError(lang.L("Couldn't remove the connector"), err)
+					s.act.showError(lang.L("Couldn't remove the connector"), err)
 					return
 				}
-				s.v.showError(lang.L("Removed from this computer only"), err)
+				s.act.showError(lang.L("Removed from this computer only"), err)
 			}
-			s.v.rekey(k, connector.Key{})
-			var kept []connector.Connector
-			for _, c := range s.v.connectors {
-				if c.Key() != k {
-					kept = append(kept, c)
-				}
-			}
-			s.v.picked = false
-			if len(kept) > 0 {
-				s.v.selected = kept[0].Key() // notified with the list
-			}
-			s.v.replaceConnectors(kept)
-			s.v.reload(false)
+			s.act.removed(k)
 		})
 	})
 }

@@ -19,7 +19,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // maxPlanFiles bounds the files listed per target in the plan dialog.
@@ -45,14 +44,14 @@ func (s *publishScreen) newReviewButton() *button {
 // button publishes (production targets are still confirmed by name).
 func (s *publishScreen) onReview() {
 	keys := s.targetKeys()
-	if s.running || s.bundle == nil || len(keys) == 0 || s.v.svc == nil {
+	if s.running || s.bundle == nil || len(keys) == 0 || s.act.svc() == nil {
 		return
 	}
 	b := s.bundle
 	s.plan.reviewBtn.Disable()
-	s.v.goWork(func(ctx context.Context) {
-		results := s.v.svc.PublishMany(ctx, keys, b, service.PublishOptions{DryRun: true}, nil)
-		s.v.do(func() {
+	s.act.goWork(func(ctx context.Context) {
+		results := s.act.svc().PublishMany(ctx, keys, b, service.PublishOptions{DryRun: true}, nil)
+		s.act.do(func() {
 			s.plan.reviewBtn.Enable()
 			s.showPlan(keys, results)
 		})
@@ -94,7 +93,7 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []service.Publish
 	}
 	s.plan.reviewKeys = keys
 	if !todo {
-		dialog.NewInformation(lang.L("Already up to date"), lang.L("The org already has this bundle: nothing to publish."), s.v.win).Show()
+		dialog.NewInformation(lang.L("Already up to date"), lang.L("The org already has this bundle: nothing to publish."), s.act.win()).Show()
 		return
 	}
 	scroll := container.NewVScroll(box)
@@ -106,7 +105,7 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []service.Publish
 			s.plan.forceNext = drift
 			s.publishTo(keys)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	if drift {
 		d.SetConfirmImportance(widget.DangerImportance)
 		d.SetConfirmText(lang.L("Publish over the change"))
@@ -129,7 +128,8 @@ func planSummary(p *service.Plan) string {
 	return counts
 }
 
-// planFiles lists the changed files with their sizes.
+// planFiles lists the changed files with their sizes (in English, as the
+// plan always showed them).
 func planFiles(p *service.Plan) fyne.CanvasObject {
 	var lines []string
 	for i, c := range p.Files {
@@ -139,11 +139,11 @@ func planFiles(p *service.Plan) fyne.CanvasObject {
 		}
 		switch c.Change {
 		case service.ChangeAdded:
-			lines = append(lines, fmt.Sprintf("+ %s (%s)", c.Path, packaging.HumanSize(c.NewSize)))
+			lines = append(lines, fmt.Sprintf("+ %s (%s)", c.Path, connector.FormatSize(c.NewSize, "en")))
 		case service.ChangeRemoved:
-			lines = append(lines, fmt.Sprintf("− %s (%s)", c.Path, packaging.HumanSize(c.OldSize)))
+			lines = append(lines, fmt.Sprintf("− %s (%s)", c.Path, connector.FormatSize(c.OldSize, "en")))
 		default:
-			lines = append(lines, fmt.Sprintf("~ %s (%s → %s)", c.Path, packaging.HumanSize(c.OldSize), packaging.HumanSize(c.NewSize)))
+			lines = append(lines, fmt.Sprintf("~ %s (%s → %s)", c.Path, connector.FormatSize(c.OldSize, "en"), connector.FormatSize(c.NewSize, "en")))
 		}
 	}
 	return &widget.Label{Text: strings.Join(lines, "\n"), TextStyle: fyne.TextStyle{Monospace: true}}
@@ -174,7 +174,7 @@ func (s *publishScreen) askDrift(results []service.PublishResult) {
 			s.plan.forceNext = true
 			s.publishTo(keys)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Publish over the change"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
@@ -192,15 +192,12 @@ func (s *publishScreen) takeForce() bool {
 
 // driftOf is c's drift (its resource changed outside Connectors), or nil:
 // as the live status found it when newer than our last publish, else as
-// last recorded (connector.DriftOf is the rule; the status and the
-// registry carry its answer).
+// last recorded (connector.CurrentDrift is the rule).
 func driftOf(c connector.Connector, live map[connector.Key]connector.Status) *connector.Drift {
-	st, ok := live[c.Key()]
-	checked := ok && (st.Resource != nil || st.Drift != nil)
-	if checked && (c.LastPublish == nil || !c.LastPublish.At.After(st.CheckedAt)) {
-		return st.Drift // the check is newer than our last publish
+	if st, ok := live[c.Key()]; ok {
+		return connector.CurrentDrift(c, &st)
 	}
-	return c.Drift
+	return connector.CurrentDrift(c, nil)
 }
 
 // driftShort is "Jane Doe, 2026-11-29 11:51" for the list row.

@@ -24,7 +24,8 @@ import (
 // summary and validation, publish to one or several connectors with per-row
 // progress, retry the failed ones, restore the previous version.
 type publishScreen struct {
-	v      *view
+	m      *model // what it reads
+	act    publishActions
 	bundle *packaging.Bundle
 
 	zipBtn    *button
@@ -83,7 +84,7 @@ type publishRow struct {
 }
 
 func newPublishScreen(v *view) *publishScreen {
-	s := &publishScreen{v: v, rows: map[connector.Key]*publishRow{}, notifyAfter: DefaultNotifyAfter}
+	s := &publishScreen{m: v.model, act: v.publishActions(), rows: map[connector.Key]*publishRow{}, notifyAfter: DefaultNotifyAfter}
 	s.zipBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a .zip…"), Icon: theme.FileIcon(), OnTapped: s.onChooseZip}})
 	s.folderBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose a folder…"), Icon: theme.FolderOpenIcon(), OnTapped: s.onChooseFolder}})
 	s.source = &widget.Label{Text: lang.L("No bundle chosen yet."), Truncation: fyne.TextTruncateEllipsis, TextStyle: fyne.TextStyle{Bold: true}}
@@ -141,11 +142,11 @@ func (s *publishScreen) build() fyne.CanvasObject {
 
 // targetKeys are the ticked connectors, or the selected one when none is ticked.
 func (s *publishScreen) targetKeys() []connector.Key {
-	if keys := s.v.tickedKeys(); len(keys) > 0 {
+	if keys := s.m.tickedKeys(); len(keys) > 0 {
 		return keys
 	}
-	if _, ok := s.v.connectorFor(s.v.selected); ok {
-		return []connector.Key{s.v.selected}
+	if _, ok := s.m.connectorFor(s.m.selected); ok {
+		return []connector.Key{s.m.selected}
 	}
 	return nil
 }
@@ -209,7 +210,7 @@ func (s *publishScreen) showSummary(keys []connector.Key) {
 	orgs := make([]string, len(prod))
 	for i, k := range prod {
 		orgs[i] = keyText(k)
-		if c, ok := s.v.connectorFor(k); ok && c.Org != nil {
+		if c, ok := s.m.connectorFor(k); ok && c.Org != nil {
 			orgs[i] = c.Org.OrgName + " (" + c.Org.OrgID + ")"
 		}
 	}
@@ -246,10 +247,10 @@ func (s *publishScreen) clearResults() {
 
 // hasBackup reports whether k has a version to restore.
 func (s *publishScreen) hasBackup(k connector.Key) bool {
-	if s.v.svc == nil {
+	if s.act.svc() == nil {
 		return false
 	}
-	_, ok, err := s.v.svc.RestoreVersion(k, "")
+	_, ok, err := s.act.svc().RestoreVersion(k, "")
 	return err == nil && ok
 }
 
@@ -270,7 +271,7 @@ func (s *publishScreen) relayout() {
 func (s *publishScreen) onChooseZip() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			s.v.showError(lang.L("Couldn't open the file"), err)
+			s.act.showError(lang.L("Couldn't open the file"), err)
 			return
 		}
 		if r == nil {
@@ -279,7 +280,7 @@ func (s *publishScreen) onChooseZip() {
 		path := r.URI().Path()
 		_ = r.Close()
 		s.load(path)
-	}, s.v.win)
+	}, s.act.win())
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip", ".ZIP"}))
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
@@ -288,24 +289,21 @@ func (s *publishScreen) onChooseZip() {
 func (s *publishScreen) onChooseFolder() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			s.v.showError(lang.L("Couldn't open the folder"), err)
+			s.act.showError(lang.L("Couldn't open the folder"), err)
 			return
 		}
 		if u == nil {
 			return
 		}
 		s.load(u.Path())
-	}, s.v.win)
+	}, s.act.win())
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 }
 
 // load opens and validates the bundle at path in the background.
 func (s *publishScreen) load(path string) {
-	open := s.v.deps.OpenBundle
-	if open == nil {
-		open = packaging.Open
-	}
+	open := s.act.openBundle
 	s.source.SetText(path)
 	s.valid.SetText(lang.L("Checking the bundle…"))
 	s.valid.Importance = widget.MediumImportance
@@ -313,11 +311,11 @@ func (s *publishScreen) load(path string) {
 	setVisible(s.validIcon, false)
 	setVisible(s.validFix, false)
 	s.relayout()
-	s.v.goWork(func(context.Context) {
+	s.act.goWork(func(context.Context) {
 		b, err := open(path)
-		s.v.do(func() {
+		s.act.do(func() {
 			if err != nil {
-				s.v.noteError(err)
+				s.act.noteError(err)
 			}
 			s.setBundle(b, err)
 			if err != nil {
@@ -346,7 +344,7 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 	}
 	sum := b.Summary()
 	src := b.Source()
-	if d := s.v.deps.Demo; d != nil && b == d.Bundle {
+	if d := s.act.demo(); d != nil && b == d.Bundle {
 		src = lang.L("Sample content (built in)")
 	}
 	s.source.SetText(src)
@@ -395,7 +393,7 @@ func (s *publishScreen) publishTo(keys []connector.Key) { s.publishWith(keys, fa
 // app did not publish. Production targets (connector.IsProductionTarget)
 // are confirmed first, once they are known to be authorized.
 func (s *publishScreen) publishWith(keys []connector.Key, replace bool) {
-	if s.running || s.bundle == nil || len(keys) == 0 || s.v.svc == nil {
+	if s.running || s.bundle == nil || len(keys) == 0 || s.act.svc() == nil {
 		return
 	}
 	prod := s.productionTargets(keys)
@@ -412,7 +410,7 @@ func (s *publishScreen) publishWith(keys []connector.Key, replace bool) {
 func (s *publishScreen) productionTargets(keys []connector.Key) []connector.Key {
 	var prod []connector.Key
 	for _, k := range keys {
-		c, ok := s.v.connectorFor(k)
+		c, ok := s.m.connectorFor(k)
 		if !ok {
 			c = connector.Connector{System: k.System, Environment: k.Environment}
 		}
@@ -428,20 +426,20 @@ func (s *publishScreen) productionTargets(keys []connector.Key) []connector.Key 
 func (s *publishScreen) whenAuthorized(keys []connector.Key, then func()) {
 	s.publishBtn.Disable()
 	s.restoreBtn.Disable()
-	s.v.goWork(func(ctx context.Context) {
+	s.act.goWork(func(ctx context.Context) {
 		sts := make([]connector.Status, len(keys))
 		for i, k := range keys {
-			sts[i] = s.v.svc.Status(ctx, k)
+			sts[i] = s.act.svc().Status(ctx, k)
 			sts[i].Key = k
 		}
-		s.v.do(func() {
+		s.act.do(func() {
 			defer s.updateTargets()
 			for _, st := range sts {
-				s.v.setStatus(st)
+				s.act.setStatus(st)
 			}
 			for _, st := range sts {
 				if !st.Authorized() {
-					s.v.showError(lang.L("{{.Connector}} is not authorized", map[string]any{"Connector": keyText(st.Key)}),
+					s.act.showError(lang.L("{{.Connector}} is not authorized", map[string]any{"Connector": keyText(st.Key)}),
 						&connector.Problem{Message: st.Message, Fix: st.Fix})
 					return
 				}
@@ -462,7 +460,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	}
 	items := []*widget.FormItem{{Widget: &widget.Label{Text: intro, TextStyle: fyne.TextStyle{Bold: true}}}}
 	for _, k := range prod {
-		c, _ := s.v.connectorFor(k)
+		c, _ := s.m.connectorFor(k)
 		name, id := k.System, "?"
 		if c.Org != nil {
 			name, id = c.Org.OrgName, c.Org.OrgID
@@ -478,7 +476,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	}
 	typed := &widget.Entry{PlaceHolder: expected}
 	typed.Validator = func(v string) error {
-		if strings.TrimSpace(v) != expected {
+		if !connector.ConfirmsProduction(v, expected) {
 			return &connector.Problem{Code: connector.CodeProductionNotConfirmed,
 				Message: lang.L("Type {{.Name}} to confirm.", map[string]any{"Name": expected})}
 		}
@@ -487,16 +485,16 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	typed.ExtendBaseWidget(typed)
 	items = append(items, &widget.FormItem{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), Widget: typed})
 	d := dialog.NewForm(title, button, lang.L("Cancel"), items, func(ok bool) {
-		if ok && strings.TrimSpace(typed.Text) == expected {
+		if ok && connector.ConfirmsProduction(typed.Text, expected) {
 			onYes()
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.Resize(fyne.NewSize(560, 0))
 	s.prodDialog, s.prodEntry = d, typed
-	s.v.track(d, d.Submit)
+	s.act.track(d, d.Submit)
 	typed.OnSubmitted = func(string) { d.Submit() } // Enter confirms once the name is typed
 	d.Show()
-	s.v.win.Canvas().Focus(typed)
+	s.act.win().Canvas().Focus(typed)
 }
 
 // start runs PublishMany in the background with one progress row per
@@ -519,18 +517,18 @@ func (s *publishScreen) start(keys, confirmed []connector.Key, replace bool) {
 	s.updateTargets()
 	th := &progressThrottle{}
 	force := s.takeForce()
-	s.v.goWork(func(ctx context.Context) {
+	s.act.goWork(func(ctx context.Context) {
 		opts := service.PublishOptions{ConfirmedKeys: confirmed, ReplaceExisting: replace, Force: force}
-		results := s.v.svc.PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
+		results := s.act.svc().PublishMany(ctx, keys, b, opts, func(k connector.Key, sent, total int64) {
 			if f, ok := th.changed(k, sent, total); ok {
-				s.v.do(func() {
+				s.act.do(func() {
 					if r := s.rows[k]; r != nil {
 						r.bar.SetValue(f)
 					}
 				})
 			}
 		})
-		s.v.do(func() { s.finish(keys, results) })
+		s.act.do(func() { s.finish(keys, results) })
 	})
 }
 
@@ -556,7 +554,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 		if r.Outcome == service.OutcomeFailed {
 			s.failed = append(s.failed, k)
 			if r.Problem != nil {
-				s.v.noteError(r.Problem)
+				s.act.noteError(r.Problem)
 			}
 			if r.Existing != nil {
 				r.Key = k
@@ -569,7 +567,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 		}
 	}
 	s.updateTargets()
-	s.v.reload(false)
+	s.act.reload(false)
 	s.notifyDone(len(keys), len(keys)-len(s.failed))
 	if len(existing) > 0 {
 		s.askReplace(existing)
@@ -593,7 +591,7 @@ func (s *publishScreen) notifyDone(total, ok int) {
 	if ok < total {
 		title = lang.L("Publish finished with failures")
 	}
-	s.v.app.SendNotification(fyne.NewNotification(title,
+	s.act.notify(fyne.NewNotification(title,
 		lang.L("{{.OK}} of {{.Total}} targets succeeded.", map[string]any{"OK": ok, "Total": total})))
 }
 
@@ -623,12 +621,12 @@ func (s *publishScreen) askReplace(results []service.PublishResult) {
 		if yes {
 			s.publishWith(keys, true)
 		}
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Replace"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.replaceDialog, s.replaceKeys = d, keys
-	s.v.track(d, nil)
+	s.act.track(d, nil)
 	d.Show()
 }
 
@@ -637,14 +635,14 @@ func (s *publishScreen) askReplace(results []service.PublishResult) {
 // name, once it is known to be authorized.
 func (s *publishScreen) onRestore() {
 	keys := s.targetKeys()
-	if len(keys) != 1 || s.running || s.v.svc == nil {
+	if len(keys) != 1 || s.running || s.act.svc() == nil {
 		return
 	}
 	k := keys[0]
-	c, _ := s.v.connectorFor(k)
-	version, ok, err := s.v.svc.RestoreVersion(k, "")
+	c, _ := s.m.connectorFor(k)
+	version, ok, err := s.act.svc().RestoreVersion(k, "")
 	if err != nil || !ok {
-		s.v.showError(lang.L("Nothing to restore"), &connector.Problem{Code: connector.CodeNoBackup,
+		s.act.showError(lang.L("Nothing to restore"), &connector.Problem{Code: connector.CodeNoBackup,
 			Message: lang.L("There is no backup of this resource on this computer yet."), Fix: lang.L("A backup is taken each time a publish replaces a version.")})
 		return
 	}
@@ -668,14 +666,14 @@ func (s *publishScreen) onRestore() {
 		s.whenAuthorized([]connector.Key{k}, func() {
 			s.confirmProduction([]connector.Key{k}, true, func() { s.restore(k, c.EffectiveResourceName(), true) })
 		})
-	}, s.v.win)
+	}, s.act.win())
 	d.SetConfirmText(lang.L("Restore"))
 	d.SetDismissText(lang.L("Cancel"))
 	if prod {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
 	s.restoreDialog = d
-	s.v.track(d, d.Confirm)
+	s.act.track(d, d.Confirm)
 	d.Show()
 }
 
@@ -689,17 +687,17 @@ func (s *publishScreen) restore(k connector.Key, resource string, confirmedProdu
 	s.rows = map[connector.Key]*publishRow{k: r}
 	s.rowsBox.Add(r.build())
 	s.updateTargets()
-	s.v.goWork(func(ctx context.Context) {
-		res := s.v.svc.Restore(ctx, k, service.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
-		s.v.do(func() {
+	s.act.goWork(func(ctx context.Context) {
+		res := s.act.svc().Restore(ctx, k, service.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
+		s.act.do(func() {
 			s.running = false
 			setVisible(r.bar, true)
 			r.show(res)
 			if res.Outcome == service.OutcomeFailed && res.Problem != nil {
-				s.v.noteError(res.Problem)
+				s.act.noteError(res.Problem)
 			}
 			s.updateTargets()
-			s.v.reload(false)
+			s.act.reload(false)
 		})
 	})
 }

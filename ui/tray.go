@@ -9,7 +9,6 @@ import (
 	"github.com/connectors-app/connectors/connector/service"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/connectors-app/connectors/connector"
@@ -27,21 +26,19 @@ type trayUI struct {
 func (s *publishScreen) setupTray() {
 	s.tray.summary = fyne.NewMenuItem(s.traySummary(), nil)
 	s.tray.summary.Disabled = true
-	s.tray.again = fyne.NewMenuItem(lang.L("Publish again"), func() { s.v.do(s.publishAgain) })
+	s.tray.again = fyne.NewMenuItem(lang.L("Publish again"), func() { s.act.do(s.publishAgain) })
 	s.tray.again.Disabled = true
 	s.tray.menu = fyne.NewMenu("Connectors", s.tray.summary, s.tray.again)
-	if d, ok := s.v.app.(desktop.App); ok {
-		d.SetSystemTrayMenu(s.tray.menu)
-	}
+	s.act.setTray(s.tray.menu)
 }
 
 // traySummary is "All connected" or "N need attention", from the same
 // rule as the list (connector.StateOf).
 func (s *publishScreen) traySummary() string {
 	n := 0
-	for _, c := range s.v.connectors {
+	for _, c := range s.m.connectors {
 		var live *connector.Status
-		if st, ok := s.v.status[c.Key()]; ok {
+		if st, ok := s.m.status[c.Key()]; ok {
 			live = &st
 		}
 		if connector.StateOf(c, live) != connector.StateConnected {
@@ -49,7 +46,7 @@ func (s *publishScreen) traySummary() string {
 		}
 	}
 	switch {
-	case len(s.v.connectors) == 0:
+	case len(s.m.connectors) == 0:
 		return lang.L("No connectors yet")
 	case n == 0:
 		return lang.L("All connected")
@@ -87,7 +84,7 @@ func (s *publishScreen) publishAgain() {
 	if len(s.tray.keys) == 0 {
 		return
 	}
-	s.v.win.Show()
+	s.act.showWindow()
 	s.publishTo(append([]connector.Key(nil), s.tray.keys...))
 }
 
@@ -99,6 +96,6 @@ func (s *publishScreen) notifyWatchFailed(e service.WatchEvent) {
 			names = append(names, keyText(r.Key))
 		}
 	}
-	s.v.app.SendNotification(fyne.NewNotification(lang.L("Publish on change failed"),
+	s.act.notify(fyne.NewNotification(lang.L("Publish on change failed"),
 		lang.L("The publish to {{.Targets}} failed. Open Connectors to see why.", map[string]any{"Targets": strings.Join(names, ", ")})))
 }

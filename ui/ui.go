@@ -98,7 +98,6 @@ type view struct {
 	win  fyne.Window
 	deps Deps
 	svc  backend
-	reg  registry
 
 	ctx  context.Context
 	stop context.CancelFunc
@@ -137,7 +136,6 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	v.tips.do = v.do
 	if deps.Service != nil {
 		v.svc = deps.Service
-		v.reg = deps.Service.Registry
 		if deps.Service.AppVersion == "" {
 			deps.Service.AppVersion = deps.Version // recorded in what it publishes
 		}
@@ -302,11 +300,12 @@ func (v *view) goWork(fn func(ctx context.Context)) {
 // reload re-reads the registry in the background, then (when check is set)
 // re-checks every connector.
 func (v *view) reload(check bool) {
-	if v.reg == nil {
+	if v.svc == nil {
 		return
 	}
+	svc := v.svc
 	v.goWork(func(ctx context.Context) {
-		list, err := v.reg.List()
+		list, err := svc.Connectors()
 		if ctx.Err() != nil {
 			return
 		}

@@ -71,19 +71,19 @@ func (s *publishScreen) onWatch(on bool) {
 		return
 	}
 	keys, folder := s.targetKeys(), s.watchFolder()
-	if s.v.svc == nil || folder == "" || len(keys) == 0 {
+	if s.act.svc() == nil || folder == "" || len(keys) == 0 {
 		s.watch.check.SetChecked(false)
 		return
 	}
-	ctx, cancel := context.WithCancel(s.v.ctx) // the window closing stops it too
+	ctx, cancel := context.WithCancel(s.act.ctx()) // the window closing stops it too
 	s.watch.cancel, s.watch.keys = cancel, keys
 	setVisible(s.watch.status, true)
 	s.watch.status.SetText(lang.L("Watching {{.Folder}}…", map[string]any{"Folder": folder}))
-	s.v.goWork(func(context.Context) {
-		err := s.v.svc.Watch(ctx, service.WatchOptions{Folder: folder, Keys: keys, OnEvent: func(e service.WatchEvent) {
-			s.v.do(func() { s.showWatchEvent(e) })
+	s.act.goWork(func(context.Context) {
+		err := s.act.svc().Watch(ctx, service.WatchOptions{Folder: folder, Keys: keys, OnEvent: func(e service.WatchEvent) {
+			s.act.do(func() { s.showWatchEvent(e) })
 		}})
-		s.v.do(func() {
+		s.act.do(func() {
 			if err != nil {
 				msg, _ := problemText(err)
 				s.watch.status.SetText(msg)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/tokenstore"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 func TestUsageErrorsExit2(t *testing.T) {
@@ -201,9 +200,9 @@ func TestSentenceAndSplitFix(t *testing.T) {
 }
 
 func TestHumanBytesAndAgo(t *testing.T) {
-	assert.Equal(t, "512 B", packaging.HumanSize(512))
-	assert.Equal(t, "1.5 KB", packaging.HumanSize(1536))
-	assert.Equal(t, "5 MB", packaging.HumanSize(5*1024*1024))
+	assert.Equal(t, "512 B", connector.FormatSize(512, "en"))
+	assert.Equal(t, "1.5 KB", connector.FormatSize(1536, "en"))
+	assert.Equal(t, "5 MB", connector.FormatSize(5*1024*1024, "en"))
 	assert.Equal(t, "just now", ago(10*time.Second))
 	assert.Equal(t, "3m ago", ago(3*time.Minute))
 	assert.Equal(t, "2d ago", ago(50*time.Hour))

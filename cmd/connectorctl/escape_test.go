@@ -19,8 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/internal/safetext"
 	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/internal/safetext"
 )
 
 // hostile is outside text that would recolour a terminal, return the

@@ -12,7 +12,6 @@ import (
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/internal/safetext"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // historyOptions is what history runs with.
@@ -165,7 +164,7 @@ func historyRow(e connector.HistoryEntry) [len(historyColumns)]string {
 		outcome += " (" + e.ErrorCode + ")"
 	}
 	row := [...]string{fmtVersionTime(e.Time), e.Action, e.Connector, e.Resource, outcome,
-		packaging.HumanSize(e.Size), dash(e.User), dash(shortFP(e.Fingerprint)), dash(e.AppVersion)}
+		connector.FormatSize(e.Size, "en"), dash(e.User), dash(shortFP(e.Fingerprint)), dash(e.AppVersion)}
 	for i, c := range row {
 		row[i] = safetext.Escape(c)
 	}

@@ -84,7 +84,7 @@ func TestStatusRevokedIsNotAnEnvironmentMismatch(t *testing.T) {
 	org.ExpireSessions()
 	r := c.run("status", "Lightning/Sandbox")
 	require.Equal(t, exitFailure, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stdout, "Needs reauthorization")
+	assert.Contains(t, r.stdout, "Needs re-authorization")
 	assert.NotContains(t, r.stdout, "mismatch")
 	assert.NotContains(t, r.stdout, "Environment:")
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // progressView shows upload progress on stderr: one bar redrawn in place on
@@ -64,11 +63,11 @@ func (p *progressView) update(k connector.Key, sent, total int64) {
 	}
 	if _, started := p.said[k]; !started {
 		p.said[k] = 0
-		fmt.Fprintf(p.w, "%s: uploading %s\n", k, packaging.HumanSize(total))
+		fmt.Fprintf(p.w, "%s: uploading %s\n", k, connector.FormatSize(total, "en"))
 	}
 	if q := int(4 * p.sent[k] / total); q > p.said[k] { // quarters: 1..4
 		p.said[k] = q
-		fmt.Fprintf(p.w, "%s: sent %d%% (%s of %s)\n", k, 25*q, packaging.HumanSize(p.sent[k]), packaging.HumanSize(total))
+		fmt.Fprintf(p.w, "%s: sent %d%% (%s of %s)\n", k, 25*q, connector.FormatSize(p.sent[k], "en"), connector.FormatSize(total, "en"))
 	}
 }
 
@@ -90,7 +89,7 @@ func (p *progressView) draw() {
 	if p.targets > 1 {
 		label = fmt.Sprintf("Publishing to %d connectors", p.targets)
 	}
-	fmt.Fprintf(p.w, "\r\033[K%s [%s] %3.0f%% %s of %s", label, bar, 100*frac, packaging.HumanSize(sent), packaging.HumanSize(total))
+	fmt.Fprintf(p.w, "\r\033[K%s [%s] %3.0f%% %s of %s", label, bar, 100*frac, connector.FormatSize(sent, "en"), connector.FormatSize(total, "en"))
 	p.drawn = true
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // restoreOptions is what restore runs with.
@@ -87,7 +86,7 @@ func restoreRun(ctx context.Context, opts *restoreOptions) error {
 	}
 	if !opts.JSON {
 		fmt.Fprintf(opts.IO.ErrOut, "Restoring %s on %s to the version of %s (%s).\n",
-			resource, c.Key(), fmtVersionTime(version.TakenAt), packaging.HumanSize(version.Size))
+			resource, c.Key(), fmtVersionTime(version.TakenAt), connector.FormatSize(version.Size, "en"))
 	}
 	confirmed, err := confirmProduction(opts.IO, []connector.Connector{c}, opts.Yes, "restore")
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // TestNewCmdRestore: restore's argument and flags become its Options.
@@ -99,7 +98,7 @@ func TestRestoreProductionConfirmationNamesVersion(t *testing.T) {
 	v2 := writeBundle(t, map[string]string{"index.html": "<p>v2</p>", "app.js": "v2()"})
 	require.Equal(t, exitOK, c.run("publish", v1, "Lightning/Production", "--yes").code)
 	require.Equal(t, exitOK, c.run("publish", v2, "Lightning/Production", "--yes").code)
-	size := packaging.HumanSize(int64(len(bundleBytes(t, v1))))
+	size := connector.FormatSize(int64(len(bundleBytes(t, v1))), "en")
 	before := writes(org)
 
 	// No terminal, no --yes: refused, nothing written.

@@ -10,7 +10,6 @@ import (
 	"github.com/connectors-app/connectors/connector/service"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // skippedLine prints a skipped target's line.
@@ -78,7 +77,7 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 	}
 	switch r.Outcome {
 	case service.OutcomeCreated:
-		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, r.Resource, r.ResourceID, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+		fmt.Fprintf(w, "%s %s: created %s (%s), %s in %s\n", symOK, r.Connector, r.Resource, r.ResourceID, connector.FormatSize(r.Size, "en"), fmtDuration(r.Duration))
 		printServed(w, r)
 	case service.OutcomeUpdated:
 		printUpdated(w, r, restore)
@@ -94,7 +93,7 @@ func printResult(w io.Writer, r resultJSON, restore bool) {
 // printRestored is the line of a restore that put back a backed-up version.
 func printRestored(w io.Writer, r resultJSON) {
 	line := fmt.Sprintf("%s %s: restored the version of %s of %s, %s in %s", symOK, r.Connector,
-		fmtVersionTime(r.RestoredFrom.TakenAt), r.Resource, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+		fmtVersionTime(r.RestoredFrom.TakenAt), r.Resource, connector.FormatSize(r.Size, "en"), fmtDuration(r.Duration))
 	if r.BackupPath != "" {
 		line += "; the version it replaced is backed up to " + r.BackupPath
 	}
@@ -108,7 +107,7 @@ func printUpdated(w io.Writer, r resultJSON, restore bool) {
 	if restore {
 		verb = "restored"
 	}
-	line := fmt.Sprintf("%s %s: %s %s, %s in %s", symOK, r.Connector, verb, r.Resource, packaging.HumanSize(r.Size), fmtDuration(r.Duration))
+	line := fmt.Sprintf("%s %s: %s %s, %s in %s", symOK, r.Connector, verb, r.Resource, connector.FormatSize(r.Size, "en"), fmtDuration(r.Duration))
 	if r.BackupPath != "" {
 		line += "; previous version backed up to " + r.BackupPath
 	}
@@ -121,11 +120,11 @@ func printUpdated(w io.Writer, r resultJSON, restore bool) {
 // printWould is a dry run's line and its plan.
 func printWould(w io.Writer, r resultJSON) {
 	if r.Outcome == service.OutcomeWouldCreate {
-		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, r.Resource, packaging.HumanSize(r.Size))
+		fmt.Fprintf(w, "- %s: would create %s, %s (dry run: nothing written)\n", r.Connector, r.Resource, connector.FormatSize(r.Size, "en"))
 		printPlan(w, r.Plan)
 		return
 	}
-	fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, r.Resource, packaging.HumanSize(r.Size))
+	fmt.Fprintf(w, "- %s: would update %s, %s (dry run: nothing written)\n", r.Connector, r.Resource, connector.FormatSize(r.Size, "en"))
 	if r.ChangedOutside && r.Drift != nil {
 		fmt.Fprintf(w, "  %s %s was changed outside Connectors (%s by %s): publishing over it needs --force (it is backed up first).\n",
 			symWarn, r.Resource, fmtVersionTime(r.Drift.LastModifiedDate), r.Drift.By())
@@ -176,7 +175,7 @@ func printPlan(w io.Writer, p *service.Plan) {
 	}[p.Source]
 	fmt.Fprintf(w, "  Plan: %d added, %d removed, %d changed, %d unchanged; %s.\n", p.Added, p.Removed, p.Changed, p.Unchanged, from)
 	if p.OrgNotBundle {
-		fmt.Fprintf(w, "  The org's version (%s) is not a ZIP bundle: it is replaced as a whole.\n", packaging.HumanSize(p.OldSize))
+		fmt.Fprintf(w, "  The org's version (%s) is not a ZIP bundle: it is replaced as a whole.\n", connector.FormatSize(p.OldSize, "en"))
 	}
 	if len(p.Files) == 0 && !p.OrgNotBundle && p.Source != service.PlanSourceNone {
 		fmt.Fprintln(w, "  No file changes.")
@@ -188,11 +187,11 @@ func printPlan(w io.Writer, p *service.Plan) {
 		}
 		switch c.Change {
 		case service.ChangeAdded:
-			fmt.Fprintf(w, "  + %s (%s)\n", c.Path, packaging.HumanSize(c.NewSize))
+			fmt.Fprintf(w, "  + %s (%s)\n", c.Path, connector.FormatSize(c.NewSize, "en"))
 		case service.ChangeRemoved:
-			fmt.Fprintf(w, "  - %s (%s)\n", c.Path, packaging.HumanSize(c.OldSize))
+			fmt.Fprintf(w, "  - %s (%s)\n", c.Path, connector.FormatSize(c.OldSize, "en"))
 		default:
-			fmt.Fprintf(w, "  ~ %s (%s → %s)\n", c.Path, packaging.HumanSize(c.OldSize), packaging.HumanSize(c.NewSize))
+			fmt.Fprintf(w, "  ~ %s (%s → %s)\n", c.Path, connector.FormatSize(c.OldSize, "en"), connector.FormatSize(c.NewSize, "en"))
 		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/connectors-app/connectors/connector"
-	"github.com/connectors-app/connectors/packaging"
 )
 
 // statusOptions is what status runs with.
@@ -158,7 +157,7 @@ func printStatus(w io.Writer, it statusJSON, now func() time.Time, tty bool) {
 	printStatusChecks(w, st)
 	if st.Resource != nil {
 		r := st.Resource
-		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, packaging.HumanSize(r.Size), fmtTime(&r.LastModified, now(), tty))
+		fmt.Fprintf(w, "  - Resource %s: %s, modified %s\n", r.Name, connector.FormatSize(r.Size, "en"), fmtTime(&r.LastModified, now(), tty))
 	}
 	printFound(w, st.Found)
 	if st.Drift != nil {
@@ -183,7 +182,7 @@ func printStatusHead(w io.Writer, it statusJSON) {
 		fmt.Fprintf(w, "  %s Connected%s\n", symOK, who)
 		return
 	}
-	fmt.Fprintf(w, "  %s %s: %s\n", symFail, stateLabel(st.State), sentence(st.Message))
+	fmt.Fprintf(w, "  %s %s: %s\n", symFail, st.State.Label(), sentence(st.Message))
 	if st.Org != nil {
 		fmt.Fprintf(w, "  - Org: %s (%s) as %s\n", st.Org.DisplayName(), st.Org.OrgID, st.Org.Username)
 	}
@@ -221,28 +220,6 @@ func printStatusNext(w io.Writer, it statusJSON) {
 			fmt.Fprintf(w, "  %s Run: %s\n", symNext, c)
 		}
 	}
-}
-
-func stateLabel(s connector.State) string {
-	switch s {
-	case connector.StateNotAuthorized:
-		return "Not authorized"
-	case connector.StateNeedsReauth:
-		return "Needs reauthorization"
-	case connector.StateSandboxRefreshed:
-		return "Sandbox refreshed"
-	case connector.StatePermissionMissing:
-		return "Permission missing"
-	case connector.StateEnvMismatch:
-		return "Wrong environment"
-	case connector.StateUnreachable:
-		return "Unreachable"
-	case connector.StateKeyringError:
-		return "Keyring unavailable"
-	case connector.StateConnected:
-		return "Connected"
-	}
-	return string(s)
 }
 
 // envCheck describes the org's kind against the connector's slot.

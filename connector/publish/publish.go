@@ -134,7 +134,7 @@ func (r *publishRun) prepare(b Bundle, sizeCheck bool) error {
 		return &connector.Problem{
 			Code:    connector.CodeTooLarge,
 			ID:      "too_large_bundle",
-			Message: fmt.Sprintf("The bundle is %s, over Salesforce's limit of 5 MB for one static resource.", connector.BytesText(b.Size())),
+			Message: fmt.Sprintf("The bundle is %s, over Salesforce's limit of 5 MB for one static resource.", connector.FormatSize(b.Size(), "en")),
 			Args:    map[string]any{"BundleSize": b.Size(), "LimitSize": int64(packaging.MaxResourceSize)},
 			Fix:     "Remove unused files from the bundle (or split it into several resources) and publish again.",
 		}
@@ -248,7 +248,7 @@ func (r *publishRun) checkStorage(list *salesforce.ResourceList, cur *salesforce
 	return &connector.Problem{
 		Code: connector.CodeOrgStorageFull,
 		Message: fmt.Sprintf("The org's other static resources use %s of the %s Salesforce allows an org, so this %s bundle does not fit (%s left).",
-			connector.BytesText(used), connector.BytesText(limit), connector.BytesText(size), connector.BytesText(max(0, limit-used))),
+			connector.FormatSize(used, "en"), connector.FormatSize(limit, "en"), connector.FormatSize(size, "en"), connector.FormatSize(max(0, limit-used), "en")),
 		Fix: "Delete static resources the org no longer needs (Setup → Static Resources) and publish again.",
 	}
 }
@@ -355,7 +355,7 @@ func (r *publishRun) foreignProblem(cur *salesforce.StaticResource) error {
 	return &connector.Problem{
 		Code: connector.CodeResourceExists,
 		Message: fmt.Sprintf("The org already has a static resource named %s (%s, last modified %s by %s) that was not published by this app, so nothing was written.",
-			cur.Name, connector.BytesText(cur.BodyLength), cur.LastModifiedDate.UTC().Format("2006-01-02 15:04 MST"), by),
+			cur.Name, connector.FormatSize(cur.BodyLength, "en"), cur.LastModifiedDate.UTC().Format("2006-01-02 15:04 MST"), by),
 		Fix: "Check with its owner; to replace it (a backup of it is taken first), publish again and choose Replace (connectorctl: --replace-existing), or choose another resource name.",
 	}
 }
@@ -413,7 +413,7 @@ func (r *publishRun) duplicateProblem(cur *salesforce.StaticResource, err error)
 	return &connector.Problem{
 		Code: connector.CodeDuplicate,
 		Message: fmt.Sprintf("A static resource named %s was created in the org meanwhile by someone else (%s), so nothing was published and nothing was overwritten.",
-			cur.Name, connector.BytesText(cur.BodyLength)),
+			cur.Name, connector.FormatSize(cur.BodyLength, "en")),
 		Fix: "Check who else publishes to this org, then publish again and choose Replace (connectorctl: --replace-existing) to replace it (a backup of it is taken first), or choose another resource name.",
 		Err: err,
 	}
