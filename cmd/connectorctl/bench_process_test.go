@@ -171,9 +171,12 @@ func connectorctlPublisher(b *testing.B, bin string, org *sfsim.Org, access, ref
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The tokens as `connectorctl authorize` stores them: with the org's
+	// kind as the org said it (then a publish does not ask it again).
 	kr := tokenstore.NewKeyring("")
 	if err := kr.Save(cn.TokenKey(), &tokenstore.Tokens{AccessToken: access, RefreshToken: refresh, InstanceURL: instance,
-		IssuedAt: time.Now(), OrgID: org.OrgID(), LoginURL: org.LoginURL(), ClientID: connector.DefaultClientID}); err != nil {
+		IssuedAt: time.Now(), OrgID: org.OrgID(), LoginURL: org.LoginURL(), ClientID: connector.DefaultClientID,
+		OrgKind: tokenstore.OrgKindSandbox}); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = kr.Delete(cn.TokenKey()) })
