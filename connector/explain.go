@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/connectors-app/connectors/connector/safetext"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 )
 
 // Explain turns any error of the connector stack into a Problem a user can
@@ -264,7 +264,7 @@ func requestLimitProblem(ae *salesforce.APIError) *Problem {
 
 // sizeInMessage finds "up to 250MB", "exceed 5 MB", "up to 65536 bytes" in
 // a Salesforce message and returns the size in bytes.
-var sizeInMessage = regexp.MustCompile(`(?i)(?:up to|exceed)\s+([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bytes?|kb|mb|gb)\b`)
+var sizeInMessage = lazyregexp.New(`(?i)(?:up to|exceed)\s+([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bytes?|kb|mb|gb)\b`)
 
 func messageSize(msg string) (int64, bool) {
 	m := sizeInMessage.FindStringSubmatch(msg)

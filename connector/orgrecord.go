@@ -15,12 +15,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 )
 
 // Provenance says who left the resource the org holds now.
@@ -180,7 +180,7 @@ func newPubID() string {
 	return hex.EncodeToString(b[:])
 }
 
-var pubIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+var pubIDPattern = lazyregexp.New(`^[0-9a-f]{16}$`)
 
 // ---- intents: this folder's writes whose outcome is not known yet ----
 

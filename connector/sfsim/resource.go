@@ -11,10 +11,11 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 )
 
 type resource struct {
@@ -27,7 +28,7 @@ type resource struct {
 	seq                        int
 }
 
-var nameRule = regexp.MustCompile(`^[A-Za-z](?:_?[A-Za-z0-9])*$`)
+var nameRule = lazyregexp.New(`^[A-Za-z](?:_?[A-Za-z0-9])*$`)
 
 // Ops of a ResourceWrite.
 const (
