@@ -8,12 +8,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
-
-	"github.com/connectors-app/connectors/internal/lazyregexp"
 )
 
-var flowField = lazyregexp.New(`name="flow" value="([^"]*)"`)
+var flowField = regexp.MustCompile(`name="flow" value="([^"]*)"`)
 
 // PlayUser is a scripted user for tests without a browser: it follows
 // authorizeURL over HTTP, submits the login form with the org's credentials
