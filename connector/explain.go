@@ -8,13 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/salesforce"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 	"github.com/connectors-app/connectors/internal/safetext"
 )
 
@@ -262,7 +262,7 @@ func requestLimitProblem(ae *salesforce.APIError) *Problem {
 
 // sizeInMessage finds "up to 250MB", "exceed 5 MB", "up to 65536 bytes" in
 // a Salesforce message and returns the size in bytes.
-var sizeInMessage = regexp.MustCompile(`(?i)(?:up to|exceed)\s+([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bytes?|kb|mb|gb)\b`)
+var sizeInMessage = lazyregexp.New(`(?i)(?:up to|exceed)\s+([0-9][0-9,]*(?:\.[0-9]+)?)\s*(bytes?|kb|mb|gb)\b`)
 
 func messageSize(msg string) (int64, bool) {
 	m := sizeInMessage.FindStringSubmatch(msg)

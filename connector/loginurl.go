@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 	"github.com/connectors-app/connectors/internal/safetext"
 )
 
@@ -87,8 +87,8 @@ var hostFamilies = []struct {
 var hostKinds = map[string]bool{"sandbox": true, "develop": true, "scratch": true, "demo": true, "patch": true, "trailblaze": true, "free": true}
 
 var (
-	labelRE  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-	bareName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	labelRE  = lazyregexp.New(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	bareName = lazyregexp.New(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 )
 
 // NormalizeLoginURL turns whatever an admin pasted (Lightning URL, Setup
@@ -328,7 +328,7 @@ func badLoginURL(input, why, fix string) *Problem {
 	}
 }
 
-var userinfoRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)?[^/?#@]*@`)
+var userinfoRE = lazyregexp.New(`^([A-Za-z][A-Za-z0-9+.-]*://)?[^/?#@]*@`)
 
 // shownInput is the input as quoted in messages: without user name,
 // password, query or fragment (a pasted URL may carry a code or token).

@@ -10,11 +10,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 )
 
 // Provenance says who left the resource the org holds now.
@@ -174,7 +174,7 @@ func NewPubID() string {
 	return hex.EncodeToString(b[:])
 }
 
-var PubIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+var PubIDPattern = lazyregexp.New(`^[0-9a-f]{16}$`)
 
 // FoundElsewhere is the version the check found when it was published with
 // Connectors elsewhere (another computer, a teammate, CI), else nil.

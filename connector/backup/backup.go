@@ -27,12 +27,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/connectors-app/connectors/connector/salesforce"
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 )
 
 const (
@@ -48,8 +48,8 @@ const (
 // backupName is the name newPath gives a backup (the time is timeFormat),
 // publishedName the name of a published copy (publishedCopy).
 var (
-	backupName    = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}Z_([0-9a-f]{12}|unknown)(-[1-9][0-9]*)?\.zip$`)
-	publishedName = regexp.MustCompile(`^[0-9a-f]{64}\.zip$`)
+	backupName    = lazyregexp.New(`^[0-9]{8}T[0-9]{6}\.[0-9]{9}Z_([0-9a-f]{12}|unknown)(-[1-9][0-9]*)?\.zip$`)
+	publishedName = lazyregexp.New(`^[0-9a-f]{64}\.zip$`)
 )
 
 // Sources of a backup.
@@ -413,7 +413,7 @@ func (s *Store) TakeOver(from string) error {
 	var errs []error
 	for _, d := range []struct {
 		sub  string
-		name *regexp.Regexp
+		name *lazyregexp.Regexp
 	}{{"", backupName}, {publishedDir, publishedName}} {
 		src, dst := filepath.Join(from, d.sub), filepath.Join(s.Dir, d.sub)
 		entries, err := os.ReadDir(src)

@@ -3,13 +3,13 @@ package health
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"runtime"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/internal/lazyregexp"
 	"github.com/connectors-app/connectors/internal/safetext"
 )
 
@@ -124,17 +124,17 @@ func yesNo(v bool) string {
 // Redaction patterns, applied in order.
 var (
 	// Salesforce access tokens: 00D + org id + ! + opaque part.
-	sfAccessTokenRE = regexp.MustCompile(`00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\-]*`)
+	sfAccessTokenRE = lazyregexp.New(`00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\-]*`)
 	// Authorization headers.
-	bearerRE = regexp.MustCompile(`(?i)\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=!*\-]+`)
+	bearerRE = lazyregexp.New(`(?i)\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=!*\-]+`)
 	// key=value pairs (query strings, form bodies, env-style) of secret-bearing fields.
-	secretFormRE = regexp.MustCompile(`(?i)\b(access_token|refresh_token|id_token|client_secret|code_verifier|password|passwd|oauth_token|sid|code|token|secret)=[^\s&"';,]+`)
+	secretFormRE = lazyregexp.New(`(?i)\b(access_token|refresh_token|id_token|client_secret|code_verifier|password|passwd|oauth_token|sid|code|token|secret)=[^\s&"';,]+`)
 	// "key": "value" pairs (JSON, headers) of unambiguous secret fields.
-	secretJSONRE = regexp.MustCompile(`(?i)("?(?:access_token|refresh_token|id_token|client_secret|password)"?\s*:\s*"?)[^\s",}]+`)
+	secretJSONRE = lazyregexp.New(`(?i)("?(?:access_token|refresh_token|id_token|client_secret|password)"?\s*:\s*"?)[^\s",}]+`)
 	// user:password@ in URLs.
-	userinfoURLRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.\-]*://)[^/\s@]+@`)
+	userinfoURLRE = lazyregexp.New(`(?i)([a-z][a-z0-9+.\-]*://)[^/\s@]+@`)
 	// long opaque runs (refresh tokens, JWTs, base64 secrets).
-	opaqueRunRE = regexp.MustCompile(`[A-Za-z0-9+_.=\-]{24,}`)
+	opaqueRunRE = lazyregexp.New(`[A-Za-z0-9+_.=\-]{24,}`)
 )
 
 // RedactSecrets masks anything in s that looks like a token or secret:

@@ -16,11 +16,14 @@ import (
 
 // uploadLevel is the gzip level of upload bodies. On an already-compressed
 // zip the base64 text is all the redundancy left, and Huffman coding alone
-// wins it back: measured on 5 MB (BenchmarkUploadLevels), wire/zip is 1.003
-// for random bytes at BestSpeed, HuffmanOnly and BestCompression alike
-// (1.004), while BestSpeed is 2-3x faster than the default level and 3-10x
-// faster than BestCompression.
-var uploadLevel = gzip.BestSpeed
+// wins it back: wire/zip is 1.000 at HuffmanOnly as at BestSpeed (1.333
+// without gzip), and HuffmanOnly skips the match search that finds nothing
+// in a ZIP (BenchmarkUploadEncoding: 150-290 MB/s of ZIP on one core,
+// against 210-260 at BestSpeed, on a shared 2-core machine). The gzip body
+// is streamed, so it is never slower on the wire than the plain one while
+// the link is slower than 4/3 of that rate (1.5 Gbit/s and more): it pays
+// for itself on any link to Salesforce.
+var uploadLevel = gzip.HuffmanOnly
 
 // updateAttempts is how many times an update is tried on 5xx and connection errors.
 const updateAttempts = 3
@@ -209,7 +212,7 @@ func encodeUpload(w io.Writer, src io.Reader, prefix []byte) error {
 		if err != nil {
 			return err
 		}
-		*e = encoder{level: uploadLevel, zw: zw, bw: bw, buf: make([]byte, 32<<10)}
+		*e = encoder{level: uploadLevel, zw: zw, bw: bw}
 	} else {
 		e.bw.Reset(w)
 		e.zw.Reset(e.bw)
@@ -226,11 +229,7 @@ func (e *encoder) encode(src io.Reader, prefix []byte) error {
 	if _, err := e.zw.Write(prefix); err != nil {
 		return err
 	}
-	enc := base64.NewEncoder(base64.StdEncoding, e.zw)
-	if _, err := io.CopyBuffer(enc, src, e.buf); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
+	if err := e.encodeBase64(src); err != nil {
 		return err
 	}
 	if _, err := e.zw.Write([]byte(`"}`)); err != nil {
@@ -240,6 +239,37 @@ func (e *encoder) encode(src io.Reader, prefix []byte) error {
 		return err
 	}
 	return e.bw.Flush()
+}
+
+// rawChunk is how much of the source is read at a time: a multiple of 3,
+// so each chunk encodes to whole base64 quanta (no padding mid-stream).
+const rawChunk = 24 << 10
+
+// encodeBase64 reads src in whole chunks and writes each one's base64
+// text to the gzip writer in one call: the source is read once, and the
+// text is produced straight into a reused buffer.
+func (e *encoder) encodeBase64(src io.Reader) error {
+	if cap(e.buf) < rawChunk+base64.StdEncoding.EncodedLen(rawChunk) {
+		e.buf = make([]byte, rawChunk+base64.StdEncoding.EncodedLen(rawChunk))
+	}
+	raw, text := e.buf[:rawChunk], e.buf[rawChunk:cap(e.buf)]
+	for {
+		n, err := io.ReadFull(src, raw)
+		if n > 0 {
+			m := base64.StdEncoding.EncodedLen(n)
+			base64.StdEncoding.Encode(text[:m], raw[:n])
+			if _, werr := e.zw.Write(text[:m]); werr != nil {
+				return werr
+			}
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return nil
+		default:
+			return err
+		}
+	}
 }
 
 // sourceReader reads the raw body, reports progress and remembers a read

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -650,7 +651,9 @@ func (o *Org) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 
 // ---- HTML pages ----
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// pageTmpl is parsed on first use, not at start-up.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} | Salesforce</title>
 <style>
@@ -696,6 +699,7 @@ ul{padding-left:20px} .org{font-size:12px;color:#54698d;margin-top:16px}
 <div class="org">{{.OrgName}} (simulated Salesforce org)</div>
 </div></body></html>
 `))
+})
 
 type pageData struct {
 	Kind, Title, OrgName, Flow, User, Pass, Error, Desc, App string
@@ -719,7 +723,7 @@ func (o *Org) render(w http.ResponseWriter, d pageData) {
 	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
 	w.Header().Set("Cache-Control", "no-cache, no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
-	_ = pageTmpl.Execute(w, d)
+	_ = pageTmpl().Execute(w, d)
 }
 
 func (o *Org) renderLogin(w http.ResponseWriter, flowID, user, errMsg string) {

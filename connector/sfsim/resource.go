@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,7 +28,8 @@ type resource struct {
 	seq                        int
 }
 
-var nameRule = regexp.MustCompile(`^[A-Za-z](?:_?[A-Za-z0-9])*$`)
+// nameRule is compiled on first use, not at start-up.
+var nameRule = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z](?:_?[A-Za-z0-9])*$`) })
 
 // Ops of a ResourceWrite.
 const (
@@ -714,7 +716,7 @@ func (o *Org) validateLocked(self *resource, name, contentType, cacheControl, de
 	case len(name) > maxName:
 		e := dmlErr("STRING_TOO_LONG", fmt.Sprintf("Name: data value too large: %s (max length=%d)", truncate(name, 80), maxName), "Name")
 		return &e
-	case !nameRule.MatchString(name):
+	case !nameRule().MatchString(name):
 		e := dmlErr(o.opts.Quirks.InvalidNameErrorCode, "The Static Resource Name"+` field can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores.`, "Name")
 		return &e
 	case len(description) > 255:
