@@ -59,7 +59,7 @@ func TestExplain(t *testing.T) {
 		{"storage", apiErr(400, "STORAGE_LIMIT_EXCEEDED", "storage limit exceeded: your organization can have up to 250MB of static resources"),
 			CodeOrgStorageFull, "it allows 250 MB of static resources in total", "Delete static resources"},
 		{"storage, the org's own limit", apiErr(400, "STORAGE_LIMIT_EXCEEDED", "storage limit exceeded: your organization can have up to 65536 bytes of static resources"),
-			CodeOrgStorageFull, "it allows 64.0 KB of static resources", "Delete static resources"},
+			CodeOrgStorageFull, "it allows 64 KB of static resources", "Delete static resources"},
 		{"storage, no limit named", apiErr(400, "STORAGE_LIMIT_EXCEEDED", "storage limit exceeded"), CodeOrgStorageFull, "Salesforce says: storage limit exceeded", "Delete static resources"},
 		{"one resource over the limit", apiErr(400, "STORAGE_LIMIT_EXCEEDED", "static resource cannot exceed 5MB"), CodeTooLarge, "one static resource (5 MB)", "smaller"},
 		{"too large", apiErr(400, "FIELD_INTEGRITY_EXCEPTION", "static resource cannot exceed 5MB"), CodeTooLarge, "5 MB", "smaller"},

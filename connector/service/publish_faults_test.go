@@ -128,7 +128,7 @@ func TestPublishOrgStorageLimitFromTheOrg(t *testing.T) {
 	f.org.PutResource(sfsim.Resource{Name: "Other", ContentType: "text/plain", CacheControl: "Public", Body: make([]byte, 64*1024-100)})
 	res := f.svc.Publish(testCtx(t), f.k, versionBundle(t, 1), publish.PublishOptions{})
 	requireFailed(t, res, connector.CodeOrgStorageFull)
-	assert.Contains(t, res.Problem.Message, "64.0 KB", "names the org's limit")
+	assert.Contains(t, res.Problem.Message, "64 KB", "names the org's limit")
 	assert.NotContains(t, res.Problem.Error(), "250")
 	assert.Equal(t, 1, countRequests(f.org, http.MethodPost, "/sobjects/StaticResource"), "a refusal is not posted again")
 	assert.Len(t, f.org.Resources(), 1)

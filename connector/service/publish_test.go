@@ -238,7 +238,7 @@ func TestPublishOrgStorageFull(t *testing.T) {
 
 	res := f.svc.Publish(ctx, f.k, v1, publish.PublishOptions{})
 	requireFailed(t, res, connector.CodeOrgStorageFull)
-	assert.Contains(t, res.Problem.Message, "of the 64.0 KB Salesforce allows an org")
+	assert.Contains(t, res.Problem.Message, "of the 64 KB Salesforce allows an org")
 	assert.Equal(t, 1, res.Requests, "refused after the lookup")
 	assert.Len(t, f.org.Resources(), 1)
 
