@@ -115,29 +115,51 @@ func (c *collector) visit(p string, d fs.DirEntry, err error) error {
 	if p == "." {
 		return nil
 	}
-	base := path.Base(p)
-	if d.IsDir() && junkDirs[base] {
-		c.skipped = append(c.skipped, p+"/")
-		return fs.SkipDir
+	if skip, err := c.skipJunk(p, d); skip {
+		return err
 	}
-	if !d.IsDir() && junkFiles[base] && d.Type()&fs.ModeSymlink == 0 {
-		c.skipped = append(c.skipped, p)
-		return nil
-	}
-	display := p
-	if d.IsDir() {
-		display += "/"
-	}
-	if verr := checkEntryName(p, display, c.l.MaxPathLen); verr != nil {
-		verr.Fix = "Rename the file or folder with plain letters, digits, dots, dashes and underscores, and keep paths short."
-		return verr
-	}
-	if err := refuseSpecial(p, d.Type()); err != nil {
+	if err := checkWalkedEntry(p, d, c.l.MaxPathLen); err != nil {
 		return err
 	}
 	if d.IsDir() {
 		return nil
 	}
+	return c.addFile(p, d)
+}
+
+// skipJunk reports whether p is well-known junk and, if so, records it in
+// skipped; for a junk folder the error is fs.SkipDir, so the walk leaves it.
+// A symbolic link named like junk is not junk: checkWalkedEntry refuses it.
+func (c *collector) skipJunk(p string, d fs.DirEntry) (bool, error) {
+	base := path.Base(p)
+	if d.IsDir() && junkDirs[base] {
+		c.skipped = append(c.skipped, p+"/")
+		return true, fs.SkipDir
+	}
+	if !d.IsDir() && junkFiles[base] && d.Type()&fs.ModeSymlink == 0 {
+		c.skipped = append(c.skipped, p)
+		return true, nil
+	}
+	return false, nil
+}
+
+// checkWalkedEntry checks the name of a file or folder found in the walk, then
+// refuses symbolic links and special files.
+func checkWalkedEntry(p string, d fs.DirEntry, maxPathLen int) error {
+	display := p
+	if d.IsDir() {
+		display += "/"
+	}
+	if verr := checkEntryName(p, display, maxPathLen); verr != nil {
+		verr.Fix = "Rename the file or folder with plain letters, digits, dots, dashes and underscores, and keep paths short."
+		return verr
+	}
+	return refuseSpecial(p, d.Type())
+}
+
+// addFile records the regular file p, within the limits on the number of
+// files and on their total size.
+func (c *collector) addFile(p string, d fs.DirEntry) error {
 	if verr := c.names.addFile(p); verr != nil {
 		return verr
 	}

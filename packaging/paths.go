@@ -13,55 +13,86 @@ import (
 // checkEntryName validates a slash-separated entry name (without the trailing
 // "/" of a directory entry). It returns nil or a *ValidationError.
 func checkEntryName(name, display string, maxLen int) *ValidationError {
-	insecure := func(id, reason string) *ValidationError {
-		return &ValidationError{
-			Entry:  safetext.Escape(display),
-			ID:     id,
-			Reason: reason,
-			Fix:    "Rebuild the ZIP from a folder so every file sits inside it, with a plain relative path.",
-			Err:    ErrInsecurePath,
-		}
+	if id, reason := entryNameProblem(name); id != "" {
+		return insecurePath(display, id, reason)
 	}
+	if maxLen > 0 && len(name) > maxLen {
+		return pathTooLong(display, len(name), maxLen)
+	}
+	return nil
+}
+
+// insecurePath is the error for an entry name that breaks one of the path rules.
+func insecurePath(display, id, reason string) *ValidationError {
+	return &ValidationError{
+		Entry:  safetext.Escape(display),
+		ID:     id,
+		Reason: reason,
+		Fix:    "Rebuild the ZIP from a folder so every file sits inside it, with a plain relative path.",
+		Err:    ErrInsecurePath,
+	}
+}
+
+// pathTooLong is the error for an entry name of length bytes, over maxLen.
+func pathTooLong(display string, length, maxLen int) *ValidationError {
+	return &ValidationError{
+		Entry:  safetext.Escape(display),
+		ID:     "path_too_long",
+		Reason: fmt.Sprintf("the path is %d bytes long, over the limit of %d", length, maxLen),
+		Args:   map[string]any{"Length": length, "Max": maxLen},
+		Fix:    "Shorten the file or folder names.",
+		Err:    ErrInsecurePath,
+	}
+}
+
+// entryNameProblem returns the ID and reason of the first path rule name
+// breaks, checking its characters before its shape; an empty ID if none.
+func entryNameProblem(name string) (id, reason string) {
+	if id, reason = nameCharactersProblem(name); id != "" {
+		return id, reason
+	}
+	return nameShapeProblem(name)
+}
+
+// nameCharactersProblem checks that name is non-empty, valid UTF-8 and free
+// of control characters.
+func nameCharactersProblem(name string) (id, reason string) {
 	if name == "" {
-		return insecure("path_empty", "the entry has an empty name")
+		return "path_empty", "the entry has an empty name"
 	}
 	if !utf8.ValidString(name) {
-		return insecure("path_not_utf8", "the name is not valid UTF-8")
+		return "path_not_utf8", "the name is not valid UTF-8"
 	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return insecure("path_control", "the name contains a control character")
+			return "path_control", "the name contains a control character"
 		}
 	}
+	return "", ""
+}
+
+// nameShapeProblem checks that name is a plain relative "/"-separated path
+// that stays inside the bundle folder and is a valid Windows file name.
+func nameShapeProblem(name string) (id, reason string) {
 	switch {
 	case strings.Contains(name, `\`):
-		return insecure("path_backslash", `the path contains a backslash ("\"); ZIP paths must use "/"`)
+		return "path_backslash", `the path contains a backslash ("\"); ZIP paths must use "/"`
 	case strings.HasPrefix(name, "/"):
-		return insecure("path_absolute", "the path is absolute")
+		return "path_absolute", "the path is absolute"
 	case len(name) >= 2 && name[1] == ':' && isASCIILetter(name[0]):
-		return insecure("path_drive", "the path starts with a drive letter")
+		return "path_drive", "the path starts with a drive letter"
 	case strings.Contains(name, ":"):
-		return insecure("path_colon", `the path contains ":", which Windows and Salesforce do not allow in file names`)
+		return "path_colon", `the path contains ":", which Windows and Salesforce do not allow in file names`
 	}
 	for _, seg := range strings.Split(name, "/") {
 		if seg == ".." {
-			return insecure("path_dotdot", `the path contains "..", which would leave the bundle folder`)
+			return "path_dotdot", `the path contains "..", which would leave the bundle folder`
 		}
 	}
 	if !fs.ValidPath(name) || !filepath.IsLocal(filepath.FromSlash(name)) {
-		return insecure("path_not_plain", `the path is not a plain relative path (empty, "." or doubled "/" segments)`)
+		return "path_not_plain", `the path is not a plain relative path (empty, "." or doubled "/" segments)`
 	}
-	if maxLen > 0 && len(name) > maxLen {
-		return &ValidationError{
-			Entry:  safetext.Escape(display),
-			ID:     "path_too_long",
-			Reason: fmt.Sprintf("the path is %d bytes long, over the limit of %d", len(name), maxLen),
-			Args:   map[string]any{"Length": len(name), "Max": maxLen},
-			Fix:    "Shorten the file or folder names.",
-			Err:    ErrInsecurePath,
-		}
-	}
-	return nil
+	return "", ""
 }
 
 // nameSet detects exact, case-insensitive and file-versus-folder clashes.

@@ -138,69 +138,18 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 	files := make([]*zip.File, 0, len(all))
 	var claimed uint64
 	for _, f := range all {
-		isDir := strings.HasSuffix(f.Name, "/")
-		clean := strings.TrimSuffix(f.Name, "/")
-		if verr := checkEntryName(clean, f.Name, l.MaxPathLen); verr != nil {
-			return nil, verr
+		isFile, err := checkEntryKind(f, names, l.MaxPathLen)
+		if err != nil {
+			return nil, err
 		}
-		mode := f.Mode()
-		switch {
-		case mode&fs.ModeSymlink != 0:
-			return nil, &ValidationError{
-				Entry:  safetext.Escape(f.Name),
-				ID:     "entry_symlink",
-				Reason: "the entry is a symbolic link",
-				Fix:    "Replace the link with the file it points to and build the ZIP again.",
-				Err:    ErrSymlink,
-			}
-		case mode.IsDir() || isDir:
-			if !isDir || f.UncompressedSize64 != 0 {
-				return nil, corrupt(f.Name, "a folder entry must end with \"/\" and hold no data")
-			}
-			if verr := names.addDir(clean); verr != nil {
-				return nil, verr
-			}
+		if !isFile {
 			continue
-		case !mode.IsRegular():
-			return nil, &ValidationError{
-				Entry:  safetext.Escape(f.Name),
-				ID:     "entry_not_regular",
-				Reason: "the entry is not a regular file (device, pipe or socket)",
-				Fix:    "Remove it and build the ZIP again.",
-				Err:    ErrNotRegular,
-			}
 		}
-		if f.Flags&0x1 != 0 {
-			return nil, &ValidationError{
-				Entry:  safetext.Escape(f.Name),
-				ID:     "encrypted",
-				Reason: "the entry is encrypted (password-protected)",
-				Fix:    "Build the ZIP again without a password.",
-				Err:    ErrEncrypted,
-			}
+		if err := checkFileEntry(f, names); err != nil {
+			return nil, err
 		}
-		if f.Method != zip.Store && f.Method != zip.Deflate {
-			return nil, &ValidationError{
-				Entry:  safetext.Escape(f.Name),
-				ID:     "compression",
-				Args:   map[string]any{"Method": f.Method},
-				Reason: fmt.Sprintf("the entry uses compression method %d; only Store (0) and Deflate (8) are supported", f.Method),
-				Fix:    "Build the ZIP again with standard (Deflate) compression.",
-				Err:    ErrUnsupportedMethod,
-			}
-		}
-		if verr := names.addFile(f.Name); verr != nil {
-			return nil, verr
-		}
-		if l.MaxUncompressed > 0 {
-			// claimed <= MaxUncompressed here, so the subtraction cannot wrap.
-			if f.UncompressedSize64 > uint64(l.MaxUncompressed)-claimed {
-				return nil, tooMuchUnpacked(f.Name, l.MaxUncompressed)
-			}
-			claimed += f.UncompressedSize64
-		}
-		if f.UncompressedSize64 > entryCap(f, l) {
-			return nil, bomb(f.Name, l.MaxRatio)
+		if claimed, err = claimSize(f, l, claimed); err != nil {
+			return nil, err
 		}
 		files = append(files, f)
 	}
@@ -208,6 +157,90 @@ func checkHeaders(all []*zip.File, data []byte, l Limits) ([]*zip.File, error) {
 		return nil, err
 	}
 	return files, nil
+}
+
+// checkEntryKind checks the entry's name and kind: it refuses symbolic links
+// and special files, records a folder entry in names, and reports whether f
+// is a regular file, the only kind checkHeaders keeps.
+func checkEntryKind(f *zip.File, names *nameSet, maxPathLen int) (bool, error) {
+	isDir := strings.HasSuffix(f.Name, "/")
+	clean := strings.TrimSuffix(f.Name, "/")
+	if verr := checkEntryName(clean, f.Name, maxPathLen); verr != nil {
+		return false, verr
+	}
+	mode := f.Mode()
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return false, &ValidationError{
+			Entry:  safetext.Escape(f.Name),
+			ID:     "entry_symlink",
+			Reason: "the entry is a symbolic link",
+			Fix:    "Replace the link with the file it points to and build the ZIP again.",
+			Err:    ErrSymlink,
+		}
+	case mode.IsDir() || isDir:
+		if !isDir || f.UncompressedSize64 != 0 {
+			return false, corrupt(f.Name, "a folder entry must end with \"/\" and hold no data")
+		}
+		if verr := names.addDir(clean); verr != nil {
+			return false, verr
+		}
+		return false, nil
+	case !mode.IsRegular():
+		return false, &ValidationError{
+			Entry:  safetext.Escape(f.Name),
+			ID:     "entry_not_regular",
+			Reason: "the entry is not a regular file (device, pipe or socket)",
+			Fix:    "Remove it and build the ZIP again.",
+			Err:    ErrNotRegular,
+		}
+	}
+	return true, nil
+}
+
+// checkFileEntry refuses a regular file that is encrypted or compressed with
+// a method other than Store or Deflate, then records its name in names.
+func checkFileEntry(f *zip.File, names *nameSet) error {
+	if f.Flags&0x1 != 0 {
+		return &ValidationError{
+			Entry:  safetext.Escape(f.Name),
+			ID:     "encrypted",
+			Reason: "the entry is encrypted (password-protected)",
+			Fix:    "Build the ZIP again without a password.",
+			Err:    ErrEncrypted,
+		}
+	}
+	if f.Method != zip.Store && f.Method != zip.Deflate {
+		return &ValidationError{
+			Entry:  safetext.Escape(f.Name),
+			ID:     "compression",
+			Args:   map[string]any{"Method": f.Method},
+			Reason: fmt.Sprintf("the entry uses compression method %d; only Store (0) and Deflate (8) are supported", f.Method),
+			Fix:    "Build the ZIP again with standard (Deflate) compression.",
+			Err:    ErrUnsupportedMethod,
+		}
+	}
+	if verr := names.addFile(f.Name); verr != nil {
+		return verr
+	}
+	return nil
+}
+
+// claimSize adds the size f claims unpacked to claimed, the total so far,
+// within the limit on the total and the limit on one entry's ratio; it
+// returns the new total.
+func claimSize(f *zip.File, l Limits, claimed uint64) (uint64, error) {
+	if l.MaxUncompressed > 0 {
+		// claimed <= MaxUncompressed here, so the subtraction cannot wrap.
+		if f.UncompressedSize64 > uint64(l.MaxUncompressed)-claimed {
+			return claimed, tooMuchUnpacked(f.Name, l.MaxUncompressed)
+		}
+		claimed += f.UncompressedSize64
+	}
+	if f.UncompressedSize64 > entryCap(f, l) {
+		return claimed, bomb(f.Name, l.MaxRatio)
+	}
+	return claimed, nil
 }
 
 func bomb(entry string, ratio float64) *ValidationError {

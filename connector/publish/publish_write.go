@@ -66,11 +66,7 @@ func (r *publishRun) read(ctx context.Context) (*salesforce.ResourceList, *sales
 // Connectors unless told, dry run, back up, conditional write, record.
 func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.ResourceList, cur *salesforce.StaticResource) error {
 	for attempt := 1; ; attempt++ {
-		r.found = r.s.judge(r.conn, r.resource, cur)
-		if p := r.found.Provenance; p == connector.ProvOutside || p == connector.ProvForeign {
-			cur = r.withName(ctx, cur) // who changed it, for the message and the backup
-			r.found.LastModifiedByName = cur.LastModifiedByName
-		}
+		cur = r.judgeFound(ctx, cur)
 		if cur != nil {
 			if done, err := r.checkExisting(ctx, b, cur); done || err != nil {
 				return err
@@ -101,6 +97,18 @@ func (r *publishRun) write(ctx context.Context, b Bundle, list *salesforce.Resou
 		// our write: judge that one as the org holds it now, once.
 		cur, list = again, nil
 	}
+}
+
+// judgeFound judges cur, what the org holds (nil: nothing), into r.found.
+// A resource changed outside Connectors or foreign is returned with the name
+// of who changed it, for the message and the backup.
+func (r *publishRun) judgeFound(ctx context.Context, cur *salesforce.StaticResource) *salesforce.StaticResource {
+	r.found = r.s.judge(r.conn, r.resource, cur)
+	if p := r.found.Provenance; p == connector.ProvOutside || p == connector.ProvForeign {
+		cur = r.withName(ctx, cur)
+		r.found.LastModifiedByName = cur.LastModifiedByName
+	}
+	return cur
 }
 
 // sameSecondWait is how long a publish waits when the record it read was
@@ -316,6 +324,16 @@ func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.Stati
 		r.landed = true
 		return nil, nil
 	}
+	return r.updateFailed(ctx, cur, bk, err)
+}
+
+// updateFailed settles the conditional write of cur that failed with err,
+// bk being the backup made before it. A refusal that cannot have landed
+// (a 4xx other than our failed condition) drops the backup at once;
+// otherwise the record is read again: our write found there landed after
+// all, a record that cannot be read leaves the outcome unknown (the backup
+// kept), anything else means nothing was replaced (the backup dropped).
+func (r *publishRun) updateFailed(ctx context.Context, cur *salesforce.StaticResource, bk Backup, err error) (again *salesforce.StaticResource, _ error) {
 	if !mayHaveLanded(err) && !salesforce.IsPreconditionFailed(err) {
 		r.dropBackup(bk)
 		return nil, fmt.Errorf("update static resource: %w", err)
@@ -333,7 +351,15 @@ func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.Stati
 	if !salesforce.IsPreconditionFailed(err) {
 		return nil, fmt.Errorf("update static resource: %w", err)
 	}
-	// Changed between our read and our write.
+	return r.changedMeanwhile(now, err)
+}
+
+// changedMeanwhile is the answer to a write whose condition failed (err):
+// the record changed between our read and our write, and now is it as the
+// org holds it (nil when deleted). A record written with Connectors (this
+// folder or elsewhere) is returned as again, to be judged again; a deletion
+// or a change outside Connectors is a problem.
+func (r *publishRun) changedMeanwhile(now *salesforce.StaticResource, err error) (again *salesforce.StaticResource, _ error) {
 	if now == nil {
 		return nil, &connector.Problem{Code: connector.CodeChangedOutside, Message: fmt.Sprintf("%s was deleted while this publish ran, so nothing was written.", r.resource),
 			Fix: "Publish again to create it.", Err: err}

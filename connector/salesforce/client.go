@@ -239,21 +239,32 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 			}
 		}
 		failures++
-		if ctx.Err() != nil && Retryable(err) && failures < cl.maxAttempts() {
-			// a retry was due, but the caller gave up: say so, with the last answer
-			return nil, fmt.Errorf("stop retrying: %w (last attempt: %w)", ctx.Err(), err)
-		}
-		if !Retryable(err) || failures >= cl.maxAttempts() || ctx.Err() != nil {
-			return nil, err
-		}
-		d, ok := c.retryWait(ctx, failures-1, err)
-		if !ok {
-			return nil, err
-		}
-		if werr := c.sleep(ctx, d); werr != nil {
-			return nil, fmt.Errorf("stop retrying: %w (last attempt: %w)", werr, err)
+		if stop := c.waitToRetry(ctx, cl, failures, err); stop != nil {
+			return nil, stop
 		}
 	}
+}
+
+// waitToRetry decides what follows cl's failures-th failure, err: it waits
+// before the next attempt (see retryWait) and returns nil, or returns the
+// error do gives up with: err itself when no retry is due, or a "stop
+// retrying" error wrapping err when one was due but ctx ended first.
+func (c *Client) waitToRetry(ctx context.Context, cl *call, failures int, err error) error {
+	if ctx.Err() != nil && Retryable(err) && failures < cl.maxAttempts() {
+		// a retry was due, but the caller gave up: say so, with the last answer
+		return fmt.Errorf("stop retrying: %w (last attempt: %w)", ctx.Err(), err)
+	}
+	if !Retryable(err) || failures >= cl.maxAttempts() || ctx.Err() != nil {
+		return err
+	}
+	d, ok := c.retryWait(ctx, failures-1, err)
+	if !ok {
+		return err
+	}
+	if werr := c.sleep(ctx, d); werr != nil {
+		return fmt.Errorf("stop retrying: %w (last attempt: %w)", werr, err)
+	}
+	return nil
 }
 
 func (cl *call) maxAttempts() int {
@@ -397,6 +408,13 @@ func Retryable(err error) bool {
 	if errors.As(err, &ae) {
 		return ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests || limitRetryable(ae)
 	}
+	return connectionRetryable(err)
+}
+
+// connectionRetryable is Retryable for a failure that is not an answer from
+// the server: a dropped, refused or timed-out connection may be retried, an
+// unknown host may not; any other network operation error may.
+func connectionRetryable(err error) bool {
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return false
