@@ -95,7 +95,7 @@ boundary:
 	@bad=$$($(GO) list -deps ./ui/... | grep '^fyne.io/fyne/v2/app$$' || true); \
 	if [ -n "$$bad" ]; then echo "ui/ imports fyne.io/fyne/v2/app: only main.go may"; exit 1; fi
 	@bad=$$(grep -nE '\.Registry\b|OpenRegistry|\.(Upsert|Update|Delete|Import)\(' $(WINDOW_SOURCES) || true); \
-	if [ -n "$$bad" ]; then echo "the window writes the registry behind the Service's back (call a Service method, see connector/service_window.go):"; echo "$$bad"; exit 1; fi
+	if [ -n "$$bad" ]; then echo "the window writes the registry behind the Service's back (call a Service method, see connector/service/connectors.go):"; echo "$$bad"; exit 1; fi
 	@bad=$$(grep -nE '\.(Org|NeedsReauth|LastState|LastCheck|LastPublish|Drift)\b\s*(,[^=]*)?=[^=]' $(WINDOW_SOURCES) || true); \
 	if [ -n "$$bad" ]; then echo "the window overwrites what the Service records of a connector (ask the Service):"; echo "$$bad"; exit 1; fi
 	CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/connectorctl
