@@ -21,6 +21,7 @@ import (
 	"github.com/connectors-app/connectors/connector/oauth"
 	"github.com/connectors-app/connectors/connector/tokenstore"
 	"github.com/connectors-app/connectors/internal/safetext"
+	"github.com/connectors-app/connectors/internal/version"
 )
 
 // factory carries what every command needs; tests build one with buffers,
@@ -258,3 +259,6 @@ func (f *factory) cleanup() {
 		_ = os.RemoveAll(f.connTmp)
 	}
 }
+
+// appVersion is the stamped version with its commit (see internal/version).
+func appVersion() string { return version.Full() }

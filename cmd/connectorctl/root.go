@@ -10,9 +10,6 @@ import (
 	"github.com/connectors-app/connectors/internal/version"
 )
 
-// appVersion is the stamped version with its commit (see internal/version).
-func appVersion() string { return version.Full() }
-
 // run executes the command line and returns the exit code.
 func run(ctx context.Context, args []string, f *factory) int {
 	defer f.cleanup()

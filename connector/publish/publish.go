@@ -541,3 +541,19 @@ func (r *publishRun) budgetExhaustedProblem(p *connector.Problem) *connector.Pro
 		Err:     p,
 	}
 }
+
+// Prepared is a publish stopped after it resolved its target, before it
+// took the connector's lock: tests of the lock use it.
+type Prepared struct{ r *publishRun }
+
+// Prepare resolves k as a publish does and stops there.
+func (s *Publisher) Prepare(k connector.Key) (*Prepared, error) {
+	r := &publishRun{s: s, k: k, res: &PublishResult{}, log: s.Log()}
+	if err := r.prepareTarget(); err != nil {
+		return nil, err
+	}
+	return &Prepared{r: r}, nil
+}
+
+// Lock takes the publish lock as the publish would.
+func (p *Prepared) Lock(ctx context.Context) (unlock func(), err error) { return p.r.begin(ctx) }
