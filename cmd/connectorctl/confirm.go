@@ -72,3 +72,10 @@ func confirmProduction(ios *ioStreams, targets []connector.Connector, yes bool, 
 	}
 	return true, nil
 }
+
+// asksProductionConfirmation reports whether confirmProduction would ask on
+// the terminal (or refuse for want of one): a production target, and no
+// --yes.
+func asksProductionConfirmation(targets []connector.Connector, yes bool) bool {
+	return !yes && len(productionKeys(targets)) > 0
+}

@@ -151,51 +151,91 @@ type publishJSON struct {
 
 // publishRun publishes the bundle to the targets and reports: one line per
 // target (or one JSON document), the JUnit report, and the exit code.
+//
+// A ZIP file is checked while the publish starts (see startBundleCheck):
+// the lock, the session and the read of each org wait for no bundle. What
+// the command prints, and in which order, is as if the bundle were checked
+// first: a bad bundle is reported before anything else and nothing is
+// written; its lines come before any progress.
 func publishRun(ctx context.Context, opts *publishOptions) error {
-	b, err := openBundle(opts.BundlePath)
-	if err != nil {
-		return err
-	}
-	svc, err := opts.Service()
-	if err != nil {
-		return err
-	}
-	ciBackups(opts, svc)
-	targets, err := lookup(svc.Registry, opts.Keys...)
-	if err != nil {
-		return err
+	check := startBundleCheck(opts.BundlePath)
+	defer check.shown()
+	svc, svcErr := opts.Service()
+	var targets []connector.Connector
+	var lookErr error
+	if svcErr == nil {
+		ciBackups(opts, svc)
+		targets, lookErr = lookup(svc.Registry, opts.Keys...)
 	}
 	keys := make([]connector.Key, len(targets))
 	for i, c := range targets {
 		keys[i] = c.Key() // the registry's spelling of the system name
 	}
-	if !opts.JSON {
-		fmt.Fprintf(opts.IO.Out, "Bundle %s: %s\n", opts.BundlePath, b.Summary().String())
-		fmt.Fprintf(opts.IO.Out, "Fingerprint %s\n", b.Fingerprint())
-	}
-	confirmed, err := confirmProduction(opts.IO, targets, opts.Yes || opts.DryRun, "publish")
-	if err != nil {
-		return err
-	}
-	var confirmedKeys []connector.Key
-	if confirmed {
-		// each production target was confirmed by name: a target whose org
-		// says it is production only when asked live is not
-		confirmedKeys = productionKeys(targets)
-	}
-	prog := newProgressView(opts.IO, opts.Now, len(keys), b.Size(), !opts.JSON)
-	started := opts.Now()
-	results := svc.PublishMany(ctx, keys, b, service.PublishOptions{
+	pubOpts := service.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
 		Verify:            opts.Verify,
 		DryRun:            opts.DryRun,
 		ConfirmProduction: opts.Yes,
-		ConfirmedKeys:     confirmedKeys,
 		ReplaceExisting:   opts.ReplaceExisting,
 		MaxParallel:       opts.CI.MaxParallel,
 		APIReserve:        opts.CI.APIReserve,
-	}, prog.update)
+	}
+	yes := opts.Yes || opts.DryRun
+	var early <-chan []service.PublishResult
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var prog *progressView
+	var started time.Time
+	if check.pending != nil && svcErr == nil && lookErr == nil && !asksProductionConfirmation(targets, yes) {
+		// nothing to ask: publish while the bundle is checked
+		if yes {
+			pubOpts.ConfirmedKeys = productionKeys(targets)
+		}
+		prog = newProgressView(opts.IO, opts.Now, len(keys), check.pending.Size(), !opts.JSON)
+		started = opts.Now()
+		ch := make(chan []service.PublishResult, 1)
+		go func() { ch <- svc.PublishMany(pctx, keys, check.pending, pubOpts, prog.update) }()
+		early = ch
+	}
+	b, err := check.wait()
+	if err != nil {
+		cancel()
+		check.shown()
+		if early != nil {
+			<-early
+		}
+		return err
+	}
+	if svcErr != nil {
+		return svcErr
+	}
+	ciBackupsWarning(opts)
+	if lookErr != nil {
+		return lookErr
+	}
+	if !opts.JSON {
+		fmt.Fprintf(opts.IO.Out, "Bundle %s: %s\n", opts.BundlePath, b.Summary().String())
+		fmt.Fprintf(opts.IO.Out, "Fingerprint %s\n", b.Fingerprint())
+	}
+	var results []service.PublishResult
+	if early != nil {
+		check.shown()
+		results = <-early
+	} else {
+		confirmed, err := confirmProduction(opts.IO, targets, yes, "publish")
+		if err != nil {
+			return err
+		}
+		if confirmed {
+			// each production target was confirmed by name: a target whose org
+			// says it is production only when asked live is not
+			pubOpts.ConfirmedKeys = productionKeys(targets)
+		}
+		prog = newProgressView(opts.IO, opts.Now, len(keys), b.Size(), !opts.JSON)
+		started = opts.Now()
+		results = svc.PublishMany(ctx, keys, b, pubOpts, prog.update)
+	}
 	prog.done()
 	return reportPublish(opts, b, started, results)
 }

@@ -47,15 +47,19 @@ func addCIPublishFlags(cmd *cobra.Command, c *ciPublishFlags) {
 	fl.StringVar(&c.BackupDir, "backup-dir", "", "keep the backups taken before each update in DIR (with --connectors they are otherwise removed with the run's temporary folder)")
 }
 
-// ciBackups points the service's backups at --backup-dir; with --connectors
-// and no --backup-dir it says on stderr that they will not outlive the run.
+// ciBackups points the service's backups at --backup-dir.
 func ciBackups(opts *publishOptions, svc *service.Service) {
-	switch {
-	case opts.CI.BackupDir != "":
+	if opts.CI.BackupDir != "" {
 		if abs, err := filepath.Abs(opts.CI.BackupDir); err == nil {
 			svc.BackupDir = abs
 		}
-	case opts.ConnectorsFile != "" && !opts.DryRun:
+	}
+}
+
+// ciBackupsWarning says where backups go when a connectors file leaves no
+// folder to keep them in.
+func ciBackupsWarning(opts *publishOptions) {
+	if opts.CI.BackupDir == "" && opts.ConnectorsFile != "" && !opts.DryRun {
 		fmt.Fprintf(opts.IO.ErrOut, "%s Backups of replaced versions go to a temporary folder removed when this run ends: add --backup-dir DIR (e.g. a CI artifact) to keep them.\n", symWarn)
 	}
 }

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"io"
 	"time"
 
@@ -113,6 +114,20 @@ type Bundle interface {
 	Fingerprint() string
 	// Open returns a fresh reader of the ZIP bytes.
 	Open() (io.ReadCloser, error)
+}
+
+// PendingBundle is a Bundle still being checked while the publish starts
+// (a front end opening a ZIP file): its Size is known at once (the file's),
+// and the publish takes the lock, opens the session and reads the org while
+// the bundle is checked. It waits for Ready before anything needs the
+// bundle's content (its fingerprint, its files, its bytes). When Ready
+// fails, the publish stops there: nothing is written and nothing is
+// journaled, and the front end reports the bundle's problem.
+type PendingBundle interface {
+	Bundle
+	// Ready blocks until the bundle is checked (and the front end has shown
+	// it); it returns the check's error.
+	Ready(ctx context.Context) error
 }
 
 // Backup is one local backup of a resource: its previous body and the

@@ -58,6 +58,10 @@ type publishRun struct {
 	// its record; pub is the publish Id of this run's write.
 	found *connector.OrgVersion
 	pub   string
+	// bundleFailed: a PendingBundle failed its check (awaitBundle,
+	// settleBundle); the front end reports it, and this run is not
+	// journaled. awaited: awaitBundle ran.
+	bundleFailed, awaited bool
 }
 
 // Publish uploads the bundle to one connector's StaticResource.
@@ -69,10 +73,14 @@ func (s *Publisher) publishOne(ctx context.Context, k connector.Key, b Bundle, o
 	start := time.Now()
 	res := PublishResult{Key: k, Connector: k.String(), Outcome: OutcomeFailed, Resource: opts.ResourceName}
 	if b != nil {
-		res.Fingerprint, res.Size = b.Fingerprint(), b.Size()
+		res.Size = b.Size()
+		if _, pending := b.(PendingBundle); !pending {
+			res.Fingerprint = b.Fingerprint()
+		}
 	}
 	r := &publishRun{s: s, k: k, opts: opts, res: &res, log: s.Log(), recordFn: recordFn}
 	err := r.publish(ctx, b)
+	r.settleBundle(b)
 	r.finish(err, start)
 	return res
 }
@@ -84,7 +92,9 @@ func (r *publishRun) finish(err error, start time.Time) {
 	}
 	r.res.Duration = time.Since(start)
 	r.noteUsage()
-	defer r.journal()
+	if !r.bundleFailed {
+		defer r.journal()
+	}
 	if err != nil {
 		p := publishProblem(err)
 		if p.Code == connector.CodeRequestLimit && !r.landed && r.opts.APIReserve > 0 {
@@ -130,6 +140,18 @@ func (r *publishRun) prepare(b Bundle, sizeCheck bool) error {
 	if b == nil {
 		return &connector.Problem{Code: connector.CodeInvalidBundle, Message: "No content bundle was given.", Fix: "Choose a .zip file or a folder to publish."}
 	}
+	if err := checkBundleSize(b, sizeCheck); err != nil {
+		return err
+	}
+	if r.isProduction() && !r.opts.productionConfirmed(r.k) && !r.opts.DryRun {
+		return r.productionProblem(false)
+	}
+	return nil
+}
+
+// checkBundleSize refuses a bundle over Salesforce's limit for one static
+// resource (when sizeCheck) or an empty one.
+func checkBundleSize(b Bundle, sizeCheck bool) error {
 	if sizeCheck && b.Size() > packaging.MaxResourceSize {
 		return &connector.Problem{
 			Code:    connector.CodeTooLarge,
@@ -142,10 +164,41 @@ func (r *publishRun) prepare(b Bundle, sizeCheck bool) error {
 	if b.Size() <= 0 {
 		return &connector.Problem{Code: connector.CodeInvalidBundle, Message: "The content bundle is empty.", Fix: "Choose a .zip file or a folder that contains files."}
 	}
-	if r.isProduction() && !r.opts.productionConfirmed(r.k) && !r.opts.DryRun {
-		return r.productionProblem(false)
-	}
 	return nil
+}
+
+// settleBundle, when the run ended before it needed a PendingBundle (a
+// failed session or read), waits for the bundle's check all the same, so
+// that the result and its journal entry name the bundle, and a bundle that
+// fails its check leaves no journal entry, as when it is checked first.
+func (r *publishRun) settleBundle(b Bundle) {
+	pb, ok := b.(PendingBundle)
+	if !ok || r.awaited {
+		return
+	}
+	if pb.Ready(context.Background()) != nil {
+		r.bundleFailed = true
+		return
+	}
+	r.res.Fingerprint, r.res.Size = b.Fingerprint(), b.Size()
+}
+
+// awaitBundle waits until a PendingBundle is checked, after the read and
+// before anything needs its content; its size is checked again (the check
+// read the file, which could have changed since its size was taken). A
+// bundle that fails its check stops the publish without a journal entry.
+func (r *publishRun) awaitBundle(ctx context.Context, b Bundle) error {
+	pb, ok := b.(PendingBundle)
+	if !ok {
+		return nil
+	}
+	r.awaited = true
+	if err := pb.Ready(ctx); err != nil {
+		r.bundleFailed = true
+		return err
+	}
+	r.res.Fingerprint, r.res.Size = b.Fingerprint(), b.Size()
+	return checkBundleSize(b, true)
 }
 
 // prepareTarget resolves the connector, the resource name (validated) and

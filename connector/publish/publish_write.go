@@ -39,6 +39,9 @@ func (r *publishRun) publish(ctx context.Context, b Bundle) error {
 	if err := r.checkBudget(); err != nil {
 		return err
 	}
+	if err := r.awaitBundle(ctx, b); err != nil {
+		return err
+	}
 	return r.write(ctx, b, list, cur)
 }
 
