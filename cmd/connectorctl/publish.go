@@ -160,18 +160,56 @@ type publishJSON struct {
 func publishRun(ctx context.Context, opts *publishOptions) error {
 	check := startBundleCheck(opts.BundlePath)
 	defer check.shown()
-	svc, svcErr := opts.Service()
-	var targets []connector.Connector
-	var lookErr error
-	if svcErr == nil {
-		ciBackups(opts, svc)
-		targets, lookErr = lookup(svc.Registry, opts.Keys...)
+	t := resolvePublishTargets(opts)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	early := t.publishEarly(pctx, opts, check)
+	b, err := check.wait()
+	if err != nil {
+		cancel()
+		check.shown()
+		early.wait()
+		return err
 	}
-	keys := make([]connector.Key, len(targets))
-	for i, c := range targets {
-		keys[i] = c.Key() // the registry's spelling of the system name
+	if err := t.problem(opts); err != nil {
+		return err
 	}
-	pubOpts := service.PublishOptions{
+	if !opts.JSON {
+		fmt.Fprintf(opts.IO.Out, "Bundle %s: %s\n", opts.BundlePath, b.Summary().String())
+		fmt.Fprintf(opts.IO.Out, "Fingerprint %s\n", b.Fingerprint())
+	}
+	if early != nil {
+		check.shown()
+		early.wait()
+		return reportPublish(opts, b, early.started, early.results)
+	}
+	confirmed, err := confirmProduction(opts.IO, t.targets, opts.Yes || opts.DryRun, "publish")
+	if err != nil {
+		return err
+	}
+	if confirmed {
+		// each production target was confirmed by name: a target whose org
+		// says it is production only when asked live is not
+		t.opts.ConfirmedKeys = productionKeys(t.targets)
+	}
+	run := t.start(ctx, opts, b)
+	run.wait()
+	return reportPublish(opts, b, run.started, run.results)
+}
+
+// publishTargets are the targets of a publish, resolved while the bundle
+// is checked; their errors are reported after the bundle's.
+type publishTargets struct {
+	svc             *service.Service
+	targets         []connector.Connector
+	keys            []connector.Key
+	opts            service.PublishOptions
+	svcErr, lookErr error
+}
+
+// resolvePublishTargets opens the Service and looks the targets up.
+func resolvePublishTargets(opts *publishOptions) *publishTargets {
+	t := &publishTargets{opts: service.PublishOptions{
 		ResourceName:      opts.ResourceName,
 		Force:             opts.Force,
 		Verify:            opts.Verify,
@@ -180,64 +218,69 @@ func publishRun(ctx context.Context, opts *publishOptions) error {
 		ReplaceExisting:   opts.ReplaceExisting,
 		MaxParallel:       opts.CI.MaxParallel,
 		APIReserve:        opts.CI.APIReserve,
+	}}
+	t.svc, t.svcErr = opts.Service()
+	if t.svcErr != nil {
+		return t
 	}
-	yes := opts.Yes || opts.DryRun
-	var early <-chan []service.PublishResult
-	pctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var prog *progressView
-	var started time.Time
-	if check.pending != nil && svcErr == nil && lookErr == nil && !asksProductionConfirmation(targets, yes) {
-		// nothing to ask: publish while the bundle is checked
-		if yes {
-			pubOpts.ConfirmedKeys = productionKeys(targets)
-		}
-		prog = newProgressView(opts.IO, opts.Now, len(keys), check.pending.Size(), !opts.JSON)
-		started = opts.Now()
-		ch := make(chan []service.PublishResult, 1)
-		go func() { ch <- svc.PublishMany(pctx, keys, check.pending, pubOpts, prog.update) }()
-		early = ch
+	ciBackups(opts, t.svc)
+	t.targets, t.lookErr = lookup(t.svc.Registry, opts.Keys...)
+	t.keys = make([]connector.Key, len(t.targets))
+	for i, c := range t.targets {
+		t.keys[i] = c.Key() // the registry's spelling of the system name
 	}
-	b, err := check.wait()
-	if err != nil {
-		cancel()
-		check.shown()
-		if early != nil {
-			<-early
-		}
-		return err
-	}
-	if svcErr != nil {
-		return svcErr
+	return t
+}
+
+// problem is what stops the publish once the bundle is known good, in the
+// order the command always said it: the Service, the backups' warning, the
+// targets.
+func (t *publishTargets) problem(opts *publishOptions) error {
+	if t.svcErr != nil {
+		return t.svcErr
 	}
 	ciBackupsWarning(opts)
-	if lookErr != nil {
-		return lookErr
+	return t.lookErr
+}
+
+// publishEarly starts the publish while a ZIP file is checked, when
+// nothing needs asking first (no production target, or --yes); else nil.
+func (t *publishTargets) publishEarly(ctx context.Context, opts *publishOptions, check *bundleCheck) *publishing {
+	yes := opts.Yes || opts.DryRun
+	if check.pending == nil || t.svcErr != nil || t.lookErr != nil || asksProductionConfirmation(t.targets, yes) {
+		return nil
 	}
-	if !opts.JSON {
-		fmt.Fprintf(opts.IO.Out, "Bundle %s: %s\n", opts.BundlePath, b.Summary().String())
-		fmt.Fprintf(opts.IO.Out, "Fingerprint %s\n", b.Fingerprint())
+	if yes {
+		t.opts.ConfirmedKeys = productionKeys(t.targets)
 	}
-	var results []service.PublishResult
-	if early != nil {
-		check.shown()
-		results = <-early
-	} else {
-		confirmed, err := confirmProduction(opts.IO, targets, yes, "publish")
-		if err != nil {
-			return err
-		}
-		if confirmed {
-			// each production target was confirmed by name: a target whose org
-			// says it is production only when asked live is not
-			pubOpts.ConfirmedKeys = productionKeys(targets)
-		}
-		prog = newProgressView(opts.IO, opts.Now, len(keys), b.Size(), !opts.JSON)
-		started = opts.Now()
-		results = svc.PublishMany(ctx, keys, b, pubOpts, prog.update)
+	return t.start(ctx, opts, check.pending)
+}
+
+// publishing is a PublishMany under way.
+type publishing struct {
+	prog    *progressView
+	started time.Time
+	done    chan struct{}
+	results []service.PublishResult
+}
+
+// start runs PublishMany of b to the targets.
+func (t *publishTargets) start(ctx context.Context, opts *publishOptions, b service.Bundle) *publishing {
+	p := &publishing{prog: newProgressView(opts.IO, opts.Now, len(t.keys), b.Size(), !opts.JSON), started: opts.Now(), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.results = t.svc.PublishMany(ctx, t.keys, b, t.opts, p.prog.update)
+	}()
+	return p
+}
+
+// wait waits for the results (nothing to wait for when p is nil).
+func (p *publishing) wait() {
+	if p == nil {
+		return
 	}
-	prog.done()
-	return reportPublish(opts, b, started, results)
+	<-p.done
+	p.prog.done()
 }
 
 // reportPublish writes the JUnit report and the results, and returns the
