@@ -35,7 +35,8 @@ func main() {
 		}
 		edges := map[[2]string]int{}
 		for i, f := range p.Syntax {
-			from := filepath.Base(p.Fset.Position(f.Pos()).Filename); _ = i
+			from := filepath.Base(p.Fset.Position(f.Pos()).Filename)
+			_ = i
 			if strings.HasSuffix(from, "_test.go") {
 				continue
 			}
