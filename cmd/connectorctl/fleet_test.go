@@ -73,10 +73,10 @@ func TestFleetCommand(t *testing.T) {
 		Counts     map[string]int `json:"counts"`
 		Rows       []struct {
 			Connector, State, Provenance, Fingerprint, PublishedBy, LastModifiedBy, OrgName, Resource string
-			Production                                                                               bool
-			PublishedAt                                                                              *time.Time
-			Size                                                                                     *int64
-			Problem                                                                                  *problemJSON
+			Production                                                                                bool
+			PublishedAt                                                                               *time.Time
+			Size                                                                                      *int64
+			Problem                                                                                   *problemJSON
 		} `json:"rows"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r.stdout)
