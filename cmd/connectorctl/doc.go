@@ -17,6 +17,8 @@
 //	connectorctl export [--output FILE]
 //	connectorctl list
 //	connectorctl status [SYSTEM/ENV ...]
+//	connectorctl fleet BUNDLE [SYSTEM/ENV ...] [--all] [--resource NAME]
+//	    [--max-parallel N]
 //	connectorctl publish BUNDLE SYSTEM/ENV [SYSTEM/ENV ...] [--resource NAME]
 //	    [--dry-run] [--force] [--yes]
 //	connectorctl publish BUNDLE --all [--shard I/N] [--max-parallel N]
@@ -102,7 +104,7 @@
 //
 //	0  success
 //	1  failure: an error, a failed publish target, a connector needing
-//	   attention (status), a failed doctor check, a failed revoke (disconnect)
+//	   attention (status), an org not current (fleet), a failed doctor check, a failed revoke (disconnect)
 //	2  usage error: unknown command or flag, wrong arguments, a flag value
 //	   that starts with "-" or is a key's text, a --timeout of zero or less,
 //	   an empty --shard, a login URL or resource name that cannot work (also
@@ -279,6 +281,33 @@
 // was lost, found in the org by a later run), errorCode, backupPath,
 // appVersion, pubId}; --csv prints the same as CSV with a
 // header row. export-csv prints the connector table as CSV.
+//
+// fleet prints one object, {bundle, allCurrent, summary, counts, rows}:
+// bundle is {source, fingerprint, size} of BUNDLE; allCurrent is true when
+// every row is current (exit 0); summary is the plain output's last line
+// ("41 current, 6 behind, 1 changed outside, 2 unreachable"); counts maps
+// every state to its number of rows. Each row:
+//
+//	connector       "System/Environment"
+//	state           current, behind, changed_outside, absent,
+//	                needs_authorization or unreachable
+//	production      the connector sits in the production slot
+//	orgId, orgName  the org the connector was authorized for
+//	resource        the StaticResource read
+//	provenance      who left what the org holds: own (this folder's publish),
+//	                connectors (published with Connectors elsewhere),
+//	                changed_outside, foreign (a same-name resource never
+//	                published with Connectors; its state is changed_outside),
+//	                absent; left out when the org could not be read
+//	fingerprint     the bundle version the org's record names
+//	size            the resource's size in bytes
+//	publishedAt     when it was published, as its record says
+//	publishedBy     the Salesforce username that published it, as its record says
+//	appVersion      the Connectors version that published it
+//	lastModifiedAt  the org's own time of the last change
+//	lastModifiedBy  who changed it last (the user's name, else username or Id)
+//	note            why a foreign resource counts as changed_outside
+//	problem         the problem object, for needs_authorization and unreachable
 //
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is
 // false with a problem when Salesforce could not be reached (the local

@@ -46,6 +46,7 @@ func TestJSONFieldsAreDocumented(t *testing.T) {
 	types := []any{
 		jsonError{}, problemJSON{}, authorizeJSON{}, listItem{}, statusJSON{}, publishJSON{}, bundleJSON{},
 		resultJSON{}, disconnectJSON{}, doctorJSON{}, diagnosticsJSON{}, renameJSON{}, removeJSON{},
+		fleetJSON{}, fleetBundleJSON{}, fleetRowJSON{},
 		connector.OrgInfo{}, connector.Permissions{}, connector.APIUsage{}, connector.ResourceInfo{},
 		connector.PublishRecord{}, connector.Check{}, packaging.FileEntry{},
 	}

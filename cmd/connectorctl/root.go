@@ -85,6 +85,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newCmdAuthorize(f, nil),
 		newCmdList(f, nil),
 		newCmdStatus(f, nil),
+		newCmdFleet(f, nil),
 		newCmdPublish(f, nil),
 		newCmdRestore(f, nil),
 		newCmdDisconnect(f, nil), newCmdRename(f, nil), newCmdRemove(f, nil),

@@ -5,6 +5,7 @@ package service
 
 import (
 	"github.com/connectors-app/connectors/connector/auth"
+	"github.com/connectors-app/connectors/connector/health"
 	"github.com/connectors-app/connectors/connector/publish"
 	"github.com/connectors-app/connectors/connector/watch"
 )
@@ -17,6 +18,7 @@ type (
 	BrowserPages     = auth.BrowserPages
 	Bundle           = publish.Bundle
 	DisconnectResult = auth.DisconnectResult
+	FleetRow         = health.FleetRow
 	HeadlessOptions  = auth.HeadlessOptions
 	Plan             = publish.Plan
 	PublishOptions   = publish.PublishOptions
@@ -33,6 +35,7 @@ const (
 	ChangeRemoved           = publish.ChangeRemoved
 	DefaultAuthorizeTimeout = auth.DefaultAuthorizeTimeout
 	DefaultWatchQuiet       = watch.DefaultWatchQuiet
+	FleetConcurrency        = health.FleetConcurrency
 	OutcomeCreated          = publish.OutcomeCreated
 	OutcomeFailed           = publish.OutcomeFailed
 	OutcomeSkipped          = publish.OutcomeSkipped
