@@ -138,3 +138,46 @@ func dirBytes(t *testing.T, dir string) map[string]string {
 	}))
 	return out
 }
+
+// A CI runner's fresh folder reads the fleet from a connectors file (JWT):
+// behind before the publish, current after it, and nothing written by the
+// fleet check itself: no folder, no keyring, no resource.
+func TestFleetFromAConnectorsFileInAFreshFolder(t *testing.T) {
+	org, exported, keyPEM := jwtConnectorsFile(t)
+	work := t.TempDir()
+	file := filepath.Join(work, "connectors.json")
+	require.NoError(t, os.WriteFile(file, []byte(exported), 0o644))
+	v1 := writeBundle(t, map[string]string{"index.html": "<p>v1</p>"})
+	v2 := writeBundle(t, map[string]string{"index.html": "<p>v2</p>"})
+
+	ci := func() *cli {
+		d := newCLI(t)
+		d.tokens = failingStore{t} // a CI runner has no keyring
+		d.env[connector.JWTKeyEnv] = string(keyPEM)
+		return d
+	}
+	allow := []string{"--connectors", file, "--allow-login-host", hostPort(org.LoginURL())}
+	r := ci().run(append([]string{"publish", v1, "--all"}, allow...)...)
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+
+	d := ci()
+	before := fileTree(t, work)
+	r = d.run(append([]string{"fleet", v2, "--json"}, allow...)...)
+	assert.Equal(t, exitFailure, r.code, r.stderr)
+	var out struct {
+		Rows []struct{ Connector, State string } `json:"rows"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out), r.stdout)
+	require.Len(t, out.Rows, 1)
+	assert.Equal(t, "Acme/Sandbox", out.Rows[0].Connector)
+	assert.Equal(t, "behind", out.Rows[0].State)
+	assert.Equal(t, before, fileTree(t, work), "the fleet check writes nothing beside the connectors file")
+	_, err := os.Stat(d.dir)
+	assert.True(t, err != nil || len(fileTree(t, d.dir)) == 0, "nothing in the fresh config folder")
+
+	r = ci().run(append([]string{"publish", v2, "--all"}, allow...)...)
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	r = ci().run(append([]string{"fleet", v2}, allow...)...)
+	assert.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "1 current")
+}
