@@ -76,7 +76,7 @@ func BenchmarkFleet200Process(b *testing.B) {
 		cmd.Env = append(os.Environ(), connector.JWTKeyEnv+"="+string(keyPEM))
 		out, err := cmd.Output()
 		var exit *exec.ExitError
-		if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == exitFailure) {
+		if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != exitFailure) {
 			b.Fatalf("fleet: %v\n%s", err, out)
 		}
 		var got struct {
