@@ -315,7 +315,7 @@ func NewHistoryCSV(w io.Writer) *HistoryCSV {
 
 // Write adds e's row.
 func (h *HistoryCSV) Write(e HistoryEntry) error {
-	return h.r.write(csvCells(e.Time.UTC().Format(time.RFC3339), e.Action, e.Connector, e.OrgID, e.OrgName, e.Resource,
+	return h.r.write(CSVCells(e.Time.UTC().Format(time.RFC3339), e.Action, e.Connector, e.OrgID, e.OrgName, e.Resource,
 		e.ResourceID, e.Fingerprint, strconv.FormatInt(e.Size, 10), e.User, e.Outcome, e.ErrorCode, e.BackupPath, e.AppVersion))
 }
 
@@ -386,7 +386,7 @@ func WriteConnectorsCSV(w io.Writer, conns []Connector) error {
 			drift = c.Drift.Summary()
 		}
 		created, updated := c.CreatedAt, c.UpdatedAt
-		if err := cw.write(csvCells(c.Key().String(), c.System, string(c.Environment), string(StateOf(c, nil)), orgName, orgID, user,
+		if err := cw.write(CSVCells(c.Key().String(), c.System, string(c.Environment), string(StateOf(c, nil)), orgName, orgID, user,
 			c.LoginURL, c.EffectiveResourceName(), ts(&created), ts(&updated), ts(c.LastCheck), lastPublish, lastFP, drift)); err != nil {
 			return err
 		}
@@ -394,8 +394,11 @@ func WriteConnectorsCSV(w io.Writer, conns []Connector) error {
 	return cw.flush()
 }
 
-// csvCells guards cells a spreadsheet would evaluate (=, +, -, @, tab, CR).
-func csvCells(cells ...string) []string {
+// CSVCells is the one rule for CSV the project writes (history, the
+// connector table, fleet --csv): it neutralises, in place, every cell a
+// spreadsheet would run as a formula (one starting with =, +, -, @, tab or
+// CR) by prefixing a ', and returns cells.
+func CSVCells(cells ...string) []string {
 	for i, c := range cells {
 		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
 			cells[i] = "'" + c

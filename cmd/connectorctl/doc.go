@@ -18,7 +18,7 @@
 //	connectorctl list
 //	connectorctl status [SYSTEM/ENV ...]
 //	connectorctl fleet BUNDLE [SYSTEM/ENV ...] [--all] [--resource NAME]
-//	    [--max-parallel N]
+//	    [--max-parallel N] [--csv] [--html FILE]
 //	connectorctl publish BUNDLE SYSTEM/ENV [SYSTEM/ENV ...] [--resource NAME]
 //	    [--dry-run] [--force] [--yes]
 //	connectorctl publish BUNDLE --all [--shard I/N] [--max-parallel N]
@@ -308,6 +308,18 @@
 //	lastModifiedBy  who changed it last (the user's name, else username or Id)
 //	note            why a foreign resource counts as changed_outside
 //	problem         the problem object, for needs_authorization and unreachable
+//
+// fleet --csv prints the same rows as CSV (not with --json: exit 2), with
+// a header row: connector, environment, production (true or false),
+// org_name, org_id, resource, state, fingerprint, published_at,
+// published_by, app_version, last_modified_at, last_modified_by (times in
+// RFC 3339, UTC), problem_code, message, fix (for needs_authorization and
+// unreachable). A cell starting with =, +, -, @, tab or CR, which a
+// spreadsheet would run as a formula, starts with a ' instead. The exit
+// code is the plain output's. fleet --html FILE also writes a
+// self-contained HTML report (inline style, no script, no external asset)
+// to FILE, whole or not at all; the plain output ends with where it went
+// (stderr says it with --json or --csv).
 //
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is
 // false with a problem when Salesforce could not be reached (the local

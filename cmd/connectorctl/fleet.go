@@ -22,6 +22,10 @@ type fleetOptions struct {
 	ResourceName string
 	MaxParallel  int
 	JSON         bool
+	// CSV prints the rows as CSV instead of the aligned lines.
+	CSV bool
+	// HTML, when set, is where the HTML report is written as well.
+	HTML string
 }
 
 // newCmdFleet builds fleet; runF, when set, runs instead of fleetRun.
@@ -45,10 +49,24 @@ version), and say where each stands against BUNDLE:
 Without connectors (or with --all) every connector is read; with --connectors
 FILE, those of the file. Each org costs a session (a token grant for JWT and
 client credentials) and one query. Nothing is written: no publish, no history,
-no backup. Exits 0 when every org is current, 1 otherwise, 2 on a usage error.`,
+no backup. Exits 0 when every org is current, 1 otherwise, 2 on a usage error.
+
+--csv prints the same rows as CSV (a header row, then one row per
+connector: connector, environment, production, org name and ID, resource,
+state, fingerprint, published at (RFC 3339, UTC) and by, app version, last
+modified at and by, and the problem's code, message and fix for the orgs
+that could not be read); cells a spreadsheet would run as formulas start
+with a '. --csv and --json cannot be used together.
+
+--html FILE also writes a self-contained HTML page (inline style, no
+script, no external asset) to send to a client: the bundle, when it was
+checked, the counts and the table. The usual output still goes to stdout;
+it says where the report was written.`,
 		Example: `  connectorctl fleet content.zip
   connectorctl fleet ./content Acme/Production Acme/UAT --resource AcmeContent
-  connectorctl fleet content.zip --connectors connectors.json --all --json`,
+  connectorctl fleet content.zip --connectors connectors.json --all --json
+  connectorctl fleet content.zip --csv > fleet.csv
+  connectorctl fleet content.zip --html fleet-report.html`,
 		Args:              minArgs(1, "a bundle, then perhaps connectors (BUNDLE [SYSTEM/ENV ...])"),
 		ValidArgsFunction: completeKeys(f, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -70,6 +88,8 @@ no backup. Exits 0 when every org is current, 1 otherwise, 2 on a usage error.`,
 	fl.BoolVar(&opts.All, "all", false, "read every connector (the default without connectors)")
 	fl.StringVar(&opts.ResourceName, "resource", "", "StaticResource name (default: each connector's, else "+connector.DefaultResourceName+")")
 	fl.IntVar(&opts.MaxParallel, "max-parallel", 0, fmt.Sprintf("read at most N orgs at once (default %d)", service.FleetConcurrency))
+	fl.BoolVar(&opts.CSV, "csv", false, "print the rows as CSV (formula-looking cells neutralised)")
+	fl.StringVar(&opts.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
 	addJSONFlag(cmd, f)
 	return cmd
 }
@@ -78,6 +98,12 @@ no backup. Exits 0 when every org is current, 1 otherwise, 2 on a usage error.`,
 func checkFleetFlags(cmd *cobra.Command, opts *fleetOptions, keys []connector.Key) error {
 	if opts.MaxParallel < 0 || cmd.Flags().Changed("max-parallel") && opts.MaxParallel == 0 {
 		return &usageError{msg: fmt.Sprintf("--max-parallel must be at least 1, got %d.", opts.MaxParallel), fix: "Give how many orgs to read at once, e.g. --max-parallel 10."}
+	}
+	if opts.CSV && opts.JSON {
+		return newUsageError(cmd.CommandPath(), "--json and --csv cannot be used together")
+	}
+	if cmd.Flags().Changed("html") && opts.HTML == "" {
+		return &usageError{msg: "--html needs a file name.", fix: "Give where to write the report, e.g. --html fleet-report.html."}
 	}
 	if opts.All && len(keys) > 0 {
 		return &usageError{msg: "fleet takes either --all or connectors, not both.", fix: "Drop the connectors to read them all, or drop --all."}
@@ -155,18 +181,42 @@ func fleetRun(ctx context.Context, opts *fleetOptions) error {
 	}
 	doc.Summary = connector.FleetSummary(states)
 	doc.AllCurrent = len(rows) > 0 && doc.Counts[connector.FleetCurrent] == len(rows)
-	if opts.JSON {
-		err = writeJSON(opts.IO.Out, doc)
-	} else {
-		err = printFleet(opts, doc, rows)
-	}
-	if err != nil {
+	if err := fleetOutput(opts, doc, rows); err != nil {
 		return err
 	}
 	if !doc.AllCurrent {
 		return &silentError{code: exitFailure}
 	}
 	return nil
+}
+
+// fleetOutput writes the HTML report when asked, then prints the rows as
+// JSON, CSV or aligned lines, saying where the report went (on stderr
+// when stdout is JSON or CSV).
+func fleetOutput(opts *fleetOptions, doc fleetJSON, rows []service.FleetRow) error {
+	if opts.HTML != "" {
+		if err := writeFleetHTML(opts.HTML, fleetReportOf(opts, doc, rows, opts.Now())); err != nil {
+			return err
+		}
+	}
+	var err error
+	switch {
+	case opts.JSON:
+		err = writeJSON(opts.IO.Out, doc)
+	case opts.CSV:
+		err = writeFleetCSV(opts.IO.Out, doc, rows)
+	default:
+		err = printFleet(opts, doc, rows)
+	}
+	if err != nil || opts.HTML == "" {
+		return err
+	}
+	w := opts.IO.Out
+	if opts.JSON || opts.CSV {
+		w = opts.IO.ErrOut
+	}
+	_, err = fmt.Fprintf(w, "Report written to %s.\n", safetext.Plain(opts.HTML))
+	return err
 }
 
 // fleetTargets are the connectors of keys, every connector when none.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -122,6 +123,136 @@ func TestFleetCommand(t *testing.T) {
 	} {
 		assert.Equal(t, 2, c.run(args...).code, "%v", args)
 	}
+}
+
+// TestFleetCSVAndHTML: fleet --csv prints the rows as CSV with formula-
+// looking cells neutralised (an org name, a user name) and the plain exit
+// codes; --csv with --json is a usage error; --html FILE writes one
+// self-contained page with each connector and state, escaping what comes
+// from outside, and nothing else under the config folder.
+func TestFleetCSVAndHTML(t *testing.T) {
+	c := newCLI(t)
+	v1 := writeBundle(t, map[string]string{"index.html": "<p>v1</p>"})
+	v2 := writeBundle(t, map[string]string{"index.html": "<p>v2</p>"})
+	orgs := map[string]*sfsim.Org{}
+	for _, key := range []string{"Acme/Production", "Beta/Sandbox", "Gamma/Sandbox"} {
+		org, port := startOrg(t, sfsim.Options{Sandbox: !strings.HasSuffix(key, "Production")})
+		seedAuthorized(t, c, org, port, key)
+		orgs[key] = org
+	}
+	for key, b := range map[string]string{"Acme/Production": v2, "Beta/Sandbox": v1, "Gamma/Sandbox": v2} {
+		r := c.run("publish", b, key, "--yes")
+		require.Equal(t, 0, r.code, r.stderr)
+	}
+	const formulaUser = `=HYPERLINK("http://evil.example","x")`
+	g := orgs["Gamma/Sandbox"].Resource(connector.DefaultResourceName)
+	require.NotNil(t, g)
+	orgs["Gamma/Sandbox"].PutResource(sfsim.Resource{ID: g.ID, Name: g.Name, ContentType: g.ContentType, Description: g.Description,
+		Body: []byte("edited"), LastModifiedDate: time.Now().Add(3 * time.Second), LastModifiedByID: "005000000000777AAA", LastModifiedByName: formulaUser})
+	c.addConnector("Formula/Sandbox", &connector.OrgInfo{OrgID: "00D000000000001AAA", OrgName: "+SUM(1,2)", IsSandbox: true}, nil)
+	const hostile = `<script>alert(1)</script>`
+	c.addConnector("Hostile/Sandbox", &connector.OrgInfo{OrgID: "00D000000000002AAA", OrgName: hostile, IsSandbox: true}, nil)
+
+	// --csv
+	r := c.run("fleet", v2, "--csv")
+	assert.Equal(t, 1, r.code, r.stderr)
+	recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	require.NoError(t, err, r.stdout)
+	require.Len(t, recs, 6, r.stdout) // header + 5 connectors
+	assert.Equal(t, []string{"connector", "environment", "production", "org_name", "org_id", "resource", "state",
+		"fingerprint", "published_at", "published_by", "app_version", "last_modified_at", "last_modified_by",
+		"problem_code", "message", "fix"}, recs[0])
+	rows := map[string]map[string]string{}
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, h := range recs[0] {
+			row[h] = rec[i]
+		}
+		rows[row["connector"]] = row
+	}
+	rfc3339UTC := `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`
+	acme := rows["Acme/Production"]
+	assert.Equal(t, "Production", acme["environment"])
+	assert.Equal(t, "true", acme["production"])
+	assert.Equal(t, "Demo Org", acme["org_name"])
+	assert.Equal(t, orgs["Acme/Production"].OrgID(), acme["org_id"])
+	assert.Equal(t, connector.DefaultResourceName, acme["resource"])
+	assert.Equal(t, "current", acme["state"])
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, acme["fingerprint"])
+	assert.Regexp(t, rfc3339UTC, acme["published_at"])
+	assert.NotEmpty(t, acme["published_by"])
+	assert.Empty(t, acme["problem_code"]+acme["message"]+acme["fix"])
+	assert.Equal(t, "Sandbox", rows["Beta/Sandbox"]["environment"])
+	assert.Equal(t, "false", rows["Beta/Sandbox"]["production"])
+	assert.Equal(t, "behind", rows["Beta/Sandbox"]["state"])
+	assert.NotEqual(t, acme["fingerprint"], rows["Beta/Sandbox"]["fingerprint"])
+	gamma := rows["Gamma/Sandbox"]
+	assert.Equal(t, "changed_outside", gamma["state"])
+	assert.Regexp(t, rfc3339UTC, gamma["last_modified_at"])
+	assert.Equal(t, "'"+formulaUser, gamma["last_modified_by"], "a formula-looking user name is neutralised")
+	formula := rows["Formula/Sandbox"]
+	assert.Equal(t, "'+SUM(1,2)", formula["org_name"], "a formula-looking org name is neutralised")
+	assert.Equal(t, "needs_authorization", formula["state"])
+	assert.NotEmpty(t, formula["problem_code"])
+	assert.NotEmpty(t, formula["message"])
+	assert.NotEmpty(t, formula["fix"])
+	assert.Equal(t, hostile, rows["Hostile/Sandbox"]["org_name"])
+	for _, rec := range recs[1:] {
+		for _, cell := range rec {
+			if cell != "" {
+				assert.NotContains(t, "=+-@\t\r", cell[:1], "cell %q would run as a formula", cell)
+			}
+		}
+	}
+	r = c.run("fleet", v2, "Acme/Production", "--csv")
+	assert.Equal(t, 0, r.code, r.stderr+r.stdout)
+	assert.Equal(t, 2, strings.Count(r.stdout, "\n"), r.stdout)
+
+	// --csv with --json: a usage error; so is --html without a file.
+	for _, args := range [][]string{{"fleet", v2, "--csv", "--json"}, {"fleet", v2, "--html", ""}} {
+		r = c.run(args...)
+		assert.Equal(t, 2, r.code, "%v: %s", args, r.stderr)
+		assert.Empty(t, r.stdout, "%v", args)
+	}
+
+	// --html
+	before := dirBytes(t, c.dir)
+	report := filepath.Join(c.dir, "fleet-report.html")
+	r = c.run("fleet", v2, "--html", report)
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "1 current, 1 behind, 1 changed outside, 2 needs authorization.\n", "the plain output still goes to stdout")
+	assert.True(t, strings.HasSuffix(r.stdout, "Report written to "+report+".\n"), r.stdout)
+	fi, err := os.Stat(report)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	b, err := os.ReadFile(report)
+	require.NoError(t, err)
+	page := string(b)
+	assert.True(t, strings.HasPrefix(page, "<!DOCTYPE html>"), page)
+	for key, state := range map[string]string{"Acme/Production": "current", "Beta/Sandbox": "behind", "Gamma/Sandbox": "changed outside",
+		"Formula/Sandbox": "needs authorization", "Hostile/Sandbox": "needs authorization"} {
+		assert.Contains(t, page, "<td>"+key, key)
+		assert.Contains(t, page, `">`+state+`</span>`, "the state in words on its badge: "+key)
+	}
+	assert.Contains(t, page, `<span class="badge prod">production</span>`, "production marked")
+	assert.Contains(t, page, rows["Acme/Production"]["fingerprint"], "the bundle's fingerprint")
+	assert.Contains(t, page, c.now.UTC().Format(time.RFC3339), "when it was checked")
+	assert.Contains(t, page, "&lt;script&gt;alert(1)&lt;/script&gt;", "a hostile org name is escaped")
+	assert.NotContains(t, page, "<script")
+	for _, external := range []string{"src=", "href=", "url(", "@import", "<link", "<iframe", "<object"} {
+		assert.NotContains(t, page, external, "no external asset")
+	}
+	after := dirBytes(t, c.dir)
+	delete(after, report)
+	assert.Equal(t, before, after, "nothing but the report is written under the config folder")
+
+	// With --json, stdout stays JSON; where the report went is on stderr.
+	report2 := filepath.Join(t.TempDir(), "again.html")
+	r = c.run("fleet", v2, "--json", "--html", report2)
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.True(t, json.Valid([]byte(r.stdout)), r.stdout)
+	assert.Contains(t, r.stderr, "Report written to "+report2+".")
+	assert.FileExists(t, report2)
 }
 
 // dirBytes is every file under dir with its bytes.
