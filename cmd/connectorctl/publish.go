@@ -34,7 +34,8 @@ type publishOptions struct {
 	JSON         bool
 	// ReplaceExisting replaces a same-name resource this app did not publish.
 	ReplaceExisting bool
-	// CI are --all, --shard, --max-parallel, --report, --api-reserve.
+	// CI are --all, --shard, --max-parallel, --report, --api-reserve,
+	// --backup-dir, --only-failed.
 	CI ciPublishFlags
 }
 
@@ -43,7 +44,7 @@ type publishOptions struct {
 func newCmdPublish(f *factory, runF func(*publishOptions) error) *cobra.Command {
 	opts := &publishOptions{cmdEnv: f.env()}
 	cmd := &cobra.Command{
-		Use:   "publish BUNDLE (SYSTEM/ENV [SYSTEM/ENV ...] | --all)",
+		Use:   "publish BUNDLE (SYSTEM/ENV [SYSTEM/ENV ...] | --all | --only-failed REPORT)",
 		Short: "Publish a content bundle (.zip or folder) to one or more connectors",
 		Long: `Publish BUNDLE (a .zip file or a folder, zipped on the fly) as the connector's
 StaticResource, to every SYSTEM/ENV given, concurrently. One failure never
@@ -67,13 +68,16 @@ without a terminal).
 In CI: --all targets every connector (with --connectors FILE, those of the
 file), --shard I/N takes a stable I-th of N shares so N matrix jobs cover
 each target once, --max-parallel bounds concurrency, --report writes JUnit
-XML. A target whose org has fewer than --api-reserve daily API requests left
+XML. --only-failed REPORT retries only the targets that failed or were
+skipped in an earlier run, read from its --report JUnit XML or its --json
+output. A target whose org has fewer than --api-reserve daily API requests left
 (Sforce-Limit-Info) is skipped, not drained. Exit codes: 0 all done, 1 a
 target failed, 2 usage, 3 none failed but some were skipped.`,
 		Example: `  connectorctl publish ./content Lightning/Sandbox
   connectorctl publish content.zip Lightning/Sandbox Lightning/Production --yes
   connectorctl publish content.zip Lightning/Production --dry-run --json
-  connectorctl publish content.zip --connectors connectors.json --all --shard 2/4 --report junit.xml --json`,
+  connectorctl publish content.zip --connectors connectors.json --all --shard 2/4 --report junit.xml --json
+  connectorctl publish content.zip --connectors connectors.json --only-failed junit.xml`,
 		Args:              minArgs(1, "a bundle and at least one connector (BUNDLE SYSTEM/ENV ...), or a bundle and --all"),
 		ValidArgsFunction: completeKeys(f, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -288,7 +292,7 @@ func (p *publishing) wait() {
 // confirmed, 1 when a target failed, 3 when some were skipped.
 func reportPublish(opts *publishOptions, b *packaging.Bundle, started time.Time, results []service.PublishResult) error {
 	out, ok, skipped, unconfirmed := tallyResults(results)
-	if len(results) == 0 && !opts.CI.All {
+	if len(results) == 0 && !opts.CI.All && opts.CI.OnlyFailed == "" {
 		ok = false
 	}
 	if opts.CI.Report != "" {
@@ -346,7 +350,10 @@ func printPublishResults(opts *publishOptions, b *packaging.Bundle, out []result
 			DryRun: opts.DryRun, OK: ok, Results: out,
 		})
 	}
-	if len(out) == 0 {
+	switch {
+	case len(out) == 0 && opts.CI.OnlyFailed != "":
+		fmt.Fprintf(opts.IO.ErrOut, "Nothing to retry: the report %s names no failed or skipped target.\n", safetext.Plain(opts.CI.OnlyFailed))
+	case len(out) == 0:
 		fmt.Fprintf(opts.IO.ErrOut, "No connectors to publish to (shard %s).\n", opts.CI.Shard)
 	}
 	for _, r := range out {

@@ -35,6 +35,9 @@ type ciPublishFlags struct {
 	Report      string
 	APIReserve  int
 	BackupDir   string
+	// OnlyFailed is --only-failed REPORT: the targets that failed or were
+	// skipped in an earlier run (publish_resume.go).
+	OnlyFailed string
 }
 
 func addCIPublishFlags(cmd *cobra.Command, c *ciPublishFlags) {
@@ -45,6 +48,7 @@ func addCIPublishFlags(cmd *cobra.Command, c *ciPublishFlags) {
 	fl.StringVar(&c.Report, "report", "", "write a JUnit XML report to FILE, one testcase per target")
 	fl.IntVar(&c.APIReserve, "api-reserve", defaultAPIReserve, "skip a target whose org has fewer than N daily API requests left (0: never skip)")
 	fl.StringVar(&c.BackupDir, "backup-dir", "", "keep the backups taken before each update in DIR (with --connectors they are otherwise removed with the run's temporary folder)")
+	fl.StringVar(&c.OnlyFailed, "only-failed", "", "retry only the targets that failed or were skipped in an earlier run, read from its --report FILE or --json output")
 }
 
 // ciBackups points the service's backups at --backup-dir.
@@ -64,8 +68,9 @@ func ciBackupsWarning(opts *publishOptions) {
 	}
 }
 
-// ciTargets resolves the publish targets: the keys given, or every
-// connector with --all, then the --shard share.
+// ciTargets resolves the publish targets: the keys given, every connector
+// with --all, or those --only-failed's report says failed, then the --shard
+// share.
 func ciTargets(f *factory, cmd *cobra.Command, keys []connector.Key, c *ciPublishFlags) ([]connector.Key, error) {
 	if c.MaxParallel < 0 || cmd.Flags().Changed("max-parallel") && c.MaxParallel == 0 {
 		return nil, &usageError{msg: fmt.Sprintf("--max-parallel must be at least 1, got %d.", c.MaxParallel), fix: "Give how many targets to publish to at once, e.g. --max-parallel 4."}
@@ -73,24 +78,9 @@ func ciTargets(f *factory, cmd *cobra.Command, keys []connector.Key, c *ciPublis
 	if c.APIReserve < 0 {
 		return nil, &usageError{msg: fmt.Sprintf("--api-reserve cannot be negative, got %d.", c.APIReserve), fix: "Give 0 to never skip, or the number of daily API requests to leave to each org."}
 	}
-	switch {
-	case c.All && len(keys) > 0:
-		return nil, &usageError{msg: "publish takes either --all or connectors, not both.", fix: "Drop the connectors to publish to all, or drop --all."}
-	case !c.All && len(keys) == 0:
-		return nil, &usageError{msg: "Publish takes a bundle and at least one connector (SYSTEM/ENV), or a bundle and --all.", fix: "Name the connectors after the bundle, or add --all."}
-	}
-	if c.All {
-		reg, err := f.registry()
-		if err != nil {
-			return nil, err
-		}
-		list, err := reg.List()
-		if err != nil {
-			return nil, err
-		}
-		for _, conn := range list {
-			keys = append(keys, conn.Key())
-		}
+	keys, err := givenTargets(f, cmd, keys, c)
+	if err != nil {
+		return nil, err
 	}
 	if !cmd.Flags().Changed("shard") {
 		return keys, nil
@@ -101,6 +91,36 @@ func ciTargets(f *factory, cmd *cobra.Command, keys []connector.Key, c *ciPublis
 		return nil, err
 	}
 	return shardOf(keys, i, n), nil
+}
+
+// givenTargets are the targets before --shard: the keys given, every
+// connector with --all, or those of --only-failed's report.
+func givenTargets(f *factory, cmd *cobra.Command, keys []connector.Key, c *ciPublishFlags) ([]connector.Key, error) {
+	resume := cmd.Flags().Changed("only-failed")
+	switch {
+	case resume && (c.All || len(keys) > 0):
+		return nil, &usageError{msg: "publish --only-failed takes its connectors from the report, not from --all or SYSTEM/ENV arguments.", fix: "Drop --all and the connectors, or drop --only-failed."}
+	case resume:
+		return failedTargets(c.OnlyFailed)
+	case c.All && len(keys) > 0:
+		return nil, &usageError{msg: "publish takes either --all or connectors, not both.", fix: "Drop the connectors to publish to all, or drop --all."}
+	case !c.All && len(keys) == 0:
+		return nil, &usageError{msg: "Publish takes a bundle and at least one connector (SYSTEM/ENV), or a bundle and --all.", fix: "Name the connectors after the bundle, or add --all."}
+	case !c.All:
+		return keys, nil
+	}
+	reg, err := f.registry()
+	if err != nil {
+		return nil, err
+	}
+	list, err := reg.List()
+	if err != nil {
+		return nil, err
+	}
+	for _, conn := range list {
+		keys = append(keys, conn.Key())
+	}
+	return keys, nil
 }
 
 // parseShard reads "I/N" with 1 ≤ I ≤ N.
