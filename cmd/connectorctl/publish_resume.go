@@ -57,7 +57,7 @@ func failedTargets(path string) ([]connector.Key, error) {
 	if err != nil {
 		var u *usageError
 		if errors.As(err, &u) {
-			return nil, &usageError{msg: fmt.Sprintf("The report %s names a target that is not a connector: %s", safetext.Plain(path), u.msg), fix: reportFix}
+			return nil, &usageError{msg: fmt.Sprintf("In the report %s: %s", safetext.Plain(path), u.msg), fix: reportFix}
 		}
 		return nil, err
 	}
