@@ -23,6 +23,7 @@
 //	    [--dry-run] [--force] [--yes]
 //	connectorctl publish BUNDLE --all [--shard I/N] [--max-parallel N]
 //	    [--report FILE] [--api-reserve N] [--backup-dir DIR]
+//	connectorctl publish BUNDLE --only-failed REPORT [--shard I/N] ...
 //	connectorctl restore SYSTEM/ENV [--resource NAME] [--yes]
 //	connectorctl disconnect SYSTEM/ENV
 //	connectorctl rename SYSTEM/ENV NEW-SYSTEM
@@ -93,10 +94,15 @@
 // (targets sorted by name, dealt round robin), so N jobs 1/N..N/N cover each
 // target once; --max-parallel N bounds concurrency (default 20); --report
 // FILE writes JUnit XML, one testcase per target (a failure carries the
-// message and fix, a skip its reason). A target whose org has fewer than
-// --api-reserve N daily API requests left (default 500, read from
-// Sforce-Limit-Info after the one preflight request) is skipped (outcome
-// skipped). Reads are retried on 429, 5xx and REQUEST_LIMIT_EXCEEDED that
+// message and fix, a skip its reason). --only-failed REPORT retries only
+// the targets that failed or were skipped in an earlier run, read from its
+// --report JUnit XML or its --json output (at most 10 MB; its names are
+// parsed and looked up as SYSTEM/ENV arguments are; with SYSTEM/ENV or
+// --all, or a file that is not such a report, it is a usage error; a
+// report with no failure publishes nothing and exits 0). A target whose
+// org has fewer than --api-reserve N daily API requests left (default 500,
+// read from Sforce-Limit-Info after the one preflight request) is skipped
+// (outcome skipped). Reads are retried on 429, 5xx and REQUEST_LIMIT_EXCEEDED that
 // waiting can fix, honouring Retry-After up to 10 s. Nothing prompts
 // without a terminal; with --json stdout carries only JSON.
 //
