@@ -135,3 +135,31 @@ func writeReport(t *testing.T, body string) string {
 	require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
 	return p
 }
+
+// TestPublishOnlyFailedSkippedWithConnectorsFile: from a CI runner with
+// --connectors, a target skipped for its org's API budget (exit 3) is
+// retried by --only-failed once the budget is back; the names of the
+// report are looked up in the file's connectors.
+func TestPublishOnlyFailedSkippedWithConnectorsFile(t *testing.T) {
+	org, exported, keyPEM := jwtConnectorsFile(t)
+	work := t.TempDir()
+	file, junit := filepath.Join(work, "connectors.json"), filepath.Join(work, "junit.xml")
+	require.NoError(t, os.WriteFile(file, []byte(exported), 0o644))
+	d := newCLI(t)
+	d.tokens = failingStore{t}
+	d.env[connector.JWTKeyEnv] = string(keyPEM)
+	b := writeBundle(t, map[string]string{"index.html": "ci"})
+	allow := hostPort(org.LoginURL())
+	_, maxUsage := org.APIUsage()
+	org.SetAPIUsage(maxUsage - 10)
+
+	r := d.run("publish", b, "--connectors", file, "--all", "--report", junit, "--allow-login-host", allow)
+	require.Equal(t, exitSkipped, r.code, r.stdout+r.stderr)
+	assert.Empty(t, org.Resources(), "a skipped target was written")
+
+	org.SetAPIUsage(0)
+	r = d.run("publish", b, "--connectors", file, "--only-failed", junit, "--allow-login-host", allow)
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "Acme/Sandbox: created")
+	assert.NotNil(t, org.Resource(connector.DefaultResourceName))
+}
