@@ -351,6 +351,8 @@ func printPublishResults(opts *publishOptions, b *packaging.Bundle, out []result
 		})
 	}
 	switch {
+	case len(out) == 0 && opts.CI.OnlyFailed != "" && opts.CI.Shard != "":
+		fmt.Fprintf(opts.IO.ErrOut, "Nothing to retry in shard %s: the report %s names no failed or skipped target of this share.\n", opts.CI.Shard, safetext.Plain(opts.CI.OnlyFailed))
 	case len(out) == 0 && opts.CI.OnlyFailed != "":
 		fmt.Fprintf(opts.IO.ErrOut, "Nothing to retry: the report %s names no failed or skipped target.\n", safetext.Plain(opts.CI.OnlyFailed))
 	case len(out) == 0:
