@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectors-app/connectors/connector"
@@ -75,4 +76,39 @@ func requireUsage[T any](t *testing.T, err error, got *T) {
 // a run function directly.
 func (c *cli) runEnv(out, errOut *bytes.Buffer) cmdEnv {
 	return c.factory(out, errOut).env()
+}
+
+// testEnv gives the tests the cmdEnv embedded in every command's Options.
+func (e *cmdEnv) testEnv() *cmdEnv { return e }
+
+// cmdCase is one command line and the Options it must give, or a usage
+// error (exit 2) before the run function is called.
+type cmdCase[T any] struct {
+	name  string
+	args  []string
+	want  T
+	usage bool
+}
+
+// checkCmdCases builds the command of each case with a runF that keeps its
+// Options, and compares them with want (the environment must be set; it is
+// then left out of the comparison).
+func checkCmdCases[T any, PT interface {
+	*T
+	testEnv() *cmdEnv
+}](t *testing.T, newCmd func(*factory, func(PT) error) *cobra.Command, cases []cmdCase[T]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			var got PT
+			err := execCmd(newCmd(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), func(o PT) error { got = o; return nil }), tt.args...)
+			if tt.usage {
+				requireUsage(t, err, (*T)(got))
+				return
+			}
+			require.NoError(t, err)
+			requireEnv(t, got.testEnv())
+			assert.Equal(t, tt.want, *(*T)(got))
+		})
+	}
 }

@@ -15,30 +15,13 @@ import (
 
 // TestNewCmdDisconnect: disconnect's argument and --json become its Options.
 func TestNewCmdDisconnect(t *testing.T) {
-	tests := []struct {
-		name  string
-		args  []string
-		want  disconnectOptions
-		usage bool
-	}{
+	tests := []cmdCase[disconnectOptions]{
 		{name: "plain", args: []string{"Lightning/Sandbox"}, want: disconnectOptions{Key: keys(t, "Lightning/Sandbox")[0]}},
 		{name: "JSON", args: []string{"acme/test", "--json"}, want: disconnectOptions{Key: keys(t, "acme/test")[0], JSON: true}},
 		{name: "no connector", args: nil, usage: true},
 		{name: "not a connector", args: []string{"Lightning"}, usage: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got *disconnectOptions
-			err := execCmd(newCmdDisconnect(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), tt.args...)
-			if tt.usage {
-				requireUsage(t, err, got)
-				return
-			}
-			require.NoError(t, err)
-			requireEnv(t, &got.cmdEnv)
-			assert.Equal(t, tt.want, *got)
-		})
-	}
+	checkCmdCases(t, newCmdDisconnect, tests)
 }
 
 // TestDisconnectRunAgainstSimulatedOrg calls disconnectRun with its

@@ -15,30 +15,13 @@ import (
 // TestNewCmdExport: export's --output becomes its Options; it takes no
 // arguments.
 func TestNewCmdExport(t *testing.T) {
-	tests := []struct {
-		name  string
-		args  []string
-		want  exportOptions
-		usage bool
-	}{
+	tests := []cmdCase[exportOptions]{
 		{name: "stdout", args: nil, want: exportOptions{}},
 		{name: "--output", args: []string{"--output", "connectors.json"}, want: exportOptions{Output: "connectors.json"}},
 		{name: "-o", args: []string{"-o", "c.json"}, want: exportOptions{Output: "c.json"}},
 		{name: "an argument", args: []string{"connectors.json"}, usage: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got *exportOptions
-			err := execCmd(newCmdExport(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), tt.args...)
-			if tt.usage {
-				requireUsage(t, err, got)
-				return
-			}
-			require.NoError(t, err)
-			requireEnv(t, &got.cmdEnv)
-			assert.Equal(t, tt.want, *got)
-		})
-	}
+	checkCmdCases(t, newCmdExport, tests)
 }
 
 // TestExportRunWritesTheFile calls exportRun directly: the file holds the

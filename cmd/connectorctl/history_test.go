@@ -188,12 +188,7 @@ func appendText(t *testing.T, path, text string) {
 // its Options; both formats at once is a usage error.
 func TestNewCmdHistory(t *testing.T) {
 	sandbox := keys(t, "Lightning/Sandbox")[0]
-	tests := []struct {
-		name  string
-		args  []string
-		want  historyOptions
-		usage bool
-	}{
+	tests := []cmdCase[historyOptions]{
 		{name: "everything", args: nil, want: historyOptions{}},
 		{name: "one connector as JSON", args: []string{"Lightning/Sandbox", "--json"}, want: historyOptions{Key: &sandbox, JSON: true}},
 		{name: "CSV", args: []string{"--csv"}, want: historyOptions{CSV: true}},
@@ -201,19 +196,7 @@ func TestNewCmdHistory(t *testing.T) {
 		{name: "two connectors", args: []string{"A/Sandbox", "B/Sandbox"}, usage: true},
 		{name: "not a connector", args: []string{"Lightning"}, usage: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got *historyOptions
-			err := execCmd(newCmdHistory(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), tt.args...)
-			if tt.usage {
-				requireUsage(t, err, got)
-				return
-			}
-			require.NoError(t, err)
-			requireEnv(t, &got.cmdEnv)
-			assert.Equal(t, tt.want, *got)
-		})
-	}
+	checkCmdCases(t, newCmdHistory, tests)
 }
 
 // TestHistoryRunAfterPublishRun calls the run functions directly: a

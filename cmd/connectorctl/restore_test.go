@@ -16,12 +16,7 @@ import (
 
 // TestNewCmdRestore: restore's argument and flags become its Options.
 func TestNewCmdRestore(t *testing.T) {
-	tests := []struct {
-		name  string
-		args  []string
-		want  restoreOptions
-		usage bool
-	}{
+	tests := []cmdCase[restoreOptions]{
 		{name: "defaults", args: []string{"Lightning/Sandbox"}, want: restoreOptions{Key: keys(t, "Lightning/Sandbox")[0]}},
 		{name: "every flag", args: []string{"lightning/production", "--resource", "WalkMe_Preview", "-y", "--json"},
 			want: restoreOptions{Key: keys(t, "lightning/production")[0], ResourceName: "WalkMe_Preview", Yes: true, JSON: true}},
@@ -29,19 +24,7 @@ func TestNewCmdRestore(t *testing.T) {
 		{name: "two connectors", args: []string{"A/Sandbox", "B/Sandbox"}, usage: true},
 		{name: "bad resource name", args: []string{"A/Sandbox", "--resource", "a b"}, usage: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got *restoreOptions
-			err := execCmd(newCmdRestore(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), tt.args...)
-			if tt.usage {
-				requireUsage(t, err, got)
-				return
-			}
-			require.NoError(t, err)
-			requireEnv(t, &got.cmdEnv)
-			assert.Equal(t, tt.want, *got)
-		})
-	}
+	checkCmdCases(t, newCmdRestore, tests)
 }
 
 // TestRestoreRunAgainstSimulatedOrg calls restoreRun with its Options, no

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -79,12 +78,7 @@ func TestWatchFolderGoneAndBack(t *testing.T) {
 
 // TestNewCmdWatch: watch's folder, targets and flags become its Options.
 func TestNewCmdWatch(t *testing.T) {
-	tests := []struct {
-		name  string
-		args  []string
-		want  watchOptions
-		usage bool
-	}{
+	tests := []cmdCase[watchOptions]{
 		{name: "defaults", args: []string{"./content", "Lightning/Sandbox"},
 			want: watchOptions{Folder: "./content", Keys: keys(t, "Lightning/Sandbox"), Quiet: service.DefaultWatchQuiet}},
 		{name: "every flag", args: []string{"dist", "Lightning/Sandbox", "lightning/test", "--quiet", "2s", "--resource", "WalkMe_Preview"},
@@ -94,19 +88,7 @@ func TestNewCmdWatch(t *testing.T) {
 		{name: "bad resource name", args: []string{"dist", "Lightning/Sandbox", "--resource", "a b"}, usage: true},
 		{name: "not a connector", args: []string{"dist", "Lightning"}, usage: true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got *watchOptions
-			err := execCmd(newCmdWatch(newCLI(t).factory(&bytes.Buffer{}, &bytes.Buffer{}), capture(&got)), tt.args...)
-			if tt.usage {
-				requireUsage(t, err, got)
-				return
-			}
-			require.NoError(t, err)
-			requireEnv(t, &got.cmdEnv)
-			assert.Equal(t, tt.want, *got)
-		})
-	}
+	checkCmdCases(t, newCmdWatch, tests)
 }
 
 func TestWatchRefusesProductionTargets(t *testing.T) {
