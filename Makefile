@@ -12,7 +12,13 @@ ACTIONLINT := $(BIN)/actionlint
 WORKFLOWS := .github/workflows/release.yml docs/ci/github-actions-publish.yml
 FYNE_VERSION := v1.7.4
 FYNE := $(BIN)/fyne
-FUZZTIME ?= 10s
+# Fuzzing budgets in executions, not seconds: a duration races the fuzz
+# coordinator's deadline (go.dev/issue/75804: a spurious "context deadline
+# exceeded" while a worker minimizes a new input, seen in CI), and
+# minimization is bounded by a count too (it stalled 20 s at 0 execs/s).
+FUZZ_ZIP ?= 300000x
+FUZZ_NAME ?= 100000x
+FUZZ_MINIMIZE ?= 200x
 
 # Debian packages: Fyne's GL/X11 headers, a virtual X server, the Secret
 # Service (gnome-keyring) with dbus, a real browser for end-to-end tests,
@@ -128,8 +134,8 @@ soak:
 		.ci/test-env $(GO) test -count=1 -timeout 0 -v -run '^TestSoak$$' ./cmd/connectorctl/
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzOpenZip$$' -fuzztime $(FUZZTIME) ./packaging
-	$(GO) test -run '^$$' -fuzz '^FuzzValidateResourceName$$' -fuzztime $(FUZZTIME) ./packaging
+	$(GO) test -run '^$$' -fuzz '^FuzzOpenZip$$' -fuzztime $(FUZZ_ZIP) -fuzzminimizetime $(FUZZ_MINIMIZE) ./packaging
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateResourceName$$' -fuzztime $(FUZZ_NAME) -fuzzminimizetime $(FUZZ_MINIMIZE) ./packaging
 
 test: deps vet lint boundary test-race fuzz dist-check
 
