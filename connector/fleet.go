@@ -3,6 +3,7 @@ package connector
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // FleetState is where one org stands against a bundle: the answer to
@@ -90,4 +91,95 @@ func FleetSummary(states []FleetState) string {
 		return "no connectors"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// FleetSeen is one org as a fleet check saw it: what the next check of a
+// watch (fleet --every, the window's switch) compares with.
+type FleetSeen struct {
+	Connector string
+	State     FleetState
+	// Fingerprint and Modified are the version the org held (zero when it
+	// held none or could not be read): a second edit outside Connectors
+	// between two checks is a change too.
+	Fingerprint string
+	Modified    time.Time
+}
+
+// FleetSeenOf is what a check saw of one org.
+func FleetSeenOf(name string, state FleetState, v *OrgVersion) FleetSeen {
+	s := FleetSeen{Connector: name, State: state}
+	if v != nil {
+		s.Fingerprint, s.Modified = v.Fingerprint, v.LastModifiedDate
+	}
+	return s
+}
+
+// FleetChange is one org whose standing changed between two checks.
+type FleetChange struct {
+	Connector string
+	// From is the state at the previous check ("" for a connector that
+	// was not in it); To the state now.
+	From, To FleetState
+	// Alert: the change is news someone must act on (a new change outside
+	// Connectors, an org that fell behind, a connector that needs
+	// authorization again, an org that became unreachable). A change for
+	// the better (back to current) is reported, not alerted.
+	Alert bool
+}
+
+// Sentence is the change in English: "Acme/Sandbox: current → behind".
+func (c FleetChange) Sentence() string {
+	if c.From == "" {
+		return c.Connector + ": new, " + c.To.Label()
+	}
+	if c.From == c.To {
+		return c.Connector + ": " + c.To.Label() + " again (changed since the last check)"
+	}
+	return c.Connector + ": " + c.From.Label() + " → " + c.To.Label()
+}
+
+// FleetChanges is the one rule of what a watch reports: the orgs whose
+// state differs from the previous check, or that were changed outside
+// Connectors again (another version, another edit), in the order of cur.
+// A connector gone since the previous check is not reported (it was
+// removed on purpose). A state that merely stays is no news.
+func FleetChanges(prev, cur []FleetSeen) []FleetChange {
+	before := make(map[string]FleetSeen, len(prev))
+	for _, p := range prev {
+		before[p.Connector] = p
+	}
+	var out []FleetChange
+	for _, c := range cur {
+		p, known := before[c.Connector]
+		switch {
+		case !known:
+			out = append(out, FleetChange{Connector: c.Connector, To: c.State, Alert: c.State.needsAction()})
+		case p.State != c.State:
+			out = append(out, FleetChange{Connector: c.Connector, From: p.State, To: c.State, Alert: c.State.needsAction()})
+		case c.State == FleetChangedOutside && (p.Fingerprint != c.Fingerprint || !p.Modified.Equal(c.Modified)):
+			out = append(out, FleetChange{Connector: c.Connector, From: p.State, To: c.State, Alert: true})
+		}
+	}
+	return out
+}
+
+// needsAction: a state someone must act on (absent is the normal state of
+// an org not published to yet: no alert).
+func (s FleetState) needsAction() bool {
+	switch s {
+	case FleetBehind, FleetChangedOutside, FleetNeedsAuthorization, FleetUnreachable:
+		return true
+	}
+	return false
+}
+
+// FleetAlerts counts the changes to act on.
+func FleetAlerts(changes []FleetChange) int {
+	n := 0
+	for _, c := range changes {
+		if c.Alert {
+			n++
+		}
+	}
+	return n
 }

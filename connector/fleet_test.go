@@ -80,3 +80,43 @@ func TestFleetSummary(t *testing.T) {
 	assert.Equal(t, "no connectors", FleetSummary(nil))
 	assert.Equal(t, "changed outside", FleetChangedOutside.Label())
 }
+
+// TestFleetChanges: a watch reports state changes and a second edit
+// outside Connectors; a state that stays, or a connector removed, is no
+// news; only changes for the worse are alerts.
+func TestFleetChanges(t *testing.T) {
+	t1 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	prev := []FleetSeen{
+		{Connector: "A/Production", State: FleetCurrent, Fingerprint: "sha256:1"},
+		{Connector: "B/Sandbox", State: FleetCurrent, Fingerprint: "sha256:1"},
+		{Connector: "C/Sandbox", State: FleetChangedOutside, Fingerprint: "sha256:0", Modified: t1},
+		{Connector: "D/Sandbox", State: FleetChangedOutside, Fingerprint: "sha256:0", Modified: t1},
+		{Connector: "E/Test", State: FleetUnreachable},
+		{Connector: "F/Test", State: FleetCurrent},
+		{Connector: "Gone/Test", State: FleetCurrent},
+	}
+	cur := []FleetSeen{
+		{Connector: "A/Production", State: FleetCurrent, Fingerprint: "sha256:1"},
+		{Connector: "B/Sandbox", State: FleetBehind, Fingerprint: "sha256:1"},
+		{Connector: "C/Sandbox", State: FleetChangedOutside, Fingerprint: "sha256:0", Modified: t1},
+		{Connector: "D/Sandbox", State: FleetChangedOutside, Fingerprint: "sha256:0", Modified: t1.Add(time.Hour)},
+		{Connector: "E/Test", State: FleetCurrent},
+		{Connector: "F/Test", State: FleetNeedsAuthorization},
+		{Connector: "New/Test", State: FleetAbsent},
+	}
+	got := FleetChanges(prev, cur)
+	assert.Equal(t, []FleetChange{
+		{Connector: "B/Sandbox", From: FleetCurrent, To: FleetBehind, Alert: true},
+		{Connector: "D/Sandbox", From: FleetChangedOutside, To: FleetChangedOutside, Alert: true},
+		{Connector: "E/Test", From: FleetUnreachable, To: FleetCurrent},
+		{Connector: "F/Test", From: FleetCurrent, To: FleetNeedsAuthorization, Alert: true},
+		{Connector: "New/Test", To: FleetAbsent},
+	}, got)
+	assert.Equal(t, 3, FleetAlerts(got))
+	assert.Equal(t, "B/Sandbox: current → behind", got[0].Sentence())
+	assert.Equal(t, "D/Sandbox: changed outside again (changed since the last check)", got[1].Sentence())
+	assert.Equal(t, "New/Test: new, absent", got[4].Sentence())
+	assert.Empty(t, FleetChanges(cur, cur), "nothing changed: no news")
+	assert.Equal(t, FleetSeen{Connector: "X", State: FleetBehind, Fingerprint: "sha256:9", Modified: t1},
+		FleetSeenOf("X", FleetBehind, &OrgVersion{Fingerprint: "sha256:9", LastModifiedDate: t1}))
+}

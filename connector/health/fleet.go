@@ -99,3 +99,8 @@ func (s *Checker) fleetFailed(row FleetRow, err error) FleetRow {
 	s.Log().Info("fleet: org not read", "connector", row.Connector, "state", row.State, "code", p.Code)
 	return row
 }
+
+// Seen is what the next check of a watch compares this row with.
+func (r FleetRow) Seen() connector.FleetSeen {
+	return connector.FleetSeenOf(r.Connector, r.State, r.Version)
+}
