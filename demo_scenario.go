@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing/fstest"
 	"time"
 
@@ -19,13 +20,18 @@ import (
 
 // demoScenarios are the states demo mode can show, for support staff and
 // trainers: --demo-scenario NAME at start, or the banner's menu.
-var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable", "teammate"}
+var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable", "teammate", "fleet", "fleet-200"}
 
 // demoWorld is the demo's simulated org and service, which a scenario sets up.
 type demoWorld struct {
-	org   *sfsim.Org
-	svc   *service.Service
-	ports []int
+	org    *sfsim.Org
+	svc    *service.Service
+	ports  []int
+	sample *packaging.Bundle
+	// fleetOrgs are the orgs of the fleet scenarios, each its own.
+	fleetOrgs []*sfsim.Org
+	mu        sync.Mutex
+	jwtKey    []byte // the fleet's JWT key (PEM), in memory only
 }
 
 // scenario puts the demo into the named state and returns the connector
@@ -39,6 +45,9 @@ type demoWorld struct {
 //	needs-reauth        the org revoked the connector's sign-in
 //	production          a production org, in a Demo/Production connector
 //	unreachable         the org drops every API connection
+//	teammate            the org holds a version a teammate published
+//	fleet, fleet-200    signed in, among 20 (200) client connectors, each
+//	                    its own org signed in by JWT, in every fleet state
 func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, error) {
 	if !slices.Contains(demoScenarios, name) {
 		return connector.Key{}, fmt.Errorf("unknown demo scenario %q: use one of %s", name, strings.Join(demoScenarios, ", "))
@@ -72,6 +81,10 @@ func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, e
 		o.FailNextMatching("", "", 1<<30, 0)
 	case "teammate":
 		return key, d.teammatePublish()
+	case "fleet":
+		return key, d.fleet(20)
+	case "fleet-200":
+		return key, d.fleet(200)
 	}
 	return key, nil
 }

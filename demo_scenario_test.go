@@ -12,9 +12,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/assets"
 	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 	"github.com/connectors-app/connectors/connector/tokenstore"
+	"github.com/connectors-app/connectors/packaging"
 )
 
 // TestDemoScenarios: demo mode shows each state support staff and trainers
@@ -34,7 +36,14 @@ func TestDemoScenarios(t *testing.T) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	require.NoError(t, ln.Close())
 	org.RegisterCallback(connector.DefaultClientID, fmt.Sprintf("http://localhost:%d%s", port, connector.CallbackPath))
-	world := &demoWorld{org: org, svc: svc, ports: []int{port}}
+	sample, err := packaging.FromFS(assets.SampleContent(), "sample content")
+	require.NoError(t, err)
+	world := newDemoWorld(org, svc, []int{port}, sample)
+	t.Cleanup(func() {
+		for _, o := range world.fleetOrgs {
+			_ = o.Close()
+		}
+	})
 
 	want := map[string]connector.State{
 		"normal":             connector.StateNotAuthorized,
@@ -46,6 +55,8 @@ func TestDemoScenarios(t *testing.T) {
 		"production":         connector.StateConnected,
 		"unreachable":        connector.StateUnreachable,
 		"teammate":           connector.StateConnected,
+		"fleet":              connector.StateConnected,
+		"fleet-200":          connector.StateConnected,
 	}
 	for _, name := range demoScenarios {
 		t.Run(name, func(t *testing.T) {
@@ -64,6 +75,9 @@ func TestDemoScenarios(t *testing.T) {
 				require.NoError(t, err)
 				assert.Len(t, list, 20, "the demo connector and 19 clients")
 			}
+			if name == "fleet" {
+				assertDemoFleet(ctx, t, svc, world.sample)
+			}
 			if name == "api-disabled" {
 				assert.False(t, st.Permissions.APIEnabled)
 			}
@@ -76,4 +90,36 @@ func TestDemoScenarios(t *testing.T) {
 	}
 	_, err = world.scenario(ctx, "nonsense")
 	assert.ErrorContains(t, err, "unknown demo scenario")
+}
+
+// assertDemoFleet: the fleet scenario's 20 client orgs, read as the Fleet
+// tab reads them, are in every fleet state, as fleetDemoStates lays out.
+func assertDemoFleet(ctx context.Context, t *testing.T, svc *service.Service, sample *packaging.Bundle) {
+	t.Helper()
+	list, err := svc.Registry.List()
+	require.NoError(t, err)
+	var keys []connector.Key
+	for _, c := range list {
+		if c.AuthMethod == connector.AuthJWT {
+			keys = append(keys, c.Key())
+		}
+	}
+	require.Len(t, keys, 20)
+	rows := svc.Fleet(ctx, keys, sample.Fingerprint(), sample.Size(), "", 0)
+	got := map[connector.FleetState]int{}
+	prod := 0
+	for _, r := range rows {
+		got[r.State]++
+		if r.Production {
+			prod++
+		}
+		if r.State == connector.FleetUnreachable || r.State == connector.FleetNeedsAuthorization {
+			require.NotNil(t, r.Problem, r.Connector)
+		}
+	}
+	assert.Equal(t, map[connector.FleetState]int{
+		connector.FleetCurrent: 9, connector.FleetBehind: 3, connector.FleetChangedOutside: 3,
+		connector.FleetAbsent: 2, connector.FleetNeedsAuthorization: 2, connector.FleetUnreachable: 1,
+	}, got)
+	assert.Equal(t, 4, prod, "every fifth is a production org")
 }

@@ -192,7 +192,12 @@ func setupDemo(deps *ui.Deps, cfgDir string, cleanup *[]func()) error {
 		return fmt.Errorf("open the sample content: %w", err)
 	}
 	demo.Bundle = sample
-	world := &demoWorld{org: org, svc: svc, ports: []int{1717, 1718, 1719}}
+	world := newDemoWorld(org, svc, []int{1717, 1718, 1719}, sample)
+	*cleanup = append(*cleanup, func() {
+		for _, o := range world.fleetOrgs {
+			_ = o.Close()
+		}
+	})
 	demo.Scenarios = demoScenarios
 	demo.SetScenario = world.scenario
 	deps.Service = svc

@@ -26,6 +26,7 @@ type backend interface {
 	Connectors() ([]connector.Connector, error)
 	AddConnector(k connector.Key, set connector.ConnectorSettings) (connector.Connector, bool, error)
 	Rename(k connector.Key, newSystem string) (connector.Connector, error)
+	Fleet(ctx context.Context, keys []connector.Key, fp string, size int64, resource string, maxParallel int) []service.FleetRow
 }
 
 var _ backend = (*service.Service)(nil)

@@ -146,8 +146,8 @@ func (v *view) track(d dialog.Dialog, onEnter func()) {
 	})
 }
 
-// addShortcuts registers the window's keys: Ctrl+1 and Ctrl+2 open the
-// Connectors and Content bundle tabs, Ctrl+Tab and Ctrl+Shift+Tab cycle
+// addShortcuts registers the window's keys: Ctrl+1, Ctrl+2 and Ctrl+3 open
+// the Connectors, Content bundle and Fleet tabs, Ctrl+Tab and Ctrl+Shift+Tab cycle
 // them, and Escape (when no control takes it) cancels a wait.
 func (v *view) addShortcuts() {
 	if v.win == nil || v.tabs == nil {
@@ -155,7 +155,7 @@ func (v *view) addShortcuts() {
 	}
 	c := v.win.Canvas()
 	mod := fyne.KeyModifierShortcutDefault
-	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2} {
+	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3} {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) { v.tabs.SelectIndex(i) })
 	}
 	next := func(step int) {

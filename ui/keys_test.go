@@ -86,13 +86,18 @@ func TestKeyboardOnly(t *testing.T) {
 	require.NotNil(t, h.org.Resource(connector.DefaultResourceName), "the content landed")
 	assert.Contains(t, h.v.pub.rows[h.key].outcome.Text, "Published")
 
-	// Ctrl+1 and Ctrl+Tab move between the tabs
+	// Ctrl+1, Ctrl+3 and Ctrl+Tab move between the tabs
 	h.shortcut(fyne.Key1, fyne.KeyModifierShortcutDefault)
 	assert.Equal(t, 0, h.v.tabs.SelectedIndex())
 	h.shortcut(fyne.KeyTab, fyne.KeyModifierControl)
 	assert.Equal(t, 1, h.v.tabs.SelectedIndex())
 	h.shortcut(fyne.KeyTab, fyne.KeyModifierControl)
+	assert.Equal(t, 2, h.v.tabs.SelectedIndex(), "the Fleet tab")
+	h.shortcut(fyne.KeyTab, fyne.KeyModifierControl)
 	assert.Equal(t, 0, h.v.tabs.SelectedIndex())
+	h.shortcut(fyne.Key3, fyne.KeyModifierShortcutDefault)
+	assert.Equal(t, 2, h.v.tabs.SelectedIndex())
+	h.waitIdle()
 }
 
 // TestEscapeAndEnterInDialogs: Escape closes a dialog without acting,

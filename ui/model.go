@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/connectors-app/connectors/connector"
+import (
+	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/packaging"
+)
 
 // model is what the screens show: the connectors, their live status and
 // permissions, the selected connector and the ticked ones. It changes only
@@ -14,6 +17,7 @@ type model struct {
 	perms      map[connector.Key]connector.Permissions
 	selected   connector.Key
 	ticked     map[connector.Key]bool
+	bundle     *packaging.Bundle // the chosen content bundle, nil: none
 
 	listeners []func(modelEvent)
 }
@@ -31,6 +35,8 @@ const (
 	statusChanged                      // Key's live status landed
 	selectionChanged                   // another connector is selected
 	ticksChanged                       // the ticked connectors changed
+	bundleChanged                      // another content bundle is chosen
+	publishFinished                    // a publish ended (the orgs changed)
 )
 
 func newModel() *model {
@@ -111,6 +117,27 @@ func (m *model) tick(k connector.Key, on bool) {
 	}
 	m.notify(modelEvent{Kind: ticksChanged})
 }
+
+// setTicks ticks exactly keys (one notification).
+func (m *model) setTicks(keys []connector.Key) {
+	clear(m.ticked)
+	for _, k := range keys {
+		m.ticked[k] = true
+	}
+	m.notify(modelEvent{Kind: ticksChanged})
+}
+
+// setBundle records the chosen content bundle (nil: none or not valid).
+func (m *model) setBundle(b *packaging.Bundle) {
+	if b == m.bundle {
+		return
+	}
+	m.bundle = b
+	m.notify(modelEvent{Kind: bundleChanged})
+}
+
+// published says a publish ended: what the orgs hold may have changed.
+func (m *model) published() { m.notify(modelEvent{Kind: publishFinished}) }
 
 // tickAll ticks every key of keys at once (one notification).
 func (m *model) tickAll(keys []connector.Key) {

@@ -328,6 +328,12 @@ func (s *publishScreen) load(path string) {
 // setBundle shows the bundle's summary and validation result.
 func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 	s.bundle = b
+	defer func() {
+		if err != nil {
+			b = nil
+		}
+		s.m.setBundle(b)
+	}()
 	setVisible(s.valid, true)
 	setVisible(s.validIcon, true)
 	if err != nil || b == nil {
@@ -568,6 +574,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 	}
 	s.updateTargets()
 	s.act.reload(false)
+	s.m.published()
 	s.notifyDone(len(keys), len(keys)-len(s.failed))
 	if len(existing) > 0 {
 		s.askReplace(existing)

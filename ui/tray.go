@@ -19,6 +19,7 @@ type trayUI struct {
 	menu    *fyne.Menu
 	summary *fyne.MenuItem
 	again   *fyne.MenuItem
+	fleet   *fyne.MenuItem // the Fleet tab's watch summary, when on
 	keys    []connector.Key
 }
 
@@ -28,6 +29,8 @@ func (s *publishScreen) setupTray() {
 	s.tray.summary.Disabled = true
 	s.tray.again = fyne.NewMenuItem(lang.L("Publish again"), func() { s.act.do(s.publishAgain) })
 	s.tray.again.Disabled = true
+	s.tray.fleet = fyne.NewMenuItem("", nil)
+	s.tray.fleet.Disabled = true
 	s.tray.menu = fyne.NewMenu("Connectors", s.tray.summary, s.tray.again)
 	s.act.setTray(s.tray.menu)
 }
@@ -61,6 +64,20 @@ func (s *publishScreen) refreshTray() {
 	}
 	s.tray.summary.Label = s.traySummary()
 	s.tray.again.Disabled = s.running || s.bundle == nil || len(s.tray.keys) == 0
+	s.tray.menu.Refresh()
+}
+
+// setFleetTray shows the Fleet tab's watch summary in the tray ("": none).
+func (s *publishScreen) setFleetTray(summary string) {
+	if s.tray.menu == nil {
+		return
+	}
+	s.tray.fleet.Label = summary
+	items := []*fyne.MenuItem{s.tray.summary}
+	if summary != "" {
+		items = append(items, s.tray.fleet)
+	}
+	s.tray.menu.Items = append(items, s.tray.again)
 	s.tray.menu.Refresh()
 }
 

@@ -51,6 +51,9 @@ type Deps struct {
 	// OpenBundle opens a .zip or a folder as a content bundle; nil means
 	// packaging.Open.
 	OpenBundle func(path string) (*packaging.Bundle, error)
+	// FleetEvery is the period of the Fleet tab's watch; 0 means
+	// DefaultFleetEvery.
+	FleetEvery time.Duration
 	// StatusInterval is the period of the background re-check; 0 means
 	// DefaultStatusInterval, negative disables it (tests).
 	StatusInterval time.Duration
@@ -112,12 +115,13 @@ type view struct {
 	loaded     bool
 	picked     bool // the user chose a connector
 
-	list *listScreen
-	auth *authScreen
-	pub  *publishScreen
-	tabs *container.AppTabs
-	top  *fyne.Container
-	tips *tipLayer // tooltips above the content
+	list  *listScreen
+	auth  *authScreen
+	pub   *publishScreen
+	fleet *fleetScreen
+	tabs  *container.AppTabs
+	top   *fyne.Container
+	tips  *tipLayer // tooltips above the content
 
 	scenarioSel *widget.Select // the demo's scenario menu, for tests
 
@@ -149,9 +153,11 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	v.list = newListScreen(v)
 	v.auth = newAuthScreen(v)
 	v.pub = newPublishScreen(v)
+	v.fleet = newFleetScreen(v)
 	v.listen(v.list.onModel)
 	v.listen(v.auth.onModel)
 	v.listen(v.pub.onModel)
+	v.listen(v.fleet.onModel)
 	return v
 }
 
@@ -159,7 +165,14 @@ func (v *view) build() fyne.CanvasObject {
 	v.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Connectors"), theme.SettingsIcon(), v.auth.build()),
 		container.NewTabItemWithIcon(lang.L("Content bundle"), theme.UploadIcon(), v.pub.build()),
+		container.NewTabItemWithIcon(lang.L("Fleet"), theme.GridIcon(), v.fleet.build()),
 	)
+	v.tabs.OnSelected = func(t *container.TabItem) {
+		v.fleet.shownTab = t == v.tabs.Items[2]
+		if v.fleet.shownTab {
+			v.fleet.opened()
+		}
+	}
 	split := container.NewHSplit(v.list.build(), v.tabs)
 	split.Offset = 0.33
 	v.top = container.NewVBox()
@@ -170,8 +183,17 @@ func (v *view) build() fyne.CanvasObject {
 	v.keyboard(a.scroll, a.renameBtn, a.removeBtn, a.authBtn, a.copyBtn, a.cancelBtn, a.submitBtn, a.nextBtn, a.historyBtn, a.disconnectBtn)
 	v.keyboard(p.scroll, p.zipBtn, p.folderBtn, p.publishBtn, p.retryBtn, p.plan.reviewBtn, p.restoreBtn)
 	v.keyboard(nil, l.selectSbx, l.addBtn, l.refreshBtn, l.diagBtn, l.exportBtn)
+	f := v.fleet
+	v.keyboard(nil, f.chooseBtn, f.checkBtn, f.publishBtn, f.openBtn)
 	v.addShortcuts()
 	return v.tips.wrap(container.NewBorder(v.top, nil, nil, nil, split))
+}
+
+// selectTab shows the i-th tab (Connectors, Content bundle, Fleet).
+func (v *view) selectTab(i int) {
+	if v.tabs != nil && i < len(v.tabs.Items) {
+		v.tabs.SelectIndex(i)
+	}
 }
 
 // start loads the registry, checks every connector and schedules re-checks.
