@@ -146,8 +146,9 @@ func (fl *jwtFleet) fleetStates(c *cli, bundle string) (map[string]string, map[s
 // app. From a fresh folder that never published (a CI runner: the key in
 // the environment, no keyring), fleet says each state exactly, exits 1 and
 // writes nothing (no file, no write request to any org); the following
-// publish --all writes to the behind and absent orgs only, leaves the
-// changed ones alone and reports the two it could not reach as failures;
+// publish --all writes to the behind and absent orgs only, refuses the two
+// changed outside Connectors (--force, --replace-existing) and reports the
+// two it could not reach: four failures, exit 1;
 // fleet then finds those two current and the rest as they were.
 func TestFleetDoneWhenAgainstJWTOrgs(t *testing.T) {
 	const (
@@ -224,7 +225,7 @@ func TestFleetDoneWhenAgainstJWTOrgs(t *testing.T) {
 	// publish --all, from another fresh folder: only where needed.
 	fl.resetRequests()
 	r = fl.runner().run(fl.args("publish", v2, "--all", "--json")...)
-	assert.Equal(t, exitFailure, r.code, "two orgs could not be reached: %s", r.stderr)
+	assert.Equal(t, exitFailure, r.code, "two refused, two not reached: %s", r.stderr)
 	var pj publishJSON
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &pj), r.stdout+r.stderr)
 	outcomes, codes := map[string]string{}, map[string]string{}
