@@ -260,6 +260,17 @@ func (f *fleetScreen) landed(fp string, rows []service.FleetRow) {
 		f.update() // the bundle changed meanwhile: this check is stale
 		return
 	}
+	f.applyCheck(fp, rows)
+	if w := f.act.win(); w != nil && f.shownTab && len(f.shown) > 0 {
+		if cur := w.Canvas().Focused(); cur == nil || cur == f.checkBtn {
+			w.Canvas().Focus(f.list) // the rows are the next step
+		}
+	}
+}
+
+// applyCheck shows the rows of a check of bundle fp and what changed
+// since the last check of the same bundle: the UI work of a refresh.
+func (f *fleetScreen) applyCheck(fp string, rows []service.FleetRow) {
 	seen := make([]connector.FleetSeen, len(rows))
 	for i, r := range rows {
 		seen[i] = r.Seen()
@@ -271,11 +282,6 @@ func (f *fleetScreen) landed(fp string, rows []service.FleetRow) {
 	f.seen, f.bundleFP, f.checked = seen, fp, time.Now()
 	f.setRows(rows)
 	f.showChanges(changes)
-	if w := f.act.win(); w != nil && f.shownTab && len(f.shown) > 0 {
-		if cur := w.Canvas().Focused(); cur == nil || cur == f.checkBtn {
-			w.Canvas().Focus(f.list) // the rows are the next step
-		}
-	}
 }
 
 // setRows makes the items of a check and redraws: the UI work of a refresh.
