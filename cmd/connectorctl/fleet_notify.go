@@ -256,15 +256,40 @@ func payloadOf(format string, n fleetNotice) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// slackPayload is a Slack incoming webhook's message: {"text": mrkdwn},
-// the headline in bold, a line per connector, then the counts.
-func slackPayload(n fleetNotice) map[string]string {
+// slackMessage is a Slack incoming webhook's message: {"text": mrkdwn}.
+type slackMessage struct {
+	Text string `json:"text"`
+}
+
+// slackPayload is the headline in bold, a line per connector, then the
+// counts.
+func slackPayload(n fleetNotice) slackMessage {
 	lines := []string{"*" + slackEscape(n.Title) + "*"}
 	for _, l := range n.Lines {
 		lines = append(lines, "• "+slackEscape(l.noticeText()))
 	}
 	lines = append(lines, slackEscape(n.Counts))
-	return map[string]string{"text": strings.Join(lines, "\n")}
+	return slackMessage{Text: strings.Join(lines, "\n")}
+}
+
+// teamsMessage is what a Teams Workflows webhook takes: a message with
+// one Adaptive Card attached.
+type teamsMessage struct {
+	Type        string            `json:"type"`
+	Attachments []teamsAttachment `json:"attachments"`
+}
+
+type teamsAttachment struct {
+	ContentType string       `json:"contentType"`
+	ContentURL  *string      `json:"contentUrl"` // null
+	Content     adaptiveCard `json:"content"`
+}
+
+type adaptiveCard struct {
+	Schema  string         `json:"$schema"`
+	Type    string         `json:"type"`
+	Version string         `json:"version"`
+	Body    []adaptiveText `json:"body"`
 }
 
 // adaptiveText is an Adaptive Card's TextBlock.
@@ -276,46 +301,38 @@ type adaptiveText struct {
 	Size   string `json:"size,omitempty"`
 }
 
-// teamsPayload is a Teams Workflows webhook's message: one Adaptive Card
-// (version 1.2) with a TextBlock for the headline, each connector and the
-// counts.
-func teamsPayload(n fleetNotice) map[string]any {
+// teamsPayload is one Adaptive Card (version 1.2) with a TextBlock for the
+// headline, each connector and the counts.
+func teamsPayload(n fleetNotice) teamsMessage {
 	body := []adaptiveText{{Type: "TextBlock", Text: n.Title, Wrap: true, Weight: "Bolder", Size: "Medium"}}
 	for _, l := range n.Lines {
 		body = append(body, adaptiveText{Type: "TextBlock", Text: l.noticeText(), Wrap: true})
 	}
 	body = append(body, adaptiveText{Type: "TextBlock", Text: n.Counts, Wrap: true})
-	return map[string]any{
-		"type": "message",
-		"attachments": []any{map[string]any{
-			"contentType": "application/vnd.microsoft.card.adaptive",
-			"contentUrl":  nil,
-			"content": map[string]any{
-				"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-				"type":    "AdaptiveCard",
-				"version": "1.2",
-				"body":    body,
-			},
-		}},
-	}
+	return teamsMessage{Type: "message", Attachments: []teamsAttachment{{
+		ContentType: "application/vnd.microsoft.card.adaptive",
+		Content: adaptiveCard{Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Type: "AdaptiveCard", Version: "1.2", Body: body},
+	}}}
 }
 
-// teamsConnectorPayload is an Office 365 connector's MessageCard: the
-// headline as summary and title, the lines and counts as its text
-// (paragraphs).
-func teamsConnectorPayload(n fleetNotice) map[string]string {
+// messageCard is what an Office 365 connector's webhook takes.
+type messageCard struct {
+	Type    string `json:"@type"`
+	Context string `json:"@context"`
+	Summary string `json:"summary"`
+	Title   string `json:"title"`
+	Text    string `json:"text"`
+}
+
+// teamsConnectorPayload is the headline as summary and title, the lines
+// and counts as its text (paragraphs).
+func teamsConnectorPayload(n fleetNotice) messageCard {
 	parts := make([]string, 0, len(n.Lines)+1)
 	for _, l := range n.Lines {
 		parts = append(parts, l.noticeText())
 	}
 	parts = append(parts, n.Counts)
-	return map[string]string{
-		"@type":    "MessageCard",
-		"@context": "https://schema.org/extensions",
-		"summary":  n.Title,
-		"title":    n.Title,
-		"text":     strings.Join(parts, "\n\n"),
-	}
+	return messageCard{Type: "MessageCard", Context: "https://schema.org/extensions", Summary: n.Title, Title: n.Title, Text: strings.Join(parts, "\n\n")}
 }
 
 // notifyFleet posts the notice to the webhook; a failure is a warning on

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -282,4 +283,32 @@ func TestNotifyFormatOfHost(t *testing.T) {
 	}
 	_, err := notifyTargetOf("http://10.0.0.1/x", "slack", "--notify")
 	assert.Error(t, err, "plain http only to this computer")
+}
+
+// readmeNotice is the notice the README's webhook examples show.
+var readmeNotice = fleetNotice{
+	Title:  "Fleet of content: 1 of 6 not current",
+	Lines:  []noticeLine{{Text: "Beta/Sandbox: behind", Alert: true}},
+	Counts: "5 current, 1 behind.",
+}
+
+// TestReadmeManyOrgs: the README's "Many orgs" shows the exact JSON each
+// webhook format is sent, and the CI schedule examples as they are in
+// docs/ci (which make lint checks with actionlint).
+func TestReadmeManyOrgs(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	readme := string(b)
+	for _, format := range []string{formatSlack, formatTeams, formatTeamsConnector} {
+		body, err := payloadOf(format, readmeNotice)
+		require.NoError(t, err)
+		var pretty bytes.Buffer
+		require.NoError(t, json.Indent(&pretty, body, "", "  "))
+		assert.Contains(t, readme, "```json\n"+pretty.String()+"\n```", "the README's %s payload", format)
+	}
+	for _, f := range []string{"github-actions-fleet.yml", "gitlab-fleet.yml"} {
+		example, err := os.ReadFile(filepath.Join("../../docs/ci", f))
+		require.NoError(t, err)
+		assert.Contains(t, readme, "```yaml\n"+string(example)+"```", "the README shows docs/ci/%s as it is", f)
+	}
 }
