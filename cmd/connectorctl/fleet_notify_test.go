@@ -253,9 +253,15 @@ func TestFleetNotifyURLChecks(t *testing.T) {
 			assertNoToken(t, "", r.stdout, r.stderr)
 		})
 	}
+	// diagnostics says the variable is set, not what it holds.
+	c.env[notifyURLEnv] = "https://hooks.slack.com" + secretPath
+	r := c.run("diagnostics")
+	assert.Contains(t, r.stdout, "  CONNECTORS_NOTIFY_URL=set (hidden)\n")
+	assertNoToken(t, "", r.stdout, r.stderr)
+
 	// From the environment: the message names the variable.
 	c.env[notifyURLEnv] = "http://hooks.slack.com" + secretPath
-	r := c.run("fleet", bundle)
+	r = c.run("fleet", bundle)
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "The webhook URL in $CONNECTORS_NOTIFY_URL (host hooks.slack.com) does not use https.")
 	assertNoToken(t, "", r.stdout, r.stderr)
