@@ -295,3 +295,23 @@ func TestFleetEveryStopsOnSIGTERM(t *testing.T) {
 	assert.True(t, strings.HasSuffix(out.String(), "Stopped watching the fleet.\n"), out.String())
 	assertNoToken(t, "", out.String())
 }
+
+// TestFleetEveryGoesOnAfterAFailedCheck: a later check that cannot run (a
+// connector named on the command line was removed) is a warning with its
+// fix, and the watch goes on; a first check that cannot run is an error.
+func TestFleetEveryGoesOnAfterAFailedCheck(t *testing.T) {
+	c, v2, _ := fleetWatchFixture(t)
+	w := startFleetWatch(t, c, v2, "Acme/Production", "Beta/Sandbox", "--every", "1m")
+	w.waitFor("Checking again every 1m (Ctrl+C to stop).\n", 1)
+	<-w.every
+	r := c.run("remove", "Beta/Sandbox", "--yes")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	w.tick("! The check could not run: There is no connector Beta/Sandbox.")
+	w.tick("! The check could not run: There is no connector Beta/Sandbox.")
+	assert.Equal(t, exitOK, w.stop(), w.errOut.String())
+	assert.True(t, strings.HasSuffix(w.out.String(), "Stopped watching the fleet.\n"), w.out.String())
+
+	r = c.run("fleet", v2, "Beta/Sandbox", "--every", "1m")
+	assert.Equal(t, exitFailure, r.code, "the first check cannot run: %s", r.stdout)
+	assert.Contains(t, r.stderr, "There is no connector Beta/Sandbox.")
+}
