@@ -311,7 +311,7 @@ func teamsPayload(n fleetNotice) teamsMessage {
 	body = append(body, adaptiveText{Type: "TextBlock", Text: n.Counts, Wrap: true})
 	return teamsMessage{Type: "message", Attachments: []teamsAttachment{{
 		ContentType: "application/vnd.microsoft.card.adaptive",
-		Content: adaptiveCard{Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Type: "AdaptiveCard", Version: "1.2", Body: body},
+		Content:     adaptiveCard{Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Type: "AdaptiveCard", Version: "1.2", Body: body},
 	}}}
 }
 
