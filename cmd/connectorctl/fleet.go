@@ -219,7 +219,7 @@ func fleetRun(ctx context.Context, opts *fleetOptions) error {
 		return err
 	}
 	if !doc.AllCurrent {
-		if opts.Notify != "" {
+		if opts.Notify != "" && len(rows) > 0 { // no connectors: nothing to tell a channel
 			notifyFleet(ctx, opts, noticeOfRows(opts.BundlePath, doc))
 		}
 		return &silentError{code: exitFailure}

@@ -265,6 +265,14 @@ func TestFleetNotifyURLChecks(t *testing.T) {
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "The webhook URL in $CONNECTORS_NOTIFY_URL (host hooks.slack.com) does not use https.")
 	assertNoToken(t, "", r.stdout, r.stderr)
+
+	// No connectors at all: nothing to tell a channel.
+	hook := newHookServer(t, http.StatusOK, "ok", false)
+	c.env[notifyURLEnv] = hook.url()
+	r = c.run("fleet", bundle, "--notify-format", "slack")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "No connectors yet.")
+	assert.Empty(t, hook.requests())
 }
 
 // TestNotifyFormatOfHost: the format comes from the webhook's host; a host
