@@ -8,8 +8,10 @@ LINT_VERSION := v2.15.0
 LINT := $(BIN)/golangci-lint
 ACTIONLINT_VERSION := v1.7.12
 ACTIONLINT := $(BIN)/actionlint
-# Workflow files actionlint checks: the release workflow and the CI examples of docs/ci.md.
-WORKFLOWS := .github/workflows/release.yml docs/ci/github-actions-publish.yml
+# Workflow files actionlint checks: the release workflow and the CI examples
+# of docs/ci.md and of the README's "Many orgs" (docs/ci/gitlab-*.yml have no
+# offline validator).
+WORKFLOWS := .github/workflows/release.yml docs/ci/github-actions-publish.yml docs/ci/github-actions-fleet.yml
 FYNE_VERSION := v1.7.4
 FYNE := $(BIN)/fyne
 # Fuzzing budgets in executions, not seconds: a duration races the fuzz

@@ -109,7 +109,8 @@ func TestCIDocsUseRealFlags(t *testing.T) {
 	walk(newRootCmd(newFactory(&ioStreams{})))
 	re := regexp.MustCompile(`connectorctl [^\n` + "`" + `]*(?:\\\n[^\n` + "`" + `]*)*`)
 	flagRE := regexp.MustCompile(`(?:^|\s)--([a-z][a-z-]+)`)
-	for _, f := range []string{"../../docs/ci.md", "../../docs/ci/github-actions-publish.yml", "../../docs/ci/gitlab-ci.yml"} {
+	for _, f := range []string{"../../docs/ci.md", "../../docs/ci/github-actions-publish.yml", "../../docs/ci/gitlab-ci.yml",
+		"../../docs/ci/github-actions-fleet.yml", "../../docs/ci/gitlab-fleet.yml"} {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
 		// GitLab folds the command over lines: join them.

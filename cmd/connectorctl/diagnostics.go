@@ -58,7 +58,7 @@ type diagnosticsJSON struct {
 var diagEnvVars = []string{
 	"CONNECTORS_CONFIG_DIR", "BROWSER", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
 	"NO_PROXY", "no_proxy", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY", "WSL_DISTRO_NAME", "SSH_CONNECTION",
-	connector.JWTKeyEnv, connector.JWTKeyFileEnv, connector.ClientSecretEnv,
+	connector.JWTKeyEnv, connector.JWTKeyFileEnv, connector.ClientSecretEnv, notifyURLEnv,
 }
 
 // diagnosticsRun prints the support report.
@@ -111,10 +111,11 @@ func diagnosticsRun(ctx context.Context, opts *diagnosticsOptions) error {
 // redactEnv hides credentials in proxy URLs (user:password@host), the
 // dbus address's guid, and the JWT key and client secret entirely; any
 // other value is shown unless it may be a key or a secret (a key's text in
-// $CONNECTORS_JWT_KEY_FILE): then only what it looks like.
+// $CONNECTORS_JWT_KEY_FILE): then only what it looks like. The webhook URL
+// of fleet --notify carries its secret: hidden too.
 func redactEnv(key, v string) string {
-	if key == connector.JWTKeyEnv || key == connector.ClientSecretEnv {
-		return "set (hidden)" // the key or secret itself: only whether it is there
+	if key == connector.JWTKeyEnv || key == connector.ClientSecretEnv || key == notifyURLEnv {
+		return "set (hidden)" // the key, the secret or the webhook's URL: only whether it is there
 	}
 	v = redactCredentials(key, v)
 	if safetext.MaySecret(v) {

@@ -18,7 +18,8 @@
 //	connectorctl list
 //	connectorctl status [SYSTEM/ENV ...]
 //	connectorctl fleet BUNDLE [SYSTEM/ENV ...] [--all] [--resource NAME]
-//	    [--max-parallel N] [--csv] [--html FILE]
+//	    [--max-parallel N] [--csv] [--html FILE] [--every DURATION]
+//	    [--notify URL] [--notify-format slack|teams|teams-connector]
 //	connectorctl publish BUNDLE SYSTEM/ENV [SYSTEM/ENV ...] [--resource NAME]
 //	    [--dry-run] [--force] [--yes]
 //	connectorctl publish BUNDLE --all [--shard I/N] [--max-parallel N]
@@ -111,6 +112,8 @@
 //	0  success
 //	1  failure: an error, a failed publish target, a connector needing
 //	   attention (status), an org not current (fleet), a failed doctor check, a failed revoke (disconnect)
+//	   (fleet --every runs until Ctrl+C or SIGTERM and then exits 0; a
+//	   failed webhook post, --notify, is a warning and changes no exit code)
 //	2  usage error: unknown command or flag, wrong arguments, a flag value
 //	   that starts with "-" or is a key's text, a --timeout of zero or less,
 //	   an empty --shard, a login URL or resource name that cannot work (also
@@ -326,6 +329,38 @@
 // self-contained HTML report (inline style, no script, no external asset)
 // to FILE, whole or not at all; the plain output ends with where it went
 // (stderr says it with --json or --csv).
+//
+// fleet --every DURATION (at least 1m; not with --csv) checks again on that
+// schedule until Ctrl+C or SIGTERM (exit 0). The first check prints the
+// usual table; each later one a line per change ("!" before a change to
+// act on), then the counts, or one "No change" line. With --json every
+// check is one JSON object on one line (JSON Lines):
+//
+//	checkedAt   when the check was made (RFC 3339)
+//	first       true for the first check, which also has bundle and rows
+//	            (as fleet --json prints them); false for the later ones
+//	allCurrent, summary, counts   as in fleet --json
+//	changes     [{connector, from, to, alert}]: each connector whose state
+//	            changed since the previous check, or that was changed
+//	            outside Connectors again (from equals to); from is left
+//	            out for a connector new since then; alert is true for a
+//	            change to act on (to behind, changed_outside,
+//	            needs_authorization or unreachable)
+//	alerts      how many changes are to act on
+//	notified    only when the check was posted (--notify): whether the
+//	            webhook took it
+//
+// fleet --notify URL (or $CONNECTORS_NOTIFY_URL, better: a CI secret
+// variable; the URL carries the webhook's secret and is never printed or
+// logged) posts a summary to an incoming webhook: without --every when not
+// every org is current, with --every after each check with a change to act
+// on. The format follows the host (hooks.slack.com: slack, {"text": …} in
+// mrkdwn; *.logic.azure.com, *.powerplatform.com: teams, a message with an
+// Adaptive Card 1.2 for a Teams Workflows webhook; *.webhook.office.com,
+// outlook.office.com: teams-connector, a MessageCard) or --notify-format,
+// required for any other host. https only, or http to 127.0.0.1, ::1 or
+// localhost. A post that fails (not 2xx, no answer within 10 s) prints a
+// warning, "! …", on stderr.
 //
 // disconnect prints {connector, revoked, localDeleted, problem}: revoked is
 // false with a problem when Salesforce could not be reached (the local

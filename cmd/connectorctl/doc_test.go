@@ -46,7 +46,7 @@ func TestJSONFieldsAreDocumented(t *testing.T) {
 	types := []any{
 		jsonError{}, problemJSON{}, authorizeJSON{}, listItem{}, statusJSON{}, publishJSON{}, bundleJSON{},
 		resultJSON{}, disconnectJSON{}, doctorJSON{}, diagnosticsJSON{}, renameJSON{}, removeJSON{},
-		fleetJSON{}, fleetBundleJSON{}, fleetRowJSON{},
+		fleetJSON{}, fleetBundleJSON{}, fleetRowJSON{}, fleetCheckJSON{}, fleetChangeJSON{},
 		connector.OrgInfo{}, connector.Permissions{}, connector.APIUsage{}, connector.ResourceInfo{},
 		connector.PublishRecord{}, connector.Check{}, packaging.FileEntry{},
 	}

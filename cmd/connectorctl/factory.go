@@ -36,6 +36,11 @@ type factory struct {
 	openBrowser func(url string) error
 	// now is the clock.
 	now func() time.Time
+	// newTicker starts the schedule of a repeated check (fleet --every);
+	// nil: time.NewTicker. Tests tick by hand.
+	newTicker func(time.Duration) (<-chan time.Time, func())
+	// notifyTimeout bounds a webhook post (fleet --notify); 0: 10 s.
+	notifyTimeout time.Duration
 
 	logOnce sync.Once
 	log     *slog.Logger
@@ -76,6 +81,10 @@ type cmdEnv struct {
 	Now       func() time.Time
 	// Logger is the connectorctl log, opened once per process.
 	Logger func() *slog.Logger
+	// NewTicker starts a schedule of period d: its channel, and the stop.
+	NewTicker func(d time.Duration) (<-chan time.Time, func())
+	// NotifyTimeout bounds a webhook post.
+	NotifyTimeout time.Duration
 }
 
 // env is the factory's cmdEnv.
@@ -88,7 +97,29 @@ func (f *factory) env() cmdEnv {
 		Getenv:    func(k string) string { return f.getenv(k) },
 		Now:       func() time.Time { return f.now() },
 		Logger:    f.logger,
+		NewTicker: f.ticker,
+		// read when the command is built: tests set it on the factory first
+		NotifyTimeout: f.notifyTimeoutOrDefault(),
 	}
+}
+
+// defaultNotifyTimeout bounds a webhook post unless a test says otherwise.
+const defaultNotifyTimeout = 10 * time.Second
+
+func (f *factory) notifyTimeoutOrDefault() time.Duration {
+	if f.notifyTimeout > 0 {
+		return f.notifyTimeout
+	}
+	return defaultNotifyTimeout
+}
+
+// ticker is the injected schedule, else time.NewTicker's.
+func (f *factory) ticker(d time.Duration) (<-chan time.Time, func()) {
+	if f.newTicker != nil {
+		return f.newTicker(d)
+	}
+	t := time.NewTicker(d)
+	return t.C, t.Stop
 }
 
 // connectorArgs is the RunE preamble of the commands that name connectors

@@ -26,6 +26,14 @@ type fleetOptions struct {
 	CSV bool
 	// HTML, when set, is where the HTML report is written as well.
 	HTML string
+	// Every, when set, checks again on this schedule until interrupted,
+	// reporting only what changed since the previous check.
+	Every time.Duration
+	// Notify is the webhook URL (--notify, else $CONNECTORS_NOTIFY_URL): a
+	// secret, never printed. NotifyFormat is slack, teams or
+	// teams-connector ("": from the URL's host).
+	Notify       string
+	NotifyFormat string
 }
 
 // newCmdFleet builds fleet; runF, when set, runs instead of fleetRun.
@@ -61,15 +69,44 @@ with a '. --csv and --json cannot be used together.
 --html FILE also writes a self-contained HTML page (inline style, no
 script, no external asset) to send to a client: the bundle, when it was
 checked, the counts and the table. The usual output still goes to stdout;
-it says where the report was written.`,
+it says where the report was written.
+
+--every DURATION (at least 1m, e.g. 15m or 1h) checks again on that
+schedule until Ctrl+C or SIGTERM, which end it with exit 0 (a usage error
+still exits 2, a first check that cannot run 1). The first check prints the
+usual table; each later one prints only what changed since the previous
+check, one timestamped line per connector ("!" marks a change to act on: a
+new change outside Connectors, an org that fell behind, one that needs
+authorization again or became unreachable), then one line with the counts,
+or a single "No change" line. With --json, each check is one JSON object on
+one line (JSON Lines). --html FILE is written again at each check; --csv
+cannot be used with --every. BUNDLE is read once, at the start.
+
+--notify URL posts a summary to a Slack or Microsoft Teams incoming webhook:
+once, when not every org is current; with --every, after each check that
+has a change to act on (the first check is the baseline and posts nothing).
+The URL carries the webhook's secret: prefer $CONNECTORS_NOTIFY_URL (a CI
+secret variable) to the flag, which other users of the machine can see in
+the process list. It is never printed or logged. Only https, or http to
+this computer (127.0.0.1, ::1, localhost). The format comes from the host
+(hooks.slack.com: slack; *.logic.azure.com, *.powerplatform.com: teams, an
+Adaptive Card for a Teams Workflows webhook; *.webhook.office.com,
+outlook.office.com: teams-connector, a MessageCard for an Office 365
+connector), or from --notify-format, needed for any other host. A post
+that fails (an error answer, no answer within 10 s, no network) is a
+warning on stderr and changes no exit code.`,
 		Example: `  connectorctl fleet content.zip
   connectorctl fleet ./content Acme/Production Acme/UAT --resource AcmeContent
   connectorctl fleet content.zip --connectors connectors.json --all --json
   connectorctl fleet content.zip --csv > fleet.csv
-  connectorctl fleet content.zip --html fleet-report.html`,
+  connectorctl fleet content.zip --html fleet-report.html
+  CONNECTORS_NOTIFY_URL=https://hooks.slack.com/services/... connectorctl fleet content.zip --every 15m`,
 		Args:              minArgs(1, "a bundle, then perhaps connectors (BUNDLE [SYSTEM/ENV ...])"),
 		ValidArgsFunction: completeKeys(f, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := refuseURLArgs(args[1:]); err != nil {
+				return err
+			}
 			keys, err := f.connectorArgs(args[1:], &opts.JSON)
 			if err != nil {
 				return err
@@ -90,6 +127,9 @@ it says where the report was written.`,
 	fl.IntVar(&opts.MaxParallel, "max-parallel", 0, fmt.Sprintf("read at most N orgs at once (default %d)", service.FleetConcurrency))
 	fl.BoolVar(&opts.CSV, "csv", false, "print the rows as CSV (formula-looking cells neutralised)")
 	fl.StringVar(&opts.HTML, "html", "", "also write a self-contained HTML report to `FILE`")
+	fl.DurationVar(&opts.Every, "every", 0, "check again every `DURATION` (at least 1m) until interrupted, printing only the changes")
+	fl.StringVar(&opts.Notify, "notify", "", "post a summary to a Slack or Teams incoming webhook `URL` (a secret: prefer $"+notifyURLEnv+")")
+	fl.StringVar(&opts.NotifyFormat, "notify-format", "", "the webhook's format: slack, teams (Workflows) or teams-connector (default: from the URL's host)")
 	addJSONFlag(cmd, f)
 	return cmd
 }
@@ -104,6 +144,9 @@ func checkFleetFlags(cmd *cobra.Command, opts *fleetOptions, keys []connector.Ke
 	}
 	if cmd.Flags().Changed("html") && opts.HTML == "" {
 		return &usageError{msg: "--html needs a file name.", fix: "Give where to write the report, e.g. --html fleet-report.html."}
+	}
+	if err := checkFleetWatchFlags(cmd, opts); err != nil {
+		return err
 	}
 	if opts.All && len(keys) > 0 {
 		return &usageError{msg: "fleet takes either --all or connectors, not both.", fix: "Drop the connectors to read them all, or drop --all."}
@@ -152,6 +195,7 @@ type fleetJSON struct {
 }
 
 // fleetRun reads the orgs and reports; exit 1 unless every row is current.
+// With --every it goes on checking (fleetWatch).
 func fleetRun(ctx context.Context, opts *fleetOptions) error {
 	b, err := openBundle(opts.BundlePath)
 	if err != nil {
@@ -161,13 +205,37 @@ func fleetRun(ctx context.Context, opts *fleetOptions) error {
 	if err != nil {
 		return err
 	}
-	cs, err := fleetTargets(svc.Registry, opts.Keys)
+	check := func() (fleetJSON, []service.FleetRow, error) {
+		return fleetCheck(ctx, opts, svc, b.Fingerprint(), b.Size())
+	}
+	if opts.Every > 0 {
+		return fleetWatch(ctx, opts, check)
+	}
+	doc, rows, err := check()
 	if err != nil {
 		return err
 	}
-	rows := svc.Fleet(ctx, keysOf(cs), b.Fingerprint(), b.Size(), opts.ResourceName, opts.MaxParallel)
+	if err := fleetOutput(opts, doc, rows); err != nil {
+		return err
+	}
+	if !doc.AllCurrent {
+		if opts.Notify != "" && len(rows) > 0 { // no connectors: nothing to tell a channel
+			notifyFleet(ctx, opts, noticeOfRows(opts.BundlePath, doc))
+		}
+		return &silentError{code: exitFailure}
+	}
+	return nil
+}
+
+// fleetCheck reads every org of the run once and lays out the answer.
+func fleetCheck(ctx context.Context, opts *fleetOptions, svc *service.Service, fp string, size int64) (fleetJSON, []service.FleetRow, error) {
+	cs, err := fleetTargets(svc.Registry, opts.Keys)
+	if err != nil {
+		return fleetJSON{}, nil, err
+	}
+	rows := svc.Fleet(ctx, keysOf(cs), fp, size, opts.ResourceName, opts.MaxParallel)
 	doc := fleetJSON{
-		Bundle: fleetBundleJSON{Source: opts.BundlePath, Fingerprint: b.Fingerprint(), Size: b.Size()},
+		Bundle: fleetBundleJSON{Source: opts.BundlePath, Fingerprint: fp, Size: size},
 		Counts: map[connector.FleetState]int{}, Rows: make([]fleetRowJSON, 0, len(rows)),
 	}
 	states := make([]connector.FleetState, len(rows))
@@ -181,13 +249,7 @@ func fleetRun(ctx context.Context, opts *fleetOptions) error {
 	}
 	doc.Summary = connector.FleetSummary(states)
 	doc.AllCurrent = len(rows) > 0 && doc.Counts[connector.FleetCurrent] == len(rows)
-	if err := fleetOutput(opts, doc, rows); err != nil {
-		return err
-	}
-	if !doc.AllCurrent {
-		return &silentError{code: exitFailure}
-	}
-	return nil
+	return doc, rows, nil
 }
 
 // fleetOutput writes the HTML report when asked, then prints the rows as

@@ -33,6 +33,8 @@ type cli struct {
 	browser func(url string) error
 	// errWatch, when set, sees stderr as it grows (while the command runs).
 	errWatch func(stderrSoFar string)
+	// notifyTimeout, when set, bounds a webhook post (fleet --notify).
+	notifyTimeout time.Duration
 }
 
 // watchedBuffer is a stderr buffer that reports its content on each write.
@@ -91,6 +93,7 @@ func (c *cli) factory(out, errOut io.Writer) *factory {
 	f.newTokens = func() tokenstore.Store { return c.tokens }
 	f.now = func() time.Time { return c.now }
 	f.openBrowser = c.browser
+	f.notifyTimeout = c.notifyTimeout
 	return f
 }
 
