@@ -70,7 +70,6 @@ type fleetScreen struct {
 	chooseBtn  *button
 	checkBtn   *button
 	watchCheck *widget.Check
-	status     *widget.Label
 	counts     *widget.Label
 	changes    *widget.Label
 	search     *widget.Entry
@@ -100,6 +99,7 @@ type fleetService interface {
 type fleetActions struct {
 	shell
 	svc           func() fleetService // nil: no service
+	demo          func() *Demo
 	bundle        func() *packaging.Bundle
 	publish       func(keys []connector.Key) // tick them, show the Content bundle tab, publish
 	openConnector func(k connector.Key)
@@ -122,6 +122,7 @@ func (v *view) fleetActions() fleetActions {
 			}
 			return v.svc
 		},
+		demo:   func() *Demo { return v.deps.Demo },
 		bundle: func() *packaging.Bundle { return v.bundle },
 		publish: func(keys []connector.Key) {
 			v.setTicks(keys)
@@ -147,7 +148,6 @@ func newFleetScreen(v *view) *fleetScreen {
 	f.checkBtn = btn(&button{Button: widget.Button{Text: lang.L("Check all orgs"), Icon: theme.ViewRefreshIcon(), OnTapped: f.check}})
 	f.watchCheck = widget.NewCheck(lang.L("Re-check every {{.Minutes}} minutes and tell me what changes",
 		map[string]any{"Minutes": int(f.every.Minutes())}), f.onWatch)
-	f.status = &widget.Label{Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
 	f.counts = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
 	f.changes = &widget.Label{Wrapping: fyne.TextWrapWord}
 	f.search = widget.NewEntry()
@@ -176,9 +176,7 @@ func (f *fleetScreen) build() fyne.CanvasObject {
 	f.refreshHeader()
 	top := container.NewVBox(
 		f.intro,
-		container.NewHBox(f.chooseBtn, f.checkBtn),
-		f.watchCheck,
-		f.status,
+		container.NewHBox(f.chooseBtn, f.checkBtn, f.watchCheck),
 		container.NewBorder(nil, nil, nil, container.NewVBox(f.publishBtn), f.counts),
 		f.changes,
 		container.NewBorder(nil, nil, nil, container.New(f.selWidth, f.stateSel), f.search),
@@ -534,7 +532,7 @@ func (f *fleetScreen) update() {
 		f.intro.SetText(lang.L("Choose a content bundle first: this tab shows, for every connector, whether its org holds it."))
 	} else {
 		f.intro.SetText(lang.L("Each org against {{.Bundle}} (version {{.Version}}). Checking only reads: nothing is published.",
-			map[string]any{"Bundle": bundleName(b), "Version": shortFingerprint(b.Fingerprint())}))
+			map[string]any{"Bundle": f.bundleName(b), "Version": shortFingerprint(b.Fingerprint())}) + " " + f.statusText())
 	}
 	setVisible(f.chooseBtn, b == nil)
 	if b == nil || f.checking || len(f.m.connectors) == 0 {
@@ -542,7 +540,6 @@ func (f *fleetScreen) update() {
 	} else {
 		f.checkBtn.Enable()
 	}
-	f.updateStatus()
 	f.updateCounts()
 	f.updatePublish()
 	f.updateDetail()
@@ -550,7 +547,10 @@ func (f *fleetScreen) update() {
 }
 
 // bundleName is the bundle's file or folder name.
-func bundleName(b *packaging.Bundle) string {
+func (f *fleetScreen) bundleName(b *packaging.Bundle) string {
+	if d := f.act.demo(); d != nil && b == d.Bundle {
+		return lang.L("Sample content (built in)")
+	}
 	src := b.Source()
 	if i := strings.LastIndexAny(src, `/\`); i >= 0 && i < len(src)-1 {
 		src = src[i+1:]
@@ -558,18 +558,18 @@ func bundleName(b *packaging.Bundle) string {
 	return src
 }
 
-func (f *fleetScreen) updateStatus() {
+// statusText says whether and when the orgs were checked.
+func (f *fleetScreen) statusText() string {
 	n := len(f.m.connectors)
 	switch {
 	case n == 0:
-		f.status.SetText(lang.L("No connectors yet: add one in the Connectors tab."))
+		return lang.L("No connectors yet: add one in the Connectors tab.")
 	case f.checking:
-		f.status.SetText(lang.L("Checking {{.Count}} orgs…", map[string]any{"Count": n}))
+		return lang.L("Checking {{.Count}} orgs…", map[string]any{"Count": n})
 	case f.checked.IsZero():
-		f.status.SetText(lang.L("Not checked yet."))
-	default:
-		f.status.SetText(lang.L("Checked {{.When}}: {{.Count}} orgs.", map[string]any{"When": formatTime(f.checked), "Count": len(f.items)}))
+		return lang.L("Not checked yet.")
 	}
+	return lang.L("Checked {{.When}}: {{.Count}} orgs.", map[string]any{"When": formatTime(f.checked), "Count": len(f.items)})
 }
 
 // updateCounts shows a count per state and offers them in the filter.
@@ -613,13 +613,10 @@ func (f *fleetScreen) updateCounts() {
 func (f *fleetScreen) updatePublish() {
 	keys, behind, absent := f.toNeed()
 	args := map[string]any{"Count": len(keys), "Behind": behind, "Absent": absent}
-	switch {
-	case absent == 0:
+	if absent == 0 {
 		f.publishBtn.SetText(lang.L("Publish to the {{.Count}} behind", args))
-	case behind == 0:
-		f.publishBtn.SetText(lang.L("Publish to the {{.Count}} without this content", args))
-	default:
-		f.publishBtn.SetText(lang.L("Publish to the {{.Behind}} behind and {{.Absent}} without this content", args))
+	} else {
+		f.publishBtn.SetText(lang.L("Publish to the {{.Count}} not up to date", args)) // behind or without it: the counts say which
 	}
 	setVisible(f.publishBtn, len(keys) > 0)
 	if f.checking {

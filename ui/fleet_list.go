@@ -86,7 +86,7 @@ func (l *fleetList) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	setLabel(r.org, it.org)
 	env, t := strings.ToUpper(envText(connector.Production)), toneDanger
 	if !it.row.Production {
-		env, t = envText(it.row.Key.Environment), envTone(it.row.Key.Environment)
+		env, t = envText(it.row.Key.Environment), toneNeutral // only production stands out
 	}
 	if r.prod.text != env || r.prod.tone != t {
 		r.prod.Set(env, t)

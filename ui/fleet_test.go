@@ -131,7 +131,7 @@ func TestFleetTab(t *testing.T) {
 			"Globex/Sandbox=behind", "Hooli/Sandbox=absent", "Acme/Sandbox=current", "Stark/Production=current",
 		}, fleetStates(f))
 		assert.Equal(t, "Current: 2  ·  Behind: 1  ·  Changed outside: 1  ·  Absent: 1  ·  Needs authorization: 2  ·  Unreachable: 1", f.counts.Text)
-		assert.Equal(t, "Publish to the 1 behind and 1 without this content", f.publishBtn.Text)
+		assert.Equal(t, "Publish to the 2 not up to date", f.publishBtn.Text)
 		assert.Equal(t, f.list, h.w.Canvas().Focused(), "the rows are the next step: they have focus")
 		assert.True(t, f.items[f.shown[7]].row.Production, "Stark is marked production")
 
