@@ -24,8 +24,8 @@ FUZZ_MINIMIZE ?= 200x
 
 # Debian packages: Fyne's GL/X11 headers, a virtual X server, the Secret
 # Service (gnome-keyring) with dbus, a real browser for end-to-end tests,
-# imagemagick for screenshots.
-DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gnome-keyring dbus dbus-x11 libsecret-tools chromium chromium-driver imagemagick ca-certificates
+# imagemagick and xdotool for screenshots.
+DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gnome-keyring dbus dbus-x11 libsecret-tools chromium chromium-driver imagemagick xdotool ca-certificates
 # For the release archives (make dist, make dist-check in make test): mingw-w64
 # to cross-compile the Windows app, desktop-file-utils to check the Linux menu
 # entry, archivers, and wine to run the Windows CLI.

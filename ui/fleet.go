@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -77,7 +78,7 @@ type fleetScreen struct {
 	selWidth   *minWidth              // the select as wide as its longest option
 	stateOpts  []connector.FleetState // the select's options after "All"
 	publishBtn *button
-	header     []*widget.Button
+	header     []*button
 	list       *fleetList
 	detail     *widget.Label
 	detailFix  *widget.Label
@@ -146,7 +147,7 @@ func newFleetScreen(v *view) *fleetScreen {
 	f.intro = &widget.Label{Wrapping: fyne.TextWrapWord}
 	f.chooseBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose content…"), Icon: theme.FolderOpenIcon(), OnTapped: f.act.showBundleTab}})
 	f.checkBtn = btn(&button{Button: widget.Button{Text: lang.L("Check all orgs"), Icon: theme.ViewRefreshIcon(), OnTapped: f.check}})
-	f.watchCheck = widget.NewCheck(lang.L("Re-check every {{.Minutes}} minutes and tell me what changes",
+	f.watchCheck = widget.NewCheck(lang.L("Re-check every {{.Minutes}} minutes and notify me",
 		map[string]any{"Minutes": int(f.every.Minutes())}), f.onWatch)
 	f.counts = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
 	f.changes = &widget.Label{Wrapping: fyne.TextWrapWord}
@@ -166,11 +167,11 @@ func newFleetScreen(v *view) *fleetScreen {
 
 func (f *fleetScreen) build() fyne.CanvasObject {
 	cols := newFleetColumns()
-	f.header = make([]*widget.Button, fleetColumns)
+	f.header = make([]*button, fleetColumns)
 	hdr := make([]fyne.CanvasObject, fleetColumns)
 	for i := range f.header {
 		col := fleetSort(i)
-		f.header[i] = &widget.Button{Importance: widget.LowImportance, Alignment: widget.ButtonAlignLeading, OnTapped: func() { f.sortOn(col) }}
+		f.header[i] = btn(&button{Button: widget.Button{Importance: widget.LowImportance, Alignment: widget.ButtonAlignLeading, OnTapped: func() { f.sortOn(col) }}})
 		hdr[i] = f.header[i]
 	}
 	f.refreshHeader()
@@ -184,7 +185,8 @@ func (f *fleetScreen) build() fyne.CanvasObject {
 		f.empty,
 	)
 	details := container.NewBorder(nil, nil, nil, container.NewVBox(f.openBtn), container.NewVBox(f.detail, f.detailFix))
-	f.body = container.NewBorder(top, details, nil, nil, f.list)
+	// in this order, which is Tab's: the controls, the rows, the details
+	f.body = container.New(layout.NewBorderLayout(top, details, nil, nil), top, f.list, details)
 	f.update()
 	return container.NewPadded(f.body)
 }
@@ -436,6 +438,11 @@ func (f *fleetScreen) refilter() {
 	if n := len(f.shown); f.list.focus >= n {
 		f.list.focus = max(n-1, 0)
 	}
+	// the list selects by position: keep it on the row shown in full
+	f.list.UnselectAll()
+	if pos := slices.Index(f.shown, f.sel); pos >= 0 && f.sel >= 0 {
+		f.list.Select(pos)
+	}
 	f.empty.SetText(f.emptyText())
 	setVisible(f.empty, f.empty.Text != "")
 }
@@ -535,6 +542,8 @@ func (f *fleetScreen) update() {
 			map[string]any{"Bundle": f.bundleName(b), "Version": shortFingerprint(b.Fingerprint())}) + " " + f.statusText())
 	}
 	setVisible(f.chooseBtn, b == nil)
+	setVisible(f.checkBtn, b != nil)
+	setVisible(f.watchCheck, b != nil)
 	if b == nil || f.checking || len(f.m.connectors) == 0 {
 		f.checkBtn.Disable()
 	} else {

@@ -20,10 +20,12 @@ import (
 // full; Fyne's own focus tint is too faint to find on a long list.
 type fleetList struct {
 	widget.List
-	f       *fleetScreen
-	focus   int // the row with the ring, an index into f.shown
-	focused bool
-	rows    map[fyne.CanvasObject]*fleetRowUI
+	f     *fleetScreen
+	focus int // the row with the ring, an index into f.shown
+	// selected is the highlighted row (an index into f.shown; -1: none)
+	selected int
+	focused  bool
+	rows     map[fyne.CanvasObject]*fleetRowUI
 }
 
 // fleetRowUI is one row's widgets.
@@ -40,11 +42,13 @@ type fleetRowUI struct {
 var _ fyne.Focusable = (*fleetList)(nil)
 
 func newFleetList(f *fleetScreen) *fleetList {
-	l := &fleetList{f: f, rows: map[fyne.CanvasObject]*fleetRowUI{}}
+	l := &fleetList{f: f, rows: map[fyne.CanvasObject]*fleetRowUI{}, selected: -1}
+	l.OnUnselected = func(widget.ListItemID) { l.selected = -1 }
 	l.Length = func() int { return len(f.shown) }
 	l.CreateItem = l.createRow
 	l.UpdateItem = l.updateRow
 	l.OnSelected = func(id widget.ListItemID) {
+		l.selected = id
 		if id != l.focus {
 			old := l.focus
 			l.focus = id

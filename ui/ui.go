@@ -184,7 +184,7 @@ func (v *view) build() fyne.CanvasObject {
 	v.keyboard(p.scroll, p.zipBtn, p.folderBtn, p.publishBtn, p.retryBtn, p.plan.reviewBtn, p.restoreBtn)
 	v.keyboard(nil, l.selectSbx, l.addBtn, l.refreshBtn, l.diagBtn, l.exportBtn)
 	f := v.fleet
-	v.keyboard(nil, f.chooseBtn, f.checkBtn, f.publishBtn, f.openBtn)
+	v.keyboard(nil, append([]*button{f.chooseBtn, f.checkBtn, f.publishBtn, f.openBtn}, f.header...)...)
 	v.addShortcuts()
 	return v.tips.wrap(container.NewBorder(v.top, nil, nil, nil, split))
 }

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -95,7 +94,7 @@ func notifyTargetOf(raw, format, source string) (notifyTarget, error) {
 			fix: "Give the incoming webhook's URL as Slack or Teams shows it, starting with https://."}
 	}
 	t := notifyTarget{url: raw, host: strings.ToLower(u.Hostname())}
-	if u.Scheme != "https" && (u.Scheme != "http" || !isLoopbackHost(t.host)) {
+	if u.Scheme != "https" && (u.Scheme != "http" || !connector.IsLoopbackHost(t.host)) {
 		return notifyTarget{}, &usageError{msg: fmt.Sprintf("The webhook URL in %s (host %s) does not use https.", source, safetext.Plain(t.host)),
 			fix: "Use the https URL Slack or Teams gives for the webhook; plain http goes only to this computer (127.0.0.1, ::1, localhost)."}
 	}
@@ -113,15 +112,6 @@ func notifyTargetOf(raw, format, source string) (notifyTarget, error) {
 			fix: "Use slack, teams (a Teams Workflows webhook) or teams-connector (an Office 365 connector's webhook)."}
 	}
 	return t, nil
-}
-
-// isLoopbackHost: this computer (a test's webhook).
-func isLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // formatOfHost is the webhook format of a known host, "" when unknown.
