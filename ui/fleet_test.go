@@ -231,3 +231,34 @@ func TestFleetWatchNotifies(t *testing.T) {
 		assert.Nil(t, f.watchStop)
 	})
 }
+
+// TestFleetPublishAsksForProduction: "Publish to the N behind" with a
+// production org among them asks for its name first, as every publish
+// does, and writes nothing before the answer.
+func TestFleetPublishAsksForProduction(t *testing.T) {
+	useLanguage(t, "en")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	orgs := []*fleetOrg{{name: "Acme", prod: true, state: connector.FleetBehind}, {name: "Globex", state: connector.FleetBehind}}
+	addFleet(t, h, orgs)
+	f := h.v.fleet
+	h.ui(func() { h.v.tabs.SelectIndex(2) })
+	h.waitIdle()
+	before := orgs[0].org.Resources()
+	h.ui(func() {
+		assert.Equal(t, "Publish to the 2 behind", f.publishBtn.Text)
+		test.Tap(f.publishBtn)
+	})
+	h.waitIdle()
+	h.ui(func() {
+		require.NotNil(t, h.v.pub.prodDialog, "the production org asks for its name")
+		assert.Equal(t, "Acme Org", h.v.pub.prodEntry.PlaceHolder)
+	})
+	assert.Equal(t, before, orgs[0].org.Resources(), "nothing written before the answer")
+	h.ui(func() {
+		h.v.pub.prodEntry.SetText("Acme Org")
+		h.v.pub.prodDialog.Submit()
+	})
+	h.waitIdle()
+	h.waitIdle()
+	h.ui(func() { assert.Equal(t, []string{"Demo/Sandbox=needs_authorization", "Acme/Production=current", "Globex/Sandbox=current"}, fleetStates(f)) })
+}
