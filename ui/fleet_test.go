@@ -260,5 +260,7 @@ func TestFleetPublishAsksForProduction(t *testing.T) {
 	})
 	h.waitIdle()
 	h.waitIdle()
-	h.ui(func() { assert.Equal(t, []string{"Demo/Sandbox=needs_authorization", "Acme/Production=current", "Globex/Sandbox=current"}, fleetStates(f)) })
+	h.ui(func() {
+		assert.Equal(t, []string{"Demo/Sandbox=needs_authorization", "Acme/Production=current", "Globex/Sandbox=current"}, fleetStates(f))
+	})
 }
