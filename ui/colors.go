@@ -13,9 +13,10 @@ func rgba(r, g, b uint32, a uint8) color.Color {
 
 // setVisible shows or hides o and refreshes it, so its parents lay out
 // again (a Container's Show alone leaves it at its old, possibly zero, size).
-func setVisible(o fyne.CanvasObject, on bool) {
+// It reports whether o's visibility changed.
+func setVisible(o fyne.CanvasObject, on bool) bool {
 	if on == o.Visible() {
-		return
+		return false
 	}
 	if on {
 		o.Show()
@@ -23,4 +24,5 @@ func setVisible(o fyne.CanvasObject, on bool) {
 		o.Hide()
 	}
 	o.Refresh()
+	return true
 }

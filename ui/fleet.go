@@ -84,6 +84,7 @@ type fleetScreen struct {
 	detailFix  *widget.Label
 	openBtn    *button
 	empty      *widget.Label
+	top        *fyne.Container
 	body       *fyne.Container
 
 	watchStop context.CancelFunc
@@ -175,7 +176,7 @@ func (f *fleetScreen) build() fyne.CanvasObject {
 		hdr[i] = f.header[i]
 	}
 	f.refreshHeader()
-	top := container.NewVBox(
+	f.top = container.NewVBox(
 		f.intro,
 		container.NewHBox(f.chooseBtn, f.checkBtn, f.watchCheck),
 		container.NewBorder(nil, nil, nil, container.NewVBox(f.publishBtn), f.counts),
@@ -186,7 +187,7 @@ func (f *fleetScreen) build() fyne.CanvasObject {
 	)
 	details := container.NewBorder(nil, nil, nil, container.NewVBox(f.openBtn), container.NewVBox(f.detail, f.detailFix))
 	// in this order, which is Tab's: the controls, the rows, the details
-	f.body = container.New(layout.NewBorderLayout(top, details, nil, nil), top, f.list, details)
+	f.body = container.New(layout.NewBorderLayout(f.top, details, nil, nil), f.top, f.list, details)
 	f.update()
 	return container.NewPadded(f.body)
 }
@@ -282,6 +283,7 @@ func (f *fleetScreen) applyCheck(fp string, rows []service.FleetRow) {
 	f.seen, f.bundleFP, f.checked = seen, fp, time.Now()
 	f.setRows(rows)
 	f.showChanges(changes)
+	f.relayout()
 }
 
 // setRows makes the items of a check and redraws: the UI work of a refresh.
@@ -444,7 +446,9 @@ func (f *fleetScreen) refilter() {
 		f.list.Select(pos)
 	}
 	f.empty.SetText(f.emptyText())
-	setVisible(f.empty, f.empty.Text != "")
+	if setVisible(f.empty, f.empty.Text != "") && f.top != nil {
+		f.relayout()
+	}
 }
 
 // compare orders two rows by the sort column, then by name.
@@ -552,7 +556,14 @@ func (f *fleetScreen) update() {
 	f.updateCounts()
 	f.updatePublish()
 	f.updateDetail()
-	f.list.Refresh()
+	f.relayout()
+}
+
+// relayout lays the tab out again: a line shown or hidden above the rows
+// changes where the rows start (a hidden label left its space behind).
+func (f *fleetScreen) relayout() {
+	f.top.Refresh()
+	f.body.Refresh()
 }
 
 // bundleName is the bundle's file or folder name.

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -134,6 +135,7 @@ func TestFleetTab(t *testing.T) {
 		assert.Equal(t, "Publish to the 2 not up to date", f.publishBtn.Text)
 		assert.Equal(t, f.list, h.w.Canvas().Focused(), "the rows are the next step: they have focus")
 		assert.True(t, f.items[f.shown[7]].row.Production, "Stark is marked production")
+		assertRowsRightBelowHeader(t, f)
 
 		f.stateSel.SetSelected("Behind: 1")
 		assert.Equal(t, []string{"Globex/Sandbox=behind"}, fleetStates(f))
@@ -263,4 +265,18 @@ func TestFleetPublishAsksForProduction(t *testing.T) {
 	h.ui(func() {
 		assert.Equal(t, []string{"Demo/Sandbox=needs_authorization", "Acme/Production=current", "Globex/Sandbox=current"}, fleetStates(f))
 	})
+}
+
+// assertRowsRightBelowHeader: no line hidden above the rows left its
+// space behind (a gap of a line's height showed in the real window).
+func assertRowsRightBelowHeader(t *testing.T, f *fleetScreen) {
+	t.Helper()
+	y := float32(0)
+	for _, o := range f.top.Objects {
+		if o.Visible() {
+			assert.InDelta(t, y, o.Position().Y, 1, "each shown line right below the one before")
+			y = o.Position().Y + o.Size().Height + theme.Padding()
+		}
+	}
+	assert.InDelta(t, y, f.list.Position().Y, 1, "the rows right below the header")
 }
