@@ -210,6 +210,7 @@ func TestFleetWatchNotifies(t *testing.T) {
 	f := h.v.fleet
 	f.every = time.Hour // the test runs the checks itself
 	h.ui(func() {
+		h.v.pub.setupTray() // as on a desktop
 		h.v.tabs.SelectIndex(2)
 		f.watchCheck.SetChecked(true)
 	})
@@ -225,12 +226,18 @@ func TestFleetWatchNotifies(t *testing.T) {
 	res.LastModifiedByID, res.LastModifiedByName, res.LastModifiedDate = "005000000000777AAA", "Jane Doe", time.Now()
 	orgs[1].org.PutResource(res)
 	test.AssertNotificationSent(t, fyne.NewNotification("Fleet: 1 changes need attention", "Globex · Sandbox: Current → Changed outside"), check)
-	h.ui(func() { assert.Contains(t, f.changes.Text, "Globex · Sandbox: Current → Changed outside") })
+	h.ui(func() {
+		assert.Contains(t, f.changes.Text, "Globex · Sandbox: Current → Changed outside")
+		menu := h.v.pub.tray.menu
+		require.Len(t, menu.Items, 3, "the tray shows the fleet's summary while the watch is on")
+		assert.Equal(t, "Fleet: Current: 1  ·  Changed outside: 1  ·  Needs authorization: 1", menu.Items[1].Label)
+	})
 
 	test.AssertNotificationSent(t, nil, check)
 	h.ui(func() {
 		f.watchCheck.SetChecked(false)
 		assert.Nil(t, f.watchStop)
+		assert.Len(t, h.v.pub.tray.menu.Items, 2, "no fleet summary once the watch is off")
 	})
 }
 
