@@ -48,8 +48,13 @@ func run(args []string) int {
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	size := fs.String("window-size", "1000x700", "the window's size, WIDTHxHEIGHT")
 	scenario := fs.String("demo-scenario", "", "start the demo in a state: "+strings.Join(demoScenarios, ", ")+" (implies --demo)")
+	listScenarios := fs.Bool("list-demo-scenarios", false, "print the demo scenarios, one per line, and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *listScenarios {
+		fmt.Println(strings.Join(demoScenarios, "\n"))
+		return 0
 	}
 	if *scenario != "" {
 		if !slices.Contains(demoScenarios, *scenario) {

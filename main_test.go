@@ -6,6 +6,7 @@ import (
 	"flag"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,4 +180,20 @@ func colours(img image.Image) int {
 func TestVersionFlag(t *testing.T) {
 	assert.Equal(t, 0, run([]string{"--version"}))
 	assert.Equal(t, 2, run([]string{"--no-such-flag"}))
+}
+
+// TestListDemoScenarios: --list-demo-scenarios prints every scenario, one
+// per line (what .ci/screenshots walks), and exits 0.
+func TestListDemoScenarios(t *testing.T) {
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	stdout := os.Stdout
+	os.Stdout = w
+	code := run([]string{"--list-demo-scenarios"})
+	os.Stdout = stdout
+	require.NoError(t, w.Close())
+	out, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Equal(t, 0, code)
+	assert.Equal(t, strings.Join(demoScenarios, "\n")+"\n", string(out))
 }
