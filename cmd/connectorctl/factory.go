@@ -41,6 +41,13 @@ type factory struct {
 	newTicker func(time.Duration) (<-chan time.Time, func())
 	// notifyTimeout bounds a webhook post (fleet --notify); 0: 10 s.
 	notifyTimeout time.Duration
+	// version is this build's version ("": version.Version()); the
+	// update notice compares it with the newest release.
+	version string
+	// updateState is the update check's state file ("": the user cache's);
+	// spawnUpdateCheck starts the day's check (nil: a detached process).
+	updateState      string
+	spawnUpdateCheck func() error
 
 	logOnce sync.Once
 	log     *slog.Logger

@@ -35,6 +35,11 @@ type cli struct {
 	errWatch func(stderrSoFar string)
 	// notifyTimeout, when set, bounds a webhook post (fleet --notify).
 	notifyTimeout time.Duration
+	// version, updateState and spawn set the update notice's version,
+	// state file and background check (a test's release build).
+	version     string
+	updateState string
+	spawn       func() error
 }
 
 // watchedBuffer is a stderr buffer that reports its content on each write.
@@ -94,6 +99,7 @@ func (c *cli) factory(out, errOut io.Writer) *factory {
 	f.now = func() time.Time { return c.now }
 	f.openBrowser = c.browser
 	f.notifyTimeout = c.notifyTimeout
+	f.version, f.updateState, f.spawnUpdateCheck = c.version, c.updateState, c.spawn
 	return f
 }
 

@@ -16,7 +16,11 @@ func run(ctx context.Context, args []string, f *factory) int {
 	f.args = args
 	root := newRootCmd(f)
 	root.SetArgs(args)
+	notice := f.startUpdateNotice(args)
 	_, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		notice()
+	}
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		// cobra quotes the argument: it may be a line of a key split off by missing quotes
 		err = &usageError{msg: sentence(firstLine(safetext.Scrub(err.Error(), args))), fix: "Run connectorctl --help to see the commands."}
@@ -97,6 +101,7 @@ Tokens live in the OS keyring; the connector definitions in the config folder
 		newCmdHistory(f, nil),
 		newCmdExportCSV(f, nil),
 		newCmdWatch(f, nil),
+		newCmdUpdateCheck(f),
 	)
 	root.InitDefaultCompletionCmd()
 	refuseFlagLikeValues(root)
