@@ -109,7 +109,8 @@ func run(args []string) int {
 		return 2
 	}
 	w.Resize(winSize)
-	w.SetMainMenu(ui.HelpMenu(w, deps.Version))
+	deps.Updates = windowUpdates()
+	w.SetMainMenu(ui.HelpMenu(w, deps.Version, deps.Updates))
 	w.SetContent(ui.New(a, w, deps))
 
 	sig := make(chan os.Signal, 1)

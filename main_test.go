@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "copy the demo screenshots to ui/testdata/ (and the English one to assets/ for the README)")
+var updateShots = flag.Bool("update", false, "copy the demo screenshots to ui/testdata/ (and the English one to assets/ for the README)")
 
 // TestDemoWindow builds the app, starts `connectors --demo` on the X display
 // in $DISPLAY (in English, French and under LANG=C), waits until the window
@@ -123,7 +123,7 @@ func runDemoWindow(ctx context.Context, t *testing.T, bin, dir, lang, master str
 	}
 	require.NoError(t, os.WriteFile(shot, last, 0o644))
 	t.Logf("screenshot: %s", shot)
-	if *update && master != "" {
+	if *updateShots && master != "" {
 		require.NoError(t, os.WriteFile(filepath.Join("ui", "testdata", master), last, 0o644))
 		if master == "screenshot-demo.png" {
 			require.NoError(t, os.WriteFile(filepath.Join("assets", master), last, 0o644))

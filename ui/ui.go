@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/connectors-app/connectors/connector/service"
+	"github.com/connectors-app/connectors/internal/update"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -51,6 +52,8 @@ type Deps struct {
 	// OpenBundle opens a .zip or a folder as a content bundle; nil means
 	// packaging.Open.
 	OpenBundle func(path string) (*packaging.Bundle, error)
+	// Updates says when a newer release exists; nil: never (tests, dev builds).
+	Updates *Updates
 	// FleetEvery is the period of the Fleet tab's watch; 0 means
 	// DefaultFleetEvery.
 	FleetEvery time.Duration
@@ -123,7 +126,8 @@ type view struct {
 	top   *fyne.Container
 	tips  *tipLayer // tooltips above the content
 
-	scenarioSel *widget.Select // the demo's scenario menu, for tests
+	scenarioSel *widget.Select  // the demo's scenario menu, for tests
+	newer       *update.Release // a newer release to announce, nil: none
 
 	modal      dialog.Dialog // the open dialog Escape dismisses
 	modalEnter func()        // its default action on Enter, or nil
@@ -206,6 +210,16 @@ func (v *view) start() {
 	} else {
 		v.reload(true)
 	}
+	if u := v.deps.Updates; u != nil {
+		v.goWork(func(ctx context.Context) {
+			if rel := u.check(ctx); rel != nil {
+				v.do(func() {
+					v.newer = rel
+					v.refreshBanner()
+				})
+			}
+		})
+	}
 	if check := v.deps.CheckKeyring; check != nil {
 		v.goWork(func(context.Context) {
 			err := check()
@@ -246,12 +260,31 @@ func (v *view) every(d time.Duration) {
 	}
 }
 
-// refreshBanner shows the demo notice or the keyring problem, if any.
+// refreshBanner shows the demo notice or the keyring problem, if any,
+// and the quiet line of a newer release.
 func (v *view) refreshBanner() {
 	v.top.RemoveAll()
 	if b := v.banner(); b != nil {
 		v.top.Add(b)
 	}
+	if v.newer != nil {
+		v.top.Add(v.newerBanner())
+	}
+}
+
+// newerBanner is the quiet line saying a newer release exists, with its
+// page and a button to hide it (until the next day's notice).
+func (v *view) newerBanner() fyne.CanvasObject {
+	text := &widget.Label{Text: newerText(v.deps.Updates.Current, v.newer), Truncation: fyne.TextTruncateEllipsis}
+	right := container.NewHBox()
+	if u, err := url.Parse(v.newer.URL); err == nil {
+		right.Add(widget.NewHyperlink(lang.L("Release page"), u))
+	}
+	right.Add(&widget.Button{Icon: theme.CancelIcon(), Importance: widget.LowImportance, OnTapped: func() {
+		v.newer = nil
+		v.refreshBanner()
+	}})
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), right, text)
 }
 
 // banner is the demo notice or the keyring problem, if any.
