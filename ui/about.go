@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -35,5 +34,5 @@ func ShowAbout(w fyne.Window, version string) {
 	if u, err := url.Parse(Website); err == nil {
 		box.Add(widget.NewHyperlink(Website, u))
 	}
-	dialog.NewCustom(lang.L("About Connectors"), lang.L("Close"), box, w).Show()
+	newCustom(lang.L("About Connectors"), lang.L("Close"), box, w).Show()
 }

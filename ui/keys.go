@@ -137,13 +137,30 @@ func (v *view) keyboard(s *container.Scroll, buttons ...*button) {
 // track remembers d as the open dialog: Escape dismisses it, and Enter
 // (when no control takes it) runs onEnter, its default action (nil: none,
 // for the dialogs whose default would destroy something).
+//
+// Dialogs stack: a dialog opened over another (an error over a form) is
+// the one the keys act on until it closes.
 func (v *view) track(d dialog.Dialog, onEnter func()) {
+	v.modals = append(v.modals, tracked{d, onEnter})
 	v.modal, v.modalEnter = d, onEnter
 	d.SetOnClosed(func() {
-		if v.modal == d {
-			v.modal, v.modalEnter = nil, nil
+		for i, t := range v.modals {
+			if t.d == d {
+				v.modals = append(v.modals[:i], v.modals[i+1:]...)
+				break
+			}
+		}
+		v.modal, v.modalEnter = nil, nil
+		if n := len(v.modals); n > 0 {
+			v.modal, v.modalEnter = v.modals[n-1].d, v.modals[n-1].onEnter
 		}
 	})
+}
+
+// tracked is an open dialog and its default action.
+type tracked struct {
+	d       dialog.Dialog
+	onEnter func()
 }
 
 // addShortcuts registers the window's keys: Ctrl+1, Ctrl+2 and Ctrl+3 open
@@ -180,12 +197,14 @@ func (v *view) onTypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// onEscape closes the open dialog, else cancels the authorization the
-// window waits for.
+// onEscape closes the open dialog, else any other pop-up over the
+// window, else cancels the authorization the window waits for.
 func (v *view) onEscape() {
 	switch {
 	case v.modal != nil:
 		v.modal.Dismiss()
+	case v.win != nil && v.win.Canvas().Overlays().Top() != nil:
+		v.win.Canvas().Overlays().Top().Hide()
 	case v.auth.flowCancel != nil:
 		v.auth.onCancel()
 	}

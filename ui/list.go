@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -37,10 +36,11 @@ type listScreen struct {
 	rows       map[fyne.CanvasObject]*row // list item container -> its widgets
 
 	// the open Add system dialog and its fields, for tests
-	addDialog *dialog.FormDialog
-	addName   *widget.Entry
-	addEnv    *widget.Select
-	addNamed  *widget.Entry
+	addDialog *formDialog
+	addName   *entry
+	addEnv    *choice
+	addNamed  *entry
+	addAdv    *disclosure // the developer settings, closed at first
 	top       *fyne.Container
 	root      *fyne.Container
 }
@@ -341,38 +341,36 @@ func (l *listScreen) showProgress(done, total int) {
 // brings their own External Client App also gives its consumer key and the
 // callback ports registered in it.
 func (l *listScreen) onAddSystem() {
-	name := &widget.Entry{PlaceHolder: "Lightning", Validator: connector.ValidateSystemName}
-	name.ExtendBaseWidget(name)
+	name := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "Lightning", Validator: connector.ValidateSystemName}})
 	// Production, Sandbox, Test, then a named sandbox or production environment
-	envs := append(envOptions(), lang.L("Other sandbox (UAT, QA…)"), lang.L("Other production org"))
-	env := widget.NewSelect(envs, nil)
+	env := newChoiceSelect(append(envOptions(), lang.L("Other sandbox (UAT, QA…)"), lang.L("Other production org")))
 	env.SetSelectedIndex(1)
-	named := &widget.Entry{PlaceHolder: "UAT", Validator: func(s string) error {
+	named := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "UAT", Validator: func(s string) error {
 		if i := env.SelectedIndex(); i < len(connector.Environments) {
 			return nil
 		}
 		_, err := connector.NamedEnvironment(s, connector.Sandbox)
 		return err
-	}}
-	named.ExtendBaseWidget(named)
-	clientID := &widget.Entry{PlaceHolder: connector.DefaultClientID}
-	clientID.ExtendBaseWidget(clientID)
-	ports := &widget.Entry{PlaceHolder: "1717", Validator: func(s string) error {
+	}}})
+	// the OAuth client settings are for developers: behind a disclosure
+	clientID := newEntry(&entry{Entry: widget.Entry{PlaceHolder: connector.DefaultClientID}})
+	ports := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "1717", Validator: func(s string) error {
 		_, err := connector.ParseCallbackPorts(s)
 		return err
-	}}
-	ports.ExtendBaseWidget(ports)
+	}}})
+	adv := newDisclosure(lang.L("For developers: your own Salesforce app"),
+		&widget.FormItem{Text: lang.L("Client ID (optional)"), Widget: clientID,
+			HintText: lang.L("The consumer key of your External Client App; empty uses the Salesforce CLI app")},
+		&widget.FormItem{Text: lang.L("Callback ports (optional)"), Widget: ports,
+			HintText: lang.L("Each registered in the app as http://localhost:PORT/OauthRedirect, tried in order")})
 	items := []*widget.FormItem{
 		{Text: lang.L("System"), Widget: name, HintText: lang.L("For example Lightning or Service Cloud")},
 		{Text: lang.L("Salesforce Environment"), Widget: env},
 		{Text: lang.L("Environment name"), Widget: named,
 			HintText: lang.L("For another environment only: its name, e.g. UAT, QA or Staging")},
-		{Text: lang.L("Client ID (optional)"), Widget: clientID,
-			HintText: lang.L("The consumer key of your External Client App; empty uses the Salesforce CLI app")},
-		{Text: lang.L("Callback ports (optional)"), Widget: ports,
-			HintText: lang.L("Each registered in the app as http://localhost:PORT/OauthRedirect, tried in order")},
+		{Widget: adv},
 	}
-	d := dialog.NewForm(lang.L("Add system"), lang.L("Add"), lang.L("Cancel"), items, func(ok bool) {
+	d := newForm(lang.L("Add system"), lang.L("Add"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -396,12 +394,36 @@ func (l *listScreen) onAddSystem() {
 		l.addSystem(k, addOptions{ClientID: strings.TrimSpace(clientID.Text), Ports: p})
 	}, l.act.win())
 	d.Resize(fyne.NewSize(520, 0))
-	l.act.track(d, d.Submit)
-	name.OnSubmitted = func(string) { d.Submit() }
-	l.addDialog, l.addName, l.addEnv, l.addNamed = d, name, env, named
+	l.act.track(d, d.Default)
+	for _, e := range []*entry{name, named, clientID, ports} {
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
+	l.addDialog, l.addName, l.addEnv, l.addNamed, l.addAdv = d, name, env, named, adv
+	d.focusFirst = name
 	d.Show()
-	l.act.win().Canvas().Focus(name)
 }
+
+// disclosure is a closed-at-first section of a form ("For developers"):
+// its fields are validated with the form's own.
+type disclosure struct {
+	widget.Accordion
+	inner *widget.Form
+}
+
+var _ fyne.Validatable = (*disclosure)(nil)
+
+func newDisclosure(title string, items ...*widget.FormItem) *disclosure {
+	d := &disclosure{inner: widget.NewForm(items...)}
+	d.Items = []*widget.AccordionItem{{Title: title, Detail: d.inner}}
+	d.ExtendBaseWidget(d)
+	return d
+}
+
+// Validate validates the fields inside.
+func (d *disclosure) Validate() error { return d.inner.Validate() }
+
+// SetOnValidationChanged is called when the fields inside change validity.
+func (d *disclosure) SetOnValidationChanged(f func(error)) { d.inner.SetOnValidationChanged(f) }
 
 // addOptions are the optional OAuth client settings of a new connector.
 type addOptions struct {
@@ -438,9 +460,11 @@ func (l *listScreen) addSystem(k connector.Key, opts addOptions) {
 // alreadyThere says k exists (one connector per system and environment)
 // and selects it.
 func (l *listScreen) alreadyThere(k connector.Key) {
-	dialog.ShowInformation(lang.L("Already there"),
+	d := newInformation(lang.L("Already there"),
 		lang.L("{{.Connector}} already exists: there is one connector per system and environment. It is now selected.",
 			map[string]any{"Connector": keyText(k)}), l.act.win())
+	l.act.track(d, d.Default)
+	d.Show()
 	l.act.selectKey(k)
 }
 

@@ -127,6 +127,7 @@ type view struct {
 
 	modal      dialog.Dialog // the open dialog Escape dismisses
 	modalEnter func()        // its default action on Enter, or nil
+	modals     []tracked     // the open dialogs, the top one last
 }
 
 func newView(a fyne.App, w fyne.Window, deps Deps) *view {
@@ -459,8 +460,10 @@ func (v *view) onCopyDiagnostics() {
 		text := v.svc.Diagnostics(ctx, v.deps.Version, recent)
 		v.do(func() {
 			v.app.Clipboard().SetContent(text)
-			dialog.ShowInformation(lang.L("Diagnostics copied"),
+			d := newInformation(lang.L("Diagnostics copied"),
 				lang.L("The report is on your clipboard, ready to paste into a support request. It contains no tokens or passwords."), v.win)
+			v.track(d, d.Default)
+			d.Show()
 		})
 	})
 }
@@ -474,9 +477,9 @@ func (v *view) showError(title string, err error) {
 	if fix != "" {
 		box.Add(&widget.Label{Text: fix, Wrapping: fyne.TextWrapWord})
 	}
-	d := dialog.NewCustom(title, lang.L("Close"), box, v.win)
+	d := newCustom(title, lang.L("Close"), box, v.win)
 	d.Resize(fyne.NewSize(440, 0))
-	v.track(d, d.Hide)
+	v.track(d, d.Default)
 	d.Show()
 }
 
