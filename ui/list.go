@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"image/color"
+	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -16,24 +18,31 @@ import (
 )
 
 // listScreen is "All connectors": one row per system × environment with its
-// live status, a checkbox to publish to several at once, and Add system.
+// live status, a box to tick to publish to several at once, and Add system.
 type listScreen struct {
 	m        *model // what it reads
 	act      listActions
-	list     *widget.List
+	list     *connList
 	checking map[connector.Key]bool
 	empty    *widget.Label
 	errLabel *widget.Label
+	count    *widget.Label // "20 connectors", "3 of 20 shown"
 
 	search     *widget.Entry
+	filter     *widget.Select // by state
+	filterKeys []string       // the filter's options: "" (all), a connector.State, or filterDrift
+	filterKey  string         // the chosen one
 	selectSbx  *button
-	shown      []int // indices into v.connectors: production first, then the rest, filtered by the search
+	shown      []int      // indices into m.connectors: production first, then the rest, filtered
+	items      []listItem // the list's lines: shown, with group headers
 	addBtn     *button
 	refreshBtn *button
 	diagBtn    *button
 	exportBtn  *button
 	selecting  bool
+	settingOpt bool
 	rows       map[fyne.CanvasObject]*row // list item container -> its widgets
+	rowH       float32
 
 	// the open Add system dialog and its fields, for tests
 	addDialog *formDialog
@@ -45,6 +54,16 @@ type listScreen struct {
 	root      *fyne.Container
 }
 
+// listItem is one line of the list: a group header, or a connector.
+type listItem struct {
+	header string // the group's title; "" for a connector
+	shown  int    // the connector: an index into shown
+}
+
+// filterDrift is the filter option of the connectors changed outside
+// Connectors (not a connector.State: it comes with any state).
+const filterDrift = "changed_outside"
+
 func newListScreen(v *view) *listScreen {
 	l := &listScreen{
 		m:        v.model,
@@ -54,91 +73,131 @@ func newListScreen(v *view) *listScreen {
 	}
 	l.addBtn = btn(&button{Button: widget.Button{Text: lang.L("Add system"), Icon: theme.ContentAddIcon(), OnTapped: l.onAddSystem}})
 	l.refreshBtn = btn(&button{Button: widget.Button{Text: lang.L("Check now"), Icon: theme.ViewRefreshIcon(), OnTapped: l.onCheckNow}})
-	l.diagBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy diagnostics"), Icon: theme.ContentCopyIcon(), OnTapped: l.act.copyDiagnostics}})
+	// the rarer actions are icons with a tooltip, which also shows when
+	// the keyboard reaches them
+	l.diagBtn = btn(&button{Button: widget.Button{Icon: theme.ContentCopyIcon(), OnTapped: l.act.copyDiagnostics},
+		tip: lang.L("Copy diagnostics"), tips: l.act.tips})
+	l.exportBtn = newExportButton(l.act.exportConnectors)
+	l.exportBtn.tip, l.exportBtn.tips, l.exportBtn.Text = l.exportBtn.Text, l.act.tips, ""
 	l.empty = &widget.Label{Text: lang.L("No connectors yet. Add a system, or pick an environment and authorize."), Wrapping: fyne.TextWrapWord}
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(l.errLabel, false)
+	l.count = &widget.Label{SizeName: theme.SizeNameCaptionText, Alignment: fyne.TextAlignTrailing}
 	l.search = &widget.Entry{PlaceHolder: lang.L("Search connectors and orgs"), OnChanged: l.onSearch}
 	l.search.ExtendBaseWidget(l.search)
+	l.filter = widget.NewSelect(nil, nil)
+	l.filter.OnChanged = func(string) { l.onFilter() }
 	l.selectSbx = btn(&button{Button: widget.Button{Text: lang.L("Tick all sandboxes"), Icon: theme.CheckButtonCheckedIcon(), OnTapped: l.onSelectSandboxes}})
-	l.list = &widget.List{
-		Length:     func() int { return len(l.shown) },
-		CreateItem: l.createRow,
-		UpdateItem: l.updateRow,
-		OnSelected: l.onSelected,
-	}
-	l.list.ExtendBaseWidget(l.list)
+	l.list = newConnList(l)
+	l.updateFilterOptions()
 	return l
 }
 
 func (l *listScreen) build() fyne.CanvasObject {
 	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	top := container.NewVBox(title, l.search, l.selectSbx, l.errLabel, l.empty)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, l.count, title),
+		container.NewGridWithColumns(2, l.search, l.filter), l.selectSbx, l.errLabel, l.empty, widget.NewSeparator())
 	l.top = top
-	// one button per line: the sidebar stays narrow in every language
-	l.exportBtn = newExportButton(l.act.exportConnectors)
-	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, l.refreshBtn, l.diagBtn, l.exportBtn)
+	// Add system, then a compact row: Check now and two icons
+	tools := container.NewBorder(nil, nil, nil, container.NewHBox(l.diagBtn, l.exportBtn), l.refreshBtn)
+	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, tools)
 	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
 	return container.NewPadded(l.root)
 }
 
-// row is the template of one list item.
+// row is the template of one list item: a connector's row, or a group's
+// header.
 type row struct {
-	strip *canvas.Rectangle // red for a production target
-	check *widget.Check
-	title *tipLabel // the full name and org show as a tooltip when cut off
-	sub   *tipLabel
-	badge *statusBadge
-	drift *statusBadge // changed outside Connectors
+	ring   *canvas.Rectangle // the keyboard's focus
+	strip  *canvas.Rectangle // red for a production target
+	check  *tickBox
+	title  *tipLabel // the full name and org show as a tooltip when cut off
+	sub    *tipLabel
+	prod   *statusBadge // PRODUCTION: never cut off
+	badge  *statusBadge
+	drift  *statusBadge // changed outside Connectors
+	header *widget.Label
+	body   *fyne.Container
 }
 
 func (l *listScreen) createRow() fyne.CanvasObject {
 	r := &row{
-		strip: canvas.NewRectangle(color.Transparent),
-		check: widget.NewCheck("", nil),
-		title: newTipLabel(fyne.TextStyle{Bold: true}, "", l.act.tips),
-		sub:   newTipLabel(fyne.TextStyle{}, theme.SizeNameCaptionText, l.act.tips),
-		badge: newStatusBadge("", toneNeutral),
-		drift: newStatusBadge(lang.L("Changed outside"), toneWarn),
+		ring:   newRing(),
+		strip:  canvas.NewRectangle(color.Transparent),
+		check:  newTickBox(),
+		title:  newTipLabel(fyne.TextStyle{Bold: true}, "", l.act.tips),
+		sub:    newTipLabel(fyne.TextStyle{}, theme.SizeNameCaptionText, l.act.tips),
+		prod:   newStatusBadge(strings.ToUpper(envText(connector.Production)), toneDanger),
+		badge:  newStatusBadge("", toneNeutral),
+		drift:  newStatusBadge(lang.L("Changed outside"), toneWarn),
+		header: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis},
 	}
-	// the name gets the row's full width; the badges share the second line
+	// the name gets the row's width less the production badge; the state
+	// badges share the second line
 	setVisible(r.drift, false)
-	texts := container.New(&tightVBox{}, r.title,
+	setVisible(r.prod, false)
+	setVisible(r.header, false)
+	texts := container.New(&tightVBox{},
+		container.NewBorder(nil, nil, nil, container.NewCenter(r.prod), r.title),
 		container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(r.drift, r.badge)), r.sub))
 	r.strip.SetMinSize(fyne.NewSize(4, 0))
-	c := container.NewBorder(nil, nil, container.NewHBox(r.strip, r.check), nil, texts)
+	r.body = container.NewBorder(nil, nil, container.NewHBox(r.strip, r.check), nil, texts)
+	c := container.NewStack(r.ring, r.body, r.header)
 	l.rows[c] = r
 	return c
 }
 
+// rowHeight is a connector row's height.
+func (l *listScreen) rowHeight() float32 {
+	if l.rowH == 0 {
+		o := l.createRow()
+		delete(l.rows, o) // only measured
+		l.rowH = o.MinSize().Height
+	}
+	return l.rowH
+}
+
 func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
-	if id < 0 || id >= len(l.shown) {
-		return
-	}
 	r := l.rows[obj]
-	if r == nil {
+	if r == nil || id < 0 || id >= len(l.items) {
 		return
 	}
-	c := l.m.connectors[l.shown[id]]
+	it := l.items[id]
+	if it.header != "" {
+		setLabel(r.header, it.header)
+		if !r.header.Visible() || r.body.Visible() {
+			setVisible(r.header, true)
+			setVisible(r.body, false)
+			r.ring.StrokeColor = color.Transparent
+			r.ring.Refresh()
+		}
+		return
+	}
+	if r.header.Visible() || !r.body.Visible() {
+		setVisible(r.header, false)
+		setVisible(r.body, true)
+	}
+	c := l.m.connectors[l.shown[it.shown]]
 	k := c.Key()
 	setLabel(&r.title.Label, k.System)
 	sub := envText(k.Environment)
 	if c.Org != nil && c.Org.OrgName != "" {
 		sub += " · " + c.Org.OrgName
+		if k.Environment == connector.Production {
+			sub = c.Org.OrgName // the badge says PRODUCTION
+		}
 	}
 	drift := driftOf(c, l.m.status)
 	if drift != nil {
 		sub += " · " + driftShort(drift)
 	}
-	imp, strip := widget.MediumImportance, color.Color(color.Transparent)
+	prod, strip := false, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
-		imp, strip = widget.DangerImportance, theme.Color(theme.ColorNameError)
-		sub = productionSub(k, sub)
+		prod, strip = true, theme.Color(theme.ColorNameError)
 	}
-	if r.sub.Importance != imp {
-		r.sub.Importance = imp
-		r.sub.TextStyle.Bold = imp == widget.DangerImportance
-		r.sub.Refresh()
+	if prod != r.prod.Visible() {
+		setVisible(r.prod, prod)
+		obj.Refresh()
 	}
 	if r.strip.FillColor != strip {
 		r.strip.FillColor = strip
@@ -148,11 +207,8 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	tip := rowTip(c, sub)
 	r.title.SetTip(tip)
 	r.sub.SetTip(tip)
-	r.check.OnChanged = nil
-	if r.check.Checked != l.m.ticked[k] {
-		r.check.SetChecked(l.m.ticked[k])
-	}
-	r.check.OnChanged = func(on bool) { l.onChecked(k, on) }
+	r.check.Set(l.m.ticked[k])
+	r.check.onTap = func() { l.onChecked(k, !l.m.ticked[k]) }
 	text, t := l.badgeFor(c)
 	if r.badge.text != text || r.badge.tone != t {
 		r.badge.Set(text, t)
@@ -162,16 +218,14 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 		setVisible(r.drift, drifted)
 		obj.Refresh()
 	}
-}
-
-// productionSub marks a production target's second line: PRODUCTION in
-// place of the Production environment, else before the environment.
-func productionSub(k connector.Key, sub string) string {
-	prod := strings.ToUpper(envText(connector.Production))
-	if k.Environment == connector.Production {
-		return strings.Replace(sub, envText(k.Environment), prod, 1)
+	ring := color.Color(color.Transparent)
+	if l.list.focused && it.shown == l.list.focus {
+		ring = theme.Color(theme.ColorNameForeground)
 	}
-	return prod + " · " + sub
+	if r.ring.StrokeColor != ring {
+		r.ring.StrokeColor = ring
+		r.ring.Refresh()
+	}
 }
 
 // badgeFor is the row badge of c: connector.StateOf its live status, else
@@ -200,11 +254,7 @@ func setLabel(l *widget.Label, text string) {
 func (l *listScreen) refresh() {
 	l.rebuild()
 	setVisible(l.errLabel, false)
-	if len(l.m.connectors) == 0 {
-		setVisible(l.empty, true)
-	} else {
-		setVisible(l.empty, false)
-	}
+	setVisible(l.empty, len(l.m.connectors) == 0)
 	if l.top != nil {
 		l.top.Refresh()
 		l.root.Refresh()
@@ -213,29 +263,160 @@ func (l *listScreen) refresh() {
 	l.markSelected(l.m.selected)
 }
 
+// refreshKey redraws k's row after a new status; the filter's counts
+// change, and under a filter by state the row may come or go.
 func (l *listScreen) refreshKey(k connector.Key) {
+	l.updateFilterOptions()
+	if l.filterKey != "" {
+		l.rebuild()
+		l.list.Refresh()
+		l.markSelected(l.m.selected)
+		return
+	}
 	for i, ci := range l.shown {
 		if l.m.connectors[ci].Key() == k {
-			l.list.RefreshItem(i)
+			l.list.RefreshItem(l.itemOf(i))
 			return
 		}
 	}
 }
 
-// rebuild orders and filters the rows: production targets first (grouped
-// on their own, marked in red), then the others; the search matches the
-// system, the environment, the org name and the org ID.
+// rebuild orders and filters the rows: production targets first, under
+// their own header and marked in red, then the others; the search matches
+// the system, the environment, the org name and the org ID, the filter
+// the state.
 func (l *listScreen) rebuild() {
 	q := strings.ToLower(strings.TrimSpace(l.search.Text))
 	l.shown = l.shown[:0]
+	prodN := 0
 	for _, prodPass := range []bool{true, false} {
 		for i, c := range l.m.connectors {
-			if c.IsProductionTarget() != prodPass || (q != "" && !matches(c, q)) {
+			if c.IsProductionTarget() != prodPass || (q != "" && !matches(c, q)) || !l.passes(c) {
 				continue
 			}
 			l.shown = append(l.shown, i)
+			if prodPass {
+				prodN++
+			}
 		}
 	}
+	// the old headers' heights go back to a row's
+	for id, it := range l.items {
+		if it.header != "" {
+			l.list.SetItemHeight(id, l.rowHeight())
+		}
+	}
+	l.items = l.items[:0]
+	grouped := prodN > 0 && prodN < len(l.shown)
+	for i := range l.shown {
+		switch {
+		case grouped && i == 0:
+			l.addHeader(lang.L("Production orgs ({{.Count}})", map[string]any{"Count": prodN}))
+		case grouped && i == prodN:
+			l.addHeader(lang.L("Sandboxes and others ({{.Count}})", map[string]any{"Count": len(l.shown) - prodN}))
+		}
+		l.items = append(l.items, listItem{shown: i})
+	}
+	l.list.focus = min(l.list.focus, max(len(l.shown)-1, 0))
+	l.updateCount()
+	l.updateFilterOptions()
+}
+
+// addHeader adds a group's header line to the list.
+func (l *listScreen) addHeader(text string) {
+	l.items = append(l.items, listItem{header: text, shown: -1})
+	h := (&widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameCaptionText}).MinSize().Height
+	l.list.SetItemHeight(len(l.items)-1, h)
+}
+
+// itemOf is the list line of the i-th connector shown (-1: none).
+func (l *listScreen) itemOf(i int) int {
+	for id, it := range l.items {
+		if it.header == "" && it.shown == i {
+			return id
+		}
+	}
+	return -1
+}
+
+// updateCount says how many connectors there are, or how many of them the
+// search and the filter show.
+func (l *listScreen) updateCount() {
+	total := len(l.m.connectors)
+	text := ""
+	switch {
+	case total == 0:
+	case len(l.shown) < total:
+		text = lang.L("{{.Shown}} of {{.Count}} shown", map[string]any{"Shown": len(l.shown), "Count": total})
+	case total == 1:
+		text = lang.L("1 connector")
+	default:
+		text = lang.L("{{.Count}} connectors", map[string]any{"Count": total})
+	}
+	setLabel(l.count, text)
+}
+
+// stateOf is the state c's row shows (connector.StateOf its live status,
+// else of what is stored).
+func (l *listScreen) stateOf(c connector.Connector) connector.State {
+	var live *connector.Status
+	if st, ok := l.m.status[c.Key()]; ok {
+		live = &st
+	}
+	return connector.StateOf(c, live)
+}
+
+// passes reports whether c is in the state the filter asks for.
+func (l *listScreen) passes(c connector.Connector) bool {
+	switch l.filterKey {
+	case "":
+		return true
+	case filterDrift:
+		return driftOf(c, l.m.status) != nil
+	}
+	return string(l.stateOf(c)) == l.filterKey
+}
+
+// updateFilterOptions offers the states the connectors are in, each with
+// how many are in it, and "Changed outside" when some are.
+func (l *listScreen) updateFilterOptions() {
+	counts := map[string]int{}
+	for _, c := range l.m.connectors {
+		counts[string(l.stateOf(c))]++
+		if driftOf(c, l.m.status) != nil {
+			counts[filterDrift]++
+		}
+	}
+	keys, opts := []string{""}, []string{lang.L("All states")}
+	for _, st := range connector.States() {
+		if n := counts[string(st)]; n > 0 || l.filterKey == string(st) {
+			keys = append(keys, string(st))
+			opts = append(opts, stateText(st)+" ("+strconv.Itoa(n)+")")
+		}
+	}
+	if n := counts[filterDrift]; n > 0 || l.filterKey == filterDrift {
+		keys = append(keys, filterDrift)
+		opts = append(opts, lang.L("Changed outside")+" ("+strconv.Itoa(n)+")")
+	}
+	l.filterKeys = keys
+	l.settingOpt = true
+	defer func() { l.settingOpt = false }()
+	if !slices.Equal(l.filter.Options, opts) {
+		l.filter.Options = opts
+	}
+	l.filter.SetSelectedIndex(slices.Index(keys, l.filterKey))
+}
+
+// onFilter shows the connectors in the chosen state.
+func (l *listScreen) onFilter() {
+	i := l.filter.SelectedIndex()
+	if l.settingOpt || i < 0 || i >= len(l.filterKeys) {
+		return
+	}
+	l.filterKey = l.filterKeys[i]
+	l.rebuild()
+	l.list.Refresh()
+	l.markSelected(l.m.selected)
 }
 
 // matches reports whether the connector's names contain q (lower case).
@@ -281,24 +462,58 @@ func (l *listScreen) showError(err error) {
 	l.root.Refresh()
 }
 
-// markSelected highlights k's row (or none) without re-entering selectKey.
+// markSelected highlights k's row (or none) without re-entering selectKey,
+// puts the keyboard's ring on it and scrolls to it.
 func (l *listScreen) markSelected(k connector.Key) {
 	l.selecting = true
 	defer func() { l.selecting = false }()
 	for i, ci := range l.shown {
 		if l.m.connectors[ci].Key() == k {
-			l.list.Select(i)
+			if l.list.focus != i {
+				old := l.list.focus
+				l.list.focus = i
+				l.list.refreshFocus(old)
+			}
+			l.list.Select(l.itemOf(i))
+			l.list.reveal(i)
 			return
 		}
 	}
 	l.list.UnselectAll()
 }
 
+// onSelected shows the connector of a line the pointer chose.
 func (l *listScreen) onSelected(id widget.ListItemID) {
-	if l.selecting || id < 0 || id >= len(l.shown) {
+	if l.selecting || id < 0 || id >= len(l.items) {
 		return
 	}
-	l.act.selectKey(l.m.connectors[l.shown[id]].Key())
+	it := l.items[id]
+	if it.header != "" { // a header is not a choice
+		l.markSelected(l.m.selected)
+		return
+	}
+	if l.list.focus != it.shown {
+		old := l.list.focus
+		l.list.focus = it.shown
+		l.list.refreshFocus(old)
+		l.list.refreshFocus(it.shown)
+	}
+	l.act.selectKey(l.m.connectors[l.shown[it.shown]].Key())
+}
+
+// openShown shows the i-th connector shown in the Connectors tab.
+func (l *listScreen) openShown(i int) {
+	if i >= 0 && i < len(l.shown) {
+		l.act.showConnector(l.m.connectors[l.shown[i]].Key())
+	}
+}
+
+// toggleShown ticks or unticks the i-th connector shown.
+func (l *listScreen) toggleShown(i int) {
+	if i >= 0 && i < len(l.shown) {
+		k := l.m.connectors[l.shown[i]].Key()
+		l.onChecked(k, !l.m.ticked[k])
+	}
 }
 
 func (l *listScreen) onChecked(k connector.Key, on bool) { l.act.tick(k, on) }

@@ -128,6 +128,7 @@ type view struct {
 	modal      dialog.Dialog // the open dialog Escape dismisses
 	modalEnter func()        // its default action on Enter, or nil
 	modals     []tracked     // the open dialogs, the top one last
+	startFocus bool          // the first focus is still to give
 }
 
 func newView(a fyne.App, w fyne.Window, deps Deps) *view {
@@ -159,6 +160,8 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	v.listen(v.auth.onModel)
 	v.listen(v.pub.onModel)
 	v.listen(v.fleet.onModel)
+	v.startFocus = true
+	v.listen(v.focusAtStart)
 	return v
 }
 
