@@ -246,6 +246,18 @@ func (v *view) focus(o fyne.Focusable) {
 	v.win.Canvas().Focus(o)
 }
 
+// unfocusHidden takes the focus from a control of a tab no longer shown
+// (keys typed would act on a control out of sight); the list keeps it.
+func (v *view) unfocusHidden() {
+	if v.win == nil {
+		return
+	}
+	c := v.win.Canvas()
+	if f := c.Focused(); f != nil && f != fyne.Focusable(v.list.list) && f != fyne.Focusable(v.list.search) && len(c.Overlays().List()) == 0 {
+		c.Unfocus()
+	}
+}
+
 // focusNextStep puts the focus where the selected connector's next step
 // is: Authorize (or Sign in again) when it is not signed in, Choose
 // content and publish once it is, else the list. At start (onlyIfNone) a

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -83,7 +84,7 @@ func newListScreen(v *view) *listScreen {
 	l.errLabel = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(l.errLabel, false)
 	l.count = &widget.Label{SizeName: theme.SizeNameCaptionText, Alignment: fyne.TextAlignTrailing}
-	l.search = &widget.Entry{PlaceHolder: lang.L("Search connectors and orgs"), OnChanged: l.onSearch}
+	l.search = &widget.Entry{PlaceHolder: lang.L("Search…"), OnChanged: l.onSearch}
 	l.search.ExtendBaseWidget(l.search)
 	l.filter = widget.NewSelect(nil, nil)
 	l.filter.OnChanged = func(string) { l.onFilter() }
@@ -101,7 +102,12 @@ func (l *listScreen) build() fyne.CanvasObject {
 	// Add system, then a compact row: Check now and two icons
 	tools := container.NewBorder(nil, nil, nil, container.NewHBox(l.diagBtn, l.exportBtn), l.refreshBtn)
 	bottom := container.NewVBox(widget.NewSeparator(), l.addBtn, tools)
-	l.root = container.NewBorder(top, bottom, nil, nil, l.list)
+	// the rows scroll on a background of their own: a row cut at the top
+	// reads as scrolled, not as hidden under the buttons
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	// in Tab order: the controls above, the list, the buttons below
+	l.root = container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, container.NewStack(bg, l.list), bottom)
 	return container.NewPadded(l.root)
 }
 
@@ -301,12 +307,13 @@ func (l *listScreen) rebuild() {
 		}
 	}
 	// the old headers' heights go back to a row's
-	for id, it := range l.items {
+	old := l.items
+	l.items = nil
+	for id, it := range old {
 		if it.header != "" {
 			l.list.SetItemHeight(id, l.rowHeight())
 		}
 	}
-	l.items = l.items[:0]
 	grouped := prodN > 0 && prodN < len(l.shown)
 	for i := range l.shown {
 		switch {

@@ -172,6 +172,7 @@ func (v *view) build() fyne.CanvasObject {
 		container.NewTabItemWithIcon(lang.L("Fleet"), theme.GridIcon(), v.fleet.build()),
 	)
 	v.tabs.OnSelected = func(t *container.TabItem) {
+		v.unfocusHidden()
 		v.fleet.shownTab = t == v.tabs.Items[2]
 		if v.fleet.shownTab {
 			v.fleet.opened()
