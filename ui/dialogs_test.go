@@ -66,7 +66,9 @@ func TestEveryDialogEscapeAndEnter(t *testing.T) {
 		}},
 		{name: "Remove", open: func() { test.Tap(a.removeBtn) }},
 		{name: "Disconnect", open: func() { test.Tap(a.disconnectBtn) }},
-		{name: "Error", open: func() { h.v.showError("Something failed", &connector.Problem{Message: "It failed.", Fix: "Try again."}) }},
+		{name: "Error", open: func() {
+			h.v.showError("Something failed", &connector.Problem{Message: "It failed.", Fix: "Try again."})
+		}},
 		{name: "Review changes", open: func() {
 			h.v.tabs.SelectIndex(1)
 			p.onReview()
