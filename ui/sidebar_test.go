@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/connectors-app/connectors/connector"
+	"github.com/connectors-app/connectors/connector/service"
 	"github.com/connectors-app/connectors/connector/sfsim"
+	"github.com/connectors-app/connectors/connector/tokenstore/storetest"
 )
 
 // withMany adds n connectors (from manyConnectors) to the harness's
@@ -221,4 +223,28 @@ func TestFocusOnTheNextStep(t *testing.T) {
 	h.v.reload(true)
 	h.waitIdle()
 	assert.Equal(t, fyne.Focusable(h.v.list.list), focused(), "the list, to choose among the connectors")
+}
+
+// TestNamesInOneForm: a problem the domain words with "Black Mesa/Sandbox"
+// reads "Black Mesa · Sandbox" in the window, like every other name, in
+// English and French.
+func TestNamesInOneForm(t *testing.T) {
+	for _, code := range []string{"en_US.UTF-8", "fr_FR.UTF-8"} {
+		t.Run(code, func(t *testing.T) {
+			useLanguage(t, code)
+			svc, err := service.NewService(t.TempDir(), storetest.Store(t))
+			require.NoError(t, err)
+			first, err := svc.Registry.Upsert(connector.Key{System: "Aperture", Environment: connector.Sandbox}, func(*connector.Connector) error { return nil })
+			require.NoError(t, err)
+			_, err = svc.Registry.Upsert(connector.Key{System: "Black Mesa", Environment: connector.Sandbox}, func(c *connector.Connector) error {
+				c.ID = first.ID // taken: the domain refuses it, naming the connector
+				return nil
+			})
+			require.Error(t, err)
+			require.Contains(t, err.Error(), "Black Mesa/Sandbox", "the domain's form")
+			msg, _ := problemText(err)
+			assert.Contains(t, msg, keyText(connector.Key{System: "Black Mesa", Environment: connector.Sandbox}))
+			assert.NotContains(t, msg, "Black Mesa/")
+		})
+	}
 }
