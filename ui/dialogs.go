@@ -41,7 +41,9 @@ func newChoice(title string, content fyne.CanvasObject, confirm, dismiss string,
 	d.no = btn(&button{Button: widget.Button{Text: dismiss, Icon: theme.CancelIcon(), OnTapped: d.Hide}})
 	d.no.onEscape = d.Hide
 	buttons := []fyne.CanvasObject{d.no}
-	if confirm != "" {
+	if confirm == "" {
+		d.no.Icon = nil // OK or Close: nothing is canceled
+	} else {
 		d.yes = btn(&button{Button: widget.Button{Text: confirm, Icon: theme.ConfirmIcon(), Importance: widget.HighImportance,
 			OnTapped: d.Confirm}})
 		d.yes.onEscape = d.Hide
@@ -171,19 +173,74 @@ type formDialog struct {
 func newForm(title, confirm, dismiss string, items []*widget.FormItem, cb func(bool), w fyne.Window) *formDialog {
 	form := widget.NewForm(items...)
 	d := &formDialog{choiceDialog: newChoice(title, form, confirm, dismiss, cb, w), form: form}
-	set := func(err error) {
-		if err != nil {
+	// The confirm button follows the fields' validators, run quietly: a
+	// field shows its error once the user typed in it, not at once (Fyne's
+	// form keeps that gentleness for its own entry type only).
+	var fields []fyne.CanvasObject
+	for _, it := range items {
+		walkFields(it.Widget, func(o fyne.CanvasObject) { fields = append(fields, o) })
+	}
+	revalidate := func() {
+		if quietError(fields) != nil {
 			d.yes.Disable()
 		} else {
 			d.yes.Enable()
 		}
 	}
-	set(form.Validate())
-	form.SetOnValidationChanged(set)
-	for _, it := range items {
-		escapeCloses(it.Widget, d.Hide)
+	for _, f := range fields {
+		switch w := f.(type) {
+		case *entry:
+			w.onEscape = d.Hide
+			prev := w.OnChanged
+			w.OnChanged = func(s string) {
+				if prev != nil {
+					prev(s)
+				}
+				revalidate()
+			}
+		case *choice:
+			w.onEscape = d.Hide
+			prev := w.OnChanged
+			w.OnChanged = func(s string) {
+				if prev != nil {
+					prev(s)
+				}
+				revalidate()
+			}
+		}
 	}
+	revalidate()
 	return d
+}
+
+// walkFields calls fn on each entry and select in o (a field, a container
+// of fields, or a disclosure of them).
+func walkFields(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	switch w := o.(type) {
+	case *entry, *choice:
+		fn(w)
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			walkFields(c, fn)
+		}
+	case *disclosure:
+		for _, it := range w.inner.Items {
+			walkFields(it.Widget, fn)
+		}
+	}
+}
+
+// quietError is the first error of the fields' validators, without
+// showing it.
+func quietError(fields []fyne.CanvasObject) error {
+	for _, f := range fields {
+		if e, ok := f.(*entry); ok && e.Validator != nil {
+			if err := e.Validator(e.Text); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Submit confirms the form when every field is valid.
@@ -196,29 +253,6 @@ func (d *formDialog) Submit() {
 
 // Default is what Enter does in a form: submit it.
 func (d *formDialog) Default() { d.Submit() }
-
-// escapeCloses makes Escape in o (an entry or a select, or a container of
-// them) run close.
-func escapeCloses(o fyne.CanvasObject, close func()) {
-	switch w := o.(type) {
-	case *entry:
-		w.onEscape = close
-	case *choice:
-		w.onEscape = close
-	case *button:
-		w.onEscape = close
-	case *fyne.Container:
-		for _, c := range w.Objects {
-			escapeCloses(c, close)
-		}
-	case *disclosure:
-		escapeCloses(w.inner, close)
-	case *widget.Form:
-		for _, it := range w.Items {
-			escapeCloses(it.Widget, close)
-		}
-	}
-}
 
 // entry is a widget.Entry that hands Escape to the window (Fyne's keeps it).
 type entry struct {
