@@ -169,41 +169,18 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 		return
 	}
 	it := l.items[id]
+	r.showHeader(it.header)
 	if it.header != "" {
-		setLabel(r.header, it.header)
-		if !r.header.Visible() || r.body.Visible() {
-			setVisible(r.header, true)
-			setVisible(r.body, false)
-			r.ring.StrokeColor = color.Transparent
-			r.ring.Refresh()
-		}
 		return
-	}
-	if r.header.Visible() || !r.body.Visible() {
-		setVisible(r.header, false)
-		setVisible(r.body, true)
 	}
 	c := l.m.connectors[l.shown[it.shown]]
 	k := c.Key()
 	setLabel(&r.title.Label, k.System)
-	sub := envText(k.Environment)
-	if c.Org != nil && c.Org.OrgName != "" {
-		sub += " · " + c.Org.OrgName
-		if k.Environment == connector.Production {
-			sub = c.Org.OrgName // the badge says PRODUCTION
-		}
-	}
 	drift := driftOf(c, l.m.status)
-	if drift != nil {
-		sub += " · " + driftShort(drift)
-	}
+	sub := rowSub(c, drift)
 	prod, strip := false, color.Color(color.Transparent)
 	if c.IsProductionTarget() {
 		prod, strip = true, theme.Color(theme.ColorNameError)
-	}
-	if prod != r.prod.Visible() {
-		setVisible(r.prod, prod)
-		obj.Refresh()
 	}
 	if r.strip.FillColor != strip {
 		r.strip.FillColor = strip
@@ -216,16 +193,59 @@ func (l *listScreen) updateRow(id widget.ListItemID, obj fyne.CanvasObject) {
 	r.check.Set(l.m.ticked[k])
 	r.check.onTap = func() { l.onChecked(k, !l.m.ticked[k]) }
 	text, t := l.badgeFor(c)
-	if r.badge.text != text || r.badge.tone != t {
+	relayout := r.badge.text != text || r.badge.tone != t // the badge's width may change
+	if relayout {
 		r.badge.Set(text, t)
-		obj.Refresh() // the badge's width may have changed
 	}
-	if drifted := drift != nil; drifted != r.drift.Visible() {
-		setVisible(r.drift, drifted)
+	relayout = setShown(r.prod, prod) || relayout
+	relayout = setShown(r.drift, drift != nil) || relayout
+	if relayout {
 		obj.Refresh()
 	}
+	r.setRing(l.list.focused && it.shown == l.list.focus)
+}
+
+// rowSub is a row's second line: the environment and the org (the badge
+// says PRODUCTION for a Production connector), and a drift if any.
+func rowSub(c connector.Connector, drift *connector.Drift) string {
+	k := c.Key()
+	sub := envText(k.Environment)
+	if c.Org != nil && c.Org.OrgName != "" {
+		sub += " · " + c.Org.OrgName
+		if k.Environment == connector.Production {
+			sub = c.Org.OrgName
+		}
+	}
+	if drift != nil {
+		sub += " · " + driftShort(drift)
+	}
+	return sub
+}
+
+// setShown shows or hides o and reports whether that changed.
+func setShown(o fyne.CanvasObject, on bool) bool {
+	if o.Visible() == on {
+		return false
+	}
+	setVisible(o, on)
+	return true
+}
+
+// showHeader makes the line a group's header (text) or a connector's row ("").
+func (r *row) showHeader(text string) {
+	header := text != ""
+	if header {
+		setLabel(r.header, text)
+		r.setRing(false)
+	}
+	setShown(r.header, header)
+	setShown(r.body, !header)
+}
+
+// setRing draws or hides the focus ring.
+func (r *row) setRing(on bool) {
 	ring := color.Color(color.Transparent)
-	if l.list.focused && it.shown == l.list.focus {
+	if on {
 		ring = theme.Color(theme.ColorNameForeground)
 	}
 	if r.ring.StrokeColor != ring {
@@ -292,20 +312,7 @@ func (l *listScreen) refreshKey(k connector.Key) {
 // the system, the environment, the org name and the org ID, the filter
 // the state.
 func (l *listScreen) rebuild() {
-	q := strings.ToLower(strings.TrimSpace(l.search.Text))
-	l.shown = l.shown[:0]
-	prodN := 0
-	for _, prodPass := range []bool{true, false} {
-		for i, c := range l.m.connectors {
-			if c.IsProductionTarget() != prodPass || (q != "" && !matches(c, q)) || !l.passes(c) {
-				continue
-			}
-			l.shown = append(l.shown, i)
-			if prodPass {
-				prodN++
-			}
-		}
-	}
+	prodN := l.filterShown()
 	// the old headers' heights go back to a row's
 	old := l.items
 	l.items = nil
@@ -327,6 +334,25 @@ func (l *listScreen) rebuild() {
 	l.list.focus = min(l.list.focus, max(len(l.shown)-1, 0))
 	l.updateCount()
 	l.updateFilterOptions()
+}
+
+// filterShown puts in shown the connectors the search and the filter
+// keep, production first; it returns how many are production targets.
+func (l *listScreen) filterShown() (prodN int) {
+	q := strings.ToLower(strings.TrimSpace(l.search.Text))
+	l.shown = l.shown[:0]
+	for _, prodPass := range []bool{true, false} {
+		for i, c := range l.m.connectors {
+			if c.IsProductionTarget() != prodPass || (q != "" && !matches(c, q)) || !l.passes(c) {
+				continue
+			}
+			l.shown = append(l.shown, i)
+			if prodPass {
+				prodN++
+			}
+		}
+	}
+	return prodN
 }
 
 // addHeader adds a group's header line to the list.
