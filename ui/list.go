@@ -95,7 +95,9 @@ func newListScreen(v *view) *listScreen {
 }
 
 func (l *listScreen) build() fyne.CanvasObject {
-	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	// the count always shows in full; a narrow sidebar cuts the title instead
+	title := &widget.Label{Text: lang.L("All connectors"), TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText,
+		Truncation: fyne.TextTruncateEllipsis}
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, l.count, title),
 		container.NewGridWithColumns(2, l.search, l.filter), l.selectSbx, l.errLabel, l.empty, widget.NewSeparator())
 	l.top = top
