@@ -248,3 +248,22 @@ func TestNamesInOneForm(t *testing.T) {
 		})
 	}
 }
+
+// TestRingMove: the one rule of where a key moves a list's ring (the
+// sidebar and the Fleet table share it): within the rows, a page at a time
+// with Page Up and Page Down.
+func TestRingMove(t *testing.T) {
+	for _, tt := range []struct {
+		key          fyne.KeyName
+		from, to     int
+		handledByRow bool
+	}{
+		{fyne.KeyDown, 3, 4, true}, {fyne.KeyDown, 9, 9, true}, {fyne.KeyUp, 0, 0, true}, {fyne.KeyUp, 3, 2, true},
+		{fyne.KeyHome, 7, 0, true}, {fyne.KeyEnd, 2, 9, true}, {fyne.KeyPageDown, 2, 6, true}, {fyne.KeyPageDown, 8, 9, true},
+		{fyne.KeyPageUp, 5, 1, true}, {fyne.KeyPageUp, 2, 0, true}, {fyne.KeyA, 5, 5, false},
+	} {
+		to, ok := ringMove(tt.key, tt.from, 10, 4)
+		assert.Equal(t, tt.to, to, "%s from %d", tt.key, tt.from)
+		assert.Equal(t, tt.handledByRow, ok, "%s", tt.key)
+	}
+}
