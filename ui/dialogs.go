@@ -199,7 +199,7 @@ func newForm(title, confirm, dismiss string, items []*widget.FormItem, cb func(b
 				revalidate()
 			}
 		case *choice:
-			w.onEscape = d.Hide
+			w.onEscape, w.onEnter = d.Hide, d.Submit
 			prev := w.OnChanged
 			w.OnChanged = func(s string) {
 				if prev != nil {
@@ -274,10 +274,11 @@ func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 	e.Entry.TypedKey(ev)
 }
 
-// choice is a widget.Select that hands Escape to the window.
+// choice is a widget.Select that hands Escape and Enter to its dialog.
 type choice struct {
 	widget.Select
 	onEscape func()
+	onEnter  func()
 }
 
 func newChoiceSelect(options []string) *choice {
@@ -287,11 +288,14 @@ func newChoiceSelect(options []string) *choice {
 	return c
 }
 
-// TypedKey closes the dialog on Escape.
+// TypedKey closes the dialog on Escape and submits it on Enter.
 func (c *choice) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape && c.onEscape != nil {
+	switch {
+	case ev.Name == fyne.KeyEscape && c.onEscape != nil:
 		c.onEscape()
-		return
+	case (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && c.onEnter != nil:
+		c.onEnter()
+	default:
+		c.Select.TypedKey(ev)
 	}
-	c.Select.TypedKey(ev)
 }

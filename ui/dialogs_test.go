@@ -203,3 +203,26 @@ func openIndex(d *disclosure) int {
 	}
 	return -1
 }
+
+// TestAddSystemKeysOnTheEnvironment: with the focus on the environment
+// menu, Enter adds the system and Escape closes the dialog.
+func TestAddSystemKeysOnTheEnvironment(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+	l := h.v.list
+	h.ui(func() { test.Tap(l.addBtn) })
+	h.ui(func() { h.w.Canvas().Focus(l.addEnv) })
+	h.press(fyne.KeyEscape)
+	assert.False(t, h.dialogOpen(), "Escape on the menu closed the dialog")
+
+	h.ui(func() {
+		test.Tap(l.addBtn)
+		l.addName.SetText("Typed")
+		h.w.Canvas().Focus(l.addEnv)
+	})
+	h.press(fyne.KeyReturn)
+	h.waitIdle()
+	assert.False(t, h.dialogOpen())
+	_, err := h.svc.Registry.Get(connector.Key{System: "Typed", Environment: connector.Sandbox})
+	assert.NoError(t, err, "Enter on the menu added the system")
+}
