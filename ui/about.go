@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -78,5 +77,5 @@ func ShowAbout(w fyne.Window, version string, newer *update.Release) {
 			box.Add(widget.NewHyperlink(lang.L("Download it from its release page"), u))
 		}
 	}
-	dialog.NewCustom(lang.L("About Connectors"), lang.L("Close"), box, w).Show()
+	newCustom(lang.L("About Connectors"), lang.L("Close"), box, w).Show()
 }

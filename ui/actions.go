@@ -29,6 +29,7 @@ func (v *view) authorized(k connector.Key, res *service.AuthorizeResult) {
 	st.Key = k
 	v.putStatus(st)
 	v.reload(false)
+	v.focusNextStep(false) // back from the browser: the next step has the focus
 }
 
 // signedOut records a disconnect of k: what was known live goes, the

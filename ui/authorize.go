@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -39,9 +38,9 @@ type authScreen struct {
 	envs       []connector.Environment // the environment select's choices
 
 	// the open rename and remove dialogs, for tests
-	renameDialog *dialog.FormDialog
-	renameEntry  *widget.Entry
-	removeDialog *dialog.ConfirmDialog
+	renameDialog *formDialog
+	renameEntry  *entry
+	removeDialog *choiceDialog
 
 	waiting   *fyne.Container
 	spinner   *widget.Activity
@@ -621,7 +620,7 @@ func (s *authScreen) onDisconnect() {
 	}
 	msg := lang.L("Disconnect {{.Connector}} from {{.Org}}? Access is revoked at Salesforce and the tokens are deleted from this computer.",
 		map[string]any{"Connector": keyText(k), "Org": org})
-	d := dialog.NewConfirm(lang.L("Disconnect?"), msg, func(yes bool) {
+	d := newConfirm(lang.L("Disconnect?"), msg, func(yes bool) {
 		if yes {
 			s.disconnect(k)
 		}
@@ -629,7 +628,7 @@ func (s *authScreen) onDisconnect() {
 	d.SetConfirmText(lang.L("Disconnect"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
-	s.act.track(d, nil)
+	s.act.track(d, d.Default)
 	d.Show()
 }
 

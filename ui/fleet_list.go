@@ -128,27 +128,14 @@ func (l *fleetList) TypedKey(ev *fyne.KeyEvent) {
 	if n == 0 {
 		return
 	}
-	to := l.focus
-	switch ev.Name {
-	case fyne.KeyDown:
-		to++
-	case fyne.KeyUp:
-		to--
-	case fyne.KeyHome:
-		to = 0
-	case fyne.KeyEnd:
-		to = n - 1
-	case fyne.KeyPageDown:
-		to += l.pageRows()
-	case fyne.KeyPageUp:
-		to -= l.pageRows()
-	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
+	if ev.Name == fyne.KeySpace || ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
 		l.Select(l.focus)
 		return
-	default:
+	}
+	to, ok := ringMove(ev.Name, l.focus, n, l.pageRows())
+	if !ok {
 		return
 	}
-	to = min(max(to, 0), n-1)
 	if to == l.focus {
 		return
 	}

@@ -154,10 +154,11 @@ func problemText(err error) (msg, fix string) {
 		return p.Message, p.Fix
 	}
 	id, args := p.MessageID(), localArgs(p.Args)
-	msg = catalogue("problem."+id, p.Message, args)
-	fix = p.Fix
+	english, englishFix, args := readableNames(p.Message, p.Fix, args)
+	msg = catalogue("problem."+id, english, args)
+	fix = englishFix
 	if fix != "" {
-		fix = catalogue("problem."+id+".fix", p.Fix, args)
+		fix = catalogue("problem."+id+".fix", englishFix, args)
 	}
 	return msg, fix
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,11 +18,10 @@ func (s *authScreen) onRename() {
 	if _, ok := s.m.connectorFor(k); !ok || s.act.svc() == nil {
 		return
 	}
-	name := &widget.Entry{Text: k.System, Validator: connector.ValidateSystemName}
-	name.ExtendBaseWidget(name)
+	name := newEntry(&entry{Entry: widget.Entry{Text: k.System, Validator: connector.ValidateSystemName}})
 	items := []*widget.FormItem{{Text: lang.L("System"), Widget: name,
 		HintText: lang.L("Its sign-in, org and backups stay with it.")}}
-	d := dialog.NewForm(lang.L("Rename {{.Connector}}", map[string]any{"Connector": keyText(k)}), lang.L("Rename"), lang.L("Cancel"), items,
+	d := newForm(lang.L("Rename {{.Connector}}", map[string]any{"Connector": keyText(k)}), lang.L("Rename"), lang.L("Cancel"), items,
 		func(ok bool) {
 			if ok {
 				s.rename(k, strings.TrimSpace(name.Text))
@@ -31,10 +29,10 @@ func (s *authScreen) onRename() {
 		}, s.act.win())
 	d.Resize(fyne.NewSize(480, 0))
 	s.renameDialog, s.renameEntry = d, name
-	s.act.track(d, d.Submit)
+	s.act.track(d, d.Default)
 	name.OnSubmitted = func(string) { d.Submit() }
+	d.focusFirst = name
 	d.Show()
-	s.act.win().Canvas().Focus(name)
 }
 
 // rename renames k in the background and selects it under its new name.
@@ -69,7 +67,7 @@ func (s *authScreen) onRemove() {
 	}
 	msg := lang.L("Remove {{.Connector}} ({{.Org}})? Its access is revoked at Salesforce and it is deleted from this computer; its backups stay on disk.",
 		map[string]any{"Connector": keyText(k), "Org": org})
-	d := dialog.NewConfirm(lang.L("Remove the connector?"), msg, func(yes bool) {
+	d := newConfirm(lang.L("Remove the connector?"), msg, func(yes bool) {
 		s.removeDialog = nil
 		if yes {
 			s.remove(k)
@@ -79,7 +77,7 @@ func (s *authScreen) onRemove() {
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.removeDialog = d
-	s.act.track(d, nil)
+	s.act.track(d, d.Default)
 	d.Show()
 }
 

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -27,10 +26,10 @@ const maxPlanFiles = 12
 // planUI is the plan button and the open plan dialog (for tests).
 type planUI struct {
 	reviewBtn  *button
-	dialog     *dialog.ConfirmDialog
+	dialog     *choiceDialog
 	content    fyne.CanvasObject
 	forceNext  bool // the next publish may replace a change made outside Connectors
-	driftAsk   *dialog.ConfirmDialog
+	driftAsk   *choiceDialog
 	driftKeys  []connector.Key
 	reviewKeys []connector.Key
 }
@@ -93,13 +92,15 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []service.Publish
 	}
 	s.plan.reviewKeys = keys
 	if !todo {
-		dialog.NewInformation(lang.L("Already up to date"), lang.L("The org already has this bundle: nothing to publish."), s.act.win()).Show()
+		d := newInformation(lang.L("Already up to date"), lang.L("The org already has this bundle: nothing to publish."), s.act.win())
+		s.act.track(d, d.Default)
+		d.Show()
 		return
 	}
 	scroll := container.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(520, 320))
 	s.plan.content = box
-	d := dialog.NewCustomConfirm(lang.L("What this publish changes"), lang.L("Publish"), lang.L("Cancel"), scroll, func(yes bool) {
+	d := newCustomConfirm(lang.L("What this publish changes"), lang.L("Publish"), lang.L("Cancel"), scroll, func(yes bool) {
 		s.plan.dialog = nil
 		if yes {
 			s.plan.forceNext = drift
@@ -111,6 +112,7 @@ func (s *publishScreen) showPlan(keys []connector.Key, results []service.Publish
 		d.SetConfirmText(lang.L("Publish over the change"))
 	}
 	s.plan.dialog = d
+	s.act.track(d, d.Default)
 	d.Show()
 }
 
@@ -168,7 +170,7 @@ func (s *publishScreen) askDrift(results []service.PublishResult) {
 		lines = append(lines, keyText(r.Key)+": "+driftText(r.Resource, r.Drift))
 		keys = append(keys, r.Key)
 	}
-	d := dialog.NewConfirm(lang.L("Changed outside Connectors"), strings.Join(lines, "\n\n"), func(yes bool) {
+	d := newConfirm(lang.L("Changed outside Connectors"), strings.Join(lines, "\n\n"), func(yes bool) {
 		s.plan.driftAsk = nil
 		if yes {
 			s.plan.forceNext = true
@@ -179,6 +181,7 @@ func (s *publishScreen) askDrift(results []service.PublishResult) {
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.plan.driftAsk, s.plan.driftKeys = d, keys
+	s.act.track(d, d.Default)
 	d.Show()
 }
 

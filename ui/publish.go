@@ -60,14 +60,14 @@ type publishScreen struct {
 	scroll     *container.Scroll
 
 	// the open Production confirmation, for tests
-	prodDialog *dialog.FormDialog
-	prodEntry  *widget.Entry
+	prodDialog *formDialog
+	prodEntry  *entry
 	// the open "replace a resource this app did not publish?" question and
 	// the targets it replaces on, for tests
-	replaceDialog *dialog.ConfirmDialog
+	replaceDialog *choiceDialog
 	replaceKeys   []connector.Key
 	// the open restore confirmation, for tests
-	restoreDialog *dialog.ConfirmDialog
+	restoreDialog *choiceDialog
 
 	plan  planUI  // plan.go
 	watch watchUI // watch.go
@@ -283,6 +283,7 @@ func (s *publishScreen) onChooseZip() {
 	}, s.act.win())
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip", ".ZIP"}))
 	d.Resize(fyne.NewSize(760, 520))
+	s.act.track(d, nil)
 	d.Show()
 }
 
@@ -298,6 +299,7 @@ func (s *publishScreen) onChooseFolder() {
 		s.load(u.Path())
 	}, s.act.win())
 	d.Resize(fyne.NewSize(760, 520))
+	s.act.track(d, nil)
 	d.Show()
 }
 
@@ -480,7 +482,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 			&widget.FormItem{Text: lang.L("Environment"), Widget: container.NewHBox(newStatusBadge(strings.ToUpper(envText(connector.Production)), toneDanger))},
 		)
 	}
-	typed := &widget.Entry{PlaceHolder: expected}
+	typed := &entry{Entry: widget.Entry{PlaceHolder: expected}}
 	typed.Validator = func(v string) error {
 		if !connector.ConfirmsProduction(v, expected) {
 			return &connector.Problem{Code: connector.CodeProductionNotConfirmed,
@@ -490,17 +492,17 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	}
 	typed.ExtendBaseWidget(typed)
 	items = append(items, &widget.FormItem{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), Widget: typed})
-	d := dialog.NewForm(title, button, lang.L("Cancel"), items, func(ok bool) {
+	d := newForm(title, button, lang.L("Cancel"), items, func(ok bool) {
 		if ok && connector.ConfirmsProduction(typed.Text, expected) {
 			onYes()
 		}
 	}, s.act.win())
 	d.Resize(fyne.NewSize(560, 0))
 	s.prodDialog, s.prodEntry = d, typed
-	s.act.track(d, d.Submit)
+	s.act.track(d, d.Default)
 	typed.OnSubmitted = func(string) { d.Submit() } // Enter confirms once the name is typed
+	d.focusFirst = typed
 	d.Show()
-	s.act.win().Canvas().Focus(typed)
 }
 
 // start runs PublishMany in the background with one progress row per
@@ -623,7 +625,7 @@ func (s *publishScreen) askReplace(results []service.PublishResult) {
 	}
 	msg := lang.L("The org already has a static resource of that name that this app did not publish:") + "\n\n" +
 		strings.Join(lines, "\n") + "\n\n" + lang.L("Replace it? It is backed up on this computer first.")
-	d := dialog.NewConfirm(lang.L("Replace a resource this app did not publish?"), msg, func(yes bool) {
+	d := newConfirm(lang.L("Replace a resource this app did not publish?"), msg, func(yes bool) {
 		s.replaceDialog = nil
 		if yes {
 			s.publishWith(keys, true)
@@ -633,7 +635,7 @@ func (s *publishScreen) askReplace(results []service.PublishResult) {
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	s.replaceDialog, s.replaceKeys = d, keys
-	s.act.track(d, nil)
+	s.act.track(d, d.Default)
 	d.Show()
 }
 
@@ -661,7 +663,7 @@ func (s *publishScreen) onRestore() {
 		map[string]any{"Date": formatTime(version.TakenAt), "Size": humanSize(version.Size),
 			"Resource": c.EffectiveResourceName(), "Connector": keyText(k), "Org": org})
 	prod := c.IsProductionTarget()
-	d := dialog.NewConfirm(lang.L("Restore previous version?"), msg, func(yes bool) {
+	d := newConfirm(lang.L("Restore previous version?"), msg, func(yes bool) {
 		s.restoreDialog = nil
 		if !yes {
 			return
@@ -680,7 +682,7 @@ func (s *publishScreen) onRestore() {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
 	s.restoreDialog = d
-	s.act.track(d, d.Confirm)
+	s.act.track(d, d.Default)
 	d.Show()
 }
 

@@ -54,6 +54,8 @@ type listActions struct {
 	reload           func(check bool)
 	copyDiagnostics  func()
 	exportConnectors func()
+	showConnector    func(k connector.Key) // selects k and opens the Connectors tab
+	escape           func()                // Escape where no control takes it
 }
 
 func (v *view) listActions() listActions {
@@ -68,6 +70,8 @@ func (v *view) listActions() listActions {
 		selectKey: v.selectKey, added: v.added, tick: func(k connector.Key, on bool) { v.tick(k, on) },
 		tickAll: func(keys []connector.Key) { v.tickAll(keys) }, checkAll: v.checkAll, reload: v.reload,
 		copyDiagnostics: v.onCopyDiagnostics, exportConnectors: v.onExportConnectors,
+		showConnector: func(k connector.Key) { v.selectKey(k); v.selectTab(0) },
+		escape:        func() { v.onEscape() },
 	}
 }
 
@@ -114,6 +118,7 @@ func (v *view) authActions() authActions {
 		showPublishTab: func() {
 			if v.tabs != nil {
 				v.tabs.SelectIndex(1)
+				v.focus(v.pub.zipBtn) // the next step: choose the content
 			}
 		},
 		authorized: v.authorized, signedOut: v.signedOut, renamed: v.renamed, removed: v.removed,

@@ -26,6 +26,12 @@ var (
 )
 
 func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameFocus {
+		// Fyne's focus tint is the primary blue: on a blue button (the file
+		// dialog's Open) it cannot be seen. A shade of the text colour can.
+		r, g, b, _ := t.Color(theme.ColorNameForeground, v).RGBA()
+		return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x66}
+	}
 	if v != theme.VariantLight {
 		// Dark: the primary blue is text too (the selected tab), so it is
 		// light, and what is drawn on it (buttons, badges) is dark.

@@ -131,6 +131,8 @@ type view struct {
 
 	modal      dialog.Dialog // the open dialog Escape dismisses
 	modalEnter func()        // its default action on Enter, or nil
+	modals     []tracked     // the open dialogs, the top one last
+	startFocus bool          // the first focus is still to give
 }
 
 func newView(a fyne.App, w fyne.Window, deps Deps) *view {
@@ -162,6 +164,8 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	v.listen(v.auth.onModel)
 	v.listen(v.pub.onModel)
 	v.listen(v.fleet.onModel)
+	v.startFocus = true
+	v.listen(v.focusAtStart)
 	return v
 }
 
@@ -172,6 +176,7 @@ func (v *view) build() fyne.CanvasObject {
 		container.NewTabItemWithIcon(lang.L("Fleet"), theme.GridIcon(), v.fleet.build()),
 	)
 	v.tabs.OnSelected = func(t *container.TabItem) {
+		v.unfocusHidden()
 		v.fleet.shownTab = t == v.tabs.Items[2]
 		if v.fleet.shownTab {
 			v.fleet.opened()
@@ -492,8 +497,10 @@ func (v *view) onCopyDiagnostics() {
 		text := v.svc.Diagnostics(ctx, v.deps.Version, recent)
 		v.do(func() {
 			v.app.Clipboard().SetContent(text)
-			dialog.ShowInformation(lang.L("Diagnostics copied"),
+			d := newInformation(lang.L("Diagnostics copied"),
 				lang.L("The report is on your clipboard, ready to paste into a support request. It contains no tokens or passwords."), v.win)
+			v.track(d, d.Default)
+			d.Show()
 		})
 	})
 }
@@ -507,9 +514,9 @@ func (v *view) showError(title string, err error) {
 	if fix != "" {
 		box.Add(&widget.Label{Text: fix, Wrapping: fyne.TextWrapWord})
 	}
-	d := dialog.NewCustom(title, lang.L("Close"), box, v.win)
+	d := newCustom(title, lang.L("Close"), box, v.win)
 	d.Resize(fyne.NewSize(440, 0))
-	v.track(d, d.Hide)
+	v.track(d, d.Default)
 	d.Show()
 }
 
