@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -216,6 +217,44 @@ func TestAuthorizePasteFallback(t *testing.T) {
 	assert.Equal(t, e.org.OrgID(), res.Connector.Org.OrgID)
 	_, err = e.storedTokens(sbKey)
 	require.NoError(t, err)
+}
+
+// TestAuthorizeSuccessPageNamesOrg: the page the browser lands on after
+// Allow names the org by the name it gives itself, not by its host (it
+// said "You signed in to 127.0.0.1 (00D…)"); without API access (no name
+// to read) it names the user instead.
+func TestAuthorizeSuccessPageNamesOrg(t *testing.T) {
+	for _, apiEnabled := range []bool{true, false} {
+		e := newCoreEnv(t, sfsim.Options{Sandbox: true, OrgName: "Acme UAT"})
+		e.org.SetAPIEnabled(apiEnabled)
+		e.follow = false
+		opts := e.opts()
+		opts.NoBrowser = true
+		f, err := e.svc.StartAuthorize(e.ctx, sbKey, opts)
+		require.NoError(t, err)
+		require.NoError(t, e.browser(f.URL()))
+		redirect, err := e.waitRedirect()
+		require.NoError(t, err)
+		req, err := http.NewRequestWithContext(e.ctx, http.MethodGet, redirect, nil)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req) // follows to the success page
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		res, err := f.Wait(e.ctx)
+		require.NoError(t, err)
+
+		page := string(body)
+		assert.Equal(t, "/OauthSuccess", resp.Request.URL.Path)
+		want := "Acme UAT (" + e.org.OrgID() + ")"
+		if !apiEnabled {
+			want = e.org.Username() + " (" + e.org.OrgID() + ")"
+		}
+		assert.Contains(t, page, "You signed in to "+want+".", "API enabled: %v", apiEnabled)
+		assert.NotContains(t, page, "127.0.0.1")
+		assert.Equal(t, e.org.OrgID(), res.Connector.Org.OrgID, "the authorization completes with the org read for the page")
+	}
 }
 
 func TestAuthorizeAPIDisabled(t *testing.T) {
