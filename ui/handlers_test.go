@@ -284,7 +284,7 @@ func TestStatusBadgeTones(t *testing.T) {
 		{connector.StateNeedsReauth, "Needs re-authorization", toneWarn},
 		{connector.StateSandboxRefreshed, "Sandbox refreshed", toneWarn},
 		{connector.StatePermissionMissing, "Permission missing", toneWarn},
-		{connector.StateUnreachable, "Unreachable", toneBad},
+		{connector.StateUnreachable, "Unreachable", toneWarn},
 		{connector.StateNotAuthorized, "Not authorized", toneNeutral},
 	}
 	for _, tt := range tests {
@@ -293,6 +293,18 @@ func TestStatusBadgeTones(t *testing.T) {
 	}
 	assert.Equal(t, toneDanger, envTone(connector.Production))
 	assert.NotEqual(t, envTone(connector.Production), envTone(connector.Sandbox))
+	// Red means production (and destructive actions): no state, unreachable
+	// included, is drawn in the production badge's colour.
+	prodBg, _ := newStatusBadge("", envTone(connector.Production)).colors()
+	for _, st := range connector.States() {
+		bg, _ := newStatusBadge("", stateTone(st)).colors()
+		assert.NotEqual(t, prodBg, bg, "state %s looks like production", st)
+	}
+	for _, st := range []connector.FleetState{connector.FleetCurrent, connector.FleetBehind, connector.FleetChangedOutside,
+		connector.FleetAbsent, connector.FleetNeedsAuthorization, connector.FleetUnreachable} {
+		bg, _ := newStatusBadge("", fleetTone(st)).colors()
+		assert.NotEqual(t, prodBg, bg, "fleet state %s looks like production", st)
+	}
 }
 
 // allText concatenates the text of every label, entry and button under o.

@@ -72,16 +72,17 @@ func stateText(s connector.State) string {
 	return catalogue("format.state."+string(s), s.Label(), nil)
 }
 
-// stateTone is the colour of a connector state.
+// stateTone is the colour of a connector state: green connected, amber
+// for whatever needs attention. Red is kept for production and destructive
+// actions, so an unreachable org never looks like a production one.
 func stateTone(s connector.State) tone {
 	switch s {
 	case connector.StateConnected:
 		return toneGood
 	case connector.StateNeedsReauth, connector.StateSandboxRefreshed,
-		connector.StatePermissionMissing, connector.StateEnvMismatch:
+		connector.StatePermissionMissing, connector.StateEnvMismatch,
+		connector.StateUnreachable, connector.StateKeyringError:
 		return toneWarn
-	case connector.StateUnreachable, connector.StateKeyringError:
-		return toneBad
 	}
 	return toneNeutral
 }
