@@ -75,6 +75,9 @@ func TestRetryFailed(t *testing.T) {
 	h.v.reload(true)
 	h.waitIdle()
 	h.authorize(true)
+	// Other is signed in elsewhere as far as the window knows (its publish
+	// is played by the recording backend): it is not left out before publishing
+	h.ui(func() { h.v.putStatus(connector.Status{Key: other, State: connector.StateConnected, TokensPresent: true}) })
 
 	rec := &recordingBackend{backend: h.v.svc}
 	rec.results = func(call int, keys []connector.Key) []service.PublishResult {
