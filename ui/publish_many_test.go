@@ -140,3 +140,58 @@ func countVisibleBars(o fyne.CanvasObject) int {
 	}
 	return 0
 }
+
+// TestProductionConfirmSaysWhatItWrites: the production Publish button is
+// red and says Production; its confirmation names the org, the content
+// (name, version) and the resource it writes, has a red confirm button and
+// an empty field under "Type <org> to confirm" (the org's name in the field
+// looked pre-filled); a wrong name is refused with a message, a difference
+// in capitals is accepted.
+func TestProductionConfirmSaysWhatItWrites(t *testing.T) {
+	useLanguage(t, "en_US.UTF-8")
+	prod := connector.Key{System: "Acme", Environment: connector.Production}
+	h := newHarness(t, harnessOpts{demo: true, key: prod, org: sfsim.Options{OrgName: "Acme Corp"}})
+	h.authorize(true)
+	rec := &recordingBackend{backend: h.v.svc}
+	h.v.svc = rec
+	h.ui(func() {
+		assert.Equal(t, "Publish to Production", h.v.pub.publishBtn.Text)
+		assert.Equal(t, widget.DangerImportance, h.v.pub.publishBtn.Importance)
+	})
+
+	h.ui(func() { test.Tap(h.v.pub.publishBtn) })
+	h.waitIdle()
+	p := h.v.pub.prodDialog
+	require.NotNil(t, p)
+	text := allText(h.w.Canvas().Overlays().Top())
+	assert.Contains(t, text, "Acme Corp")
+	assert.Contains(t, text, h.org.OrgID())
+	assert.Contains(t, text, "WalkMe_Content (the file in Salesforce that holds your content)")
+	b := h.v.pub.bundle
+	require.NotNil(t, b)
+	assert.Contains(t, text, "Sample content (built in), version "+connector.ShortVersion(b.Fingerprint()))
+	assert.Contains(t, text, "Type Acme Corp to confirm")
+	assert.Empty(t, p.entry.PlaceHolder, "nothing in the field looks typed already")
+	assert.Equal(t, widget.DangerImportance, p.ok.Importance)
+	assert.True(t, p.ok.Disabled())
+
+	// a wrong name: refused, and the dialog says why
+	h.ui(func() {
+		test.Type(p.entry, "Acme")
+		p.Submit()
+	})
+	assert.Empty(t, rec.calls)
+	assert.True(t, p.hint.Visible())
+	assert.Contains(t, p.hint.Text, "type Acme Corp to confirm")
+
+	// the name in other capitals: accepted
+	h.ui(func() {
+		p.entry.SetText("ACME corp")
+		assert.False(t, p.ok.Disabled())
+		p.Submit()
+	})
+	h.waitIdle()
+	require.Len(t, rec.calls, 1)
+	assert.Equal(t, []connector.Key{prod}, rec.opts[0].ConfirmedKeys)
+	assert.Nil(t, h.v.pub.prodDialog, "closed")
+}
