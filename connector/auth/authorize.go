@@ -290,12 +290,13 @@ func (f *authFlow) identify(ctx context.Context, res *oauth.Result) string {
 	if err != nil || info == nil {
 		return ""
 	}
-	return OrgLabel(info)
+	return pageOrgName(info)
 }
 
-// OrgLabel names an org for people: "Acme Corp (00D…)", or its user's
-// username and org ID when the org's name cannot be read.
-func OrgLabel(info *connector.OrgInfo) string {
+// pageOrgName names an org on the browser's page, in no language's words
+// (connector.OrgLabel is for English messages): "Acme Corp (00D…)", or the
+// user's username and the org ID when the org's name cannot be read.
+func pageOrgName(info *connector.OrgInfo) string {
 	switch {
 	case info.OrgName != "":
 		return info.OrgName + " (" + info.OrgID + ")"
