@@ -77,7 +77,9 @@ func TestRetryFailed(t *testing.T) {
 	h.authorize(true)
 	// Other is signed in elsewhere as far as the window knows (its publish
 	// is played by the recording backend): it is not left out before publishing
-	h.ui(func() { h.v.putStatus(connector.Status{Key: other, State: connector.StateConnected, TokensPresent: true}) })
+	h.ui(func() {
+		h.v.putStatus(connector.Status{Key: other, State: connector.StateConnected, TokensPresent: true})
+	})
 
 	rec := &recordingBackend{backend: h.v.svc}
 	rec.results = func(call int, keys []connector.Key) []service.PublishResult {
@@ -475,7 +477,7 @@ func TestDemoBannerSaysMemoryTokens(t *testing.T) {
 	text := allText(v.top)
 	assert.Contains(t, text, "Demo mode: a simulated Salesforce org on this computer; nothing leaves your machine. Sign in with admin@demo.example / demo-password.")
 	assert.Contains(t, text, "Tokens are kept in memory for this session only, because the system keyring can't be used: the Secret Service is not running.")
-	assert.Contains(t, allText(content), "In this demo the tokens are kept in memory and forgotten when you quit.")
+	assert.Contains(t, allText(content), "In this demo your sign-in is kept in memory only and forgotten when you quit.")
 }
 
 // TestListAndCardAgree: a connector never authorized in this folder, while

@@ -40,6 +40,7 @@ type publishScreen struct {
 	valid     *widget.Label
 	validFix  *widget.Label
 
+	intro      *widget.Label // what a bundle is, and the resource it becomes
 	targets    *widget.Label
 	summaryBox *fyne.Container // the one-line summary, production in red
 	sumCount   *widget.Label
@@ -109,6 +110,7 @@ func newPublishScreen(v *view) *publishScreen {
 	s.valid = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.validFix = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	s.targets = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.intro = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.sumCount = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	s.sumProd = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	s.summaryBox = container.NewBorder(nil, nil, s.sumCount, nil, s.sumProd)
@@ -131,7 +133,7 @@ func (s *publishScreen) build() fyne.CanvasObject {
 	bundleCard := &widget.Card{
 		Title: lang.L("Content bundle"),
 		Content: container.NewVBox(
-			&widget.Label{Text: lang.L("A .zip of your self-hosted files, or a folder to zip, published as a static resource."), Wrapping: fyne.TextWrapWord},
+			s.intro,
 			container.NewHBox(s.zipBtn, s.folderBtn),
 			s.source, s.summary, s.largest,
 			container.NewBorder(nil, nil, container.NewVBox(s.validIcon), nil, container.NewVBox(s.valid, s.validFix)),
@@ -190,6 +192,14 @@ func (s *publishScreen) updateTargets() {
 		s.targets.SetText(lang.L("Publishes to: {{.Targets}}", map[string]any{"Targets": strings.Join(names, ", ")}))
 	}
 	s.showSummary(keys)
+	resource := connector.DefaultResourceName
+	if len(keys) > 0 {
+		if c, ok := s.m.connectorFor(keys[0]); ok {
+			resource = c.EffectiveResourceName()
+		}
+	}
+	setLabel(s.intro, lang.L("A .zip of your self-hosted files, or a folder to zip. Publishing puts it in Salesforce as {{.Resource}}: the name of the file in Salesforce that holds your content.",
+		map[string]any{"Resource": resource}))
 	if sig := s.resultsKey(keys); !s.running && s.resultsFor != "" && sig != s.resultsFor {
 		s.clearResults() // results of other targets or another bundle would mislead
 	}
@@ -815,10 +825,15 @@ func (s *publishScreen) showResultLine() {
 		return
 	}
 	d := fyne.CurrentApp().Driver()
-	top := d.AbsolutePositionForObject(s.resultLine).Y - d.AbsolutePositionForObject(s.scroll.Content).Y
-	if top+s.resultLine.Size().Height > s.scroll.Offset.Y+s.scroll.Size().Height {
-		s.scroll.ScrollToOffset(fyne.NewPos(s.scroll.Offset.X, top-theme.Padding()))
+	origin := d.AbsolutePositionForObject(s.scroll.Content).Y
+	top := d.AbsolutePositionForObject(s.resultLine).Y - origin
+	bottom := d.AbsolutePositionForObject(s.rowsBox).Y - origin + s.rowsBox.Size().Height
+	view := s.scroll.Size().Height
+	if bottom <= s.scroll.Offset.Y+view {
+		return // all in view
 	}
+	// the rows' end in view, never the summary line above the top
+	s.scroll.ScrollToOffset(fyne.NewPos(s.scroll.Offset.X, max(s.scroll.Offset.Y, min(top-theme.Padding(), bottom-view))))
 }
 
 // publishSummary is the one line that ends a publish: "1 published, 14

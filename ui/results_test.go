@@ -58,7 +58,9 @@ func TestRetryFailedOnlyTicked(t *testing.T) {
 	h.authorize(true)
 	// Other is signed in as far as the window knows (the recording backend
 	// plays its publish): it is not left out before publishing
-	h.ui(func() { h.v.putStatus(connector.Status{Key: other, State: connector.StateConnected, TokensPresent: true}) })
+	h.ui(func() {
+		h.v.putStatus(connector.Status{Key: other, State: connector.StateConnected, TokensPresent: true})
+	})
 
 	rec := &recordingBackend{backend: h.v.svc, results: func(_ int, keys []connector.Key) []service.PublishResult {
 		out := make([]service.PublishResult, len(keys))
