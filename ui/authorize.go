@@ -516,12 +516,13 @@ func (s *authScreen) onModel(ev modelEvent) {
 // setAuthLabel names the one sign-in button after the state: Authorize
 // before the first sign-in, Sign in again once the connector has an org.
 func (s *authScreen) setAuthLabel(signedIn bool) {
-	text := lang.L("Authorize")
-	if signedIn {
-		text = lang.L("Sign in again")
+	text, imp := lang.L("Authorize"), widget.HighImportance
+	if signedIn { // the card's next step is the primary action then
+		text, imp = lang.L("Sign in again"), widget.MediumImportance
 	}
-	if s.authBtn.Text != text {
-		s.authBtn.SetText(text)
+	if s.authBtn.Text != text || s.authBtn.Importance != imp {
+		s.authBtn.Text, s.authBtn.Importance = text, imp
+		s.authBtn.Refresh()
 	}
 }
 
