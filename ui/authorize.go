@@ -305,21 +305,7 @@ func (s *authScreen) renderParts() {
 	_, stored := s.m.connectorFor(k)
 	setVisible(s.renameBtn, stored)
 	setVisible(s.removeBtn, stored)
-	if busy {
-		s.renameBtn.Disable()
-		s.removeBtn.Disable()
-		s.authBtn.Disable()
-		s.disconnectBtn.Disable()
-		s.env.Disable()
-		s.domain.Disable()
-	} else {
-		s.authBtn.Enable()
-		s.renameBtn.Enable()
-		s.removeBtn.Enable()
-		s.disconnectBtn.Enable()
-		s.env.Enable()
-		s.domain.Enable()
-	}
+	s.setBusy(busy)
 	if s.authorizing() {
 		setVisible(s.waiting, true)
 		s.spinner.Start()
@@ -327,14 +313,7 @@ func (s *authScreen) renderParts() {
 		s.spinner.Stop()
 		setVisible(s.waiting, false)
 	}
-	if s.lastErr != nil && s.errKey == k && !s.authorizing() {
-		msg, fix := problemText(s.lastErr)
-		s.errMsg.SetText(msg)
-		s.errFix.SetText(fix)
-		setVisible(s.errBox, true)
-	} else {
-		setVisible(s.errBox, false)
-	}
+	s.renderError()
 	c, ok := s.m.connectorFor(k)
 	st, checked := s.m.status[k]
 	signedOut := checked && st.State == connector.StateNotAuthorized
@@ -346,18 +325,37 @@ func (s *authScreen) renderParts() {
 	setVisible(s.signInBtn, signedIn && !s.authorizing())
 	s.signInBtn.SetText(map[bool]string{false: lang.L("Sign-in settings…"), true: lang.L("Hide sign-in settings")}[s.signInOpen])
 	setVisible(s.authCard, !signedIn || s.signInOpen || s.authorizing() || s.errBox.Visible())
-	if !ok || c.Org == nil || signedOut || s.authorizing() {
+	if !signedIn || s.authorizing() {
 		setVisible(s.orgBox, false)
-		if s.authorizing() {
-			setVisible(s.hintCard, false)
-		} else {
-			setVisible(s.hintCard, true)
-		}
+		setVisible(s.hintCard, !s.authorizing())
 		return
 	}
 	setVisible(s.hintCard, false)
 	s.renderOrg(c)
 	setVisible(s.orgBox, true)
+}
+
+// renderError shows the last sign-in error of the shown connector.
+func (s *authScreen) renderError() {
+	if s.lastErr != nil && s.errKey == s.key && !s.authorizing() {
+		msg, fix := problemText(s.lastErr)
+		s.errMsg.SetText(msg)
+		s.errFix.SetText(fix)
+		setVisible(s.errBox, true)
+		return
+	}
+	setVisible(s.errBox, false)
+}
+
+// setBusy disables what must wait while a sign-in runs.
+func (s *authScreen) setBusy(busy bool) {
+	for _, d := range []fyne.Disableable{s.renameBtn, s.removeBtn, s.authBtn, s.disconnectBtn, s.stateBtn, s.env, s.domain} {
+		if busy {
+			d.Disable()
+		} else {
+			d.Enable()
+		}
+	}
 }
 
 // onSignInSettings shows or folds the sign-in form under a signed-in card.

@@ -192,14 +192,7 @@ func (s *publishScreen) updateTargets() {
 		s.targets.SetText(lang.L("Publishes to: {{.Targets}}", map[string]any{"Targets": strings.Join(names, ", ")}))
 	}
 	s.showSummary(keys)
-	resource := connector.DefaultResourceName
-	if len(keys) > 0 {
-		if c, ok := s.m.connectorFor(keys[0]); ok {
-			resource = c.EffectiveResourceName()
-		}
-	}
-	setLabel(s.intro, lang.L("A .zip of your self-hosted files, or a folder to zip. Publishing puts it in Salesforce as {{.Resource}}: the name of the file in Salesforce that holds your content.",
-		map[string]any{"Resource": resource}))
+	s.showIntro(keys)
 	if sig := s.resultsKey(keys); !s.running && s.resultsFor != "" && sig != s.resultsFor {
 		s.clearResults() // results of other targets or another bundle would mislead
 	}
@@ -220,6 +213,19 @@ func (s *publishScreen) updateTargets() {
 	}
 	s.updatePlanWatch(keys)
 	s.relayout()
+}
+
+// showIntro says what a bundle is and names the resource it becomes in
+// Salesforce (the first target's), the first time an admin meets the name.
+func (s *publishScreen) showIntro(keys []connector.Key) {
+	resource := connector.DefaultResourceName
+	if len(keys) > 0 {
+		if c, ok := s.m.connectorFor(keys[0]); ok {
+			resource = c.EffectiveResourceName()
+		}
+	}
+	setLabel(s.intro, lang.L("A .zip of your self-hosted files, or a folder to zip. Publishing puts it in Salesforce as {{.Resource}}: the name of the file in Salesforce that holds your content.",
+		map[string]any{"Resource": resource}))
 }
 
 // showSummary is the line read before publishing: how many targets and,
