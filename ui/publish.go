@@ -73,7 +73,7 @@ type publishScreen struct {
 	prodDialog *prodConfirm
 	prodEntry  *widget.Entry
 	// the open "some targets cannot be published to" question, for tests
-	skipDialog *dialog.ConfirmDialog
+	skipDialog *skipAsk
 	skipText   string
 	// the open "replace a resource this app did not publish?" question and
 	// the targets it replaces on, for tests
@@ -549,16 +549,42 @@ func (s *publishScreen) askSkip(ready []connector.Key, blocked []connector.Statu
 		d.Show()
 		return
 	}
-	confirm := lang.L("Publish to the {{.Count}} that can", map[string]any{"Count": len(ready)})
-	d := dialog.NewCustomConfirm(lang.L("Publish to only some targets?"), confirm, lang.L("Cancel"), content, func(yes bool) {
-		s.skipDialog = nil
-		if yes {
-			onYes()
-		}
-	}, s.act.win())
-	s.skipDialog = d
-	s.act.track(d, d.Confirm)
-	d.Show()
+	a := &skipAsk{onYes: onYes}
+	a.d = dialog.NewCustomWithoutButtons(lang.L("Publish to only some targets?"), content, s.act.win())
+	a.ok = btn(&button{Button: widget.Button{Text: lang.L("Publish to the {{.Count}} that can", map[string]any{"Count": len(ready)}),
+		Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: a.Confirm}})
+	cancel := btn(&button{Button: widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: a.Dismiss}})
+	a.ok.onEscape, cancel.onEscape = a.Dismiss, a.Dismiss
+	a.d.SetButtons([]fyne.CanvasObject{cancel, a.ok})
+	a.d.SetOnClosed(func() { s.skipDialog = nil })
+	s.skipDialog = a
+	s.act.track(a.d, a.Confirm)
+	a.d.Show()
+	s.act.win().Canvas().Focus(a.ok) // Enter publishes to the others, Escape cancels
+}
+
+// skipAsk is the open "publish to only some targets?" question.
+type skipAsk struct {
+	d     *dialog.CustomDialog
+	ok    *button
+	onYes func()
+	done  bool
+}
+
+// Confirm publishes to the targets that can be published to.
+func (a *skipAsk) Confirm() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.d.Hide()
+	a.onYes()
+}
+
+// Dismiss closes the question; nothing is published.
+func (a *skipAsk) Dismiss() {
+	a.done = true
+	a.d.Hide()
 }
 
 // blockedReason is why a target cannot be published to, in a few words,
@@ -824,22 +850,23 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 	s.watchFinished(results)
 }
 
-// showResultLine scrolls the tab so the summary line, and the rows under
-// it, are in view when it ended below the visible part.
+// showResultLine scrolls the tab so the summary line and the rows under
+// it are in view: the rows' end, never the summary line above the top.
+// The rows sit at the end of the tab, above the Restore row, so their
+// place follows from the sizes (the new rows have no position yet).
 func (s *publishScreen) showResultLine() {
-	if s.scroll == nil || s.scroll.Content == nil || fyne.CurrentApp() == nil {
+	if s.scroll == nil || s.scroll.Content == nil {
 		return
 	}
-	d := fyne.CurrentApp().Driver()
-	origin := d.AbsolutePositionForObject(s.scroll.Content).Y
-	top := d.AbsolutePositionForObject(s.resultLine).Y - origin
-	bottom := d.AbsolutePositionForObject(s.rowsBox).Y - origin + s.rowsBox.Size().Height
+	pad := theme.Padding()
 	view := s.scroll.Size().Height
-	if bottom <= s.scroll.Offset.Y+view {
+	tail := s.restoreBtn.MinSize().Height + 1 + 4*pad + theme.InnerPadding() // separator, Restore, the card's and the tab's padding
+	end := s.scroll.Content.MinSize().Height - tail
+	top := end - s.rowsBox.MinSize().Height - s.resultLine.MinSize().Height - 2*pad
+	if end <= s.scroll.Offset.Y+view {
 		return // all in view
 	}
-	// the rows' end in view, never the summary line above the top
-	s.scroll.ScrollToOffset(fyne.NewPos(s.scroll.Offset.X, max(s.scroll.Offset.Y, min(top-theme.Padding(), bottom-view))))
+	s.scroll.ScrollToOffset(fyne.NewPos(s.scroll.Offset.X, max(s.scroll.Offset.Y, min(top, end-view))))
 }
 
 // publishSummary is the one line that ends a publish: "1 published, 14
