@@ -529,7 +529,7 @@ func (s *publishScreen) withPublishable(keys []connector.Key, then func(ready []
 func (s *publishScreen) askSkip(ready []connector.Key, blocked []connector.Status, onYes func()) {
 	lines := make([]string, len(blocked))
 	for i, st := range blocked {
-		lines[i] = "• " + keyText(st.Key) + ": " + blockedReason(st)
+		lines[i] = "• " + lang.L("{{.Target}}: {{.Reason}}", map[string]any{"Target": keyText(st.Key), "Reason": blockedReason(st)})
 	}
 	list := &widget.Label{Text: strings.Join(lines, "\n"), Wrapping: fyne.TextWrapWord}
 	scroll := container.NewVScroll(list)
@@ -551,8 +551,11 @@ func (s *publishScreen) askSkip(ready []connector.Key, blocked []connector.Statu
 	}
 	a := &skipAsk{onYes: onYes}
 	a.d = dialog.NewCustomWithoutButtons(lang.L("Publish to only some targets?"), content, s.act.win())
-	a.ok = btn(&button{Button: widget.Button{Text: lang.L("Publish to the {{.Count}} that can", map[string]any{"Count": len(ready)}),
-		Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: a.Confirm}})
+	confirm := lang.L("Publish to the {{.Count}} that can", map[string]any{"Count": len(ready)})
+	if len(ready) == 1 {
+		confirm = lang.L("Publish to the one that can")
+	}
+	a.ok = btn(&button{Button: widget.Button{Text: confirm, Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: a.Confirm}})
 	cancel := btn(&button{Button: widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: a.Dismiss}})
 	a.ok.onEscape, cancel.onEscape = a.Dismiss, a.Dismiss
 	a.d.SetButtons([]fyne.CanvasObject{cancel, a.ok})

@@ -51,7 +51,7 @@ func TestPublishWarnsBeforeUnauthorized(t *testing.T) {
 	assert.Contains(t, text, "Acme · Sandbox: not signed in")
 	assert.Contains(t, text, "Globex · Sandbox: not signed in")
 	assert.NotContains(t, text, "Demo · Sandbox")
-	assert.Contains(t, allText(h.w.Canvas().Overlays().Top()), "Publish to the 1 that can")
+	assert.Contains(t, allText(h.w.Canvas().Overlays().Top()), "Publish to the one that can")
 
 	// When the user publishes to the one that can
 	h.ui(func() { h.v.pub.skipDialog.Confirm() })
@@ -120,7 +120,7 @@ func TestPublishSummary(t *testing.T) {
 		publishSummary([]service.PublishResult{ok}, []connector.Status{{State: connector.StateNeedsReauth}, {State: connector.StateNotAuthorized}}))
 
 	useLanguage(t, "fr_FR.UTF-8")
-	assert.Equal(t, "1 publiée(s), 14 en échec : non connectée.", publishSummary(many, nil))
+	assert.Equal(t, "1 publiée(s), 14 en échec : connexion absente.", publishSummary(many, nil))
 }
 
 // countVisibleBars counts the progress bars shown in o.
