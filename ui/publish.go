@@ -681,8 +681,10 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 		items = append(items, &widget.FormItem{Text: lang.L("Content"), Widget: &widget.Label{Text: s.bundleText(), Wrapping: fyne.TextWrapWord}})
 	}
 	p := &prodConfirm{expected: expected, onYes: onYes}
-	p.entry = &widget.Entry{OnChanged: func(string) { p.check(false) }, OnSubmitted: func(string) { p.Submit() }}
-	p.entry.ExtendBaseWidget(p.entry)
+	field := &escEntry{}
+	field.OnChanged, field.OnSubmitted = func(string) { p.check(false) }, func(string) { p.Submit() }
+	field.ExtendBaseWidget(field)
+	p.entry = &field.Entry
 	p.hint = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(p.hint, false)
 	p.ok = &widget.Button{Text: button, Icon: theme.WarningIcon(), Importance: widget.DangerImportance, OnTapped: p.Submit}
@@ -694,13 +696,29 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 		p.entry, p.hint)
 	p.d = dialog.NewCustomWithoutButtons(title, content, s.act.win())
 	cancel.OnTapped = p.d.Hide
+	field.onEscape = p.d.Hide // Escape cancels, even from the field
 	p.d.SetButtons([]fyne.CanvasObject{cancel, p.ok})
 	p.d.SetOnClosed(func() { s.prodDialog = nil })
 	p.d.Resize(fyne.NewSize(580, 0))
 	s.prodDialog, s.prodEntry = p, p.entry
 	s.act.track(p.d, p.Submit) // Enter confirms once the name is typed
 	p.d.Show()
-	s.act.win().Canvas().Focus(p.entry)
+	s.act.win().Canvas().Focus(field)
+}
+
+// escEntry is a text field that hands Escape to its dialog.
+type escEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+// TypedKey closes the dialog on Escape; any other key types.
+func (e *escEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(ev)
 }
 
 // prodConfirm is the open production confirmation: the org's name typed

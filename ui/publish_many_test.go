@@ -194,4 +194,17 @@ func TestProductionConfirmSaysWhatItWrites(t *testing.T) {
 	require.Len(t, rec.calls, 1)
 	assert.Equal(t, []connector.Key{prod}, rec.opts[0].ConfirmedKeys)
 	assert.Nil(t, h.v.pub.prodDialog, "closed")
+
+	// Escape, typed in the field, cancels
+	h.ui(func() { test.Tap(h.v.pub.publishBtn) })
+	h.waitIdle()
+	require.NotNil(t, h.v.pub.prodDialog)
+	h.ui(func() {
+		focused, ok := h.w.Canvas().Focused().(*escEntry)
+		require.True(t, ok, "the field has the focus")
+		focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	})
+	h.waitIdle()
+	assert.Nil(t, h.v.pub.prodDialog)
+	assert.Len(t, rec.calls, 1, "nothing more published")
 }
