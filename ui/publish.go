@@ -684,7 +684,7 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 	field := &escEntry{}
 	field.OnChanged, field.OnSubmitted = func(string) { p.check(false) }, func(string) { p.Submit() }
 	field.ExtendBaseWidget(field)
-	p.entry = &field.Entry
+	p.entry, p.field = &field.Entry, field
 	p.hint = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	setVisible(p.hint, false)
 	p.ok = &widget.Button{Text: button, Icon: theme.WarningIcon(), Importance: widget.DangerImportance, OnTapped: p.Submit}
@@ -726,6 +726,7 @@ func (e *escEntry) TypedKey(ev *fyne.KeyEvent) {
 type prodConfirm struct {
 	d        *dialog.CustomDialog
 	entry    *widget.Entry
+	field    *escEntry // the entry, which hands Escape to the dialog
 	hint     *widget.Label
 	ok       *widget.Button
 	expected string

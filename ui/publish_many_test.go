@@ -199,11 +199,7 @@ func TestProductionConfirmSaysWhatItWrites(t *testing.T) {
 	h.ui(func() { test.Tap(h.v.pub.publishBtn) })
 	h.waitIdle()
 	require.NotNil(t, h.v.pub.prodDialog)
-	h.ui(func() {
-		focused, ok := h.w.Canvas().Focused().(*escEntry)
-		require.True(t, ok, "the field has the focus")
-		focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	})
+	h.ui(func() { h.v.pub.prodDialog.field.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
 	h.waitIdle()
 	assert.Nil(t, h.v.pub.prodDialog)
 	assert.Len(t, rec.calls, 1, "nothing more published")
