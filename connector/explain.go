@@ -48,9 +48,12 @@ func Explain(err error) *Problem {
 }
 
 const (
-	appFix           = "Check the client ID of the connector, or ask your Salesforce admin to install the app (or grant you \"Approve Uninstalled Connected Apps\")."
-	reauthFix        = "Authorize the connector again."
-	SetupPermPath    = "In Setup, open Users → Permission Sets (or Profiles) → your user's permission set → System Permissions and turn on %s."
+	appFix        = "Check the client ID of the connector, or ask your Salesforce admin to install the app (or grant you \"Approve Uninstalled Connected Apps\")."
+	reauthFix     = "Authorize the connector again."
+	SetupPermPath = "If you are a Salesforce administrator, open Setup → Users → Permission Sets (or Profiles) → your user's permission set → System Permissions and turn on %s; otherwise ask your Salesforce administrator to do it for you." // one fix, for an admin or not
+	// ProxyVarsHint names the proxy variables in the unreachable fix, for
+	// the command line; the window leaves it out (plain words for admins).
+	ProxyVarsHint    = " (HTTPS_PROXY, NO_PROXY)"
 	RevokeManualPath = "open Setup → Connected Apps OAuth Usage in the org and revoke the app for your user"
 )
 
@@ -389,6 +392,6 @@ func unreachableProblem(msg string) *Problem {
 		Code:    CodeUnreachable,
 		ID:      "unreachable_network",
 		Message: msg,
-		Fix:     "Check your internet connection and proxy settings (HTTPS_PROXY, NO_PROXY), then try again.",
+		Fix:     "Check your internet connection and proxy settings" + ProxyVarsHint + ", then try again.",
 	}
 }

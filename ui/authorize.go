@@ -57,6 +57,7 @@ type authScreen struct {
 	errFix *widget.Label
 
 	hintCard      *widget.Card
+	authCard      *widget.Card
 	authBody      *fyne.Container
 	body          *fyne.Container
 	scroll        *container.Scroll
@@ -68,12 +69,22 @@ type authScreen struct {
 	user          *widget.Label
 	loginURL      *widget.Label
 	stateMsg      *widget.Label
+	stateBtn      *button // the message's action: Sign in again, Check again, Try again
+	stateBox      *fyne.Container
+	stateAct      func()
 	perms         *fyne.Container
 	lastChecked   *widget.Label
+	lastPublish   *widget.Label
 	nextStep      *fyne.Container
+	nextText      *widget.Label
 	nextBtn       *button
 	disconnectBtn *button
 	historyBtn    *button
+	// signInBtn shows the sign-in form (environment, My Domain, Sign in
+	// again) under a signed-in card, where it is folded away.
+	signInBtn  *button
+	signInOpen bool
+	manageRow  *fyne.Container
 
 	flow       service.AuthFlow
 	flowCancel context.CancelFunc
@@ -103,7 +114,7 @@ func newAuthScreen(v *view) *authScreen {
 	s.urlLabel = &widget.Label{Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
 	s.copyBtn = btn(&button{Button: widget.Button{Text: lang.L("Copy"), Icon: theme.ContentCopyIcon(), OnTapped: s.onCopyURL}})
 	s.cancelBtn = btn(&button{Button: widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: s.onCancel}})
-	s.paste = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect?code=…", OnSubmitted: func(string) { s.onSubmitPasted() }}
+	s.paste = &widget.Entry{PlaceHolder: "http://localhost:1717/…", OnSubmitted: func(string) { s.onSubmitPasted() }}
 	s.paste.ExtendBaseWidget(s.paste)
 	s.submitBtn = btn(&button{Button: widget.Button{Text: lang.L("Submit"), OnTapped: s.onSubmitPasted}})
 	s.pasteErr = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
@@ -117,9 +128,17 @@ func newAuthScreen(v *view) *authScreen {
 	s.user = &widget.Label{}
 	s.loginURL = &widget.Label{}
 	s.stateMsg = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	s.stateBtn = btn(&button{Button: widget.Button{OnTapped: func() {
+		if s.stateAct != nil {
+			s.stateAct()
+		}
+	}}})
 	s.perms = container.NewVBox()
-	s.lastChecked = &widget.Label{SizeName: theme.SizeNameCaptionText}
+	s.lastChecked = &widget.Label{}
+	s.lastPublish = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.nextText = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
 	s.nextBtn = btn(&button{Button: widget.Button{Text: lang.L("Choose content and publish"), Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: s.onNextStep}})
+	s.signInBtn = btn(&button{Button: widget.Button{Text: lang.L("Sign-in settings…"), Icon: theme.SettingsIcon(), OnTapped: s.onSignInSettings}})
 	s.historyBtn = newHistoryButton(s.act.showHistory, func() connector.Key { return s.key })
 	s.disconnectBtn = btn(&button{Button: widget.Button{Text: lang.L("Disconnect"), Icon: theme.LogoutIcon(), Importance: widget.DangerImportance, OnTapped: s.onDisconnect}})
 	return s
@@ -150,32 +169,39 @@ func (s *authScreen) build() fyne.CanvasObject {
 	s.authBody = container.NewVBox(
 		&widget.Label{Text: lang.L("Sign in to Salesforce in your browser to let this app publish to your org."), Wrapping: fyne.TextWrapWord},
 		form,
-		container.NewHBox(s.renameBtn, s.removeBtn, layout.NewSpacer(), s.authBtn),
+		container.NewHBox(layout.NewSpacer(), s.authBtn),
 		s.waiting, s.errBox)
-	authCard := &widget.Card{
+	s.authCard = &widget.Card{
 		Title:   lang.L("Salesforce Authorization"),
 		Content: s.authBody,
 	}
-	authCard.ExtendBaseWidget(authCard)
+	s.authCard.ExtendBaseWidget(s.authCard)
+	// Managing the connector itself, whatever its state.
+	s.manageRow = container.NewHBox(s.renameBtn, s.removeBtn, layout.NewSpacer(), s.signInBtn)
 
 	s.envStrip = canvas.NewRectangle(nil)
 	s.envStrip.SetMinSize(fyne.NewSize(0, 4))
-	details := &widget.Form{Items: []*widget.FormItem{
-		{Text: lang.L("User"), Widget: s.user},
-		{Text: lang.L("Signs in at"), Widget: s.loginURL},
-		{Text: lang.L("Last checked"), Widget: s.lastChecked},
-	}}
-	details.ExtendBaseWidget(details)
-	s.nextStep = container.NewBorder(nil, nil, nil, container.NewCenter(s.nextBtn),
-		&widget.Label{Text: lang.L("Next step: choose the content bundle and publish it."), Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}})
+	// One column of left-aligned labels, values in the body font.
+	label := func(text string) *widget.Label {
+		return &widget.Label{Text: text, TextStyle: fyne.TextStyle{Bold: true}}
+	}
+	details := container.New(layout.NewFormLayout(),
+		label(lang.L("User")), s.user,
+		label(lang.L("Signs in at")), s.loginURL,
+		label(lang.L("Last checked")), s.lastChecked,
+		label(lang.L("Last publish")), s.lastPublish,
+		label(lang.L("Permissions")), s.perms,
+	)
+	// What needs attention, with its action right by it.
+	s.stateBox = container.NewBorder(nil, nil, nil, container.NewCenter(s.stateBtn), s.stateMsg)
+	setVisible(s.stateBox, false)
+	s.nextStep = container.NewBorder(nil, nil, nil, container.NewCenter(s.nextBtn), s.nextText)
 	setVisible(s.nextStep, false)
 	s.orgCard = &widget.Card{Content: container.NewVBox(
 		container.NewBorder(nil, nil, container.NewHBox(s.envBadge, s.stateBadge),
 			container.NewHBox(s.historyBtn, s.disconnectBtn)),
+		s.stateBox,
 		details,
-		&widget.Label{Text: lang.L("Permission check"), TextStyle: fyne.TextStyle{Bold: true}},
-		s.perms,
-		s.stateMsg,
 		s.nextStep,
 	)}
 	s.orgCard.ExtendBaseWidget(s.orgCard)
@@ -195,7 +221,7 @@ func (s *authScreen) build() fyne.CanvasObject {
 
 	// The org card comes first: once authorized it is what the admin
 	// needs, with its actions, without scrolling at 1000×700.
-	s.body = container.NewVBox(s.orgBox, authCard, s.hintCard)
+	s.body = container.NewVBox(s.orgBox, s.authCard, s.hintCard, s.manageRow)
 	s.scroll = container.NewVScroll(container.NewPadded(s.body))
 	return s.scroll
 }
@@ -278,21 +304,7 @@ func (s *authScreen) renderParts() {
 	_, stored := s.m.connectorFor(k)
 	setVisible(s.renameBtn, stored)
 	setVisible(s.removeBtn, stored)
-	if busy {
-		s.renameBtn.Disable()
-		s.removeBtn.Disable()
-		s.authBtn.Disable()
-		s.disconnectBtn.Disable()
-		s.env.Disable()
-		s.domain.Disable()
-	} else {
-		s.authBtn.Enable()
-		s.renameBtn.Enable()
-		s.removeBtn.Enable()
-		s.disconnectBtn.Enable()
-		s.env.Enable()
-		s.domain.Enable()
-	}
+	s.setBusy(busy)
 	if s.authorizing() {
 		setVisible(s.waiting, true)
 		s.spinner.Start()
@@ -300,30 +312,55 @@ func (s *authScreen) renderParts() {
 		s.spinner.Stop()
 		setVisible(s.waiting, false)
 	}
-	if s.lastErr != nil && s.errKey == k && !s.authorizing() {
-		msg, fix := problemText(s.lastErr)
-		s.errMsg.SetText(msg)
-		s.errFix.SetText(fix)
-		setVisible(s.errBox, true)
-	} else {
-		setVisible(s.errBox, false)
-	}
+	s.renderError()
 	c, ok := s.m.connectorFor(k)
 	st, checked := s.m.status[k]
 	signedOut := checked && st.State == connector.StateNotAuthorized
-	s.setAuthLabel(ok && c.Org != nil && !signedOut)
-	if !ok || c.Org == nil || signedOut || s.authorizing() {
+	signedIn := ok && c.Org != nil && !signedOut
+	s.setAuthLabel(signedIn)
+	// Signed in, the card is what the admin needs: the sign-in form is
+	// folded away behind Sign-in settings (it repeated under the card),
+	// unless it shows an error or a sign-in is under way.
+	setVisible(s.signInBtn, signedIn && !s.authorizing())
+	s.signInBtn.SetText(map[bool]string{false: lang.L("Sign-in settings…"), true: lang.L("Hide sign-in settings")}[s.signInOpen])
+	setVisible(s.authCard, !signedIn || s.signInOpen || s.authorizing() || s.errBox.Visible())
+	if !signedIn || s.authorizing() {
 		setVisible(s.orgBox, false)
-		if s.authorizing() {
-			setVisible(s.hintCard, false)
-		} else {
-			setVisible(s.hintCard, true)
-		}
+		setVisible(s.hintCard, !s.authorizing())
 		return
 	}
 	setVisible(s.hintCard, false)
 	s.renderOrg(c)
 	setVisible(s.orgBox, true)
+}
+
+// renderError shows the last sign-in error of the shown connector.
+func (s *authScreen) renderError() {
+	if s.lastErr != nil && s.errKey == s.key && !s.authorizing() {
+		msg, fix := problemText(s.lastErr)
+		s.errMsg.SetText(msg)
+		s.errFix.SetText(fix)
+		setVisible(s.errBox, true)
+		return
+	}
+	setVisible(s.errBox, false)
+}
+
+// setBusy disables what must wait while a sign-in runs.
+func (s *authScreen) setBusy(busy bool) {
+	for _, d := range []fyne.Disableable{s.renameBtn, s.removeBtn, s.authBtn, s.disconnectBtn, s.stateBtn, s.env, s.domain} {
+		if busy {
+			d.Disable()
+		} else {
+			d.Enable()
+		}
+	}
+}
+
+// onSignInSettings shows or folds the sign-in form under a signed-in card.
+func (s *authScreen) onSignInSettings() {
+	s.signInOpen = !s.signInOpen
+	s.render()
 }
 
 // renderOrg fills the org card: who, where, which environment, and whether
@@ -360,23 +397,10 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	state := connector.StateOf(c, live) // the list's badge uses the same rule
 	s.stateBadge.Set(stateText(state), stateTone(state))
 	s.lastChecked.SetText(lastCheckedText(c, live))
-	setVisible(s.nextStep, state == connector.StateConnected)
-	msg, fix := statusText(st)
-	s.stateMsg.Importance = widget.WarningImportance
-	if hasStatus && state.NeedsAttention() && msg != "" {
-		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
-		setVisible(s.stateMsg, true)
-	} else if d := driftOf(c, s.m.status); d != nil {
-		s.stateMsg.SetText(driftText(c.EffectiveResourceName(), d)) // plan.go
-		setVisible(s.stateMsg, true)
-	} else if v := live.FoundElsewhere(); v != nil {
-		s.stateMsg.Importance = widget.MediumImportance // information, not a warning
-		s.stateMsg.SetText(lang.L("The org holds the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
-			map[string]any{"Date": formatTime(v.When()), "User": v.Who()}))
-		setVisible(s.stateMsg, true)
-	} else {
-		setVisible(s.stateMsg, false)
-	}
+	lp := connector.LastPublished(c, live)
+	s.lastPublish.SetText(lastPublishText(lp))
+	s.renderNextStep(state, lp)
+	s.renderState(c, live, state)
 
 	s.perms.RemoveAll()
 	p, ok := s.m.perms[k]
@@ -387,6 +411,90 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	for _, l := range p.Lines() {
 		s.perms.Add(permissionRow(l))
 	}
+}
+
+// renderNextStep says what to do next once the connector works: publish,
+// or, once published, check it in Salesforce and publish again later.
+func (s *authScreen) renderNextStep(state connector.State, lp *connector.LastPublish) {
+	setVisible(s.nextStep, state == connector.StateConnected)
+	if lp == nil {
+		s.nextText.SetText(lang.L("Next step: choose the content bundle and publish it."))
+		return
+	}
+	s.nextText.SetText(lang.L("Published. Next: check it in Salesforce, and publish again when the content changes."))
+}
+
+// renderState says what needs attention, with the action that fixes it
+// right by the words: Sign in again, Check again (after a permission was
+// granted), Try again (when Salesforce could not be reached).
+func (s *authScreen) renderState(c connector.Connector, live *connector.Status, state connector.State) {
+	msg, fix := "", ""
+	if live != nil {
+		msg, fix = statusText(*live)
+	}
+	s.stateMsg.Importance = widget.WarningImportance
+	s.stateAct = nil
+	switch {
+	case live != nil && state.NeedsAttention() && msg != "":
+		s.stateMsg.SetText(strings.TrimSpace(msg + " " + fix))
+		s.setStateAction(state)
+	case driftOf(c, s.m.status) != nil:
+		s.stateMsg.SetText(driftText(c.EffectiveResourceName(), driftOf(c, s.m.status))) // plan.go
+	case live.FoundElsewhere() != nil:
+		v := live.FoundElsewhere()
+		s.stateMsg.Importance = widget.MediumImportance // information, not a warning
+		s.stateMsg.SetText(lang.L("The org holds the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
+			map[string]any{"Date": formatTime(v.When()), "User": v.Who()}))
+	default:
+		setVisible(s.stateBox, false)
+		return
+	}
+	s.stateMsg.Refresh()
+	setVisible(s.stateBtn, s.stateAct != nil)
+	setVisible(s.stateBox, true)
+}
+
+// setStateAction puts the action that fixes state next to its message.
+func (s *authScreen) setStateAction(state connector.State) {
+	k := s.key
+	text, imp := "", widget.MediumImportance
+	switch state {
+	case connector.StateNeedsReauth, connector.StateSandboxRefreshed, connector.StateEnvMismatch, connector.StateNotAuthorized:
+		text, imp, s.stateAct = lang.L("Sign in again"), widget.HighImportance, s.onAuthorize
+	case connector.StatePermissionMissing:
+		text, s.stateAct = lang.L("Check again"), func() { s.act.checkNow(k) }
+	case connector.StateUnreachable, connector.StateKeyringError:
+		text, s.stateAct = lang.L("Try again"), func() { s.act.checkNow(k) }
+	default:
+		return
+	}
+	s.stateBtn.Text, s.stateBtn.Importance = text, imp
+	s.stateBtn.SetIcon(map[bool]fyne.Resource{true: theme.LoginIcon(), false: theme.ViewRefreshIcon()}[imp == widget.HighImportance])
+	s.stateBtn.Refresh()
+}
+
+// lastPublishText is the card's "Last publish" line: when, by whom, which
+// version of which resource; or that there was none.
+func lastPublishText(lp *connector.LastPublish) string {
+	if lp == nil {
+		return lang.L("Not published yet")
+	}
+	by := lp.By
+	if by == "" {
+		by = "?"
+	}
+	return lang.L("{{.Date}} by {{.User}}: version {{.Version}} of {{.Resource}}",
+		map[string]any{"Date": formatTime(lp.At), "User": by, "Version": lp.Version, "Resource": lp.Resource})
+}
+
+// lastPublishedShort is the list row's short "last published …" text for
+// c (its live status, nil: none), or "" when it was never published.
+func lastPublishedShort(c connector.Connector, live *connector.Status) string {
+	lp := connector.LastPublished(c, live)
+	if lp == nil {
+		return ""
+	}
+	return lang.L("last published {{.Date}}", map[string]any{"Date": formatTime(lp.At)})
 }
 
 // onModel redraws the tab when the selected connector, its status or the
@@ -405,12 +513,13 @@ func (s *authScreen) onModel(ev modelEvent) {
 // setAuthLabel names the one sign-in button after the state: Authorize
 // before the first sign-in, Sign in again once the connector has an org.
 func (s *authScreen) setAuthLabel(signedIn bool) {
-	text := lang.L("Authorize")
-	if signedIn {
-		text = lang.L("Sign in again")
+	text, imp := lang.L("Authorize"), widget.HighImportance
+	if signedIn { // the card's next step is the primary action then
+		text, imp = lang.L("Sign in again"), widget.MediumImportance
 	}
-	if s.authBtn.Text != text {
-		s.authBtn.SetText(text)
+	if s.authBtn.Text != text || s.authBtn.Importance != imp {
+		s.authBtn.Text, s.authBtn.Importance = text, imp
+		s.authBtn.Refresh()
 	}
 }
 
@@ -444,10 +553,9 @@ func permissionRow(l connector.PermissionLine) fyne.CanvasObject {
 		return container.NewHBox(widget.NewIcon(theme.NewDisabledResource(theme.QuestionIcon())),
 			&widget.Label{Text: lang.L("{{.Name}}: not checked (it cannot be read without API access)", map[string]any{"Name": permissionName(name)})})
 	}
-	fix := &widget.Label{Text: permissionFix(name), Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
-	head := &widget.Label{Text: lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
-	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon()))), nil,
-		container.NewVBox(head, fix))
+	// the fix is the card's one instruction, above: no second one here
+	return container.NewHBox(widget.NewIcon(theme.NewErrorThemedResource(theme.CancelIcon())),
+		&widget.Label{Text: lang.L("{{.Name}} is missing", map[string]any{"Name": permissionName(name)}), Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}})
 }
 
 func (s *authScreen) onEnvChanged(string) {
@@ -618,7 +726,7 @@ func (s *authScreen) onDisconnect() {
 	if c.Org != nil {
 		org = c.Org.OrgName + " (" + c.Org.OrgID + ")"
 	}
-	msg := lang.L("Disconnect {{.Connector}} from {{.Org}}? Access is revoked at Salesforce and the tokens are deleted from this computer.",
+	msg := lang.L("Disconnect {{.Connector}} from {{.Org}}? Salesforce ends this app's access, and this computer forgets the sign-in.",
 		map[string]any{"Connector": keyText(k), "Org": org})
 	d := newConfirm(lang.L("Disconnect?"), msg, func(yes bool) {
 		if yes {
@@ -664,7 +772,7 @@ func hintLine(icon fyne.Resource, text string) fyne.CanvasObject {
 // storageHint says where the tokens will live.
 func (s *authScreen) storageHint() string {
 	if d := s.act.demo(); d != nil && d.MemoryTokens {
-		return lang.L("In this demo the tokens are kept in memory and forgotten when you quit.")
+		return lang.L("In this demo your sign-in is kept in memory only and forgotten when you quit.")
 	}
-	return lang.L("The tokens are kept in your system keyring, never in a file.")
+	return lang.L("Your sign-in is kept in your computer's secure password store, never in a file.")
 }

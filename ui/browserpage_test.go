@@ -35,5 +35,7 @@ func TestBrowserPageInAppLanguage(t *testing.T) {
 	assert.Contains(t, page, `<html lang="fr">`)
 	assert.Contains(t, page, "Presque fini : revenez à Connectors")
 	assert.Contains(t, page, h.org.OrgID()[:15], "the page names the org")
+	assert.Contains(t, page, "Demo Org", "by its name, not 127.0.0.1")
+	assert.NotContains(t, page, "127.0.0.1")
 	assert.NotContains(t, page, "authorized")
 }

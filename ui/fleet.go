@@ -358,15 +358,14 @@ func fleetStateText(s connector.FleetState) string {
 }
 
 // fleetTone is the colour of a fleet state: green current, amber for what
-// a publish or a person must fix, red only for what could not be read.
+// a publish or a person must fix or could not be read (red is kept for
+// production and destructive actions).
 func fleetTone(s connector.FleetState) tone {
 	switch s {
 	case connector.FleetCurrent:
 		return toneGood
-	case connector.FleetBehind, connector.FleetChangedOutside, connector.FleetNeedsAuthorization:
+	case connector.FleetBehind, connector.FleetChangedOutside, connector.FleetNeedsAuthorization, connector.FleetUnreachable:
 		return toneWarn
-	case connector.FleetUnreachable:
-		return toneBad
 	}
 	return toneNeutral
 }

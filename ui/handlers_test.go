@@ -75,6 +75,11 @@ func TestRetryFailed(t *testing.T) {
 	h.v.reload(true)
 	h.waitIdle()
 	h.authorize(true)
+	// Other is signed in elsewhere as far as the window knows (its publish
+	// is played by the recording backend): it is not left out before publishing
+	h.ui(func() {
+		h.v.putStatus(connector.Status{Key: other, State: connector.StateConnected, TokensPresent: true})
+	})
 
 	rec := &recordingBackend{backend: h.v.svc}
 	rec.results = func(call int, keys []connector.Key) []service.PublishResult {
@@ -284,7 +289,7 @@ func TestStatusBadgeTones(t *testing.T) {
 		{connector.StateNeedsReauth, "Needs re-authorization", toneWarn},
 		{connector.StateSandboxRefreshed, "Sandbox refreshed", toneWarn},
 		{connector.StatePermissionMissing, "Permission missing", toneWarn},
-		{connector.StateUnreachable, "Unreachable", toneBad},
+		{connector.StateUnreachable, "Unreachable", toneWarn},
 		{connector.StateNotAuthorized, "Not authorized", toneNeutral},
 	}
 	for _, tt := range tests {
@@ -293,6 +298,18 @@ func TestStatusBadgeTones(t *testing.T) {
 	}
 	assert.Equal(t, toneDanger, envTone(connector.Production))
 	assert.NotEqual(t, envTone(connector.Production), envTone(connector.Sandbox))
+	// Red means production (and destructive actions): no state, unreachable
+	// included, is drawn in the production badge's colour.
+	prodBg, _ := newStatusBadge("", envTone(connector.Production)).colors()
+	for _, st := range connector.States() {
+		bg, _ := newStatusBadge("", stateTone(st)).colors()
+		assert.NotEqual(t, prodBg, bg, "state %s looks like production", st)
+	}
+	for _, st := range []connector.FleetState{connector.FleetCurrent, connector.FleetBehind, connector.FleetChangedOutside,
+		connector.FleetAbsent, connector.FleetNeedsAuthorization, connector.FleetUnreachable} {
+		bg, _ := newStatusBadge("", fleetTone(st)).colors()
+		assert.NotEqual(t, prodBg, bg, "fleet state %s looks like production", st)
+	}
 }
 
 // allText concatenates the text of every label, entry and button under o.
@@ -460,7 +477,7 @@ func TestDemoBannerSaysMemoryTokens(t *testing.T) {
 	text := allText(v.top)
 	assert.Contains(t, text, "Demo mode: a simulated Salesforce org on this computer; nothing leaves your machine. Sign in with admin@demo.example / demo-password.")
 	assert.Contains(t, text, "Tokens are kept in memory for this session only, because the system keyring can't be used: the Secret Service is not running.")
-	assert.Contains(t, allText(content), "In this demo the tokens are kept in memory and forgotten when you quit.")
+	assert.Contains(t, allText(content), "In this demo your sign-in is kept in memory only and forgotten when you quit.")
 }
 
 // TestListAndCardAgree: a connector never authorized in this folder, while

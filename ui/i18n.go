@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 	"unicode"
 
 	"github.com/connectors-app/connectors/connector/service"
@@ -72,16 +73,17 @@ func stateText(s connector.State) string {
 	return catalogue("format.state."+string(s), s.Label(), nil)
 }
 
-// stateTone is the colour of a connector state.
+// stateTone is the colour of a connector state: green connected, amber
+// for whatever needs attention. Red is kept for production and destructive
+// actions, so an unreachable org never looks like a production one.
 func stateTone(s connector.State) tone {
 	switch s {
 	case connector.StateConnected:
 		return toneGood
 	case connector.StateNeedsReauth, connector.StateSandboxRefreshed,
-		connector.StatePermissionMissing, connector.StateEnvMismatch:
+		connector.StatePermissionMissing, connector.StateEnvMismatch,
+		connector.StateUnreachable, connector.StateKeyringError:
 		return toneWarn
-	case connector.StateUnreachable, connector.StateKeyringError:
-		return toneBad
 	}
 	return toneNeutral
 }
@@ -177,25 +179,14 @@ func statusText(st connector.Status) (msg, fix string) {
 	if st.State == "" {
 		return "", ""
 	}
-	msg, fix = st.Message, st.Fix
+	msg, fix = st.Message, strings.ReplaceAll(st.Fix, connector.ProxyVarsHint, "") // the variables are for the command line
 	if st.State != connector.StateConnected {
 		msg = catalogue("problem."+string(st.State), st.Message, nil)
 		if fix != "" {
-			fix = catalogue("problem."+string(st.State)+".fix", st.Fix, nil)
+			fix = catalogue("problem."+string(st.State)+".fix", fix, nil)
 		}
 	}
 	return msg, fix
-}
-
-// permissionFix says how to grant a missing permission.
-func permissionFix(name string) string {
-	switch name {
-	case "API Enabled":
-		return lang.L("Ask a Salesforce administrator to turn on API Enabled in your profile or a permission set.")
-	case "Customize Application":
-		return lang.L("Ask a Salesforce administrator to grant Customize Application in your profile or a permission set.")
-	}
-	return ""
 }
 
 // permissionName is the translated name of a permission.

@@ -211,8 +211,9 @@ func driftShort(d *connector.Drift) string {
 	return lang.L("changed by {{.User}} on {{.Date}}", map[string]any{"User": d.By(), "Date": d.LastModifiedDate.Local().Format("2006-01-02 15:04")})
 }
 
-// servedText says how pages reference a published resource and how long
-// caches may keep the previous version (§Serving), or "".
+// servedText is what developers need of a published resource: how pages
+// reference it ($Resource…, @salesforce/resourceUrl…) and where it is
+// served, or "". The window shows it under "For developers".
 func servedText(s *service.Served) string {
 	if s == nil {
 		return ""
@@ -222,5 +223,14 @@ func servedText(s *service.Served) string {
 	if s.FileURL != "" {
 		text += "\n" + s.FileURL
 	}
-	return text + "\n" + lang.L("Caches may keep the previous version: Lightning components up to about 10 minutes, Experience Cloud (LWR) sites up to a day.")
+	return text
+}
+
+// cacheText says, in plain words, how long pages may still show the
+// previous version (§Serving), or "".
+func cacheText(s *service.Served) string {
+	if s == nil {
+		return ""
+	}
+	return lang.L("Pages may show the previous version for a while: Lightning pages for up to about 10 minutes, Experience Cloud sites for up to a day.")
 }

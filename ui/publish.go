@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +40,7 @@ type publishScreen struct {
 	valid     *widget.Label
 	validFix  *widget.Label
 
+	intro      *widget.Label // what a bundle is, and the resource it becomes
 	targets    *widget.Label
 	summaryBox *fyne.Container // the one-line summary, production in red
 	sumCount   *widget.Label
@@ -44,8 +48,14 @@ type publishScreen struct {
 	publishBtn *button
 	retryBtn   *button
 	restoreBtn *button
+	// resultLine sums up the last publish in one line ("1 published, 14
+	// failed: not authorized"); the rows below give each target's outcome.
+	resultLine *widget.Label
 	rowsBox    *fyne.Container
 	rows       map[connector.Key]*publishRow
+	// skipped are the targets the user chose to leave out of the running
+	// publish (they could not be published to), for the summary line.
+	skipped []connector.Status
 
 	running bool
 	failed  []connector.Key
@@ -60,8 +70,11 @@ type publishScreen struct {
 	scroll     *container.Scroll
 
 	// the open Production confirmation, for tests
-	prodDialog *formDialog
-	prodEntry  *entry
+	prodDialog *prodConfirm
+	prodEntry  *widget.Entry
+	// the open "some targets cannot be published to" question, for tests
+	skipDialog *skipAsk
+	skipText   string
 	// the open "replace a resource this app did not publish?" question and
 	// the targets it replaces on, for tests
 	replaceDialog *choiceDialog
@@ -74,13 +87,16 @@ type publishScreen struct {
 	tray  trayUI  // tray.go
 }
 
-// publishRow is one target's progress and result.
+// publishRow is one target's progress and result: one line (icon, name,
+// outcome), the fix or note under it, the developers' details folded.
 type publishRow struct {
 	name    *widget.Label
 	bar     *widget.ProgressBar
 	icon    *widget.Icon
 	outcome *widget.Label
 	fix     *widget.Label
+	devs    *widget.Accordion // "For developers": how pages reference the resource
+	devText *widget.Label
 }
 
 func newPublishScreen(v *view) *publishScreen {
@@ -94,17 +110,20 @@ func newPublishScreen(v *view) *publishScreen {
 	s.valid = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.validFix = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	s.targets = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.intro = &widget.Label{Wrapping: fyne.TextWrapWord}
 	s.sumCount = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	s.sumProd = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	s.summaryBox = container.NewBorder(nil, nil, s.sumCount, nil, s.sumProd)
 	s.publishBtn = btn(&button{Button: widget.Button{Text: lang.L("Publish"), Icon: theme.UploadIcon(), Importance: widget.HighImportance, OnTapped: s.onPublish}})
 	s.retryBtn = btn(&button{Button: widget.Button{Text: lang.L("Retry failed"), Icon: theme.ViewRefreshIcon(), OnTapped: s.onRetryFailed}})
 	s.restoreBtn = btn(&button{Button: widget.Button{Text: lang.L("Restore previous version"), Icon: theme.HistoryIcon(), OnTapped: s.onRestore}})
-	s.rowsBox = container.NewVBox()
+	s.resultLine = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
+	s.rowsBox = container.New(layout.NewFormLayout())
 	return s
 }
 
 func (s *publishScreen) build() fyne.CanvasObject {
+	setVisible(s.resultLine, false)
 	setVisible(s.summary, false)
 	setVisible(s.largest, false)
 	setVisible(s.validIcon, false)
@@ -114,7 +133,7 @@ func (s *publishScreen) build() fyne.CanvasObject {
 	bundleCard := &widget.Card{
 		Title: lang.L("Content bundle"),
 		Content: container.NewVBox(
-			&widget.Label{Text: lang.L("A .zip of your self-hosted files, or a folder to zip, published as a static resource."), Wrapping: fyne.TextWrapWord},
+			s.intro,
 			container.NewHBox(s.zipBtn, s.folderBtn),
 			s.source, s.summary, s.largest,
 			container.NewBorder(nil, nil, container.NewVBox(s.validIcon), nil, container.NewVBox(s.valid, s.validFix)),
@@ -128,6 +147,7 @@ func (s *publishScreen) build() fyne.CanvasObject {
 			s.targets,
 			container.NewHBox(layout.NewSpacer(), s.retryBtn, s.newReviewButton(), s.publishBtn),
 			s.newWatchCheck(),
+			s.resultLine,
 			s.rowsBox,
 			widget.NewSeparator(),
 			container.NewHBox(s.restoreBtn),
@@ -172,6 +192,7 @@ func (s *publishScreen) updateTargets() {
 		s.targets.SetText(lang.L("Publishes to: {{.Targets}}", map[string]any{"Targets": strings.Join(names, ", ")}))
 	}
 	s.showSummary(keys)
+	s.showIntro(keys)
 	if sig := s.resultsKey(keys); !s.running && s.resultsFor != "" && sig != s.resultsFor {
 		s.clearResults() // results of other targets or another bundle would mislead
 	}
@@ -194,11 +215,25 @@ func (s *publishScreen) updateTargets() {
 	s.relayout()
 }
 
+// showIntro says what a bundle is and names the resource it becomes in
+// Salesforce (the first target's), the first time an admin meets the name.
+func (s *publishScreen) showIntro(keys []connector.Key) {
+	resource := connector.DefaultResourceName
+	if len(keys) > 0 {
+		if c, ok := s.m.connectorFor(keys[0]); ok {
+			resource = c.EffectiveResourceName()
+		}
+	}
+	setLabel(s.intro, lang.L("A .zip of your self-hosted files, or a folder to zip. Publishing puts it in Salesforce as {{.Resource}}: the name of the file in Salesforce that holds your content.",
+		map[string]any{"Resource": resource}))
+}
+
 // showSummary is the line read before publishing: how many targets and,
 // in red, which of them are production orgs ("3 targets, 1 PRODUCTION:
 // Acme Corp (00D…)").
 func (s *publishScreen) showSummary(keys []connector.Key) {
 	if len(keys) == 0 {
+		s.setPublishLabel(false)
 		setVisible(s.summaryBox, false)
 		return
 	}
@@ -219,9 +254,23 @@ func (s *publishScreen) showSummary(keys []connector.Key) {
 		count += ","
 		prodText = lang.L("{{.Count}} PRODUCTION: {{.Orgs}}", map[string]any{"Count": len(prod), "Orgs": strings.Join(orgs, ", ")})
 	}
+	s.setPublishLabel(len(prod) > 0)
 	setLabel(s.sumCount, count)
 	setLabel(s.sumProd, prodText)
 	setVisible(s.summaryBox, true)
+}
+
+// setPublishLabel makes the Publish button look like what it does: red
+// "Publish to Production" when a target is a production org.
+func (s *publishScreen) setPublishLabel(production bool) {
+	text, imp := lang.L("Publish"), widget.HighImportance
+	if production {
+		text, imp = lang.L("Publish to Production"), widget.DangerImportance
+	}
+	if s.publishBtn.Text != text || s.publishBtn.Importance != imp {
+		s.publishBtn.Text, s.publishBtn.Importance = text, imp
+		s.publishBtn.Refresh()
+	}
 }
 
 // resultsKey identifies the targets and bundle results belong to.
@@ -241,7 +290,9 @@ func (s *publishScreen) clearResults() {
 	s.rowsBox.RemoveAll()
 	s.rows = map[connector.Key]*publishRow{}
 	s.failed = nil
+	s.skipped = nil
 	s.resultsFor = ""
+	setVisible(s.resultLine, false)
 	s.retryBtn.Disable()
 }
 
@@ -404,14 +455,157 @@ func (s *publishScreen) publishWith(keys []connector.Key, replace bool) {
 	if s.running || s.bundle == nil || len(keys) == 0 || s.act.svc() == nil {
 		return
 	}
+	s.withPublishable(keys, func(ready []connector.Key, blocked []connector.Status) {
+		if len(blocked) == 0 {
+			s.publishReady(ready, nil, replace)
+			return
+		}
+		s.askSkip(ready, blocked, func() { s.publishReady(ready, blocked, replace) })
+	})
+}
+
+// publishReady publishes to keys, which can all be published to; skipped
+// are the targets left out. Production targets are confirmed by name.
+func (s *publishScreen) publishReady(keys []connector.Key, skipped []connector.Status, replace bool) {
 	prod := s.productionTargets(keys)
 	if len(prod) == 0 {
-		s.start(keys, nil, replace)
+		s.start(keys, nil, replace, skipped)
 		return
 	}
 	s.whenAuthorized(prod, func() {
-		s.confirmProduction(prod, false, func() { s.start(keys, prod, replace) })
+		s.confirmProduction(prod, false, func() { s.start(keys, prod, replace, skipped) })
 	})
+}
+
+// withPublishable splits keys into those that can be published to and
+// those that cannot (not signed in, sign-in expired: connector.Status's
+// Authorized is the rule), from the live status the window already has,
+// checking live only the targets it has none for; then runs then.
+func (s *publishScreen) withPublishable(keys []connector.Key, then func(ready []connector.Key, blocked []connector.Status)) {
+	sts := make([]connector.Status, len(keys))
+	var unknown []int
+	for i, k := range keys {
+		st, ok := s.m.status[k]
+		if !ok {
+			unknown = append(unknown, i)
+		}
+		st.Key = k
+		sts[i] = st
+	}
+	split := func() {
+		var ready []connector.Key
+		var blocked []connector.Status
+		for _, st := range sts {
+			if st.Authorized() {
+				ready = append(ready, st.Key)
+			} else {
+				blocked = append(blocked, st)
+			}
+		}
+		then(ready, blocked)
+	}
+	if len(unknown) == 0 {
+		split()
+		return
+	}
+	s.publishBtn.Disable()
+	s.act.goWork(func(ctx context.Context) {
+		for _, i := range unknown {
+			st := s.act.svc().Status(ctx, keys[i])
+			st.Key = keys[i]
+			sts[i] = st
+		}
+		s.act.do(func() {
+			for _, i := range unknown {
+				s.act.setStatus(sts[i])
+			}
+			s.updateTargets()
+			split()
+		})
+	})
+}
+
+// askSkip says, before anything is sent, which targets cannot be published
+// to and why, and offers to publish to the others; when none can, it only
+// says so.
+func (s *publishScreen) askSkip(ready []connector.Key, blocked []connector.Status, onYes func()) {
+	lines := make([]string, len(blocked))
+	for i, st := range blocked {
+		lines[i] = "• " + lang.L("{{.Target}}: {{.Reason}}", map[string]any{"Target": keyText(st.Key), "Reason": blockedReason(st)})
+	}
+	list := &widget.Label{Text: strings.Join(lines, "\n"), Wrapping: fyne.TextWrapWord}
+	scroll := container.NewVScroll(list)
+	scroll.SetMinSize(fyne.NewSize(480, min(float32(len(blocked))*28+8, 240)))
+	total := len(ready) + len(blocked)
+	head := lang.L("{{.Count}} of the {{.Total}} targets cannot be published to:", map[string]any{"Count": len(blocked), "Total": total})
+	if total == 1 {
+		head = lang.L("This target cannot be published to:")
+	}
+	hint := lang.L("Sign in to them on the Connectors tab to include them.")
+	content := container.NewVBox(&widget.Label{Text: head, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}, scroll,
+		&widget.Label{Text: hint, Wrapping: fyne.TextWrapWord})
+	s.skipText = head + "\n" + list.Text + "\n" + hint
+	if len(ready) == 0 {
+		d := dialog.NewCustom(lang.L("Nothing can be published"), lang.L("Close"), content, s.act.win())
+		s.act.track(d, d.Hide)
+		d.Show()
+		return
+	}
+	a := &skipAsk{onYes: onYes}
+	a.d = dialog.NewCustomWithoutButtons(lang.L("Publish to only some targets?"), content, s.act.win())
+	confirm := lang.L("Publish to the {{.Count}} that can", map[string]any{"Count": len(ready)})
+	if len(ready) == 1 {
+		confirm = lang.L("Publish to the one that can")
+	}
+	a.ok = btn(&button{Button: widget.Button{Text: confirm, Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: a.Confirm}})
+	cancel := btn(&button{Button: widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon(), OnTapped: a.Dismiss}})
+	a.ok.onEscape, cancel.onEscape = a.Dismiss, a.Dismiss
+	a.d.SetButtons([]fyne.CanvasObject{cancel, a.ok})
+	a.d.SetOnClosed(func() { s.skipDialog = nil })
+	s.skipDialog = a
+	s.act.track(a.d, a.Confirm)
+	a.d.Show()
+	s.act.win().Canvas().Focus(a.ok) // Enter publishes to the others, Escape cancels
+}
+
+// skipAsk is the open "publish to only some targets?" question.
+type skipAsk struct {
+	d     *dialog.CustomDialog
+	ok    *button
+	onYes func()
+	done  bool
+}
+
+// Confirm publishes to the targets that can be published to.
+func (a *skipAsk) Confirm() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.d.Hide()
+	a.onYes()
+}
+
+// Dismiss closes the question; nothing is published.
+func (a *skipAsk) Dismiss() {
+	a.done = true
+	a.d.Hide()
+}
+
+// blockedReason is why a target cannot be published to, in a few words,
+// with what to do: "not signed in: sign in to it on the Connectors tab".
+func blockedReason(st connector.Status) string {
+	switch st.State {
+	case connector.StateNotAuthorized:
+		return lang.L("not signed in")
+	case connector.StateNeedsReauth, connector.StateSandboxRefreshed:
+		return lang.L("its sign-in has expired")
+	case connector.StateKeyringError:
+		return lang.L("its sign-in cannot be read on this computer")
+	case "":
+		return lang.L("not checked yet")
+	}
+	return strings.ToLower(stateText(st.State))
 }
 
 // productionTargets are the keys whose connector is a production target.
@@ -457,9 +651,11 @@ func (s *publishScreen) whenAuthorized(keys []connector.Key, then func()) {
 	})
 }
 
-// confirmProduction names each production org (name, ID, "Production")
-// and asks the user to type the org name (or, for several production orgs,
-// the word Production) before publishing (or restoring).
+// confirmProduction names each production org (name, ID, "Production"),
+// what a publish writes there (the bundle, its version, the resource) and
+// asks the user to type the org name (or, for several production orgs,
+// the word Production) before publishing (or restoring). The confirm
+// button is red; capitals do not matter (connector.ConfirmsProduction).
 func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, onYes func()) {
 	expected := envText(connector.Production)
 	intro, title, button := lang.L("You are about to publish to Production:"), lang.L("Publish to Production?"), lang.L("Publish to Production")
@@ -480,47 +676,134 @@ func (s *publishScreen) confirmProduction(prod []connector.Key, restore bool, on
 			&widget.FormItem{Text: lang.L("Org"), Widget: &widget.Label{Text: name, TextStyle: fyne.TextStyle{Bold: true}}},
 			&widget.FormItem{Text: lang.L("Org ID"), Widget: widget.NewLabel(id)},
 			&widget.FormItem{Text: lang.L("Environment"), Widget: container.NewHBox(newStatusBadge(strings.ToUpper(envText(connector.Production)), toneDanger))},
+			&widget.FormItem{Text: lang.L("Resource"), Widget: &widget.Label{Text: resourceText(c.EffectiveResourceName()), Wrapping: fyne.TextWrapWord}},
 		)
 	}
-	typed := &entry{Entry: widget.Entry{PlaceHolder: expected}}
-	typed.Validator = func(v string) error {
-		if !connector.ConfirmsProduction(v, expected) {
-			return &connector.Problem{Code: connector.CodeProductionNotConfirmed,
-				Message: lang.L("Type {{.Name}} to confirm.", map[string]any{"Name": expected})}
-		}
-		return nil
+	if !restore && s.bundle != nil {
+		items = append(items, &widget.FormItem{Text: lang.L("Content"), Widget: &widget.Label{Text: s.bundleText(), Wrapping: fyne.TextWrapWord}})
 	}
-	typed.ExtendBaseWidget(typed)
-	items = append(items, &widget.FormItem{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), Widget: typed})
-	d := newForm(title, button, lang.L("Cancel"), items, func(ok bool) {
-		if ok && connector.ConfirmsProduction(typed.Text, expected) {
-			onYes()
+	p := &prodConfirm{expected: expected, onYes: onYes}
+	field := &escEntry{}
+	field.OnChanged, field.OnSubmitted = func(string) { p.check(false) }, func(string) { p.Submit() }
+	field.ExtendBaseWidget(field)
+	p.entry, p.field = &field.Entry, field
+	p.hint = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	setVisible(p.hint, false)
+	p.ok = &widget.Button{Text: button, Icon: theme.WarningIcon(), Importance: widget.DangerImportance, OnTapped: p.Submit}
+	p.ok.Disable()
+	cancel := &widget.Button{Text: lang.L("Cancel"), Icon: theme.CancelIcon()}
+	form := widget.NewForm(items...)
+	content := container.NewVBox(form,
+		&widget.Label{Text: lang.L("Type {{.Name}} to confirm", map[string]any{"Name": expected}), TextStyle: fyne.TextStyle{Bold: true}},
+		p.entry, p.hint)
+	p.d = dialog.NewCustomWithoutButtons(title, content, s.act.win())
+	cancel.OnTapped = p.d.Hide
+	field.onEscape = p.d.Hide // Escape cancels, even from the field
+	p.d.SetButtons([]fyne.CanvasObject{cancel, p.ok})
+	p.d.SetOnClosed(func() { s.prodDialog = nil })
+	p.d.Resize(fyne.NewSize(580, 0))
+	s.prodDialog, s.prodEntry = p, p.entry
+	s.act.track(p.d, p.Submit) // Enter confirms once the name is typed
+	p.d.Show()
+	s.act.win().Canvas().Focus(field)
+}
+
+// escEntry is a text field that hands Escape to its dialog.
+type escEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+// TypedKey closes the dialog on Escape; any other key types.
+func (e *escEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// prodConfirm is the open production confirmation: the org's name typed
+// in the field enables the red confirm button.
+type prodConfirm struct {
+	d        *dialog.CustomDialog
+	entry    *widget.Entry
+	field    *escEntry // the entry, which hands Escape to the dialog
+	hint     *widget.Label
+	ok       *widget.Button
+	expected string
+	onYes    func()
+	done     bool
+}
+
+// check enables the confirm button when the typed name matches; said
+// makes a mismatch say so (after Enter or the button), not while typing.
+func (p *prodConfirm) check(said bool) bool {
+	match := connector.ConfirmsProduction(p.entry.Text, p.expected)
+	if match {
+		p.ok.Enable()
+		setVisible(p.hint, false)
+	} else {
+		p.ok.Disable()
+		if said {
+			p.hint.SetText(lang.L("That is not the name shown above: type {{.Name}} to confirm (capital letters do not matter).", map[string]any{"Name": p.expected}))
+			setVisible(p.hint, true)
 		}
-	}, s.act.win())
-	d.Resize(fyne.NewSize(560, 0))
-	s.prodDialog, s.prodEntry = d, typed
-	s.act.track(d, d.Default)
-	typed.OnSubmitted = func(string) { d.Submit() } // Enter confirms once the name is typed
-	d.focusFirst = typed
-	d.Show()
+	}
+	return match
+}
+
+// Submit publishes when the typed name matches, else says why not.
+func (p *prodConfirm) Submit() {
+	if p.done || !p.check(true) {
+		return
+	}
+	p.done = true
+	p.d.Hide()
+	p.onYes()
+}
+
+// resourceText names the resource a publish writes, and what it is, the
+// first time an admin meets the name.
+func resourceText(name string) string {
+	return lang.L("{{.Resource}} (the file in Salesforce that holds your content)", map[string]any{"Resource": name})
+}
+
+// bundleText names the chosen bundle: its file or folder name, version and size.
+func (s *publishScreen) bundleText() string {
+	b := s.bundle
+	name := filepath.Base(b.Source())
+	if d := s.act.demo(); d != nil && b == d.Bundle {
+		name = lang.L("Sample content (built in)")
+	}
+	return lang.L("{{.Name}}, version {{.Version}} ({{.Size}})", map[string]any{
+		"Name": name, "Version": connector.ShortVersion(b.Fingerprint()), "Size": humanSize(b.Size())})
 }
 
 // start runs PublishMany in the background with one progress row per
 // target; confirmed are the production targets the user confirmed by name
 // (any other target the org reveals as production is refused).
-func (s *publishScreen) start(keys, confirmed []connector.Key, replace bool) {
+func (s *publishScreen) start(keys, confirmed []connector.Key, replace bool, skipped []connector.Status) {
 	b := s.bundle
 	s.running = true
 	s.failed = nil
+	s.skipped = skipped
 	s.resultsFor = s.resultsKey(s.targetKeys())
 	s.started = time.Now()
+	setVisible(s.resultLine, false)
 	s.rowsBox.RemoveAll()
 	s.rows = map[connector.Key]*publishRow{}
 	for _, k := range keys {
 		r := newPublishRow(keyText(k))
 		r.outcome.SetText(lang.L("Publishing…"))
 		s.rows[k] = r
-		s.rowsBox.Add(r.build())
+		r.addTo(s.rowsBox)
+		setVisible(r.bar, true)
+	}
+	for _, st := range skipped { // never started: no progress bar
+		r := newPublishRow(keyText(st.Key))
+		r.skip(st)
+		r.addTo(s.rowsBox)
 	}
 	s.updateTargets()
 	th := &progressThrottle{}
@@ -552,12 +835,14 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 		byKey[k] = r
 	}
 	var existing, drifted []service.PublishResult
+	ordered := make([]service.PublishResult, 0, len(keys))
 	for _, k := range keys {
 		r, ok := byKey[k]
 		if !ok {
 			r = service.PublishResult{Key: k, Outcome: service.OutcomeFailed, Problem: &connector.Problem{
 				Code: connector.CodeCanceled, Message: lang.L("The publish was interrupted."), Fix: lang.L("Publish again.")}}
 		}
+		ordered = append(ordered, r)
 		s.rows[k].show(r)
 		if r.Outcome == service.OutcomeFailed {
 			s.failed = append(s.failed, k)
@@ -574,7 +859,10 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 			}
 		}
 	}
+	s.resultLine.SetText(publishSummary(ordered, s.skipped))
+	setVisible(s.resultLine, true)
 	s.updateTargets()
+	s.showResultLine()
 	s.act.reload(false)
 	s.m.published()
 	s.notifyDone(len(keys), len(keys)-len(s.failed))
@@ -584,6 +872,108 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 		s.askDrift(drifted)
 	}
 	s.watchFinished(results)
+}
+
+// showResultLine scrolls the tab so the summary line and the rows under
+// it are in view: the rows' end, never the summary line above the top.
+// The rows sit at the end of the tab, above the Restore row, so their
+// place follows from the sizes (the new rows have no position yet).
+func (s *publishScreen) showResultLine() {
+	if s.scroll == nil || s.scroll.Content == nil {
+		return
+	}
+	pad := theme.Padding()
+	view := s.scroll.Size().Height
+	tail := s.restoreBtn.MinSize().Height + 1 + 4*pad + theme.InnerPadding() // separator, Restore, the card's and the tab's padding
+	end := s.scroll.Content.MinSize().Height - tail
+	top := end - s.rowsBox.MinSize().Height - s.resultLine.MinSize().Height - 2*pad
+	if end <= s.scroll.Offset.Y+view {
+		return // all in view
+	}
+	s.scroll.ScrollToOffset(fyne.NewPos(s.scroll.Offset.X, max(s.scroll.Offset.Y, min(top, end-view))))
+}
+
+// publishSummary is the one line that ends a publish: "1 published, 14
+// failed: not signed in", with the targets left out ("2 skipped: not
+// signed in") and the reasons counted when they differ.
+func publishSummary(results []service.PublishResult, skipped []connector.Status) string {
+	var published, upToDate int
+	var failed []string
+	for _, r := range results {
+		switch r.Outcome {
+		case service.OutcomeCreated, service.OutcomeUpdated:
+			published++
+		case service.OutcomeUpToDate:
+			upToDate++
+		default:
+			failed = append(failed, failureReason(r))
+		}
+	}
+	var parts []string
+	if published > 0 || (upToDate == 0 && len(failed) == 0) {
+		parts = append(parts, lang.L("{{.Count}} published", map[string]any{"Count": published}))
+	}
+	if upToDate > 0 {
+		parts = append(parts, lang.L("{{.Count}} already up to date", map[string]any{"Count": upToDate}))
+	}
+	if len(failed) > 0 {
+		parts = append(parts, lang.L("{{.Count}} failed: {{.Reasons}}", map[string]any{"Count": len(failed), "Reasons": countedReasons(failed)}))
+	}
+	if len(skipped) > 0 {
+		reasons := make([]string, len(skipped))
+		for i, st := range skipped {
+			reasons[i] = blockedReason(st)
+		}
+		parts = append(parts, lang.L("{{.Count}} skipped: {{.Reasons}}", map[string]any{"Count": len(skipped), "Reasons": countedReasons(reasons)}))
+	}
+	return strings.Join(parts, ", ") + "."
+}
+
+// countedReasons is "not signed in" when all agree, else each reason with
+// its count, most frequent first: "not signed in (3), unreachable (1)".
+func countedReasons(reasons []string) string {
+	count := map[string]int{}
+	var order []string
+	for _, r := range reasons {
+		if count[r] == 0 {
+			order = append(order, r)
+		}
+		count[r]++
+	}
+	if len(order) == 1 {
+		return order[0]
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return count[b] - count[a] })
+	parts := make([]string, len(order))
+	for i, r := range order {
+		parts[i] = r + " (" + strconv.Itoa(count[r]) + ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// failureReason is why a target failed, in a few words for the summary.
+func failureReason(r service.PublishResult) string {
+	code := r.ErrorCode
+	if r.Problem != nil {
+		code = r.Problem.Code
+	}
+	switch code {
+	case connector.CodeNotAuthorized:
+		return lang.L("not signed in")
+	case connector.CodeNeedsReauth, connector.CodeVerifyNeedsReauth, connector.CodeWrongOrg:
+		return lang.L("its sign-in has expired")
+	case connector.CodeUnreachable, connector.CodeTimeout, connector.CodeMaintenance:
+		return lang.L("Salesforce could not be reached")
+	case connector.CodePermissionMissing, connector.CodeAPIDisabled, connector.CodeInsufficientAccess:
+		return lang.L("a permission is missing")
+	case connector.CodeChangedOutside:
+		return lang.L("changed outside Connectors")
+	case connector.CodeResourceExists:
+		return lang.L("a resource of that name exists")
+	case connector.CodeCanceled:
+		return lang.L("interrupted")
+	}
+	return lang.L("see below")
 }
 
 // DefaultNotifyAfter is how long a publish runs before its end is worth a
@@ -692,15 +1082,14 @@ func (s *publishScreen) restore(k connector.Key, resource string, confirmedProdu
 	s.resultsFor = s.resultsKey(s.targetKeys())
 	r := newPublishRow(keyText(k))
 	r.outcome.SetText(lang.L("Restoring…"))
-	setVisible(r.bar, false)
 	s.rows = map[connector.Key]*publishRow{k: r}
-	s.rowsBox.Add(r.build())
+	setVisible(s.resultLine, false)
+	r.addTo(s.rowsBox)
 	s.updateTargets()
 	s.act.goWork(func(ctx context.Context) {
 		res := s.act.svc().Restore(ctx, k, service.RestoreOptions{Resource: resource, ConfirmProduction: confirmedProduction})
 		s.act.do(func() {
 			s.running = false
-			setVisible(r.bar, true)
 			r.show(res)
 			if res.Outcome == service.OutcomeFailed && res.Problem != nil {
 				s.act.noteError(res.Problem)
@@ -712,24 +1101,38 @@ func (s *publishScreen) restore(k connector.Key, resource string, confirmedProdu
 }
 
 func newPublishRow(name string) *publishRow {
-	return &publishRow{
-		name:    &widget.Label{Text: name, TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
+	r := &publishRow{
+		name:    &widget.Label{Text: name, TextStyle: fyne.TextStyle{Bold: true}},
 		bar:     widget.NewProgressBar(),
 		icon:    widget.NewIcon(theme.UploadIcon()),
 		outcome: &widget.Label{Wrapping: fyne.TextWrapWord},
-		fix:     &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText},
+		fix:     &widget.Label{Wrapping: fyne.TextWrapWord},
+		devText: &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Monospace: true}},
 	}
+	r.devs = widget.NewAccordion(widget.NewAccordionItem(lang.L("For developers"), r.devText))
+	return r
 }
 
-func (r *publishRow) build() fyne.CanvasObject {
+// addTo adds the row to the rows' form layout: icon and name on the
+// left, the outcome (with the progress bar while it runs) on the right.
+func (r *publishRow) addTo(rows *fyne.Container) {
 	setVisible(r.fix, false)
-	head := container.NewGridWithColumns(2, r.name, r.bar)
-	return container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, container.NewVBox(r.icon), nil, container.NewVBox(head, r.outcome, r.fix)))
+	setVisible(r.bar, false)
+	setVisible(r.devs, false)
+	line := widget.NewLabel("").MinSize().Height // the icon sits centred on the first line
+	rows.Add(container.NewHBox(container.NewVBox(container.NewGridWrap(fyne.NewSize(theme.IconInlineSize(), line), r.icon)), r.name))
+	rows.Add(container.NewVBox(r.bar, r.outcome, r.fix, r.devs))
+}
+
+// skip shows a target the user left out: why, and no progress bar.
+func (r *publishRow) skip(st connector.Status) {
+	r.icon.SetResource(theme.NewDisabledResource(theme.CancelIcon()))
+	r.outcome.SetText(lang.L("Skipped: {{.Reason}}", map[string]any{"Reason": blockedReason(st)}))
 }
 
 // show renders a result: published, already up to date, or failed with the fix.
 func (r *publishRow) show(res service.PublishResult) {
+	setVisible(r.bar, false) // finished: the icon and the words say how
 	switch res.Outcome {
 	case service.OutcomeCreated, service.OutcomeUpdated:
 		r.bar.SetValue(1)
@@ -744,7 +1147,11 @@ func (r *publishRow) show(res service.PublishResult) {
 		default:
 			r.outcome.SetText(lang.L("Published: {{.Resource}} updated ({{.Size}}).", map[string]any{"Resource": res.Resource, "Size": humanSize(res.Size)}))
 		}
-		note := servedText(res.Served)
+		note := cacheText(res.Served)
+		if dev := servedText(res.Served); dev != "" {
+			r.devText.SetText(dev)
+			setVisible(r.devs, true)
+		}
 		if res.ChangedOutside {
 			note = strings.TrimSpace(lang.L("It had been changed outside this app since its last publish; that version was backed up first.") + "\n" + note)
 		}

@@ -72,7 +72,7 @@ func TestPublishProductionNotAuthorizedAsksNothing(t *testing.T) {
 	assert.Empty(t, rec.calls)
 	top := h.w.Canvas().Overlays().Top()
 	require.NotNil(t, top, "the reason is shown")
-	assert.Contains(t, allText(top), "Acme/Production is not authorized")
+	assert.Contains(t, allText(top), "Acme · Production: not signed in")
 }
 
 // TestPublishForeignResourceAsksToReplace: a same-name resource this app did

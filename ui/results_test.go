@@ -56,6 +56,11 @@ func TestRetryFailedOnlyTicked(t *testing.T) {
 	h.v.reload(true)
 	h.waitIdle()
 	h.authorize(true)
+	// Other is signed in as far as the window knows (the recording backend
+	// plays its publish): it is not left out before publishing
+	h.ui(func() {
+		h.v.putStatus(connector.Status{Key: other, State: connector.StateConnected, TokensPresent: true})
+	})
 
 	rec := &recordingBackend{backend: h.v.svc, results: func(_ int, keys []connector.Key) []service.PublishResult {
 		out := make([]service.PublishResult, len(keys))

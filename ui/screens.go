@@ -92,6 +92,7 @@ type authActions struct {
 	demo           func() *Demo
 	selectKey      func(k connector.Key)
 	showHistory    func(k connector.Key)
+	checkNow       func(k connector.Key) // a live status check of k
 	openBrowser    func(u string) error
 	copyText       func(text string)
 	showPublishTab func()
@@ -114,6 +115,7 @@ func (v *view) authActions() authActions {
 		},
 		demo:      func() *Demo { return v.deps.Demo },
 		selectKey: v.selectKey, showHistory: func(k connector.Key) { v.showHistory(k) },
+		checkNow:    func(k connector.Key) { v.checkAll([]connector.Key{k}) },
 		openBrowser: v.openBrowser, copyText: func(text string) { v.app.Clipboard().SetContent(text) },
 		showPublishTab: func() {
 			if v.tabs != nil {

@@ -189,7 +189,7 @@ func (v *view) build() fyne.CanvasObject {
 	v.auth.show(v.selected)
 	v.pub.updateTargets()
 	a, p, l := v.auth, v.pub, v.list
-	v.keyboard(a.scroll, a.renameBtn, a.removeBtn, a.authBtn, a.copyBtn, a.cancelBtn, a.submitBtn, a.nextBtn, a.historyBtn, a.disconnectBtn)
+	v.keyboard(a.scroll, a.renameBtn, a.removeBtn, a.authBtn, a.copyBtn, a.cancelBtn, a.submitBtn, a.nextBtn, a.historyBtn, a.disconnectBtn, a.stateBtn, a.signInBtn)
 	v.keyboard(p.scroll, p.zipBtn, p.folderBtn, p.publishBtn, p.retryBtn, p.plan.reviewBtn, p.restoreBtn)
 	v.keyboard(nil, l.selectSbx, l.addBtn, l.refreshBtn, l.diagBtn, l.exportBtn)
 	f := v.fleet

@@ -72,6 +72,11 @@ func (s *Sessions) StartAuthorize(ctx context.Context, k connector.Key, opts Aut
 		timeout = DefaultAuthorizeTimeout
 	}
 	log := s.Log().With("connector", conn.Key().String())
+	af := &authFlow{
+		s: s, k: conn.Key(), conn: conn,
+		allowMismatch: conn.AllowEnvironmentMismatch,
+		done:          make(chan struct{}),
+	}
 	flow, err := oauth.Start(ctx, oauth.Config{
 		LoginURL:     conn.LoginURL,
 		ClientID:     conn.EffectiveClientID(),
@@ -80,17 +85,14 @@ func (s *Sessions) StartAuthorize(ctx context.Context, k connector.Key, opts Aut
 		Timeout:      timeout,
 		HTTPClient:   s.Client(),
 		Pages:        opts.Pages,
+		Identify:     af.identify,
 	})
 	if err != nil {
 		log.Warn("authorization could not start", "error", err)
 		return nil, connector.Explain(err)
 	}
 	log.Info("authorization started", "login", connector.HostOf(conn.LoginURL), "client", conn.EffectiveClientID(), "redirect", flow.RedirectURI())
-	af := &authFlow{
-		s: s, k: conn.Key(), conn: conn, flow: flow,
-		allowMismatch: conn.AllowEnvironmentMismatch,
-		done:          make(chan struct{}),
-	}
+	af.flow = flow
 	go af.run(ctx)
 	return af, nil
 }
@@ -149,6 +151,9 @@ type authFlow struct {
 
 	mu       sync.Mutex
 	override *connector.Problem // set when the user pasted a Salesforce error page
+	// ident is who and which org the fresh tokens belong to, read once
+	// for the browser's success page and reused to complete the authorization.
+	ident *identity
 
 	done chan struct{}
 	res  *AuthorizeResult
@@ -254,7 +259,51 @@ func (f *authFlow) run(ctx context.Context) {
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), postExchangeTimeout)
 	defer cancel()
-	f.res, f.err = f.s.completeAuthorization(cctx, f.conn, res, f.allowMismatch)
+	f.mu.Lock()
+	known := f.ident
+	f.mu.Unlock()
+	if known != nil && known.res != res {
+		known = nil
+	}
+	f.res, f.err = f.s.completeAuthorizationWith(cctx, f.conn, res, f.allowMismatch, known)
+}
+
+// identity is what identifyOrg read for one token result.
+type identity struct {
+	res  *oauth.Result
+	info *connector.OrgInfo
+	in   *OrgInspection
+	err  error
+}
+
+// identify reads the org behind fresh tokens while the browser waits, and
+// names it for the success page: "Acme Corp (00D…)", "" when it cannot be
+// read (the page then names the org's host).
+func (f *authFlow) identify(ctx context.Context, res *oauth.Result) string {
+	cctx, cancel := context.WithTimeout(ctx, postExchangeTimeout)
+	defer cancel()
+	client := salesforce.New(res.InstanceURL, staticToken(res.AccessToken), f.s.Client())
+	info, in, err := f.s.identifyOrg(cctx, client, f.k, res, f.s.Log().With("connector", f.k.String()))
+	f.mu.Lock()
+	f.ident = &identity{res: res, info: info, in: in, err: err}
+	f.mu.Unlock()
+	if err != nil || info == nil {
+		return ""
+	}
+	return pageOrgName(info)
+}
+
+// pageOrgName names an org on the browser's page, in no language's words
+// (connector.OrgLabel is for English messages): "Acme Corp (00D…)", or the
+// user's username and the org ID when the org's name cannot be read.
+func pageOrgName(info *connector.OrgInfo) string {
+	switch {
+	case info.OrgName != "":
+		return info.OrgName + " (" + info.OrgID + ")"
+	case info.Username != "":
+		return info.Username + " (" + info.OrgID + ")"
+	}
+	return info.OrgID
 }
 
 // staticToken serves one fresh access token; it cannot refresh.
@@ -303,11 +352,24 @@ func (s *Sessions) identifyOrg(ctx context.Context, client *salesforce.Client, k
 // (the tokens are revoked, nothing is stored); a missing permission is
 // reported in the result with the tokens stored.
 func (s *Sessions) completeAuthorization(ctx context.Context, conn connector.Connector, res *oauth.Result, allowMismatch bool) (*AuthorizeResult, error) {
+	return s.completeAuthorizationWith(ctx, conn, res, allowMismatch, nil)
+}
+
+// completeAuthorizationWith is completeAuthorization with the org already
+// identified (known, from the browser's success page), or nil.
+func (s *Sessions) completeAuthorizationWith(ctx context.Context, conn connector.Connector, res *oauth.Result, allowMismatch bool, known *identity) (*AuthorizeResult, error) {
 	k := conn.Key()
 	log := s.Log().With("connector", k.String())
 	client := salesforce.New(res.InstanceURL, staticToken(res.AccessToken), s.Client())
 
-	info, in, err := s.identifyOrg(ctx, client, k, res, log)
+	var info *connector.OrgInfo
+	var in *OrgInspection
+	var err error
+	if known != nil {
+		info, in, err = known.info, known.in, known.err
+	} else {
+		info, in, err = s.identifyOrg(ctx, client, k, res, log)
+	}
 	if err != nil {
 		s.revokeIssued(ctx, conn, res, log)
 		return nil, err

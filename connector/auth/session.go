@@ -357,8 +357,8 @@ func needsReauthProblem(k connector.Key, cause error) *connector.Problem {
 	return &connector.Problem{
 		Code: connector.CodeNeedsReauth,
 		Message: fmt.Sprintf("The authorization of %s has expired or was revoked. Likely causes: the sandbox was refreshed, "+
-			"the app's access was revoked in Setup, the refresh token policy of the app expired it, or the same user "+
-			"authorized this app more than five times (Salesforce then revokes the oldest).", k),
+			"the app's access was revoked in Setup, the org's policy for the app ended the sign-in after a set time, or the same user "+
+			"signed in to this app more than five times (Salesforce then ends the oldest sign-in).", k),
 		Fix: fmt.Sprintf("Authorize it again (click Authorize, or run connectorctl authorize %s).", k),
 		Err: cause,
 	}

@@ -41,11 +41,17 @@ func TestRealBrowserLogin(t *testing.T) {
 		wantPath string
 		wantText string
 	}{
-		{"allow", true, "/OauthSuccess", "Almost done: return to Connectors"},
+		{"allow", true, "/OauthSuccess", "You signed in to Acme Corp ("},
 		{"deny", false, "/OauthError", "You clicked Deny"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			org, f := startSimFlow(t, ctx, sfsim.Options{})
+			org, err := sfsim.Start(sfsim.Options{})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = org.Close() })
+			// the app names the org once the tokens are issued: the page says so
+			f := simFlow(t, ctx, org, func(c *Config) {
+				c.Identify = func(context.Context, *Result) string { return "Acme Corp (" + org.OrgID() + ")" }
+			})
 			s, err := d.NewSession(ctx)
 			require.NoError(t, err, "chromedriver log: %s", d.Log())
 			defer func() { _ = s.Close(context.WithoutCancel(ctx)) }()
@@ -131,7 +137,13 @@ func TestBrowserPlayerAsBROWSER(t *testing.T) {
 			t.Setenv("BROWSERPLAYER_DENY", tt.deny)
 			t.Setenv("BROWSERPLAYER_WAIT", "")
 			t.Setenv("BROWSERPLAYER_LOG", logPath)
-			org, f := startSimFlow(t, ctx, sfsim.Options{})
+			org, err := sfsim.Start(sfsim.Options{})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = org.Close() })
+			// the app names the org once the tokens are issued: the page says so
+			f := simFlow(t, ctx, org, func(c *Config) {
+				c.Identify = func(context.Context, *Result) string { return "Acme Corp (" + org.OrgID() + ")" }
+			})
 			t.Setenv("SFSIM_USERNAME", org.Username())
 			t.Setenv("SFSIM_PASSWORD", org.Password())
 

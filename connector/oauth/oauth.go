@@ -66,6 +66,11 @@ type Config struct {
 	// Pages is the wording of the browser's result pages, in the app's
 	// language; zero fields are English.
 	Pages PageText
+	// Identify, when set, names the org the fresh tokens belong to for the
+	// success page ("Acme Corp (00D…)"): it runs after the token exchange,
+	// before the browser is sent to the page. An empty answer falls back
+	// to the org's host and ID.
+	Identify func(ctx context.Context, res *Result) string
 }
 
 func (c *Config) setDefaults() error {
@@ -138,6 +143,8 @@ type Flow struct {
 	done       chan struct{} // closed when result/err are set
 	result     *Result
 	err        error
+	// orgName is what Identify said, for the success page; set before done.
+	orgName string
 
 	// pending counts browsers sent (or about to be sent) to a result page
 	// that have not loaded it yet; pageServed signals each load.
@@ -380,6 +387,11 @@ func (f *Flow) complete(q url.Values) {
 		}
 		f.finish(nil, err)
 		return
+	}
+	if f.cfg.Identify != nil {
+		// The browser waits on the redirect meanwhile: its success page
+		// names the org by the name the org gives itself.
+		f.orgName = f.cfg.Identify(f.ctx, res)
 	}
 	f.finish(res, nil)
 }

@@ -102,10 +102,14 @@ func (f *Flow) serveResult(w http.ResponseWriter, success bool) {
 	if success && f.err == nil {
 		// The app has not checked the org yet (environment, permissions):
 		// the page names the org and says "almost done", never "authorized".
+		org := f.orgName
+		if org == "" {
+			org = orgOf(f.result)
+		}
 		writePage(w, http.StatusOK, page{
 			Lang:  t.Lang,
 			Title: t.AlmostTitle,
-			Lines: []string{strings.ReplaceAll(t.AlmostLine, "{Org}", orgOf(f.result)), t.ReturnLine},
+			Lines: []string{strings.ReplaceAll(t.AlmostLine, "{Org}", org), t.ReturnLine},
 		})
 		return
 	}

@@ -23,15 +23,20 @@ func startSimFlow(t *testing.T, ctx context.Context, opts sfsim.Options) (*sfsim
 	return org, simFlow(t, ctx, org)
 }
 
-// simFlow starts a flow against org on a fresh registered port.
-func simFlow(t *testing.T, ctx context.Context, org *sfsim.Org) *Flow {
+// simFlow starts a flow against org on a fresh registered port; with
+// lets a test change the Config first.
+func simFlow(t *testing.T, ctx context.Context, org *sfsim.Org, with ...func(*Config)) *Flow {
 	t.Helper()
 	var f *Flow
 	var err error
 	for range 5 { // a free port can be taken by a concurrent test before we bind it
 		port := freePort(t)
 		org.RegisterCallback(DefaultClientID, "http://localhost:"+strconv.Itoa(port)+DefaultCallbackPath)
-		f, err = Start(ctx, Config{LoginURL: org.LoginURL(), Ports: []int{port}})
+		cfg := Config{LoginURL: org.LoginURL(), Ports: []int{port}}
+		for _, w := range with {
+			w(&cfg)
+		}
+		f, err = Start(ctx, cfg)
 		if err == nil {
 			break
 		}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -218,6 +219,44 @@ func TestAuthorizePasteFallback(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestAuthorizeSuccessPageNamesOrg: the page the browser lands on after
+// Allow names the org by the name it gives itself, not by its host (it
+// said "You signed in to 127.0.0.1 (00D…)"); without API access (no name
+// to read) it names the user instead.
+func TestAuthorizeSuccessPageNamesOrg(t *testing.T) {
+	for _, apiEnabled := range []bool{true, false} {
+		e := newCoreEnv(t, sfsim.Options{Sandbox: true, OrgName: "Acme UAT"})
+		e.org.SetAPIEnabled(apiEnabled)
+		e.follow = false
+		opts := e.opts()
+		opts.NoBrowser = true
+		f, err := e.svc.StartAuthorize(e.ctx, sbKey, opts)
+		require.NoError(t, err)
+		require.NoError(t, e.browser(f.URL()))
+		redirect, err := e.waitRedirect()
+		require.NoError(t, err)
+		req, err := http.NewRequestWithContext(e.ctx, http.MethodGet, redirect, nil)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req) // follows to the success page
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		res, err := f.Wait(e.ctx)
+		require.NoError(t, err)
+
+		page := string(body)
+		assert.Equal(t, "/OauthSuccess", resp.Request.URL.Path)
+		want := "Acme UAT (" + e.org.OrgID() + ")"
+		if !apiEnabled {
+			want = e.org.Username() + " (" + e.org.OrgID() + ")"
+		}
+		assert.Contains(t, page, "You signed in to "+want+".", "API enabled: %v", apiEnabled)
+		assert.NotContains(t, page, "127.0.0.1")
+		assert.Equal(t, e.org.OrgID(), res.Connector.Org.OrgID, "the authorization completes with the org read for the page")
+	}
+}
+
 func TestAuthorizeAPIDisabled(t *testing.T) {
 	e := newCoreEnv(t, sfsim.Options{Sandbox: true})
 	e.org.SetAPIEnabled(false)
@@ -266,7 +305,8 @@ func TestAuthorizeCustomizeApplicationMissing(t *testing.T) {
 	require.NotNil(t, res.Problem)
 	assert.Equal(t, connector.CodePermissionMissing, res.Problem.Code)
 	assert.Contains(t, res.Problem.Message, "Customize Application")
-	assert.Contains(t, res.Problem.Fix, "In Setup, open Users → Permission Sets (or Profiles)")
+	assert.Contains(t, res.Problem.Fix, "If you are a Salesforce administrator, open Setup → Users → Permission Sets (or Profiles)")
+	assert.Contains(t, res.Problem.Fix, "otherwise ask your Salesforce administrator", "one instruction, for an admin or not")
 	assert.True(t, res.Permissions.APIEnabled)
 	assert.False(t, res.Permissions.CustomizeApplication)
 	_, err = e.storedTokens(sbKey)

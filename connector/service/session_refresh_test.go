@@ -105,7 +105,7 @@ func TestSessionRevokedRefreshTokenNeedsReauth(t *testing.T) {
 	p := connector.AsProblem(err)
 	require.Equal(t, connector.CodeNeedsReauth, p.Code)
 	assert.Contains(t, p.Message, "The authorization of Lightning/Sandbox has expired or was revoked.")
-	for _, cause := range []string{"sandbox was refreshed", "revoked in Setup", "refresh token policy", "more than five times"} {
+	for _, cause := range []string{"sandbox was refreshed", "revoked in Setup", "policy for the app ended the sign-in", "more than five times"} {
 		assert.Contains(t, p.Message, cause)
 	}
 	assert.Contains(t, p.Fix, "Authorize it again")
