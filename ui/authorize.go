@@ -373,7 +373,7 @@ func (s *authScreen) renderOrg(c connector.Connector) {
 	} else if v := live.FoundElsewhere(); v != nil {
 		s.stateMsg.Importance = widget.MediumImportance // information, not a warning
 		s.stateMsg.SetText(lang.L("The org holds the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
-			map[string]any{"Date": formatTime(v.When()), "User": v.Who()}))
+			map[string]any{"Date": formatTime(v.When()), "User": userText(v.Who())}))
 		setVisible(s.stateMsg, true)
 	} else {
 		setVisible(s.stateMsg, false)

@@ -341,26 +341,26 @@ func (l *listScreen) showProgress(done, total int) {
 // brings their own External Client App also gives its consumer key and the
 // callback ports registered in it.
 func (l *listScreen) onAddSystem() {
-	name := &widget.Entry{PlaceHolder: "Lightning", Validator: connector.ValidateSystemName}
+	name := &widget.Entry{PlaceHolder: "Lightning", Validator: localValidator(connector.ValidateSystemName)}
 	name.ExtendBaseWidget(name)
 	// Production, Sandbox, Test, then a named sandbox or production environment
 	envs := append(envOptions(), lang.L("Other sandbox (UAT, QA…)"), lang.L("Other production org"))
 	env := widget.NewSelect(envs, nil)
 	env.SetSelectedIndex(1)
-	named := &widget.Entry{PlaceHolder: "UAT", Validator: func(s string) error {
+	named := &widget.Entry{PlaceHolder: "UAT", Validator: localValidator(func(s string) error {
 		if i := env.SelectedIndex(); i < len(connector.Environments) {
 			return nil
 		}
 		_, err := connector.NamedEnvironment(s, connector.Sandbox)
 		return err
-	}}
+	})}
 	named.ExtendBaseWidget(named)
 	clientID := &widget.Entry{PlaceHolder: connector.DefaultClientID}
 	clientID.ExtendBaseWidget(clientID)
-	ports := &widget.Entry{PlaceHolder: "1717", Validator: func(s string) error {
+	ports := &widget.Entry{PlaceHolder: "1717", Validator: localValidator(func(s string) error {
 		_, err := connector.ParseCallbackPorts(s)
 		return err
-	}}
+	})}
 	ports.ExtendBaseWidget(ports)
 	items := []*widget.FormItem{
 		{Text: lang.L("System"), Widget: name, HintText: lang.L("For example Lightning or Service Cloud")},

@@ -19,7 +19,7 @@ func (s *authScreen) onRename() {
 	if _, ok := s.m.connectorFor(k); !ok || s.act.svc() == nil {
 		return
 	}
-	name := &widget.Entry{Text: k.System, Validator: connector.ValidateSystemName}
+	name := &widget.Entry{Text: k.System, Validator: localValidator(connector.ValidateSystemName)}
 	name.ExtendBaseWidget(name)
 	items := []*widget.FormItem{{Text: lang.L("System"), Widget: name,
 		HintText: lang.L("Its sign-in, org and backups stay with it.")}}
