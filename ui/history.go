@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -185,7 +187,10 @@ func (v *view) onExportConnectors() {
 	v.saveCSV(v.win, "connectors.csv", func(w io.Writer) error { return connector.WriteConnectorsCSV(w, cs) })
 }
 
-// saveCSV asks where to save and writes the CSV there.
+// saveCSV asks where to save and writes the CSV there. The dialog opens
+// in the user's Documents folder (else home), never in the last folder a
+// dialog used, which may be the content bundle's: a CSV saved there would
+// ship with the next publish.
 func (v *view) saveCSV(parent fyne.Window, name string, write func(w io.Writer) error) {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
@@ -196,12 +201,44 @@ func (v *view) saveCSV(parent fyne.Window, name string, write func(w io.Writer) 
 		if err != nil || wc == nil {
 			return
 		}
-		defer wc.Close()
-		if _, err := wc.Write(buf.Bytes()); err != nil {
-			v.showError(lang.L("Export as CSV"), err)
-		}
+		v.csvSaved(parent, wc, buf.Bytes())
 	}, parent)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	if dir := csvFolder(); dir != nil {
+		d.SetLocation(dir)
+	}
 	d.Show()
+}
+
+// csvSaved writes data to wc and says where it went.
+func (v *view) csvSaved(parent fyne.Window, wc fyne.URIWriteCloser, data []byte) {
+	_, err := wc.Write(data)
+	if cerr := wc.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		v.showError(lang.L("Export as CSV"), err)
+		return
+	}
+	d := dialog.NewInformation(lang.L("Export as CSV"), lang.L("Saved to {{.Path}}.", map[string]any{"Path": wc.URI().Path()}), parent)
+	v.track(d, d.Hide)
+	d.Show()
+}
+
+// csvFolder is where the CSV save dialog opens: the user's Documents
+// folder, else their home folder (nil: neither can be listed).
+func csvFolder() fyne.ListableURI {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return nil
+	}
+	for _, dir := range []string{filepath.Join(home, "Documents"), home} {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+				return l
+			}
+		}
+	}
+	return nil
 }
