@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -41,6 +43,22 @@ func TestCSVExportFolderAndConfirmation(t *testing.T) {
 			top := h.w.Canvas().Overlays().Top()
 			require.NotNil(t, top, "a confirmation")
 			assert.Contains(t, allText(top), tt.want)
+		})
+	}
+}
+
+// TestSearchPlaceholderFits: at 800×600 the French placeholder of the
+// search field ("Rechercher des connecteurs et des orgs") was cut; every
+// language's placeholder now fits the field.
+func TestSearchPlaceholderFits(t *testing.T) {
+	for _, locale := range []string{"en_US.UTF-8", "fr_FR.UTF-8"} {
+		t.Run(locale, func(t *testing.T) {
+			useLanguage(t, locale)
+			h := newHarness(t, harnessOpts{demo: true, org: sfsim.Options{Sandbox: true}})
+			h.ui(func() { h.w.Resize(fyne.NewSize(800, 600)) })
+			e := h.v.list.search
+			text := fyne.MeasureText(e.PlaceHolder, theme.TextSize(), fyne.TextStyle{}).Width
+			assert.LessOrEqual(t, text+2*theme.InnerPadding(), e.Size().Width, "%q fits", e.PlaceHolder)
 		})
 	}
 }
