@@ -64,6 +64,20 @@ func displayFailure(r any) bool {
 	return strings.Contains(s, "GLFW") || strings.Contains(s, "PlatformError") || strings.Contains(s, "X11")
 }
 
+// recoverNoDisplay, deferred, turns the window system's failure to start
+// into noDisplayMessage and exit code 1; any other panic goes on.
+func recoverNoDisplay(code *int) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if !displayFailure(r) {
+		panic(r)
+	}
+	fmt.Fprintln(os.Stderr, noDisplayMessage)
+	*code = 1
+}
+
 func run(args []string) (code int) {
 	fs := flag.NewFlagSet("connectors", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "run on a simulated Salesforce org on this computer (no account needed)")
@@ -121,15 +135,7 @@ func run(args []string) (code int) {
 		fmt.Fprintln(os.Stderr, "connectors: no log file:", lerr)
 	}
 
-	defer func() { // a display that cannot be opened: GLFW panics in NewWindow
-		if r := recover(); r != nil {
-			if !displayFailure(r) {
-				panic(r)
-			}
-			fmt.Fprintln(os.Stderr, noDisplayMessage)
-			code = 1
-		}
-	}()
+	defer recoverNoDisplay(&code) // a display that cannot be opened: GLFW panics in NewWindow
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	a.Settings().SetTheme(ui.Theme())

@@ -126,7 +126,7 @@ func openHistory(act historyActions, k connector.Key, org string) *historyView {
 		rows[len(entries)-1-i] = e
 	}
 	cols := historyColumns()
-	widths := []float32{130, 80, 160, 120, 70, 150, 110, 70}
+	widths := []float32{120, 75, 150, 120, 70, 150, 90, 90}
 	h := &historyView{rows: rows}
 	h.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(rows), len(cols) },

@@ -151,7 +151,7 @@ func problemText(err error) (msg, fix string) {
 		if ue.ID != "" {
 			reason, fix = catalogue("problem."+ue.ID, ue.Reason, nil), catalogue("problem."+ue.ID+".fix", ue.Fix, nil)
 		}
-		return lang.L("The keyring can't be used: {{.Reason}}", map[string]any{"Reason": lowerFirst(reason)}), fix
+		return lang.L("The keyring can't be used: {{.Reason}}", map[string]any{"Reason": reason}), fix
 	}
 	p := connector.AsProblem(err)
 	if p.Code == "unexpected" || p.Code == "" {
@@ -229,7 +229,10 @@ func keyringReason(err error) string {
 		return ""
 	}
 	var ue *tokenstore.UnavailableError
-	if errors.As(err, &ue) && ue.ID != "" {
+	if errors.As(err, &ue) {
+		if ue.ID == "" {
+			return lowerFirst(ue.Reason)
+		}
 		return lowerFirst(catalogue("problem."+ue.ID, ue.Reason, nil))
 	}
 	msg, _ := problemText(connector.KeyringProblem(err))
