@@ -44,6 +44,9 @@ STAMP := -X $(VERSION_PKG).version=$(VERSION) -X $(VERSION_PKG).commit=$(COMMIT)
 FYNE_GOFLAGS := $(GOFLAGS) -ldflags=-X=$(VERSION_PKG).version=$(VERSION) -ldflags=-X=$(VERSION_PKG).commit=$(COMMIT)
 HOST_ARCH := $(shell $(GO) env GOARCH)
 DIST := $(CURDIR)/dist
+# The documents every release archive holds next to the program: the README
+# and the licence (when the repository has one).
+DIST_DOCS := README.md $(wildcard LICENSE LICENSE.md LICENSE.txt)
 CTL_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 MINGW_CC := x86_64-w64-mingw32-gcc
 
@@ -172,9 +175,12 @@ FYNE_PACKAGE = scripts/version sync && cp FyneApp.toml FyneApp.toml.keep && \
 dist-linux: $(FYNE)
 	rm -f Connectors.tar.xz
 	$(call FYNE_PACKAGE,-os linux)
+	scripts/dist-linux-fixup Connectors.tar.xz $(DIST_DOCS)
 	@t=$$(mktemp -d) && tar -xJf Connectors.tar.xz -C $$t && \
 	desktop-file-validate $$t/connectors/usr/local/share/applications/*.desktop && \
-	echo "desktop entry: valid" && rm -rf $$t
+	grep -q '^Exec=/usr/local/bin/connectors' $$t/connectors/usr/local/share/applications/*.desktop && \
+	for f in $(DIST_DOCS); do [ -f $$t/connectors/$$f ] || { echo "$$f is not in the archive"; exit 1; }; done && \
+	echo "desktop entry: valid, absolute Exec; $(DIST_DOCS) included" && rm -rf $$t
 	mkdir -p $(DIST)
 	mv Connectors.tar.xz $(DIST)/connectors-$(VERSION)-linux-$(HOST_ARCH).tar.xz
 
@@ -187,7 +193,7 @@ dist-windows: $(FYNE)
 	case "$$f" in *"PE32+ executable (GUI) x86-64"*) ;; *) echo "connectors.exe is not a 64-bit GUI executable"; exit 1;; esac
 	mkdir -p $(DIST)
 	rm -f $(DIST)/connectors-$(VERSION)-windows-amd64.zip
-	zip -q -X $(DIST)/connectors-$(VERSION)-windows-amd64.zip connectors.exe
+	zip -q -X $(DIST)/connectors-$(VERSION)-windows-amd64.zip connectors.exe $(DIST_DOCS)
 	rm -f connectors.exe
 
 # The macOS app, on a Mac (the release workflow's macOS job): Connectors.app
@@ -198,6 +204,7 @@ dist-darwin: $(FYNE)
 	$(call FYNE_PACKAGE,-os darwin)
 	mkdir -p $(DIST)
 	ditto -c -k --keepParent Connectors.app $(DIST)/connectors-$(VERSION)-darwin-$(HOST_ARCH).zip
+	zip -q -X -j $(DIST)/connectors-$(VERSION)-darwin-$(HOST_ARCH).zip $(DIST_DOCS)
 	rm -rf Connectors.app
 
 # connectorctl needs no cgo: one archive per platform.
@@ -208,8 +215,9 @@ dist-ctl:
 		name=connectorctl-$(VERSION)-$$os-$$arch; d=$$(mktemp -d); \
 		echo "build $$name"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(STAMP)" -o $$d/connectorctl$$ext ./cmd/connectorctl; \
-		if [ $$os = windows ]; then rm -f $(DIST)/$$name.zip; (cd $$d && zip -q -X $(DIST)/$$name.zip connectorctl.exe); \
-		else tar -czf $(DIST)/$$name.tar.gz --owner=0 --group=0 --numeric-owner -C $$d connectorctl; fi; \
+		cp $(DIST_DOCS) $$d/; \
+		if [ $$os = windows ]; then rm -f $(DIST)/$$name.zip; (cd $$d && zip -q -X $(DIST)/$$name.zip connectorctl.exe $(DIST_DOCS)); \
+		else tar -czf $(DIST)/$$name.tar.gz --owner=0 --group=0 --numeric-owner -C $$d connectorctl $(DIST_DOCS); fi; \
 		rm -rf $$d; \
 	done
 

@@ -20,7 +20,7 @@ import (
 
 // demoScenarios are the states demo mode can show, for support staff and
 // trainers: --demo-scenario NAME at start, or the banner's menu.
-var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable", "teammate", "fleet", "fleet-200"}
+var demoScenarios = []string{"normal", "connected", "many", "permission-missing", "api-disabled", "needs-reauth", "production", "unreachable", "teammate", "changed-outside", "fleet", "fleet-200"}
 
 // demoWorld is the demo's simulated org and service, which a scenario sets up.
 type demoWorld struct {
@@ -46,6 +46,8 @@ type demoWorld struct {
 //	production          a production org, in a Demo/Production connector
 //	unreachable         the org drops every API connection
 //	teammate            the org holds a version a teammate published
+//	changed-outside     published, then the resource edited in Setup by
+//	                    someone else (the drift a publish must not overwrite silently)
 //	fleet, fleet-200    signed in, among 20 (200) client connectors, each
 //	                    its own org signed in by JWT, in every fleet state
 func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, error) {
@@ -81,6 +83,8 @@ func (d *demoWorld) scenario(ctx context.Context, name string) (connector.Key, e
 		o.FailNextMatching("", "", 1<<30, 0)
 	case "teammate":
 		return key, d.teammatePublish()
+	case "changed-outside":
+		return key, d.changedOutside(ctx, key)
 	case "fleet":
 		return key, d.fleet(20)
 	case "fleet-200":
@@ -108,6 +112,26 @@ func (d *demoWorld) teammatePublish() error {
 			AppVersion: "1.4.0", PubID: "7e3a9c0d5b1f2468", Publisher: "grace@demo.example"}.Description(),
 		LastModifiedDate: at, LastModifiedByID: d.org.UserID(), LastModifiedByName: "Grace Hopper",
 	})
+	return nil
+}
+
+// changedOutside publishes the sample content, then edits the resource in
+// the org as another user would in Setup: the drift Connectors shows
+// (Changed outside) and asks about before publishing over it.
+func (d *demoWorld) changedOutside(ctx context.Context, key connector.Key) error {
+	if res := d.svc.Publish(ctx, key, d.sample, service.PublishOptions{}); res.Problem != nil {
+		return res.Problem
+	}
+	cur := d.org.Resource(connector.DefaultResourceName)
+	if cur == nil {
+		return fmt.Errorf("the demo publish left no %s", connector.DefaultResourceName)
+	}
+	edited := *cur
+	edited.Body = []byte("edited in Setup")
+	edited.Description = "edited in Setup"
+	edited.LastModifiedDate = time.Now().Add(time.Second)
+	edited.LastModifiedByID, edited.LastModifiedByName = "005000000000777AAA", "Jane Doe"
+	d.org.PutResource(edited)
 	return nil
 }
 

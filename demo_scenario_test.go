@@ -55,8 +55,12 @@ func TestDemoScenarios(t *testing.T) {
 		"production":         connector.StateConnected,
 		"unreachable":        connector.StateUnreachable,
 		"teammate":           connector.StateConnected,
+		"changed-outside":    connector.StateConnected,
 		"fleet":              connector.StateConnected,
 		"fleet-200":          connector.StateConnected,
+	}
+	for name := range want {
+		assert.Contains(t, demoScenarios, name, "the demo offers every scenario")
 	}
 	for _, name := range demoScenarios {
 		t.Run(name, func(t *testing.T) {
@@ -80,6 +84,10 @@ func TestDemoScenarios(t *testing.T) {
 			}
 			if name == "api-disabled" {
 				assert.False(t, st.Permissions.APIEnabled)
+			}
+			if name == "changed-outside" {
+				require.NotNil(t, st.Drift, "the resource was edited in Setup after the publish")
+				assert.Equal(t, "Jane Doe", st.Drift.By())
 			}
 			if name == "teammate" {
 				require.NotNil(t, st.Found)

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -41,7 +42,43 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-func run(args []string) int {
+// noDisplayMessage is what the app says, and exits 1, when it has no
+// screen to open its window on (a bare SSH session, a CI job, make demo on
+// a server): not a GLFW stack trace.
+const noDisplayMessage = "connectors: no display: run it in a desktop session, or under xvfb-run"
+
+// noDisplay reports whether a Linux (or other X11) desktop has no display
+// to open a window on: neither $DISPLAY nor $WAYLAND_DISPLAY is set.
+func noDisplay(goos string, getenv func(string) string) bool {
+	if goos == "darwin" || goos == "windows" || goos == "android" || goos == "ios" {
+		return false
+	}
+	return getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == ""
+}
+
+// displayFailure reports whether a panic is the window system's failure to
+// start (GLFW on a display that cannot be opened, e.g. DISPLAY=:99 with no
+// X server there).
+func displayFailure(r any) bool {
+	s := fmt.Sprint(r)
+	return strings.Contains(s, "GLFW") || strings.Contains(s, "PlatformError") || strings.Contains(s, "X11")
+}
+
+// recoverNoDisplay, deferred, turns the window system's failure to start
+// into noDisplayMessage and exit code 1; any other panic goes on.
+func recoverNoDisplay(code *int) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if !displayFailure(r) {
+		panic(r)
+	}
+	fmt.Fprintln(os.Stderr, noDisplayMessage)
+	*code = 1
+}
+
+func run(args []string) (code int) {
 	fs := flag.NewFlagSet("connectors", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "run on a simulated Salesforce org on this computer (no account needed)")
 	cfgDir := fs.String("config-dir", "", "config folder (default $CONNECTORS_CONFIG_DIR, else <user config>/connectors)")
@@ -66,6 +103,10 @@ func run(args []string) int {
 	if *showVersion {
 		fmt.Println(version.Line("connectors"))
 		return 0
+	}
+	if noDisplay(runtime.GOOS, os.Getenv) {
+		fmt.Fprintln(os.Stderr, noDisplayMessage)
+		return 1
 	}
 	if err := ui.LoadTranslations(); err != nil {
 		fmt.Fprintln(os.Stderr, "connectors:", err)
@@ -99,6 +140,7 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "connectors: no log file:", lerr)
 	}
 
+	defer recoverNoDisplay(&code) // a display that cannot be opened: GLFW panics in NewWindow
 	a := app.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	a.Settings().SetTheme(ui.Theme())

@@ -197,3 +197,37 @@ func TestListDemoScenarios(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Equal(t, strings.Join(demoScenarios, "\n")+"\n", string(out))
 }
+
+// TestNoDisplay: without a display (no DISPLAY or WAYLAND_DISPLAY, or one
+// no X server answers on), the app printed a GLFW panic and a Go stack
+// trace; it now says what to do and exits 1.
+func TestNoDisplay(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	bin := filepath.Join(t.TempDir(), "connectors")
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	for name, extra := range map[string][]string{"unset": nil, "no server": {"DISPLAY=:4242"}} {
+		t.Run(name, func(t *testing.T) {
+			app := exec.CommandContext(ctx, bin, "--demo")
+			app.Env = append(append([]string{}, env...), extra...)
+			var stdout, stderr bytes.Buffer
+			app.Stdout, app.Stderr = &stdout, &stderr
+			err := app.Run()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit, "stderr: %s", stderr.String())
+			assert.Equal(t, 1, exit.ExitCode())
+			assert.Contains(t, stderr.String(), "connectors: no display: run it in a desktop session, or under xvfb-run")
+			assert.NotContains(t, stderr.String(), "goroutine", "no stack trace")
+			assert.NotContains(t, stderr.String(), "panic")
+		})
+	}
+	assert.False(t, noDisplay("darwin", func(string) string { return "" }), "macOS and Windows need no DISPLAY")
+	assert.False(t, noDisplay("linux", func(k string) string { return map[string]string{"WAYLAND_DISPLAY": "wayland-0"}[k] }))
+}

@@ -6,6 +6,10 @@ const (
 	CodeTokenExchange      = "token_exchange_failed"
 )
 
+// CodeInvalidValue: a value typed in a form or given as an argument (a
+// system name, an environment name, callback ports) is not valid.
+const CodeInvalidValue = "invalid_value"
+
 // CodeConnectorsFile: a --connectors file cannot be used.
 const CodeConnectorsFile = "connectors_file_invalid"
 

@@ -1,7 +1,6 @@
 package connector
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -151,7 +150,8 @@ func ParseCallbackPorts(s string) ([]int, error) {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		p, err := strconv.Atoi(f)
 		if err != nil || p < 1 || p > 65535 {
-			return nil, fmt.Errorf("%s is not a port: give numbers from 1 to 65535, e.g. 1717, 1718", safetext.Value(f))
+			return nil, &Problem{Code: CodeInvalidValue, ID: "callback_port_invalid", Args: map[string]any{"Value": safetext.Value(f)},
+				Message: safetext.Value(f) + " is not a port.", Fix: "Give numbers from 1 to 65535, e.g. 1717, 1718."}
 		}
 		if !seen[p] {
 			seen[p] = true

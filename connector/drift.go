@@ -41,7 +41,11 @@ func (d *Drift) PublishEffect() string {
 	return "publishing over it needs --force (it is backed up first)"
 }
 
-// By names who changed it: the user's name, else the Id, else "an unknown user".
+// UnknownUser is what By and Who say when the org names nobody; a front
+// end in another language puts its own words in its place.
+const UnknownUser = "an unknown user"
+
+// By names who changed it: the user's name, else the Id, else UnknownUser.
 func (d *Drift) By() string {
 	switch {
 	case d.LastModifiedByName != "":
@@ -49,7 +53,7 @@ func (d *Drift) By() string {
 	case d.LastModifiedByID != "":
 		return d.LastModifiedByID
 	}
-	return "an unknown user"
+	return UnknownUser
 }
 
 func DriftOf(cur *salesforce.StaticResource) *Drift {

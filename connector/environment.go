@@ -36,7 +36,8 @@ func NamedEnvironment(name string, kind Environment) (Environment, error) {
 		return "", err
 	}
 	if kind != Production && kind != Sandbox {
-		return "", fmt.Errorf("unknown org kind %s: use production or sandbox", safetext.Value(string(kind)))
+		return "", &Problem{Code: CodeInvalidValue, ID: "org_kind_unknown", Args: map[string]any{"Value": safetext.Value(string(kind))},
+			Message: "Unknown org kind " + safetext.Value(string(kind)) + ".", Fix: "Use production or sandbox."}
 	}
 	if isBuiltin(Environment(name)) {
 		return Environment(name), nil
@@ -46,11 +47,15 @@ func NamedEnvironment(name string, kind Environment) (Environment, error) {
 
 func validEnvName(name string) error {
 	if name == "" || len(name) > maxEnvName {
-		return fmt.Errorf("unknown environment %s: name it with 1 to %d letters or digits, e.g. UAT", safetext.Value(name), maxEnvName)
+		return &Problem{Code: CodeInvalidValue, ID: "env_name_length", Args: map[string]any{"Value": safetext.Value(name), "Max": maxEnvName},
+			Message: "The environment name " + safetext.Value(name) + " is empty or too long.",
+			Fix:     fmt.Sprintf("Name it with 1 to %d letters or digits, e.g. UAT.", maxEnvName)}
 	}
 	for _, r := range name {
 		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' && r != '_' {
-			return fmt.Errorf("unknown environment %s: use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox", safetext.Value(name))
+			return &Problem{Code: CodeInvalidValue, ID: "env_name_chars", Args: map[string]any{"Value": safetext.Value(name)},
+				Message: "The environment name " + safetext.Value(name) + " has characters other than letters, digits, '-' and '_'.",
+				Fix:     "Use production, sandbox, test, or a name of letters and digits with its org kind, e.g. UAT:sandbox."}
 		}
 	}
 	return nil
@@ -174,14 +179,17 @@ func ParseKey(s string) (Key, error) {
 // characters, no slash, no control characters.
 func ValidateSystemName(s string) error {
 	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("the system name is empty: give a name such as Lightning")
+		return &Problem{Code: CodeInvalidValue, ID: "system_name_empty", Message: "The system name is empty.", Fix: "Give a name such as Lightning."}
 	}
 	if len(s) > 40 {
-		return fmt.Errorf("the system name %s is too long: use at most 40 characters", safetext.Value(s))
+		return &Problem{Code: CodeInvalidValue, ID: "system_name_too_long", Args: map[string]any{"Value": safetext.Value(s)},
+			Message: "The system name " + safetext.Value(s) + " is too long.", Fix: "Use at most 40 characters."}
 	}
 	for _, r := range s {
 		if r == '/' || r < 0x20 || r == 0x7f {
-			return fmt.Errorf("the system name %s contains %q: use letters, digits, spaces, '-' or '_'", safetext.Value(s), r)
+			char := fmt.Sprintf("%q", r)
+			return &Problem{Code: CodeInvalidValue, ID: "system_name_char", Args: map[string]any{"Value": safetext.Value(s), "Char": char},
+				Message: "The system name " + safetext.Value(s) + " contains " + char + ".", Fix: "Use letters, digits, spaces, '-' or '_'."}
 		}
 	}
 	return nil

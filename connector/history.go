@@ -363,8 +363,9 @@ func (c *csvRecords) flush() error {
 var ConnectorsCSVHeader = []string{"connector", "system", "environment", "state", "org_name", "org_id", "username",
 	"login_url", "resource", "created_at", "updated_at", "last_check", "last_publish", "last_fingerprint", "drift"}
 
-// WriteConnectorsCSV writes the connector table as CSV: who and when
-// created and changed each connection, its org and its last publish.
+// WriteConnectorsCSV writes the connector table as CSV: when each
+// connection was created and changed, its org and user, its last check and
+// publish, and a change made outside Connectors (who, when).
 func WriteConnectorsCSV(w io.Writer, conns []Connector) error {
 	cw := newCSVRecords(w)
 	_ = cw.write(ConnectorsCSVHeader)

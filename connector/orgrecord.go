@@ -76,7 +76,7 @@ func (v *OrgVersion) Who() string {
 	case v.LastModifiedByID != "":
 		return v.LastModifiedByID
 	}
-	return "an unknown user"
+	return UnknownUser
 }
 
 // When is when this version was published, as its record says, else the

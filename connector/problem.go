@@ -145,11 +145,12 @@ const (
 func KeyringProblem(err error) *Problem {
 	var ue *tokenstore.UnavailableError
 	if errors.As(err, &ue) {
-		return &Problem{Code: CodeKeyring, Message: ue.Reason, Fix: ue.Fix, Err: err}
+		return &Problem{Code: CodeKeyring, ID: ue.ID, Message: ue.Reason, Fix: ue.Fix, Err: err}
 	}
 	if errors.Is(err, tokenstore.ErrTooLarge) {
 		return &Problem{
 			Code:    CodeKeyring,
+			ID:      "keyring_tokens_too_large",
 			Message: "The tokens Salesforce issued are too large for the keyring.",
 			Fix:     "Ask your Salesforce admin to use opaque (non-JWT) access tokens for the app, then authorize again.",
 			Err:     err,

@@ -186,6 +186,12 @@ func LiveState(conn Connector, envChecked, envOK, orgChanged bool, p Permissions
 	return StateConnected
 }
 
+// Problem is the check's message and fix as a problem, translated by its
+// state ("problem.<state>", as every front end shows a status).
+func (s Status) Problem() *Problem {
+	return &Problem{Code: string(s.State), Message: s.Message, Fix: s.Fix}
+}
+
 // Authorized reports whether the check found the connector authorized:
 // tokens present and not refused (an unreachable org does not say
 // otherwise). Front ends ask for a production confirmation only then.

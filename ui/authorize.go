@@ -444,7 +444,7 @@ func (s *authScreen) renderState(c connector.Connector, live *connector.Status, 
 		v := live.FoundElsewhere()
 		s.stateMsg.Importance = widget.MediumImportance // information, not a warning
 		s.stateMsg.SetText(lang.L("The org holds the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
-			map[string]any{"Date": formatTime(v.When()), "User": v.Who()}))
+			map[string]any{"Date": formatTime(v.When()), "User": userText(v.Who())}))
 	default:
 		setVisible(s.stateBox, false)
 		return

@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"net"
 	"path/filepath"
 	"regexp"
@@ -38,12 +39,31 @@ type catalogueEntry struct {
 var snakeID = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // walkCatalogue finds every problem (connector.Problem literals, by ID or
-// Code) and every bundle reason (packaging.ValidationError IDs) in the
-// source of dir.
+// Code, and every assignment to a problem's ID or Code after the literal,
+// as explainHeadless sets them) and every bundle reason
+// (packaging.ValidationError IDs) in the source of dir and the packages
+// under it (CLI-only packages aside: connectorctl speaks English).
 func walkCatalogue(t *testing.T, dir, typeName string) []catalogueEntry {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	require.NoError(t, err)
+	var files []string
+	if dir == "." { // the window's problems name the connector package's codes
+		codes, err := filepath.Glob("../connector/*.go")
+		require.NoError(t, err)
+		files = append(files, codes...)
+	}
+	constOnly := len(files)
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "sfsim") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			files = append(files, path)
+		}
+		return nil
+	}))
 	fset := token.NewFileSet()
 	var parsed []*ast.File
 	consts := map[string]string{}
@@ -81,50 +101,36 @@ func walkCatalogue(t *testing.T, dir, typeName string) []catalogueEntry {
 		case *ast.Ident:
 			s, ok := consts[x.Name]
 			return s, ok
+		case *ast.SelectorExpr: // connector.CodeJWTAudience
+			s, ok := consts[x.Sel.Name]
+			return s, ok
 		}
 		return "", false
 	}
+	isType := func(e ast.Expr) bool {
+		switch x := e.(type) {
+		case *ast.Ident:
+			return x.Name == typeName
+		case *ast.SelectorExpr:
+			return x.Sel.Name == typeName
+		}
+		return false
+	}
 	var out []catalogueEntry
-	for _, file := range parsed {
+	for _, file := range parsed[constOnly:] {
 		ast.Inspect(file, func(n ast.Node) bool {
 			switch x := n.(type) {
 			case *ast.CompositeLit:
-				id, ok := x.Type.(*ast.Ident)
-				if !ok || id.Name != typeName {
+				if !isType(x.Type) {
 					return true
 				}
-				e := catalogueEntry{where: fset.Position(x.Pos()).String()}
-				code := ""
-				for _, el := range x.Elts {
-					kv, ok := el.(*ast.KeyValueExpr)
-					if !ok {
-						continue
-					}
-					key := kv.Key.(*ast.Ident).Name
-					switch key {
-					case "Code":
-						code, _ = str(kv.Value)
-					case "ID":
-						e.id, _ = str(kv.Value)
-					case "Fix":
-						e.hasFix = true
-					case "Args":
-						if cl, ok := kv.Value.(*ast.CompositeLit); ok {
-							e.args = map[string]bool{}
-							for _, a := range cl.Elts {
-								if k, ok := str(a.(*ast.KeyValueExpr).Key); ok {
-									e.args[k] = true
-								}
-							}
-						}
-					}
-				}
-				if e.id == "" {
-					e.id = code
-				}
-				if e.id != "" && e.id != "unexpected" {
-					out = append(out, e)
-				}
+				e := literalEntry(x, str)
+				e.where = fset.Position(x.Pos()).String()
+				out = append(out, e)
+			case *ast.BlockStmt:
+				out = append(out, assignedEntries(fset, x.List, str)...)
+			case *ast.CaseClause:
+				out = append(out, assignedEntries(fset, x.Body, str)...)
 			case *ast.CallExpr: // insecure("path_absolute", …), duplicate(name, "duplicate_case", …)
 				fn, ok := x.Fun.(*ast.Ident)
 				if !ok || (fn.Name != "insecure" && fn.Name != "duplicate") {
@@ -150,6 +156,86 @@ func walkCatalogue(t *testing.T, dir, typeName string) []catalogueEntry {
 	return out
 }
 
+// literalEntry is the catalogue entry of a Problem (or ValidationError)
+// literal: its ID, else its Code ("" when it has neither).
+func literalEntry(x *ast.CompositeLit, str func(ast.Expr) (string, bool)) catalogueEntry {
+	var e catalogueEntry
+	code := ""
+	for _, el := range x.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		switch kv.Key.(*ast.Ident).Name {
+		case "Code":
+			code, _ = str(kv.Value)
+		case "ID":
+			e.id, _ = str(kv.Value)
+		case "Fix":
+			e.hasFix = true
+		case "Args":
+			e.args = literalArgs(kv.Value, str)
+		}
+	}
+	if e.id == "" {
+		e.id = code
+	}
+	return e
+}
+
+func literalArgs(v ast.Expr, str func(ast.Expr) (string, bool)) map[string]bool {
+	cl, ok := v.(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	args := map[string]bool{}
+	for _, a := range cl.Elts {
+		if k, ok := str(a.(*ast.KeyValueExpr).Key); ok {
+			args[k] = true
+		}
+	}
+	return args
+}
+
+// assignedEntries are the messages a list of statements sets on a problem
+// after its literal (p.Code = …; p.ID = …; p.Fix = …; p.Args = …): the ID
+// when one is set, else the Code.
+func assignedEntries(fset *token.FileSet, list []ast.Stmt, str func(ast.Expr) (string, bool)) []catalogueEntry {
+	var id, code string
+	var e catalogueEntry
+	for _, st := range list {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok {
+			continue
+		}
+		for i, l := range as.Lhs {
+			sel, ok := l.(*ast.SelectorExpr)
+			if !ok || i >= len(as.Rhs) {
+				continue
+			}
+			switch sel.Sel.Name {
+			case "Code":
+				code, _ = str(as.Rhs[i])
+				e.where = fset.Position(as.Pos()).String()
+			case "ID":
+				id, _ = str(as.Rhs[i])
+				e.where = fset.Position(as.Pos()).String()
+			case "Fix":
+				e.hasFix = true
+			case "Args":
+				e.args = literalArgs(as.Rhs[i], str)
+			}
+		}
+	}
+	if e.id = id; e.id == "" {
+		e.id = code
+	}
+	if e.id == "" || e.id == "unexpected" {
+		return nil
+	}
+	return []catalogueEntry{e}
+}
+
 var placeholder = regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
 
 // TestCatalogueComplete walks the source for every problem and bundle
@@ -159,8 +245,11 @@ func TestCatalogueComplete(t *testing.T) {
 	fr := readTranslation(t, "fr.json")
 	en := readTranslation(t, "en.json")
 	check := func(prefix string, entries []catalogueEntry) {
-		require.Greater(t, len(entries), 20, "the walk found the %s catalogue", prefix)
+		require.Greater(t, len(entries), 3, "the walk found the %s catalogue", prefix)
 		for _, e := range entries {
+			if e.id == "" || e.id == "unexpected" {
+				continue
+			}
 			key := prefix + e.id
 			keys := []string{key}
 			if e.hasFix {
@@ -186,6 +275,12 @@ func TestCatalogueComplete(t *testing.T) {
 		}
 	}
 	check("problem.", walkCatalogue(t, "../connector", "Problem"))
+	window := walkCatalogue(t, ".", "Problem")
+	for _, e := range window { // the window's own problems: each its catalogue entry
+		assert.True(t, e.id != "" && e.id != "unexpected", "a problem without an ID at %s shows its English text in French", e.where)
+	}
+	check("problem.", window)
+	check("problem.", walkCatalogue(t, "../connector/tokenstore", "UnavailableError"))
 	check("bundle.", walkCatalogue(t, "../packaging", "ValidationError"))
 }
 

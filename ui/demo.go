@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectors-app/connectors/connector"
@@ -32,8 +34,24 @@ func scenarioText(name string) string {
 		return stateText(connector.StateUnreachable)
 	case "teammate":
 		return lang.L("Published by a teammate")
+	case "changed-outside":
+		return lang.L("Changed outside Connectors")
+	case "fleet":
+		return lang.L("Fleet of 20 client orgs")
+	case "fleet-200":
+		return lang.L("Fleet of 200 client orgs")
 	}
 	return name
+}
+
+// widestText is the width the longest of texts takes in a control's
+// label (a Select's value: it truncates anything wider than its MinSize).
+func widestText(texts []string) float32 {
+	var w float32
+	for _, t := range texts {
+		w = max(w, fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	return w
 }
 
 // scenarioMenu lets support staff and trainers put the demo in each state.
@@ -55,7 +73,11 @@ func (v *view) scenarioMenu() fyne.CanvasObject {
 		}
 	}
 	v.scenarioSel = sel
-	return container.NewHBox(&widget.Label{Text: lang.L("Show:")}, sel)
+	// the menu is as wide as its longest choice (a Select alone is cut to
+	// "Autorisatio…"): text, the drop-down icon and the paddings
+	width := widestText(opts) + theme.IconInlineSize() + 4*theme.InnerPadding()
+	return container.NewHBox(&widget.Label{Text: lang.L("Show:")},
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(width, sel.MinSize().Height)), sel))
 }
 
 // setScenario puts the demo in the named state in the background, then

@@ -326,7 +326,7 @@ func fleetItemOf(r service.FleetRow) fleetItem {
 
 // fleetVersionText says what version the org holds, and when and by whom.
 func fleetVersionText(v *connector.OrgVersion) (version, detail string) {
-	args := map[string]any{"Version": shortFingerprint(v.Fingerprint), "When": formatTime(v.When()), "Who": v.Who(), "App": v.AppVersion}
+	args := map[string]any{"Version": shortFingerprint(v.Fingerprint), "When": formatTime(v.When()), "Who": userText(v.Who()), "App": v.AppVersion}
 	switch v.Provenance {
 	case connector.ProvOutside:
 		return lang.L("Changed outside Connectors"), lang.L("{{.When}} by {{.Who}}", args)

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,11 +21,13 @@ import (
 	"github.com/connectors-app/connectors/connector"
 )
 
-// historyView is the open History window (for tests).
+// historyView is the open History dialog (for tests).
 type historyView struct {
-	win   fyne.Window
-	table *widget.Table
-	rows  []connector.HistoryEntry
+	dlg     dialog.Dialog
+	content fyne.CanvasObject
+	table   *widget.Table
+	rows    []connector.HistoryEntry
+	detail  *widget.Label // the selected entry in full: fingerprint and version, to copy
 }
 
 // newHistoryButton opens the History (show) of the connector shown (key()).
@@ -45,7 +49,7 @@ func historyColumns() []string {
 func historyCell(e connector.HistoryEntry, col int) string {
 	switch col {
 	case 0:
-		return e.Time.Local().Format("2006-01-02 15:04:05")
+		return formatTime(e.Time)
 	case 1:
 		return map[string]string{connector.ActionPublish: lang.L("Publish"), connector.ActionRestore: lang.L("Restore"),
 			connector.ActionReplace: lang.L("Replace")}[e.Action]
@@ -59,40 +63,56 @@ func historyCell(e connector.HistoryEntry, col int) string {
 	case 3:
 		return e.Resource
 	case 4:
-		return connector.FormatSize(e.Size, "en") // English, as the History window always showed it
+		return humanSize(e.Size)
 	case 5:
 		return e.User
 	case 6:
-		if len(e.Fingerprint) > 19 {
-			return e.Fingerprint[:19]
-		}
-		return e.Fingerprint
+		return shortFingerprint(e.Fingerprint)
 	case 7:
 		return e.AppVersion
 	}
 	return ""
 }
 
-// historyActions are what the History window may ask: the journal, the
-// error dialog, a window of its own and the CSV save dialog.
+// historyActions are what the History dialog may ask: the journal, the
+// error dialog, the main window it opens in (with the dialog tracked, so
+// Escape closes it) and the CSV save dialog.
 type historyActions struct {
 	history   func(k *connector.Key) ([]connector.HistoryEntry, error) // nil: no service
 	showError func(title string, err error)
-	newWindow func(title string) fyne.Window
+	parent    fyne.Window
+	track     func(d dialog.Dialog)
 	saveCSV   func(parent fyne.Window, name string, write func(w io.Writer) error)
 }
 
-// showHistory opens the History window of k, newest first.
+// showHistory opens the History of k, newest first, in the main window.
 func (v *view) showHistory(k connector.Key) *historyView {
-	act := historyActions{showError: v.showError, newWindow: v.app.NewWindow, saveCSV: v.saveCSV}
+	act := historyActions{showError: v.showError, parent: v.win, saveCSV: v.saveCSV,
+		track: func(d dialog.Dialog) { v.track(d, nil) }}
 	if v.svc != nil {
 		act.history = v.svc.History
 	}
-	return openHistory(act, k)
+	org := ""
+	if c, ok := v.connectorFor(k); ok && c.Org != nil {
+		org = c.Org.OrgName
+	}
+	return openHistory(act, k, org)
 }
 
-// openHistory opens the History window of k, newest first.
-func openHistory(act historyActions, k connector.Key) *historyView {
+// historyDetail is one entry in full: its fingerprint and the app version
+// that wrote it, which the table shortens.
+func historyDetail(rows []connector.HistoryEntry, i int) string {
+	if i < 0 || i >= len(rows) {
+		return lang.L("Select a line to see its fingerprint and version in full.")
+	}
+	e := rows[i]
+	return lang.L("#{{.N}}: fingerprint {{.Fingerprint}}, version {{.Version}}, by {{.User}}",
+		map[string]any{"N": len(rows) - i, "Fingerprint": e.Fingerprint, "Version": e.AppVersion, "User": e.User})
+}
+
+// openHistory opens the History of k (of the org named org), newest first:
+// a dialog in the main window, no wider than it, that Escape closes.
+func openHistory(act historyActions, k connector.Key, org string) *historyView {
 	if act.history == nil {
 		return nil
 	}
@@ -106,7 +126,7 @@ func openHistory(act historyActions, k connector.Key) *historyView {
 		rows[len(entries)-1-i] = e
 	}
 	cols := historyColumns()
-	widths := []float32{150, 90, 220, 140, 70, 170, 150, 90}
+	widths := []float32{120, 75, 150, 120, 70, 150, 90, 90}
 	h := &historyView{rows: rows}
 	h.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(rows), len(cols) },
@@ -125,17 +145,32 @@ func openHistory(act historyActions, k connector.Key) *historyView {
 	for i, w := range widths {
 		h.table.SetColumnWidth(i, w)
 	}
+	h.detail = &widget.Label{Text: historyDetail(rows, -1), Wrapping: fyne.TextWrapWord, Selectable: true}
+	h.table.OnSelected = func(id widget.TableCellID) { h.detail.SetText(historyDetail(rows, id.Row)) }
+	if len(rows) > 0 {
+		h.detail.SetText(historyDetail(rows, 0))
+	}
 	title := lang.L("History of {{.Connector}}", map[string]any{"Connector": keyText(k)})
+	heading := title
+	if org != "" {
+		heading = lang.L("History of {{.Connector}} (org {{.Org}})", map[string]any{"Connector": keyText(k), "Org": org})
+	}
 	empty := &widget.Label{Text: lang.L("Nothing published from this computer yet."), Wrapping: fyne.TextWrapWord}
 	setVisible(empty, len(rows) == 0)
+	setVisible(h.detail, len(rows) > 0)
 	export := &widget.Button{Text: lang.L("Export as CSV…"), Icon: theme.DocumentSaveIcon(), OnTapped: func() {
-		act.saveCSV(h.win, "history.csv", func(w io.Writer) error { return connector.WriteHistoryCSV(w, entries) })
+		act.saveCSV(act.parent, "history.csv", func(w io.Writer) error { return connector.WriteHistoryCSV(w, entries) })
 	}}
-	h.win = act.newWindow(title)
-	h.win.SetContent(container.NewBorder(
-		container.NewVBox(&widget.Label{Text: title, TextStyle: fyne.TextStyle{Bold: true}}, empty), container.NewHBox(export), nil, nil, h.table))
-	h.win.Resize(fyne.NewSize(1160, 420))
-	h.win.Show()
+	h.content = container.NewBorder(
+		container.NewVBox(&widget.Label{Text: heading, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}, empty),
+		container.NewVBox(h.detail, container.NewHBox(export)), nil, nil, h.table)
+	h.dlg = dialog.NewCustom(title, lang.L("Close"), h.content, act.parent)
+	size := act.parent.Canvas().Size()
+	h.dlg.Resize(fyne.NewSize(max(size.Width-40, 400), max(size.Height-60, 300)))
+	if act.track != nil {
+		act.track(h.dlg)
+	}
+	h.dlg.Show()
 	return h
 }
 
@@ -152,7 +187,10 @@ func (v *view) onExportConnectors() {
 	v.saveCSV(v.win, "connectors.csv", func(w io.Writer) error { return connector.WriteConnectorsCSV(w, cs) })
 }
 
-// saveCSV asks where to save and writes the CSV there.
+// saveCSV asks where to save and writes the CSV there. The dialog opens
+// in the user's Documents folder (else home), never in the last folder a
+// dialog used, which may be the content bundle's: a CSV saved there would
+// ship with the next publish.
 func (v *view) saveCSV(parent fyne.Window, name string, write func(w io.Writer) error) {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
@@ -163,12 +201,44 @@ func (v *view) saveCSV(parent fyne.Window, name string, write func(w io.Writer) 
 		if err != nil || wc == nil {
 			return
 		}
-		defer wc.Close()
-		if _, err := wc.Write(buf.Bytes()); err != nil {
-			v.showError(lang.L("Export as CSV"), err)
-		}
+		v.csvSaved(parent, wc, buf.Bytes())
 	}, parent)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	if dir := csvFolder(); dir != nil {
+		d.SetLocation(dir)
+	}
 	d.Show()
+}
+
+// csvSaved writes data to wc and says where it went.
+func (v *view) csvSaved(parent fyne.Window, wc fyne.URIWriteCloser, data []byte) {
+	_, err := wc.Write(data)
+	if cerr := wc.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		v.showError(lang.L("Export as CSV"), err)
+		return
+	}
+	d := dialog.NewInformation(lang.L("Export as CSV"), lang.L("Saved to {{.Path}}.", map[string]any{"Path": wc.URI().Path()}), parent)
+	v.track(d, d.Hide)
+	d.Show()
+}
+
+// csvFolder is where the CSV save dialog opens: the user's Documents
+// folder, else their home folder (nil: neither can be listed).
+func csvFolder() fyne.ListableURI {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return nil
+	}
+	for _, dir := range []string{filepath.Join(home, "Documents"), home} {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+				return l
+			}
+		}
+	}
+	return nil
 }

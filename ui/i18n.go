@@ -149,7 +149,11 @@ func problemText(err error) (msg, fix string) {
 	}
 	var ue *tokenstore.UnavailableError
 	if errors.As(err, &ue) {
-		return lang.L("The keyring can't be used: {{.Reason}}", map[string]any{"Reason": ue.Reason}), ue.Fix
+		reason, fix := ue.Reason, ue.Fix
+		if ue.ID != "" {
+			reason, fix = catalogue("problem."+ue.ID, ue.Reason, nil), catalogue("problem."+ue.ID+".fix", ue.Fix, nil)
+		}
+		return lang.L("The keyring can't be used: {{.Reason}}", map[string]any{"Reason": reason}), fix
 	}
 	p := connector.AsProblem(err)
 	if p.Code == "unexpected" || p.Code == "" {
@@ -163,6 +167,17 @@ func problemText(err error) (msg, fix string) {
 		fix = catalogue("problem."+id+".fix", englishFix, args)
 	}
 	return msg, fix
+}
+
+// localValidator is check (a domain rule for a form field) with its
+// message in the app's language, as the form shows it under the field.
+func localValidator(check func(string) error) func(string) error {
+	return func(s string) error {
+		if err := check(s); err != nil {
+			return errors.New(problemLine(err))
+		}
+		return nil
+	}
 }
 
 // problemLine joins problemText into one line.
@@ -202,14 +217,18 @@ func permissionName(name string) string {
 
 // keyringReason is the plain reason the keyring failed, as a clause.
 func keyringReason(err error) string {
-	var ue *tokenstore.UnavailableError
-	if errors.As(err, &ue) {
-		return lowerFirst(ue.Reason)
-	}
 	if err == nil {
 		return ""
 	}
-	return lowerFirst(connector.AsProblem(err).Message)
+	var ue *tokenstore.UnavailableError
+	if errors.As(err, &ue) {
+		if ue.ID == "" {
+			return lowerFirst(ue.Reason)
+		}
+		return lowerFirst(catalogue("problem."+ue.ID, ue.Reason, nil))
+	}
+	msg, _ := problemText(connector.KeyringProblem(err))
+	return lowerFirst(msg)
 }
 
 // lowerFirst lower-cases the first letter unless the word is an acronym.

@@ -591,23 +591,23 @@ func (l *listScreen) showProgress(done, total int) {
 // brings their own External Client App also gives its consumer key and the
 // callback ports registered in it.
 func (l *listScreen) onAddSystem() {
-	name := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "Lightning", Validator: connector.ValidateSystemName}})
+	name := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "Lightning", Validator: localValidator(connector.ValidateSystemName)}})
 	// Production, Sandbox, Test, then a named sandbox or production environment
 	env := newChoiceSelect(append(envOptions(), lang.L("Other sandbox (UAT, QA…)"), lang.L("Other production org")))
 	env.SetSelectedIndex(1)
-	named := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "UAT", Validator: func(s string) error {
+	named := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "UAT", Validator: localValidator(func(s string) error {
 		if i := env.SelectedIndex(); i < len(connector.Environments) {
 			return nil
 		}
 		_, err := connector.NamedEnvironment(s, connector.Sandbox)
 		return err
-	}}})
+	})}})
 	// the OAuth client settings are for developers: behind a disclosure
 	clientID := newEntry(&entry{Entry: widget.Entry{PlaceHolder: connector.DefaultClientID}})
-	ports := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "1717", Validator: func(s string) error {
+	ports := newEntry(&entry{Entry: widget.Entry{PlaceHolder: "1717", Validator: localValidator(func(s string) error {
 		_, err := connector.ParseCallbackPorts(s)
 		return err
-	}}})
+	})}})
 	adv := newDisclosure(lang.L("For developers: your own Salesforce app"),
 		&widget.FormItem{Text: lang.L("Client ID (optional)"), Widget: clientID,
 			HintText: lang.L("The consumer key of your External Client App; empty uses the Salesforce CLI app")},

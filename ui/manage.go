@@ -18,7 +18,7 @@ func (s *authScreen) onRename() {
 	if _, ok := s.m.connectorFor(k); !ok || s.act.svc() == nil {
 		return
 	}
-	name := newEntry(&entry{Entry: widget.Entry{Text: k.System, Validator: connector.ValidateSystemName}})
+	name := newEntry(&entry{Entry: widget.Entry{Text: k.System, Validator: localValidator(connector.ValidateSystemName)}})
 	items := []*widget.FormItem{{Text: lang.L("System"), Widget: name,
 		HintText: lang.L("Its sign-in, org and backups stay with it.")}}
 	d := newForm(lang.L("Rename {{.Connector}}", map[string]any{"Connector": keyText(k)}), lang.L("Rename"), lang.L("Cancel"), items,

@@ -141,11 +141,11 @@ func planFiles(p *service.Plan) fyne.CanvasObject {
 		}
 		switch c.Change {
 		case service.ChangeAdded:
-			lines = append(lines, fmt.Sprintf("+ %s (%s)", c.Path, connector.FormatSize(c.NewSize, "en")))
+			lines = append(lines, fmt.Sprintf("+ %s (%s)", c.Path, humanSize(c.NewSize)))
 		case service.ChangeRemoved:
-			lines = append(lines, fmt.Sprintf("− %s (%s)", c.Path, connector.FormatSize(c.OldSize, "en")))
+			lines = append(lines, fmt.Sprintf("− %s (%s)", c.Path, humanSize(c.OldSize)))
 		default:
-			lines = append(lines, fmt.Sprintf("~ %s (%s → %s)", c.Path, connector.FormatSize(c.OldSize, "en"), connector.FormatSize(c.NewSize, "en")))
+			lines = append(lines, fmt.Sprintf("~ %s (%s → %s)", c.Path, humanSize(c.OldSize), humanSize(c.NewSize)))
 		}
 	}
 	return &widget.Label{Text: strings.Join(lines, "\n"), TextStyle: fyne.TextStyle{Monospace: true}}
@@ -157,7 +157,7 @@ func driftText(resource string, d *connector.Drift) string {
 		return lang.L("{{.Resource}} was deleted outside Connectors since your last publish.", map[string]any{"Resource": resource})
 	}
 	return lang.L("{{.Resource}} was changed outside Connectors on {{.Date}} by {{.User}}. Publishing replaces that change; it is backed up on this computer first.",
-		map[string]any{"Resource": resource, "Date": d.LastModifiedDate.Local().Format("2006-01-02 15:04"), "User": d.By()})
+		map[string]any{"Resource": resource, "Date": formatTime(d.LastModifiedDate), "User": userText(d.By())})
 }
 
 // askDrift asks before publishing over resources changed outside
@@ -208,7 +208,7 @@ func driftShort(d *connector.Drift) string {
 	if d.Deleted {
 		return lang.L("deleted outside Connectors")
 	}
-	return lang.L("changed by {{.User}} on {{.Date}}", map[string]any{"User": d.By(), "Date": d.LastModifiedDate.Local().Format("2006-01-02 15:04")})
+	return lang.L("changed by {{.User}} on {{.Date}}", map[string]any{"User": userText(d.By()), "Date": formatTime(d.LastModifiedDate)})
 }
 
 // servedText is what developers need of a published resource: how pages

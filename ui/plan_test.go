@@ -62,9 +62,14 @@ func driftVisible(h *harness) (bool, string) {
 // publish over it asks first, then publishes with Force (backed up); the
 // History view lists what happened. In English and French.
 func TestPlanDriftHistory(t *testing.T) {
-	for _, tt := range []struct{ locale, lang, plan, drift, history string }{
-		{"en_US.UTF-8", "en", "1 added, 1 removed, 1 changed, 1 unchanged", "Changed outside", "History of Demo · Sandbox"},
-		{"fr_FR.UTF-8", "fr", "1 ajoutés, 1 supprimés, 1 modifiés, 1 inchangés", "Modifiée ailleurs", "Historique de Demo · Sandbox"},
+	for _, tt := range []struct {
+		locale, lang, plan, drift, history string
+		sizes                              [3]string // the plan's lines, with sizes in the language's units
+	}{
+		{"en_US.UTF-8", "en", "1 added, 1 removed, 1 changed, 1 unchanged", "Changed outside", "History of Demo · Sandbox (org Demo Org)",
+			[3]string{"+ new.css (3 B)", "− old.css (3 B)", "~ index.html (9 B → 16 B)"}},
+		{"fr_FR.UTF-8", "fr", "1 ajoutés, 1 supprimés, 1 modifiés, 1 inchangés", "Modifiée ailleurs", "Historique de Demo · Sandbox (org Demo Org)",
+			[3]string{"+ new.css (3 octets)", "− old.css (3 octets)", "~ index.html (9 octets → 16 octets)"}},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
 			useLanguage(t, tt.locale)
@@ -84,9 +89,9 @@ func TestPlanDriftHistory(t *testing.T) {
 			require.NotNil(t, h.v.pub.plan.dialog, "the plan is shown")
 			text := allText(h.v.pub.plan.content)
 			assert.Contains(t, text, tt.plan)
-			assert.Contains(t, text, "+ new.css (3 B)")
-			assert.Contains(t, text, "− old.css (3 B)")
-			assert.Contains(t, text, "~ index.html (9 B → 16 B)")
+			for _, line := range tt.sizes {
+				assert.Contains(t, text, line)
+			}
 			assert.Equal(t, v1.Bytes(), h.org.Resource(connector.DefaultResourceName).Body, "nothing written yet")
 			capture(t, h.w.Canvas(), "plan", tt.lang)
 			h.ui(func() { h.v.pub.plan.dialog.Confirm() })
@@ -137,10 +142,19 @@ func TestPlanDriftHistory(t *testing.T) {
 			require.Len(t, hv.rows, 4, "publish, publish, refused, forced publish")
 			assert.Equal(t, service.OutcomeFailed, service.PublishOutcome(hv.rows[1].Outcome))
 			assert.Equal(t, connector.CodeChangedOutside, hv.rows[1].ErrorCode)
-			assert.Contains(t, allText(hv.win.Content()), tt.history)
+			assert.Contains(t, allText(hv.content), tt.history, "the org's name")
 			assert.Equal(t, "1.2.3-test", hv.rows[0].AppVersion)
-			hv.win.Resize(fyne.NewSize(1160, 300))
-			capture(t, hv.win.Canvas(), "history", tt.lang)
+			assert.Contains(t, hv.detail.Text, hv.rows[0].Fingerprint, "the fingerprint in full")
+			assert.Contains(t, hv.detail.Text, "1.2.3-test", "the version in full")
+			assert.Contains(t, allText(hv.content), formatTime(hv.rows[0].Time), "dates in the language's format")
+			assert.NotNil(t, h.w.Canvas().Overlays().Top(), "a dialog in the main window")
+			assert.Equal(t, hv.dlg, h.v.modal, "the open dialog Escape closes")
+			assert.LessOrEqual(t, hv.content.Size().Width, h.w.Canvas().Size().Width, "no wider than the window")
+			capture(t, h.w.Canvas(), "history", tt.lang)
+			h.v.addShortcuts()
+			h.ui(func() { h.w.Canvas().Unfocus() })
+			h.press(fyne.KeyEscape)
+			assert.Nil(t, h.w.Canvas().Overlays().Top(), "Escape closes the History")
 		})
 	}
 }

@@ -642,7 +642,7 @@ func (s *publishScreen) whenAuthorized(keys []connector.Key, then func()) {
 			for _, st := range sts {
 				if !st.Authorized() {
 					s.act.showError(lang.L("{{.Connector}} is not authorized", map[string]any{"Connector": keyText(st.Key)}),
-						&connector.Problem{Message: st.Message, Fix: st.Fix})
+						st.Problem())
 					return
 				}
 			}
@@ -840,7 +840,7 @@ func (s *publishScreen) finish(keys []connector.Key, results []service.PublishRe
 		r, ok := byKey[k]
 		if !ok {
 			r = service.PublishResult{Key: k, Outcome: service.OutcomeFailed, Problem: &connector.Problem{
-				Code: connector.CodeCanceled, Message: lang.L("The publish was interrupted."), Fix: lang.L("Publish again.")}}
+				Code: connector.CodeCanceled, ID: "publish_interrupted", Message: "The publish was interrupted.", Fix: "Publish again."}}
 		}
 		ordered = append(ordered, r)
 		s.rows[k].show(r)
@@ -1157,7 +1157,7 @@ func (r *publishRow) show(res service.PublishResult) {
 		}
 		if v := res.Replaced; v != nil && v.Provenance == connector.ProvConnectors {
 			note = strings.TrimSpace(lang.L("It replaced the version published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI); that version was backed up first.",
-				map[string]any{"Date": formatTime(v.When()), "User": v.Who()}) + "\n" + note)
+				map[string]any{"Date": formatTime(v.When()), "User": userText(v.Who())}) + "\n" + note)
 		}
 		r.fix.SetText(note)
 		setVisible(r.fix, note != "")
@@ -1169,7 +1169,7 @@ func (r *publishRow) show(res service.PublishResult) {
 		setVisible(r.fix, false)
 		if v := res.Found; v != nil && v.Provenance == connector.ProvConnectors {
 			r.fix.SetText(lang.L("Published with Connectors on {{.Date}} by {{.User}} (another computer, a teammate or CI).",
-				map[string]any{"Date": formatTime(v.When()), "User": v.Who()}))
+				map[string]any{"Date": formatTime(v.When()), "User": userText(v.Who())}))
 			setVisible(r.fix, true)
 		}
 	default:
@@ -1177,7 +1177,8 @@ func (r *publishRow) show(res service.PublishResult) {
 		r.outcome.Importance = widget.DangerImportance
 		var err error = res.Problem
 		if res.Problem == nil {
-			err = &connector.Problem{Code: "unexpected", Message: res.Error}
+			err = &connector.Problem{Code: "publish_failed", ID: "publish_failed_unexplained", Message: "The publish failed.", // res.Error is English
+				Fix: "Publish again; if it fails again, click Copy diagnostics and send the report to your support."}
 		}
 		msg, fix := problemText(err)
 		r.outcome.SetText(lang.L("Failed: {{.Message}}", map[string]any{"Message": msg}))

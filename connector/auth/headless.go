@@ -503,38 +503,41 @@ func explainHeadless(conn connector.Connector, err error) *connector.Problem {
 	desc := strings.ToLower(ee.Description)
 	app := "the External Client App"
 	who := safetext.Escape(conn.Username)
-	p := &connector.Problem{Err: err}
+	client := safetext.Escape(conn.ClientID)
+	key := conn.Key().String()
+	p := &connector.Problem{Err: err, Args: map[string]any{"Connector": key, "User": who, "ClientID": client,
+		"Audience": safetext.Escape(conn.JWTAudience()), "KeyEnv": connector.JWTKeyEnv, "SecretEnv": connector.ClientSecretEnv}}
 	switch {
 	case strings.Contains(desc, "audience is invalid"):
-		p.Code = connector.CodeJWTAudience
+		p.Code, p.ID = connector.CodeJWTAudience, "jwt_audience_invalid"
 		p.Message = fmt.Sprintf("Salesforce refused the JWT because its audience %s is not the login host of %s.", safetext.Escape(conn.JWTAudience()), conn.Key())
 		p.Fix = "Use https://login.salesforce.com for a production or Developer Edition org and https://test.salesforce.com for a sandbox: check the connector's environment, or pass --audience."
 	case strings.Contains(desc, "hasn't approved this consumer") || strings.Contains(desc, "not admin approved"):
-		p.Code = connector.CodeConsumerNotApproved
-		p.Message = fmt.Sprintf("Salesforce says the user %s has not approved the app %s in %s (the user is not pre-authorized, or the username is wrong).", who, safetext.Escape(conn.ClientID), conn.Key())
+		p.Code, p.ID = connector.CodeConsumerNotApproved, "consumer_not_approved"
+		p.Message = fmt.Sprintf("Salesforce says the user %s has not approved the app %s in %s (the user is not pre-authorized, or the username is wrong).", who, client, conn.Key())
 		p.Fix = "In Setup → External Client App Manager → the app → Policies, set Permitted Users to \"Admin approved users are pre-authorized\" and add the user's profile or a permission set; check the --username."
 	case ee.Code == "invalid_client_id":
-		p.Code = connector.CodeInvalidClient
-		p.Message = fmt.Sprintf("The org of %s does not know the client identifier %s.", conn.Key(), safetext.Escape(conn.ClientID))
+		p.Code, p.ID = connector.CodeInvalidClient, "headless_unknown_client_id"
+		p.Message = fmt.Sprintf("The org of %s does not know the client identifier %s.", conn.Key(), client)
 		p.Fix = "Copy the consumer key of " + app + " in this org (Settings → OAuth Settings → Consumer Key and Secret); after a sandbox refresh, install the app again."
 	case strings.Contains(desc, "invalid assertion"):
-		p.Code = connector.CodeInvalidAssertion
+		p.Code, p.ID = connector.CodeInvalidAssertion, "invalid_assertion"
 		p.Message = fmt.Sprintf("Salesforce refused the signed JWT of %s: the key does not match the certificate uploaded to the app, or the assertion expired.", conn.Key())
 		p.Fix = "Upload the certificate of this key to " + app + " (Use digital signatures), or give the matching key (--jwt-key-file or $" + connector.JWTKeyEnv + "); check the machine's clock."
 	case strings.Contains(desc, "not supported on this domain"):
 		p = needsMyDomainProblem(conn.LoginURL)
 		p.Err = err
 	case ee.Code == "invalid_client":
-		p.Code = connector.CodeInvalidClient
+		p.Code, p.ID = connector.CodeInvalidClient, "headless_client_secret_refused"
 		p.Message = fmt.Sprintf("Salesforce refused the client ID and secret of %s.", conn.Key())
 		p.Fix = "Set $" + connector.ClientSecretEnv + " to the consumer secret of " + app + " whose client ID you gave."
 	case strings.Contains(desc, "not installed"):
-		p.Code = connector.CodeAppNotInstalled
-		p.Message = fmt.Sprintf("The app %s is not installed in the org of %s (a refreshed sandbox loses it).", safetext.Escape(conn.ClientID), conn.Key())
+		p.Code, p.ID = connector.CodeAppNotInstalled, "app_not_installed"
+		p.Message = fmt.Sprintf("The app %s is not installed in the org of %s (a refreshed sandbox loses it).", client, conn.Key())
 		p.Fix = "Install or deploy " + app + " in this org again, with its certificate and pre-authorized profile."
 	case strings.Contains(desc, "client credentials"):
-		p.Code = connector.CodeInvalidClient
-		p.Message = fmt.Sprintf("The app %s of %s does not allow the client-credentials flow.", safetext.Escape(conn.ClientID), conn.Key())
+		p.Code, p.ID = connector.CodeInvalidClient, "client_credentials_disabled"
+		p.Message = fmt.Sprintf("The app %s of %s does not allow the client-credentials flow.", client, conn.Key())
 		p.Fix = "In the app's OAuth settings, enable the Client Credentials Flow and choose its Run As user."
 	default:
 		return connector.Explain(err)

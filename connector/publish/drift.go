@@ -55,6 +55,7 @@ func (r *publishRun) driftProblem(cur *salesforce.StaticResource, during bool) *
 	return &connector.Problem{
 		Code:    connector.CodeChangedOutside,
 		Message: msg,
+		Args:    map[string]any{"Resource": r.resource, "When": d.LastModifiedDate, "User": d.By()},
 		Fix:     "Check that change with its author; to publish over it (a backup of it is taken first), publish again and confirm (connectorctl: --force).",
 	}
 }

@@ -403,7 +403,7 @@ func (r *publishRun) foreignProblem(cur *salesforce.StaticResource) error {
 		by = ex.LastModifiedByID
 	}
 	if by == "" {
-		by = "an unknown user"
+		by = connector.UnknownUser
 	}
 	return &connector.Problem{
 		Code: connector.CodeResourceExists,

@@ -183,17 +183,19 @@ func (k *Keyring) mapErr(op string, err error) error {
 	if errors.Is(err, keyring.ErrNotFound) {
 		return ErrNotFound
 	}
-	reason, fix := explain(runtime.GOOS, err)
-	return &UnavailableError{Op: op, Reason: reason, Fix: fix, Err: err}
+	ue := explain(runtime.GOOS, err)
+	ue.Op, ue.Err = op, err
+	return ue
 }
 
-// explain gives a plain reason and fix for a keyring failure on goos.
-func explain(goos string, err error) (reason, fix string) {
+// explain gives a plain reason and fix for a keyring failure on goos, with
+// the ID a front end translates them by.
+func explain(goos string, err error) *UnavailableError {
 	timedOut := errors.Is(err, errTimeout)
 	switch {
 	case errors.Is(err, keyring.ErrUnsupportedPlatform):
-		return "This operating system has no keyring Connectors can use.",
-			"Run Connectors on Linux with a Secret Service, macOS or Windows."
+		return &UnavailableError{ID: "keyring_unsupported", Reason: "This operating system has no keyring Connectors can use.",
+			Fix: "Run Connectors on Linux with a Secret Service, macOS or Windows."}
 	case goos == "darwin":
 		return explainKeychain(timedOut)
 	case goos == "windows":
@@ -203,45 +205,45 @@ func explain(goos string, err error) (reason, fix string) {
 }
 
 // explainKeychain: a failure of the macOS Keychain.
-func explainKeychain(timedOut bool) (reason, fix string) {
+func explainKeychain(timedOut bool) *UnavailableError {
 	if timedOut {
-		return "The macOS Keychain did not answer in time; it may be locked or waiting for you to allow access.",
-			"Unlock the login keychain in Keychain Access, allow Connectors when asked, and try again."
+		return &UnavailableError{ID: "keyring_keychain_timeout", Reason: "The macOS Keychain did not answer in time; it may be locked or waiting for you to allow access.",
+			Fix: "Unlock the login keychain in Keychain Access, allow Connectors when asked, and try again."}
 	}
-	return "The macOS Keychain refused to store or read the tokens.",
-		"Open Keychain Access, make sure the login keychain exists and is unlocked, and try again."
+	return &UnavailableError{ID: "keyring_keychain_refused", Reason: "The macOS Keychain refused to store or read the tokens.",
+		Fix: "Open Keychain Access, make sure the login keychain exists and is unlocked, and try again."}
 }
 
 // explainCredentialManager: a failure of Windows Credential Manager.
-func explainCredentialManager(timedOut bool) (reason, fix string) {
+func explainCredentialManager(timedOut bool) *UnavailableError {
 	if timedOut {
-		return "Windows Credential Manager did not answer in time.",
-			"Make sure you are signed in to Windows with your own account, then try again."
+		return &UnavailableError{ID: "keyring_credman_timeout", Reason: "Windows Credential Manager did not answer in time.",
+			Fix: "Make sure you are signed in to Windows with your own account, then try again."}
 	}
-	return "Windows Credential Manager refused to store or read the tokens.",
-		"Make sure you are signed in with a user profile that can use Credential Manager (not a temporary or service profile), then try again."
+	return &UnavailableError{ID: "keyring_credman_refused", Reason: "Windows Credential Manager refused to store or read the tokens.",
+		Fix: "Make sure you are signed in with a user profile that can use Credential Manager (not a temporary or service profile), then try again."}
 }
 
 // explainSecretService: a failure of the Secret Service (Linux and the
 // other Unixes), told apart by what the D-Bus error says.
-func explainSecretService(err error, timedOut bool) (reason, fix string) {
+func explainSecretService(err error, timedOut bool) *UnavailableError {
 	const linuxFix = "Install and start gnome-keyring (or KeePassXC with Secret Service), and make sure a login keyring exists and is unlocked."
 	msg := strings.ToLower(err.Error())
 	switch {
 	case timedOut:
-		return "The keyring did not answer in time; it may be locked and waiting for a password.",
-			"Unlock your keyring (for example in Passwords and Keys), then try again."
+		return &UnavailableError{ID: "keyring_timeout", Reason: "The keyring did not answer in time; it may be locked and waiting for a password.",
+			Fix: "Unlock your keyring (for example in Passwords and Keys), then try again."}
 	case noSessionBus(msg):
-		return "No D-Bus session bus can be reached, so the Secret Service keyring cannot be used.",
-			"Run Connectors inside a desktop session (or under dbus-run-session), and " + lowerFirst(linuxFix)
+		return &UnavailableError{ID: "keyring_no_session_bus", Reason: "No D-Bus session bus can be reached, so the Secret Service keyring cannot be used.",
+			Fix: "Run Connectors inside a desktop session (or under dbus-run-session), and " + lowerFirst(linuxFix)}
 	case strings.Contains(msg, "not provided by any") || strings.Contains(msg, "serviceunknown") || strings.Contains(msg, "name has no owner"):
-		return "No Secret Service keyring is running on D-Bus.", linuxFix
+		return &UnavailableError{ID: "keyring_no_secret_service", Reason: "No Secret Service keyring is running on D-Bus.", Fix: linuxFix}
 	case strings.Contains(msg, "failed to unlock") || strings.Contains(msg, "aliases/default") || strings.Contains(msg, "no such object"):
-		return "The Secret Service has no unlocked default (login) keyring.", linuxFix
+		return &UnavailableError{ID: "keyring_no_default", Reason: "The Secret Service has no unlocked default (login) keyring.", Fix: linuxFix}
 	case strings.Contains(msg, "dismissed") || strings.Contains(msg, "locked"):
-		return "The keyring is locked.", "Unlock your keyring (for example in Passwords and Keys), then try again."
+		return &UnavailableError{ID: "keyring_locked", Reason: "The keyring is locked.", Fix: "Unlock your keyring (for example in Passwords and Keys), then try again."}
 	}
-	return "The Secret Service keyring refused to store or read the tokens.", linuxFix
+	return &UnavailableError{ID: "keyring_refused", Reason: "The Secret Service keyring refused to store or read the tokens.", Fix: linuxFix}
 }
 
 // noSessionBus recognises godbus's "cannot reach the session bus" errors.
@@ -297,6 +299,7 @@ func (k *Keyring) probe() error {
 	if got.AccessToken != want.AccessToken {
 		return &UnavailableError{
 			Op:     "probe",
+			ID:     "keyring_probe_mismatch",
 			Reason: "The keyring returned a different value than the one just stored.",
 			Fix:    "Check which program provides the Secret Service on this machine and restart it.",
 		}

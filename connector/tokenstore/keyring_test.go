@@ -246,7 +246,9 @@ func TestExplain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reason, fix := explain(tt.goos, tt.err)
+			ue := explain(tt.goos, tt.err)
+			reason, fix := ue.Reason, ue.Fix
+			assert.NotEmpty(t, ue.ID, "the front ends translate the reason by its ID")
 			assert.Contains(t, reason, tt.reason)
 			assert.Contains(t, fix, tt.fix)
 			assert.True(t, strings.HasSuffix(reason, "."), reason)

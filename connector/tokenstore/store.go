@@ -56,6 +56,7 @@ var ErrNotFound = errors.New("no tokens stored")
 // UnavailableError says the keyring cannot be used, why, and how to fix it.
 type UnavailableError struct {
 	Op     string // "load", "save", "delete"
+	ID     string // the reason's stable ID in the message catalogue, e.g. "keyring_locked"
 	Reason string // plain sentence
 	Fix    string // plain sentence
 	Err    error
