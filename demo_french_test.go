@@ -31,7 +31,7 @@ var sharedWords = []string{"Connectors", "Salesforce", "Sandbox", "Sandboxes", "
 	"Lightning", "Cloud", "Experience", "WalkMe", "Content", "resource", "static", "zip", "Ko", "Mo", "Go", "Demo", "demo",
 	"Dev", "Edition", "Developer", "Keychain", "Access", "Credential", "Manager", "Passwords", "Keys", "bus", "session",
 	"QA", "UAT", "Staging", "acme", "login", "test", "salesforce", "com", "localhost", "OauthRedirect", "code", "password",
-	"example", "admin", "sandbox", "production", "connectorctl", "Git", "GitLab", "GitHub", "Guide", "Navigation", "Message", "Mode", "machine", "page"}
+	"example", "admin", "sandbox", "production", "connectorctl", "Git", "GitLab", "GitHub", "Guide", "Navigation", "Message", "Mode", "machine", "page", "change"}
 
 // demoDataWords are words of the demo's data, not of the app: names of
 // systems, orgs and people that stay as they are in every language.

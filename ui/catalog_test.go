@@ -244,8 +244,8 @@ var placeholder = regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
 func TestCatalogueComplete(t *testing.T) {
 	fr := readTranslation(t, "fr.json")
 	en := readTranslation(t, "en.json")
-	check := func(prefix string, entries []catalogueEntry) {
-		require.Greater(t, len(entries), 3, "the walk found the %s catalogue", prefix)
+	check := func(prefix string, entries []catalogueEntry, least int) {
+		require.GreaterOrEqual(t, len(entries), least, "the walk found the %s catalogue", prefix)
 		for _, e := range entries {
 			if e.id == "" || e.id == "unexpected" {
 				continue
@@ -274,14 +274,14 @@ func TestCatalogueComplete(t *testing.T) {
 			}
 		}
 	}
-	check("problem.", walkCatalogue(t, "../connector", "Problem"))
+	check("problem.", walkCatalogue(t, "../connector", "Problem"), 100)
 	window := walkCatalogue(t, ".", "Problem")
 	for _, e := range window { // the window's own problems: each its catalogue entry
 		assert.True(t, e.id != "" && e.id != "unexpected", "a problem without an ID at %s shows its English text in French", e.where)
 	}
-	check("problem.", window)
-	check("problem.", walkCatalogue(t, "../connector/tokenstore", "UnavailableError"))
-	check("bundle.", walkCatalogue(t, "../packaging", "ValidationError"))
+	check("problem.", window, 3)
+	check("problem.", walkCatalogue(t, "../connector/tokenstore", "UnavailableError"), 3)
+	check("bundle.", walkCatalogue(t, "../packaging", "ValidationError"), 4)
 }
 
 // TestBundleErrorsInFrench: bundle and name errors are French through and
