@@ -37,6 +37,7 @@ func (v *view) authorized(k connector.Key, res *service.AuthorizeResult) {
 func (v *view) signedOut(k connector.Key, st connector.Status) {
 	v.forget(k)
 	v.putStatus(st)
+	v.focusNextStep(false) // Authorize: the Disconnect button is gone
 	v.reload(true)
 }
 

@@ -223,6 +223,15 @@ func TestFocusOnTheNextStep(t *testing.T) {
 	h.v.reload(true)
 	h.waitIdle()
 	assert.Equal(t, fyne.Focusable(h.v.list.list), focused(), "the list, to choose among the connectors")
+
+	// after a disconnect: Authorize (the Disconnect button that had the
+	// focus is gone; Enter pressed it again, found in the real window)
+	h.ui(func() {
+		h.v.tabs.SelectIndex(0)
+		h.v.auth.disconnect(h.key)
+	})
+	h.waitIdle()
+	assert.Equal(t, fyne.Focusable(h.v.auth.authBtn), focused(), "Authorize, after a disconnect")
 }
 
 // TestNamesInOneForm: a problem the domain words with "Black Mesa/Sandbox"
