@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,11 +132,25 @@ func windowText(c fyne.Canvas) string {
 // on any English word of the app's (a French admin saw "My Domain
 // (facultatif)", "avec API Enabled", "an unknown user", English validator
 // and keyring texts).
+// frenchWindows serialises TestDemoScenariosInFrench's windows and its
+// loading of the language (Fyne's catalogue is global).
+var frenchWindows sync.Mutex
+
 func TestDemoScenariosInFrench(t *testing.T) {
 	t.Setenv("LC_ALL", "fr_FR.UTF-8")
 	t.Setenv("LANGUAGE", "")
+	// the windows' updates from background work take frenchWindows too:
+	// one lock for all, as an earlier scenario's (or run's) window may
+	// still be finishing its work when the language is loaded again
+	mu := &frenchWindows
+	mu.Lock()
 	require.NoError(t, ui.LoadTranslations())
-	t.Cleanup(func() { _ = ui.LoadTranslations() })
+	mu.Unlock()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = ui.LoadTranslations()
+	})
 	english := englishOnlyWords(t)
 	require.Greater(t, len(english), 100, "the English-only words were found")
 	for _, w := range []string{"the", "connector", "publish", "unknown"} {
@@ -161,9 +176,12 @@ func TestDemoScenariosInFrench(t *testing.T) {
 				done <- err
 				return k, err
 			}
+			deps.UIMutex = mu
 			w := a.NewWindow("Connectors")
 			w.Resize(fyne.NewSize(1000, 700))
+			mu.Lock()
 			w.SetContent(ui.New(a, w, deps))
+			mu.Unlock()
 			if name != "normal" {
 				select {
 				case err := <-done:
@@ -172,19 +190,18 @@ func TestDemoScenariosInFrench(t *testing.T) {
 					t.Fatal("the scenario was not set up within 2 minutes")
 				}
 			}
-			text := settledText(t, w.Canvas())
+			text := settledText(t, w.Canvas(), mu)
 			var found []string
 			for _, word := range wordRE.FindAllString(glossRE.ReplaceAllString(text, " "), -1) {
 				if english[strings.ToLower(word)] {
 					found = append(found, word)
 				}
 			}
-			_ = os.WriteFile("/tmp/fr-text-"+name+".txt", []byte(text), 0o644)
-			fyne.DoAndWait(func() {
-				for _, shown := range selectTexts(w.Canvas().Content()) {
-					assert.NotContains(t, shown, "…", "the demo's Show: menu shows its choice in full")
-				}
-			})
+			mu.Lock()
+			for _, shown := range selectTexts(w.Canvas().Content()) {
+				assert.NotContains(t, shown, "…", "the demo's Show: menu shows its choice in full")
+			}
+			mu.Unlock()
 			sort.Strings(found)
 			assert.Empty(t, found, "English words in the French window of %s:\n%s", name, text)
 		})
@@ -219,13 +236,15 @@ func selectTexts(o fyne.CanvasObject) []string {
 // settledText is the window's text once the checks a scenario starts have
 // finished: the same text twice in a row, a while apart, with no check in
 // progress (bounded).
-func settledText(t *testing.T, c fyne.Canvas) string {
+func settledText(t *testing.T, c fyne.Canvas, mu *sync.Mutex) string {
 	t.Helper()
 	last := ""
 	for range 300 {
 		time.Sleep(100 * time.Millisecond)
 		var cur string
-		fyne.DoAndWait(func() { cur = windowText(c) })
+		mu.Lock()
+		cur = windowText(c)
+		mu.Unlock()
 		if cur == last && !strings.Contains(cur, "Vérification…") {
 			return cur
 		}

@@ -54,6 +54,11 @@ type Deps struct {
 	OpenBundle func(path string) (*packaging.Bundle, error)
 	// Updates says when a newer release exists; nil: never (tests, dev builds).
 	Updates *Updates
+	// UIMutex, when set, is the lock the window's UI updates from
+	// background work take: a test that drives the window from outside
+	// (Fyne's test driver runs fyne.Do on the calling goroutine) holds it
+	// while it builds or reads the window. nil: the view's own.
+	UIMutex *sync.Mutex
 	// FleetEvery is the period of the Fleet tab's watch; 0 means
 	// DefaultFleetEvery.
 	FleetEvery time.Duration
@@ -108,7 +113,7 @@ type view struct {
 	ctx  context.Context
 	stop context.CancelFunc
 	jobs atomic.Int64 // background goroutines in flight
-	uiMu sync.Mutex   // serialises UI updates from workers (the test driver runs fyne.Do inline)
+	uiMu *sync.Mutex  // serialises UI updates from workers (the test driver runs fyne.Do inline)
 
 	// UI goroutine state: the model the screens listen to, then the view's own.
 	*model
@@ -139,9 +144,12 @@ func newView(a fyne.App, w fyne.Window, deps Deps) *view {
 	ctx, cancel := context.WithCancel(context.Background())
 	v := &view{
 		app: a, win: w, deps: deps,
-		ctx: ctx, stop: cancel,
+		ctx: ctx, stop: cancel, uiMu: deps.UIMutex,
 		model: newModel(),
 		tips:  newTipLayer(),
+	}
+	if v.uiMu == nil {
+		v.uiMu = &sync.Mutex{}
 	}
 	v.tips.do = v.do
 	if deps.Service != nil {
