@@ -307,12 +307,21 @@ func (st *soakStep) actorOfWrite(after string) string {
 	if len(st.runs) == 1 {
 		return st.runs[0].actor.name
 	}
+	who := ""
 	for i, v := range st.versions {
-		if v != nil && v.sum == after {
+		if v == nil || v.sum != after {
+			continue
+		}
+		// two concurrent publishes of the same version: the one that
+		// wrote it says so (the other found it up to date)
+		if res := st.runs[i].result(); res != nil && (res.Outcome == "updated" || res.Outcome == "created") {
 			return st.runs[i].actor.name
 		}
+		if who == "" {
+			who = st.runs[i].actor.name
+		}
 	}
-	return ""
+	return who
 }
 
 // advance updates who wrote the live version from the step's writes.
