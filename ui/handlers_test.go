@@ -254,7 +254,7 @@ func TestBundleValidationError(t *testing.T) {
 	h.waitIdle()
 	require.NotNil(t, h.v.pub.bundle)
 	assert.Equal(t, "Valid: ready to publish.", h.v.pub.valid.Text)
-	assert.Contains(t, h.v.pub.summary.Text, "1 files")
+	assert.Contains(t, h.v.pub.summary.Text, "1 file, ")
 }
 
 // TestDisconnect revokes and deletes the tokens after a confirmation.

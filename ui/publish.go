@@ -407,8 +407,12 @@ func (s *publishScreen) setBundle(b *packaging.Bundle, err error) {
 		src = lang.L("Sample content (built in)")
 	}
 	s.source.SetText(src)
-	s.summary.SetText(lang.L("{{.Files}} files, {{.Size}} zipped ({{.Unzipped}} unzipped)",
-		map[string]any{"Files": sum.Files, "Size": humanSize(sum.CompressedSize), "Unzipped": humanSize(sum.UncompressedSize)}))
+	sizes := map[string]any{"Files": sum.Files, "Size": humanSize(sum.CompressedSize), "Unzipped": humanSize(sum.UncompressedSize)}
+	if sum.Files == 1 {
+		s.summary.SetText(lang.L("1 file, {{.Size}} zipped ({{.Unzipped}} unzipped)", sizes))
+	} else {
+		s.summary.SetText(lang.L("{{.Files}} files, {{.Size}} zipped ({{.Unzipped}} unzipped)", sizes))
+	}
 	setVisible(s.summary, true)
 	if len(sum.Largest) > 0 {
 		parts := make([]string, len(sum.Largest))
