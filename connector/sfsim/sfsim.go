@@ -550,6 +550,16 @@ type logWriter struct {
 	status   int
 	n        int64
 	hijacked bool
+	// onDrop logs the request of a connection about to be dropped, with
+	// the status of the answer lost (0: none was made).
+	onDrop func(lost int)
+}
+
+// dropped logs the request before its connection is closed.
+func (w *logWriter) dropped(lost int) {
+	if w.onDrop != nil {
+		w.onDrop(lost)
+	}
 }
 
 func (w *logWriter) WriteHeader(code int) {
@@ -608,6 +618,27 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 		if host == "instance" {
 			rule = o.takeFault(r)
 		}
+		logged := false
+		record := func(status, lost int) {
+			entry := RequestLog{
+				Time: start, Host: host, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+				Status: status, LostStatus: lost, BytesIn: cr.n, BytesOut: lw.n,
+				ContentEncoding: r.Header.Get("Content-Encoding"),
+				Authorization:   hasBearer(r),
+			}
+			o.mu.Lock()
+			if len(o.requests) >= maxRequestLog {
+				// A long-running demo org must not grow without bound.
+				o.requests = append(o.requests[:0:0], o.requests[len(o.requests)-maxRequestLog/2:]...)
+			}
+			o.requests = append(o.requests, entry)
+			o.mu.Unlock()
+			logged = true
+		}
+		// a dropped connection is logged before it is closed: the client
+		// sees the drop at once and may ask again (and read the log) before
+		// this handler returns
+		lw.onDrop = func(lost int) { record(0, lost) }
 		lost := 0
 		switch {
 		case rule == nil:
@@ -620,23 +651,14 @@ func (o *Org) wrap(host string, h http.Handler) http.Handler {
 		if !lw.hijacked && lw.status != http.StatusRequestEntityTooLarge {
 			_, _ = io.Copy(io.Discard, io.LimitReader(cr, o.opts.maxRequestSize+1))
 		}
+		if logged {
+			return
+		}
 		status := lw.status
 		if status == 0 && !lw.hijacked {
 			status = http.StatusOK
 		}
-		entry := RequestLog{
-			Time: start, Host: host, Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
-			Status: status, LostStatus: lost, BytesIn: cr.n, BytesOut: lw.n,
-			ContentEncoding: r.Header.Get("Content-Encoding"),
-			Authorization:   hasBearer(r),
-		}
-		o.mu.Lock()
-		if len(o.requests) >= maxRequestLog {
-			// A long-running demo org must not grow without bound.
-			o.requests = append(o.requests[:0:0], o.requests[len(o.requests)-maxRequestLog/2:]...)
-		}
-		o.requests = append(o.requests, entry)
-		o.mu.Unlock()
+		record(status, lost)
 	})
 }
 
@@ -705,6 +727,7 @@ func loseAnswer(w *logWriter, r *http.Request, h http.Handler, hold time.Duratio
 		panic(http.ErrAbortHandler)
 	}
 	w.hijacked = true
+	w.dropped(status)
 	_ = conn.Close()
 	return status
 }
@@ -727,6 +750,7 @@ func injectFailure(w *logWriter, r *http.Request, rule *failRule) {
 			panic(http.ErrAbortHandler)
 		}
 		w.hijacked = true
+		w.dropped(0)
 		_ = conn.Close()
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Content-Type", "text/html;charset=UTF-8")
