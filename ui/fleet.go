@@ -729,19 +729,9 @@ func (f *fleetScreen) onWatch(on bool) {
 	if f.items == nil {
 		f.check()
 	}
-	every := f.every
-	go func() { // not a job: it waits until the switch or the window closes
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				f.act.do(f.check)
-			}
-		}
-	}()
+	period := f.every
+	// not a job: it waits until the switch or the window closes
+	go every(ctx, period, func() { f.act.do(f.check) })
 }
 
 // fleetCols lays out the header and each row in the same four columns:

@@ -254,21 +254,22 @@ func (v *view) start() {
 		v.jobs.Add(1)
 		go func() {
 			defer v.jobs.Add(-1)
-			v.every(interval)
+			every(v.ctx, interval, func() { v.do(func() { v.checkAll(v.keys()) }) })
 		}()
 	}
 }
 
-// every re-checks all connectors periodically until the window closes.
-func (v *view) every(d time.Duration) {
+// every runs fn each period d until ctx ends: the background re-check of
+// the connectors, the Fleet tab's watch.
+func every(ctx context.Context, d time.Duration, fn func()) {
 	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
-		case <-v.ctx.Done():
+		case <-ctx.Done():
 			return
 		case <-t.C:
-			v.do(func() { v.checkAll(v.keys()) })
+			fn()
 		}
 	}
 }
