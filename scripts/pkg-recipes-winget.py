@@ -85,7 +85,7 @@ def load_schema(schema_dir, kind, version, cache={}):
                 schema = json.load(f)
             jsonschema.Draft7Validator.check_schema(schema)
             cache[key] = jsonschema.Draft7Validator(
-                schema, format_checker=jsonschema.draft7_format_checker)
+                schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
     return cache[key]
 
 
