@@ -14,6 +14,11 @@ ACTIONLINT := $(BIN)/actionlint
 WORKFLOWS := .github/workflows/release.yml docs/ci/github-actions-publish.yml docs/ci/github-actions-fleet.yml
 FYNE_VERSION := v1.7.4
 FYNE := $(BIN)/fyne
+# Release tools: nfpm (Linux packages), cyclonedx-gomod (SBOMs).
+NFPM_VERSION := v2.48.0
+NFPM := $(BIN)/nfpm
+CYCLONEDX_VERSION := v1.10.0
+CYCLONEDX := $(BIN)/cyclonedx-gomod
 # Fuzzing budgets in executions, not seconds: a duration races the fuzz
 # coordinator's deadline (go.dev/issue/75804: a spurious "context deadline
 # exceeded" while a worker minimizes a new input, seen in CI), and
@@ -26,13 +31,20 @@ FUZZ_MINIMIZE ?= 200x
 # Service (gnome-keyring) with dbus, a real browser for end-to-end tests,
 # imagemagick and xdotool for screenshots.
 DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gnome-keyring dbus dbus-x11 libsecret-tools chromium chromium-driver imagemagick xdotool ca-certificates
-# For the release archives (make dist, make dist-check in make test): mingw-w64
+# For the release files (make dist, make dist-check in make test): mingw-w64
 # to cross-compile the Windows app, desktop-file-utils to check the Linux menu
-# entry, archivers, and wine to run the Windows CLI.
-DIST_PACKAGES := git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64
+# entry, archivers, wine to run the Windows CLI, rpm (rpm2cpio, cpio) and jq to
+# check the packages and SBOMs, python3 (jsonschema, yaml) and ruby to check the
+# winget manifests and the Homebrew formula.
+DIST_PACKAGES := git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64 rpm rpm2cpio cpio jq binutils python3-jsonschema python3-yaml ruby
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-app build demo run test vet lint boundary test-race soak fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-check
+.PHONY: all deps deps-app build demo run test vet lint boundary test-race soak fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-pkgs dist-sbom dist-recipes dist-check
+
+# Every date in a release file is the commit's, so the same commit gives the
+# same files (reproducible-builds.org/specs/source-date-epoch).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
 
 # The version: git describe on a vX.Y.Z tag, else FyneApp.toml's Version with
 # the commit (scripts/version says how); stamped into both binaries.
@@ -150,18 +162,37 @@ bench:
 clean:
 	rm -rf bin dist
 
-# Release archives in dist/, named with $(VERSION): the Linux app (fyne
-# package: binary, menu entry, icon, install Makefile), the Windows app
-# (GUI exe with icon and version info, cross-compiled with mingw-w64),
-# connectorctl for every platform, and SHA256SUMS. macOS apps are built by
+# Release files in dist/, named with $(VERSION):
+#   connectors-V-linux-ARCH.tar.xz       the Linux app (fyne package: binary,
+#                                        menu entry, icon, install Makefile)
+#   connectors-V-windows-amd64.zip       the Windows app (GUI exe with icon and
+#                                        version info, cross-built with mingw-w64)
+#   connectorctl-V-OS-ARCH.tar.gz/.zip   connectorctl for every platform
+#   connector{s,ctl}_V-1_ARCH.deb, .rpm  Linux packages of both (nfpm)
+#   *.cdx.json                           one CycloneDX SBOM per binary
+#   SHA256SUMS                           the checksums of all of the above
+#   recipes/                             a Homebrew formula and winget
+#                                        manifests, from SHA256SUMS
+# Every archive holds README.md, LICENSE (once the repository has one) and
+# THIRD_PARTY_NOTICES.txt, the licences of every module linked into its
+# binary (scripts/notices). macOS apps are built by
 # .github/workflows/release.yml on a macOS runner.
-dist: deps $(FYNE)
+dist: deps $(FYNE) $(NFPM) $(CYCLONEDX)
 	rm -rf $(DIST)
 	$(MAKE) --no-print-directory dist-linux
 	$(MAKE) --no-print-directory dist-windows
 	$(MAKE) --no-print-directory dist-ctl
+	$(MAKE) --no-print-directory dist-pkgs
+	$(MAKE) --no-print-directory dist-sbom
 	$(MAKE) --no-print-directory dist-sums
+	$(MAKE) --no-print-directory dist-recipes
 	@ls -l $(DIST)
+
+$(NFPM):
+	GOBIN=$(BIN) $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+
+$(CYCLONEDX):
+	GOBIN=$(BIN) $(GO) install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_VERSION)
 
 # fyne package builds in the source folder. scripts/version sync first writes
 # the version and build number from git into FyneApp.toml, so the file follows
@@ -172,15 +203,20 @@ FYNE_PACKAGE = scripts/version sync && cp FyneApp.toml FyneApp.toml.keep && \
 	{ GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package $(1) --release --app-version $$(scripts/version app) --app-build $$(scripts/version build); \
 	s=$$?; mv FyneApp.toml.keep FyneApp.toml; exit $$s; }
 
+# NOTICES(package, name, folder): the binary's third-party notices, for the
+# GOOS, GOARCH and CGO_ENABLED of the environment, into folder.
+NOTICES = scripts/notices $(1) $(2) > $(3)/THIRD_PARTY_NOTICES.txt
+
 dist-linux: $(FYNE)
 	rm -f Connectors.tar.xz
 	$(call FYNE_PACKAGE,-os linux)
-	scripts/dist-linux-fixup Connectors.tar.xz $(DIST_DOCS)
+	@t=$$(mktemp -d) && $(call NOTICES,.,connectors,$$t) && \
+	scripts/dist-linux-fixup Connectors.tar.xz $(DIST_DOCS) $$t/THIRD_PARTY_NOTICES.txt && rm -rf $$t
 	@t=$$(mktemp -d) && tar -xJf Connectors.tar.xz -C $$t && \
 	desktop-file-validate $$t/connectors/usr/local/share/applications/*.desktop && \
 	grep -q '^Exec=/usr/local/bin/connectors' $$t/connectors/usr/local/share/applications/*.desktop && \
-	for f in $(DIST_DOCS); do [ -f $$t/connectors/$$f ] || { echo "$$f is not in the archive"; exit 1; }; done && \
-	echo "desktop entry: valid, absolute Exec; $(DIST_DOCS) included" && rm -rf $$t
+	for f in $(DIST_DOCS) THIRD_PARTY_NOTICES.txt; do [ -f $$t/connectors/$$f ] || { echo "$$f is not in the archive"; exit 1; }; done && \
+	echo "desktop entry: valid, absolute Exec; $(DIST_DOCS) THIRD_PARTY_NOTICES.txt included" && rm -rf $$t
 	mkdir -p $(DIST)
 	mv Connectors.tar.xz $(DIST)/connectors-$(VERSION)-linux-$(HOST_ARCH).tar.xz
 
@@ -188,55 +224,112 @@ dist-windows: export CC := $(MINGW_CC)
 dist-windows: $(FYNE)
 	rm -f Connectors.exe connectors.exe
 	$(call FYNE_PACKAGE,-os windows)
-	mv Connectors.exe connectors.exe
-	@f=$$(file connectors.exe); echo "$$f"; \
-	case "$$f" in *"PE32+ executable (GUI) x86-64"*) ;; *) echo "connectors.exe is not a 64-bit GUI executable"; exit 1;; esac
+	@f=$$(file Connectors.exe); echo "$$f"; \
+	case "$$f" in *"PE32+ executable (GUI) x86-64"*) ;; *) echo "Connectors.exe is not a 64-bit GUI executable"; exit 1;; esac
 	mkdir -p $(DIST)
-	rm -f $(DIST)/connectors-$(VERSION)-windows-amd64.zip
-	zip -q -X $(DIST)/connectors-$(VERSION)-windows-amd64.zip connectors.exe $(DIST_DOCS)
-	rm -f connectors.exe
+	@set -e; t=$$(mktemp -d); mv Connectors.exe $$t/connectors.exe; cp $(DIST_DOCS) $$t/; \
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 $(call NOTICES,.,connectors,$$t); \
+	scripts/archive $(DIST)/connectors-$(VERSION)-windows-amd64.zip $$t connectors.exe $(DIST_DOCS) THIRD_PARTY_NOTICES.txt; \
+	rm -rf $$t
 
 # The macOS app, on a Mac (the release workflow's macOS job): Connectors.app
 # for this Mac's architecture, unsigned, zipped with ditto (keeps the bundle's
-# attributes).
-dist-darwin: $(FYNE)
+# attributes), with its SBOM.
+dist-darwin: $(FYNE) $(CYCLONEDX)
 	rm -rf Connectors.app
 	$(call FYNE_PACKAGE,-os darwin)
 	mkdir -p $(DIST)
 	ditto -c -k --keepParent Connectors.app $(DIST)/connectors-$(VERSION)-darwin-$(HOST_ARCH).zip
-	zip -q -X -j $(DIST)/connectors-$(VERSION)-darwin-$(HOST_ARCH).zip $(DIST_DOCS)
+	t=$$(mktemp -d) && cp $(DIST_DOCS) $$t/ && $(call NOTICES,.,connectors,$$t) && \
+	(cd $$t && zip -q -X $(DIST)/connectors-$(VERSION)-darwin-$(HOST_ARCH).zip $(DIST_DOCS) THIRD_PARTY_NOTICES.txt) && rm -rf $$t
 	rm -rf Connectors.app
+	$(call SBOM,.,connectors,1,darwin,$(HOST_ARCH))
 
-# connectorctl needs no cgo: one archive per platform.
+# connectorctl needs no cgo: one archive per platform, reproducible: the same
+# commit gives the same bytes wherever and whenever it is built (-trimpath,
+# dates from the commit, scripts/archive; make dist-check proves it).
 dist-ctl:
 	mkdir -p $(DIST)
 	@set -e; for t in $(CTL_TARGETS); do \
 		os=$${t%/*}; arch=$${t#*/}; ext=""; [ $$os = windows ] && ext=.exe; \
 		name=connectorctl-$(VERSION)-$$os-$$arch; d=$$(mktemp -d); \
 		echo "build $$name"; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(STAMP)" -o $$d/connectorctl$$ext ./cmd/connectorctl; \
-		cp $(DIST_DOCS) $$d/; \
-		if [ $$os = windows ]; then rm -f $(DIST)/$$name.zip; (cd $$d && zip -q -X $(DIST)/$$name.zip connectorctl.exe $(DIST_DOCS)); \
-		else tar -czf $(DIST)/$$name.tar.gz --owner=0 --group=0 --numeric-owner -C $$d connectorctl $(DIST_DOCS); fi; \
+		export CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch; \
+		$(GO) build -trimpath -ldflags "-s -w $(STAMP)" -o $$d/connectorctl$$ext ./cmd/connectorctl; \
+		cp $(DIST_DOCS) $$d/; $(call NOTICES,./cmd/connectorctl,connectorctl,$$d); \
+		if [ $$os = windows ]; then a=$(DIST)/$$name.zip; else a=$(DIST)/$$name.tar.gz; fi; \
+		scripts/archive $$a $$d connectorctl$$ext $(DIST_DOCS) THIRD_PARTY_NOTICES.txt; \
 		rm -rf $$d; \
 	done
 
+# The .deb and .rpm of both programs, from the Linux archives in $(DIST)
+# (scripts/dist-pkgs; checked by scripts/dist-pkgs-check in make dist-check).
+dist-pkgs: $(NFPM)
+	NFPM=$(NFPM) scripts/dist-pkgs $(DIST) $(VERSION)
+
+# SBOM(main package, name, cgo, os, arch): the CycloneDX SBOM of one binary,
+# from what go list links for that platform, with the licences found in the
+# module cache; no serial number or time, so it is reproducible too.
+# Its warnings (no licence detected for this module and std) are shown only
+# when it fails.
+SBOM = { out=$$(CGO_ENABLED=$(3) GOOS=$(4) GOARCH=$(5) $(CYCLONEDX) app -json -licenses -std -noserial -notimestamp \
+	-main $(1) -output $(DIST)/$(2)-$(VERSION)-$(4)-$(5).cdx.json . 2>&1) || { echo "$$out"; exit 1; }; }
+
+# One SBOM per binary: every connectorctl, and the apps whose archives are in
+# $(DIST).
+dist-sbom: $(CYCLONEDX)
+	mkdir -p $(DIST)
+	@set -e; for t in $(CTL_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; \
+		$(call SBOM,cmd/connectorctl,connectorctl,0,$$os,$$arch); \
+	done
+	@set -e; for a in $(DIST)/connectors-$(VERSION)-linux-*.tar.xz $(DIST)/connectors-$(VERSION)-windows-*.zip; do \
+		[ -e $$a ] || continue; t=$${a%.*}; t=$${t%.tar}; arch=$${t##*-}; t=$${t%-*}; os=$${t##*-}; \
+		$(call SBOM,.,connectors,1,$$os,$$arch); \
+	done
+	@ls $(DIST)/*.cdx.json | sed 's,.*/,sbom ,'
+
 dist-sums:
-	cd $(DIST) && rm -f SHA256SUMS && sha256sum connector* > SHA256SUMS && sha256sum -c --quiet SHA256SUMS
+	cd $(DIST) && rm -f SHA256SUMS && LC_ALL=C sha256sum connector* > SHA256SUMS && sha256sum -c --quiet SHA256SUMS
 	@cat $(DIST)/SHA256SUMS
 
-# CI builds what it ships: the Windows app (catches *_windows.go and cgo
-# breakage), the Windows CLI, and runs the CLI under wine. Wine 8 (Debian 12)
-# lacks bcryptprimitives.dll, which Go programs load at start-up (Windows 10+
-# has it): scripts/wine/bcryptprimitives.c stands in for it in the test prefix.
-dist-check: deps $(FYNE)
+# A Homebrew formula for connectorctl and winget manifests for both programs,
+# from $(DIST)/SHA256SUMS (so after dist-sums), into $(DIST)/recipes, checked
+# offline (scripts/pkg-recipes-check says what is and is not checked).
+# PKG_LICENSE=<SPDX id> once the repository has a licence.
+dist-recipes:
+	scripts/pkg-recipes $(DIST) $(VERSION)
+	scripts/pkg-recipes-check $(DIST)
+
+# CI builds what it ships and checks it as a user's machine would:
+#  1. reproducible: the connectorctl archives, SBOMs and packages of this
+#     commit, built in two clones at different paths, times, umasks and time
+#     zones (the second with an empty build cache), are byte-identical
+#     (scripts/dist-repro);
+#  2. every release file, into dist/check: the Windows app (catches
+#     *_windows.go and cgo breakage), the Linux app, connectorctl for every
+#     platform, the packages, SBOMs, SHA256SUMS and recipes;
+#  3. the archives' contents (README, notices naming every module of the
+#     binary's SBOM: scripts/dist-contents-check), the .deb and .rpm
+#     (unpacked, and a real dpkg -i as root: scripts/dist-pkgs-check), the
+#     recipes (scripts/pkg-recipes-check);
+#  4. the Windows CLI under wine. Wine 8 (Debian 12) lacks
+#     bcryptprimitives.dll, which Go programs load at start-up (Windows 10+
+#     has it): scripts/wine/bcryptprimitives.c stands in for it.
+CHECK := $(CURDIR)/dist/check
+dist-check: deps $(FYNE) $(NFPM) $(CYCLONEDX)
+	BIN=$(BIN) scripts/dist-repro
+	rm -rf $(CHECK)
 	@# a check, not a release: FyneApp.toml is left as it was
 	cp FyneApp.toml FyneApp.toml.orig; \
-	$(MAKE) --no-print-directory dist-windows DIST=$(CURDIR)/dist/check; s=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$s
-	$(MAKE) --no-print-directory dist-ctl DIST=$(CURDIR)/dist/check CTL_TARGETS=windows/amd64
+	$(MAKE) --no-print-directory dist-windows dist-linux DIST=$(CHECK); s=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$s
+	$(MAKE) --no-print-directory dist-ctl dist-pkgs dist-sbom dist-sums dist-recipes DIST=$(CHECK)
+	scripts/dist-contents-check $(CHECK) $(VERSION)
+	scripts/dist-pkgs-check $(CHECK) $(VERSION)
+	scripts/pkg-recipes-check --self-test $(CHECK)
 	@set -e; t=$$(mktemp -d); trap 'rm -rf $$t' EXIT; \
 	export WINEPREFIX=$$t/wine WINEDEBUG=-all WINEDLLOVERRIDES=bcryptprimitives=n; \
-	cd $$t && unzip -q $(CURDIR)/dist/check/connectorctl-$(VERSION)-windows-amd64.zip; \
+	cd $$t && unzip -q $(CHECK)/connectorctl-$(VERSION)-windows-amd64.zip; \
 	wineboot --init >/dev/null 2>&1 || true; \
 	$(MINGW_CC) -O2 -shared -o $$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll $(CURDIR)/scripts/wine/bcryptprimitives.c -ladvapi32; \
 	wine ./connectorctl.exe --version | tr -d '\r' | tee version.txt; \
@@ -244,3 +337,4 @@ dist-check: deps $(FYNE)
 	mkdir cfg && wine ./connectorctl.exe --config-dir cfg list --json | tr -d '\r' | tee list.json; \
 	[ "$$(cat list.json)" = "[]" ] || { echo "wine: list --json should print []"; exit 1; }; \
 	echo "wine smoke test: ok"
+	@ls -l $(CHECK) | awk 'NR > 1 {printf "%10d  %s\n", $$5, $$9}'
