@@ -52,9 +52,13 @@ VERSION := $(shell scripts/version version)
 COMMIT := $(shell scripts/version commit)
 VERSION_PKG := github.com/connectors-app/connectors/internal/version
 STAMP := -X $(VERSION_PKG).version=$(VERSION) -X $(VERSION_PKG).commit=$(COMMIT)
-# `fyne package` takes extra linker flags only through GOFLAGS, one word each.
-FYNE_GOFLAGS := $(GOFLAGS) -ldflags=-X=$(VERSION_PKG).version=$(VERSION) -ldflags=-X=$(VERSION_PKG).commit=$(COMMIT)
+# `fyne package` takes extra build flags only through GOFLAGS, one word each;
+# -trimpath keeps the build folder's path out of the app.
+FYNE_GOFLAGS := $(GOFLAGS) -trimpath -ldflags=-X=$(VERSION_PKG).version=$(VERSION) -ldflags=-X=$(VERSION_PKG).commit=$(COMMIT)
 HOST_ARCH := $(shell $(GO) env GOARCH)
+# A make inside this one builds the same version, even if a file changes
+# meanwhile (the version would become -dirty half-way through a dist).
+SUBMAKE = $(MAKE) --no-print-directory VERSION=$(VERSION) COMMIT=$(COMMIT)
 DIST := $(CURDIR)/dist
 # The documents every release archive holds next to the program: the README
 # and the licence (when the repository has one).
@@ -179,13 +183,13 @@ clean:
 # .github/workflows/release.yml on a macOS runner.
 dist: deps $(FYNE) $(NFPM) $(CYCLONEDX)
 	rm -rf $(DIST)
-	$(MAKE) --no-print-directory dist-linux
-	$(MAKE) --no-print-directory dist-windows
-	$(MAKE) --no-print-directory dist-ctl
-	$(MAKE) --no-print-directory dist-pkgs
-	$(MAKE) --no-print-directory dist-sbom
-	$(MAKE) --no-print-directory dist-sums
-	$(MAKE) --no-print-directory dist-recipes
+	$(SUBMAKE) dist-linux
+	$(SUBMAKE) dist-windows
+	$(SUBMAKE) dist-ctl
+	$(SUBMAKE) dist-pkgs
+	$(SUBMAKE) dist-sbom
+	$(SUBMAKE) dist-sums
+	$(SUBMAKE) dist-recipes
 	@ls -l $(DIST)
 
 $(NFPM):
@@ -322,8 +326,8 @@ dist-check: deps $(FYNE) $(NFPM) $(CYCLONEDX)
 	rm -rf $(CHECK)
 	@# a check, not a release: FyneApp.toml is left as it was
 	cp FyneApp.toml FyneApp.toml.orig; \
-	$(MAKE) --no-print-directory dist-windows dist-linux DIST=$(CHECK); s=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$s
-	$(MAKE) --no-print-directory dist-ctl dist-pkgs dist-sbom dist-sums dist-recipes DIST=$(CHECK)
+	$(SUBMAKE) dist-windows dist-linux DIST=$(CHECK); s=$$?; mv FyneApp.toml.orig FyneApp.toml; exit $$s
+	$(SUBMAKE) dist-ctl dist-pkgs dist-sbom dist-sums dist-recipes DIST=$(CHECK)
 	scripts/dist-contents-check $(CHECK) $(VERSION)
 	scripts/dist-pkgs-check $(CHECK) $(VERSION)
 	scripts/pkg-recipes-check --self-test $(CHECK)
