@@ -34,9 +34,9 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils gno
 # For the release files (make dist, make dist-check in make test): mingw-w64
 # to cross-compile the Windows app, desktop-file-utils to check the Linux menu
 # entry, archivers, wine to run the Windows CLI, rpm (rpm2cpio, cpio) and jq to
-# check the packages and SBOMs, python3 (jsonschema, yaml) and ruby to check the
+# check the packages (and lintian) and SBOMs, python3 (jsonschema, yaml) and ruby to check the
 # winget manifests and the Homebrew formula.
-DIST_PACKAGES := git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64 rpm rpm2cpio cpio jq binutils python3-jsonschema python3-yaml ruby
+DIST_PACKAGES := git gcc-mingw-w64-x86-64 desktop-file-utils xz-utils zip unzip file wine wine64 rpm rpm2cpio cpio jq binutils lintian python3-jsonschema python3-yaml ruby
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-app build demo run test vet lint boundary test-race soak fuzz bench fmt clean dist dist-linux dist-windows dist-darwin dist-ctl dist-sums dist-pkgs dist-sbom dist-recipes dist-check
@@ -53,8 +53,10 @@ COMMIT := $(shell scripts/version commit)
 VERSION_PKG := github.com/connectors-app/connectors/internal/version
 STAMP := -X $(VERSION_PKG).version=$(VERSION) -X $(VERSION_PKG).commit=$(COMMIT)
 # `fyne package` takes extra build flags only through GOFLAGS, one word each;
-# -trimpath keeps the build folder's path out of the app.
-FYNE_GOFLAGS := $(GOFLAGS) -trimpath -ldflags=-X=$(VERSION_PKG).version=$(VERSION) -ldflags=-X=$(VERSION_PKG).commit=$(COMMIT)
+# -trimpath keeps the build folder's path out of the app; -buildmode=pie lets
+# the system load it at a random address (ASLR: Windows and macOS builds are
+# PIE anyway, Linux ones are not by default; lintian asks for it).
+FYNE_GOFLAGS := $(GOFLAGS) -trimpath -buildmode=pie -ldflags=-X=$(VERSION_PKG).version=$(VERSION) -ldflags=-X=$(VERSION_PKG).commit=$(COMMIT)
 HOST_ARCH := $(shell $(GO) env GOARCH)
 # A make inside this one builds the same version, even if a file changes
 # meanwhile (the version would become -dirty half-way through a dist).
