@@ -326,7 +326,7 @@ func fleetItemOf(r service.FleetRow) fleetItem {
 
 // fleetVersionText says what version the org holds, and when and by whom.
 func fleetVersionText(v *connector.OrgVersion) (version, detail string) {
-	args := map[string]any{"Version": shortFingerprint(v.Fingerprint), "When": formatTime(v.When()), "Who": userText(v.Who()), "App": v.AppVersion}
+	args := map[string]any{"Version": connector.ShortVersion(v.Fingerprint), "When": formatTime(v.When()), "Who": userText(v.Who()), "App": v.AppVersion}
 	switch v.Provenance {
 	case connector.ProvOutside:
 		return lang.L("Changed outside Connectors"), lang.L("{{.When}} by {{.Who}}", args)
@@ -341,15 +341,6 @@ func fleetVersionText(v *connector.OrgVersion) (version, detail string) {
 		version = lang.L("Version {{.Version}} (app {{.App}})", args)
 	}
 	return version, lang.L("Published {{.When}} by {{.Who}}", args)
-}
-
-// shortFingerprint is the first 8 hex digits of a bundle's fingerprint.
-func shortFingerprint(fp string) string {
-	fp = strings.TrimPrefix(fp, "sha256:")
-	if len(fp) > 8 {
-		fp = fp[:8]
-	}
-	return fp
 }
 
 // fleetStateText is a fleet state in the app's language.
@@ -542,7 +533,7 @@ func (f *fleetScreen) update() {
 		f.intro.SetText(lang.L("Choose a content bundle first: this tab shows, for every connector, whether its org holds it."))
 	} else {
 		f.intro.SetText(lang.L("Each org against {{.Bundle}} (version {{.Version}}). Checking only reads: nothing is published.",
-			map[string]any{"Bundle": f.bundleName(b), "Version": shortFingerprint(b.Fingerprint())}) + " " + f.statusText())
+			map[string]any{"Bundle": f.bundleName(b), "Version": connector.ShortVersion(b.Fingerprint())}) + " " + f.statusText())
 	}
 	setVisible(f.chooseBtn, b == nil)
 	setVisible(f.checkBtn, b != nil)

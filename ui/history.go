@@ -67,7 +67,10 @@ func historyCell(e connector.HistoryEntry, col int) string {
 	case 5:
 		return e.User
 	case 6:
-		return shortFingerprint(e.Fingerprint)
+		if e.Fingerprint == "" {
+			return ""
+		}
+		return connector.ShortVersion(e.Fingerprint)
 	case 7:
 		return e.AppVersion
 	}

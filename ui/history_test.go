@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/connectors-app/connectors/connector"
 	"github.com/connectors-app/connectors/connector/sfsim"
 )
 
@@ -61,4 +62,21 @@ func TestSearchPlaceholderFits(t *testing.T) {
 			assert.LessOrEqual(t, text+2*theme.InnerPadding(), e.Size().Width, "%q fits", e.PlaceHolder)
 		})
 	}
+}
+
+// TestVersionsNamedAsTheOrgRecordNamesThem: the window named a bundle's
+// version by 8 hex digits (History, Fleet), while the org's record, the
+// card's Last publish and the CLI said 12: support comparing a screenshot
+// with `connectorctl history` saw two versions. Every front end now names
+// it with the domain's connector.ShortVersion.
+func TestVersionsNamedAsTheOrgRecordNamesThem(t *testing.T) {
+	fp := "sha256:3f2a9c0d12ab45cd67ef89013f2a9c0d12ab45cd67ef89013f2a9c0d12ab45cd"
+	want := connector.ShortVersion(fp)
+	require.Equal(t, "3f2a9c0d12ab", want)
+
+	assert.Equal(t, want, historyCell(connector.HistoryEntry{Fingerprint: fp}, 6), "History's fingerprint column")
+	assert.Empty(t, historyCell(connector.HistoryEntry{}, 6), "an entry without a bundle shows no version")
+
+	version, _ := fleetVersionText(&connector.OrgVersion{Provenance: connector.ProvConnectors, Fingerprint: fp})
+	assert.Contains(t, version, want, "the Fleet tab's row")
 }

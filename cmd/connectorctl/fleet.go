@@ -329,7 +329,7 @@ func printFleet(opts *fleetOptions, doc fleetJSON, rows []service.FleetRow) erro
 		fmt.Fprintln(opts.IO.ErrOut, "Create one with: connectorctl authorize SYSTEM/ENVIRONMENT, e.g. connectorctl authorize Lightning/Sandbox")
 		return nil
 	}
-	fmt.Fprintf(out, "Bundle %s: version %s\n", safetext.Plain(opts.BundlePath), shortFP(doc.Bundle.Fingerprint))
+	fmt.Fprintf(out, "Bundle %s: version %s\n", safetext.Plain(opts.BundlePath), connector.ShortVersion(doc.Bundle.Fingerprint))
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONNECTOR\t\tORG\tSTATE\tVERSION")
 	for _, r := range rows {

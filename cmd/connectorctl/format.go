@@ -72,14 +72,6 @@ func dash(s string) string {
 	return s
 }
 
-// shortFP is "sha256:" and the first 12 hex digits.
-func shortFP(fp string) string {
-	if len(fp) > len("sha256:")+12 {
-		return fp[:len("sha256:")+12]
-	}
-	return fp
-}
-
 // quoteKey quotes a key for a shell when its system name has spaces.
 func quoteKey(k connector.Key) string {
 	s := k.String()

@@ -157,6 +157,15 @@ func writeHistoryCSV(out io.Writer, reg *connector.Registry, q connector.History
 // historyColumns are the table's headings.
 var historyColumns = [...]string{"TIME", "ACTION", "CONNECTOR", "RESOURCE", "OUTCOME", "SIZE", "USER", "FINGERPRINT", "VERSION"}
 
+// historyVersion is the version of an entry's bundle as the window and the
+// org's record name it (connector.ShortVersion), "" for an entry without one.
+func historyVersion(fp string) string {
+	if fp == "" {
+		return ""
+	}
+	return connector.ShortVersion(fp)
+}
+
 // historyRow is e's row of the table, each cell escaped.
 func historyRow(e connector.HistoryEntry) [len(historyColumns)]string {
 	outcome := e.Outcome
@@ -164,7 +173,7 @@ func historyRow(e connector.HistoryEntry) [len(historyColumns)]string {
 		outcome += " (" + e.ErrorCode + ")"
 	}
 	row := [...]string{fmtVersionTime(e.Time), e.Action, e.Connector, e.Resource, outcome,
-		connector.FormatSize(e.Size, "en"), dash(e.User), dash(shortFP(e.Fingerprint)), dash(e.AppVersion)}
+		connector.FormatSize(e.Size, "en"), dash(e.User), dash(historyVersion(e.Fingerprint)), dash(e.AppVersion)}
 	for i, c := range row {
 		row[i] = safetext.Escape(c)
 	}

@@ -226,3 +226,15 @@ func TestHistoryRunAfterPublishRun(t *testing.T) {
 	require.NoError(t, historyRun(&historyOptions{cmdEnv: c.runEnv(&out, &errOut), Key: &other, JSON: true}))
 	assert.Equal(t, "[]\n", out.String())
 }
+
+// TestHistoryVersionNamedAsTheOrgRecordNamesIt: `connectorctl history` and
+// `fleet` showed "sha256:" and 12 hex digits, the window 8 and the org's
+// record 12 without the prefix. Every front end now names a version with
+// the domain's connector.ShortVersion.
+func TestHistoryVersionNamedAsTheOrgRecordNamesIt(t *testing.T) {
+	fp := "sha256:3f2a9c0d12ab45cd67ef89013f2a9c0d12ab45cd67ef89013f2a9c0d12ab45cd"
+	row := historyRow(connector.HistoryEntry{Fingerprint: fp, Time: time.Now()})
+	assert.Equal(t, connector.ShortVersion(fp), row[7])
+	assert.Equal(t, "3f2a9c0d12ab", row[7])
+	assert.Equal(t, "-", historyRow(connector.HistoryEntry{Time: time.Now()})[7], "no bundle: a dash")
+}

@@ -103,7 +103,7 @@ func printWatchEvent(w io.Writer, folder string, e service.WatchEvent) {
 	case service.WatchStarted:
 		fmt.Fprintf(w, "%s Watching %s (Ctrl+C to stop).\n", at, folder)
 	case service.WatchUnchanged:
-		fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, shortFP(e.Fingerprint))
+		fmt.Fprintf(w, "%s Saved, but the content is unchanged (%s): nothing published.\n", at, connector.ShortVersion(e.Fingerprint))
 	case service.WatchInvalid:
 		fmt.Fprintf(w, "%s %s The folder cannot be published right now: %s\n", at, symFail, e.Problem.Error())
 	case service.WatchGone:
