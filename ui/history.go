@@ -46,6 +46,10 @@ func historyColumns() []string {
 		lang.L("Salesforce user"), lang.L("Fingerprint"), lang.L("Version")}
 }
 
+// historyWidths are the History table's column widths; the fingerprint
+// column fits connector.ShortVersion's 12 hex digits.
+var historyWidths = []float32{120, 75, 150, 120, 70, 150, 120, 90}
+
 func historyCell(e connector.HistoryEntry, col int) string {
 	switch col {
 	case 0:
@@ -129,7 +133,6 @@ func openHistory(act historyActions, k connector.Key, org string) *historyView {
 		rows[len(entries)-1-i] = e
 	}
 	cols := historyColumns()
-	widths := []float32{120, 75, 150, 120, 70, 150, 90, 90}
 	h := &historyView{rows: rows}
 	h.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(rows), len(cols) },
@@ -145,7 +148,7 @@ func openHistory(act historyActions, k connector.Key, org string) *historyView {
 			o.(*widget.Label).SetText(fmt.Sprint(len(rows) - id.Row))
 		}
 	}
-	for i, w := range widths {
+	for i, w := range historyWidths {
 		h.table.SetColumnWidth(i, w)
 	}
 	h.detail = &widget.Label{Text: historyDetail(rows, -1), Wrapping: fyne.TextWrapWord, Selectable: true}

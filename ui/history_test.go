@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,4 +80,12 @@ func TestVersionsNamedAsTheOrgRecordNamesThem(t *testing.T) {
 
 	version, _ := fleetVersionText(&connector.OrgVersion{Provenance: connector.ProvConnectors, Fingerprint: fp})
 	assert.Contains(t, version, want, "the Fleet tab's row")
+
+	// the column holds the widest 12 hex digits without an ellipsis
+	test.NewTempApp(t)
+	var widest float32
+	for _, r := range "0123456789abcdef" {
+		widest = max(widest, fyne.MeasureText(string(r), theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	assert.LessOrEqual(t, 12*widest+2*theme.InnerPadding(), historyWidths[6], "History's fingerprint column fits a version")
 }
