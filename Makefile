@@ -62,6 +62,8 @@ HOST_ARCH := $(shell $(GO) env GOARCH)
 # meanwhile (the version would become -dirty half-way through a dist).
 SUBMAKE = $(MAKE) --no-print-directory VERSION=$(VERSION) COMMIT=$(COMMIT)
 DIST := $(CURDIR)/dist
+# DIST=dist on the command line works too: recipes cd elsewhere
+override DIST := $(abspath $(DIST))
 # The documents every release archive holds next to the program: the README
 # and the licence (when the repository has one).
 DIST_DOCS := README.md $(wildcard LICENSE LICENSE.md LICENSE.txt)
@@ -296,7 +298,8 @@ dist-sbom: $(CYCLONEDX)
 	@ls $(DIST)/*.cdx.json | sed 's,.*/,sbom ,'
 
 dist-sums:
-	cd $(DIST) && rm -f SHA256SUMS && LC_ALL=C sha256sum connector* > SHA256SUMS && sha256sum -c --quiet SHA256SUMS
+	@# the glob's order is the locale's: C, so SHA256SUMS is the same everywhere
+	cd $(DIST) && export LC_ALL=C && rm -f SHA256SUMS && sha256sum connector* > SHA256SUMS && sha256sum -c --quiet SHA256SUMS
 	@cat $(DIST)/SHA256SUMS
 
 # A Homebrew formula for connectorctl and winget manifests for both programs,
