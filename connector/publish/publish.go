@@ -432,7 +432,7 @@ func (r *publishRun) create(ctx context.Context, spec salesforce.UploadSpec, fp 
 		list, lerr := r.client.ListStaticResources(lctx)
 		cancel()
 		if lerr != nil {
-			if mayHaveLanded(err) {
+			if salesforce.MayHaveLanded(err) {
 				return "", r.outcomeUnknownProblem(errors.Join(lastErr, fmt.Errorf("look up after failed create: %w", lerr)))
 			}
 			return "", errors.Join(lastErr, fmt.Errorf("look up after failed create: %w", lerr))

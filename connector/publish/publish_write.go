@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -331,13 +330,18 @@ func (r *publishRun) update(ctx context.Context, b Bundle, cur *salesforce.Stati
 }
 
 // updateFailed settles the conditional write of cur that failed with err,
-// bk being the backup made before it. A refusal that cannot have landed
-// (a 4xx other than our failed condition) drops the backup at once;
-// otherwise the record is read again: our write found there landed after
-// all, a record that cannot be read leaves the outcome unknown (the backup
-// kept), anything else means nothing was replaced (the backup dropped).
+// bk being the backup made before it. A refusal of every attempt (a 4xx,
+// salesforce.MayHaveLanded false) replaced nothing; a 4xx other than our
+// failed condition drops the backup at once. Otherwise the record is read
+// again: our write found there landed after all; a record that cannot be
+// read leaves the outcome unknown (the backup kept). A record as we read
+// it before the write, or a refusal, means nothing was replaced (the backup
+// dropped); a record someone else wrote since is no proof either way (our
+// write may have landed before theirs: a lost answer, then a repeat the org
+// refused), so the backup is kept: nothing is lost.
 func (r *publishRun) updateFailed(ctx context.Context, cur *salesforce.StaticResource, bk Backup, err error) (again *salesforce.StaticResource, _ error) {
-	if !mayHaveLanded(err) && !salesforce.IsPreconditionFailed(err) {
+	refused := !salesforce.MayHaveLanded(err)
+	if refused && !salesforce.IsPreconditionFailed(err) {
 		r.dropBackup(bk)
 		return nil, fmt.Errorf("update static resource: %w", err)
 	}
@@ -350,7 +354,12 @@ func (r *publishRun) updateFailed(ctx context.Context, cur *salesforce.StaticRes
 	case !known:
 		return nil, r.outcomeUnknownProblem(err)
 	}
-	r.dropBackup(bk) // nothing was replaced
+	if refused || unchanged(cur, now) {
+		r.dropBackup(bk) // nothing was replaced
+	} else {
+		r.log.Warn("the record was written by someone else after a write whose answer was lost: its backup is kept, as that write may have landed first",
+			"connector", r.k.String(), "backup", bk.Path, "err", err)
+	}
 	if !salesforce.IsPreconditionFailed(err) {
 		return nil, fmt.Errorf("update static resource: %w", err)
 	}
@@ -378,14 +387,11 @@ func (r *publishRun) changedMeanwhile(now *salesforce.StaticResource, err error)
 	return nil, p
 }
 
-// mayHaveLanded reports whether a failed write may still have been applied:
-// anything but a refusal the org answered with a 4xx.
-func mayHaveLanded(err error) bool {
-	var ae *salesforce.APIError
-	if errors.As(err, &ae) && ae.StatusCode >= 400 && ae.StatusCode < 500 && ae.StatusCode != http.StatusRequestTimeout {
-		return false
-	}
-	return true
+// unchanged reports whether the record now is still the one read before
+// our write (cur): nobody, us included, wrote it since.
+func unchanged(cur, now *salesforce.StaticResource) bool {
+	return now != nil && now.LastModifiedDate.Equal(cur.LastModifiedDate) && now.Description == cur.Description &&
+		now.BodyLength == cur.BodyLength
 }
 
 // settle reads the record again after a write whose answer was lost or

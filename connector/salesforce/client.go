@@ -194,6 +194,26 @@ type bodyFinisher interface {
 	finish() error
 }
 
+// ErrEarlierAttemptUnknown wraps the final error of a write sent again after
+// an attempt whose outcome is unknown (its answer lost, or a 5xx): that
+// attempt may have been applied, so the final answer (a 412 refusing the
+// repeat, say) does not tell whether the write landed.
+var ErrEarlierAttemptUnknown = errors.New("an earlier attempt of this write may have been applied")
+
+// MayHaveLanded reports whether a write that failed with err may still have
+// been applied: anything but a refusal the org answered with a 4xx (408
+// aside) to every attempt.
+func MayHaveLanded(err error) bool {
+	if errors.Is(err, ErrEarlierAttemptUnknown) {
+		return true
+	}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode >= 400 && ae.StatusCode < 500 && ae.StatusCode != http.StatusRequestTimeout {
+		return false
+	}
+	return true
+}
+
 // sourceError marks an error of the request body's source: never retried.
 type sourceError struct{ err error }
 
@@ -216,6 +236,7 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 	}
 	refreshed := false
 	failures := 0
+	unsure := false // a write's earlier attempt may have been applied
 	for {
 		resp, err := c.send(ctx, cl, token)
 		if err == nil {
@@ -240,8 +261,12 @@ func (c *Client) do(ctx context.Context, cl *call) (*http.Response, error) {
 		}
 		failures++
 		if stop := c.waitToRetry(ctx, cl, failures, err); stop != nil {
+			if unsure {
+				stop = fmt.Errorf("%w: %w", ErrEarlierAttemptUnknown, stop)
+			}
 			return nil, stop
 		}
+		unsure = unsure || (cl.method != http.MethodGet && MayHaveLanded(err))
 	}
 }
 

@@ -307,6 +307,44 @@ func TestLostAnswerIsSettledFromTheOrg(t *testing.T) {
 	}
 }
 
+// TestLostAnswerThenATeammateKeepsTheBackup: A's write lands but its answer
+// is lost; before the client sends it again, a teammate (B) publishes over
+// it. A's repeat is refused (412) and A reads B's version: that proved
+// nothing about A's own write, yet A dropped the backup of what its write
+// had replaced, as if nothing had landed. That version (v1) was then in no
+// backup anywhere: B backed up A's v3, A then backed up B's v2 (found by
+// the randomized soak, seed 1629703189, step 153). A refusal after a lost
+// answer keeps the backup.
+func TestLostAnswerThenATeammateKeepsTheBackup(t *testing.T) {
+	f := newPublishFixture(t, sfsim.Options{})
+	ctx := testCtx(t)
+	a, b := f.svc, laptop(t, f)
+	v1, v2, v3 := versionBundle(t, 1), versionBundle(t, 2), versionBundle(t, 3)
+	requireOK(t, a.Publish(ctx, f.k, v1, publish.PublishOptions{}), publish.OutcomeCreated)
+	nextSecond(t) // the writes below land in a later second than v1: A's repeat is refused
+	f.org.FailNextWith(1, sfsim.Fault{Method: http.MethodPatch, PathPrefix: resourcesPath, LoseAnswer: true})
+	var patches atomic.Int32
+	f.org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPatch && patches.Add(1) == 2 { // A's repeat: B publishes first
+			requireOK(t, b.Publish(ctx, f.k, v2, publish.PublishOptions{}), publish.OutcomeUpdated)
+		}
+	})
+	requireOK(t, a.Publish(ctx, f.k, v3, publish.PublishOptions{}), publish.OutcomeUpdated)
+	assert.Equal(t, v3.Bytes(), requireOneResource(t, f.org, connector.DefaultResourceName).Body)
+
+	kept := map[string]bool{}
+	for _, svc := range []*Service{a, b} {
+		list, err := svc.Backups(f.k, "")
+		require.NoError(t, err)
+		for _, bk := range list {
+			kept[string(fileBytes(t, bk.Path))] = true
+		}
+	}
+	assert.True(t, kept[string(v1.Bytes())], "v1, replaced by A's write whose answer was lost, is in a backup")
+	assert.True(t, kept[string(v2.Bytes())], "v2, B's, replaced by A's second write")
+	assert.True(t, kept[string(v3.Bytes())], "v3, A's first write, replaced by B")
+}
+
 // When the org cannot be asked after a lost answer either, the result says
 // the org may hold the version (outcome_unknown), and the next publish
 // recognises it as this folder's own write.
