@@ -63,3 +63,48 @@ func TestSameID(t *testing.T) {
 	assert.False(t, SameID("", ""))
 	assert.False(t, SameID("005000000000001aaa", "005000000000001AAA"[:15]+"x"))
 }
+
+// TestSimRepeatRefusedAfterALostAnswer: a conditional write whose answer is
+// lost lands; the client sends it again, and a write by someone else in
+// between makes the org refuse the repeat (412). That refusal says nothing
+// of the first attempt, which did land: the error says so
+// (ErrEarlierAttemptUnknown, MayHaveLanded), while still a 412. A 412 to the
+// only attempt stays a plain refusal.
+func TestSimRepeatRefusedAfterALostAnswer(t *testing.T) {
+	org, c, _ := simSetup(t)
+	ctx := testCtx(t)
+	id, stats, err := c.CreateStaticResource(ctx, zipSpec("Lost", []byte("v1")))
+	require.NoError(t, err)
+
+	org.FailNextWith(1, sfsim.Fault{Method: http.MethodPatch, LoseAnswer: true})
+	patches := 0
+	org.OnRequest(func(r *http.Request) {
+		if r.Method == http.MethodPatch {
+			if patches++; patches == 2 { // before the repeat: someone else writes
+				org.PutResource(sfsim.Resource{ID: id, Name: "Lost", Body: []byte("theirs"), LastModifiedDate: time.Now().Add(5 * time.Second)})
+			}
+		}
+	})
+	spec := zipSpec("", []byte("v2"))
+	spec.UnmodifiedSince = stats.ServerTime
+	_, err = c.UpdateStaticResource(ctx, id, spec)
+	require.Error(t, err)
+	assert.True(t, IsPreconditionFailed(err), "%v", err)
+	assert.ErrorIs(t, err, ErrEarlierAttemptUnknown)
+	assert.True(t, MayHaveLanded(err), "the first attempt may have landed (it did)")
+	var got []int
+	for _, r := range instanceRequests(org, http.MethodPatch) {
+		got = append(got, r.Status, r.LostStatus)
+	}
+	assert.Equal(t, []int{0, http.StatusNoContent, http.StatusPreconditionFailed, 0}, got, "the first landed, its answer lost; the repeat refused")
+
+	// the only attempt refused: nothing landed
+	spec = zipSpec("", []byte("v3"))
+	spec.UnmodifiedSince = stats.ServerTime.Add(-time.Second)
+	_, err = c.UpdateStaticResource(ctx, id, spec)
+	require.Error(t, err)
+	assert.True(t, IsPreconditionFailed(err), "%v", err)
+	assert.NotErrorIs(t, err, ErrEarlierAttemptUnknown)
+	assert.False(t, MayHaveLanded(err))
+	assert.Equal(t, "theirs", string(org.Resource("Lost").Body))
+}
